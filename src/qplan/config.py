@@ -1,0 +1,83 @@
+"""Repository settings: ``[tool.qplan]`` in the repository's ``pyproject.toml``.
+
+Every key is optional. Environment variables override the file where noted.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from qplan.errors import ConfigError
+
+DEFAULT_MAX_FILE_BYTES = 1024 * 1024
+DEFAULT_MAX_DEPTH = 20
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a repository may configure about qplan."""
+
+    root: Path
+    #: largest YAML or SOP file read, in bytes
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    #: deepest nesting of mappings and lists in a YAML file
+    max_depth: int = DEFAULT_MAX_DEPTH
+    #: where the state lives (a path or ``postgresql://`` URL); ``QPLAN_STATE`` overrides
+    state: str = ".qplan/state.db"
+    #: the day "today" is for review-date checks (``QPLAN_TODAY`` overrides; for reproducible CI)
+    today: date = field(default_factory=date.today)
+    #: folders, relative to the root
+    workflows_dir: str = "workflows"
+    sops_dir: str = "sops"
+
+    @property
+    def workflows_path(self) -> Path:
+        return self.root / self.workflows_dir
+
+    @property
+    def sops_path(self) -> Path:
+        return self.root / self.sops_dir
+
+
+_INT_KEYS = {"max_file_bytes", "max_depth"}
+_STR_KEYS = {"state", "workflows_dir", "sops_dir"}
+
+
+def load_settings(root: str | os.PathLike[str] = ".") -> Settings:
+    """Read ``[tool.qplan]`` from ``root/pyproject.toml`` (if any) and the environment."""
+    root_path = Path(root).resolve()
+    if not root_path.is_dir():
+        raise ConfigError(f"repository folder {root} does not exist")
+    values: dict[str, Any] = {}
+    pyproject = root_path / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            table = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"pyproject.toml: cannot read [tool.qplan]: {exc}") from exc
+        section = table.get("tool", {}).get("qplan", {})
+        known = {f.name for f in fields(Settings)} - {"root"}
+        for key, value in section.items():
+            if key not in known:
+                continue  # later stages own their keys (e.g. safety thresholds)
+            if key in _INT_KEYS and (not isinstance(value, int) or value <= 0):
+                raise ConfigError(f"pyproject.toml: [tool.qplan] {key} must be a positive integer")
+            if key in _STR_KEYS and not isinstance(value, str):
+                raise ConfigError(f"pyproject.toml: [tool.qplan] {key} must be a string")
+            if key == "today":
+                continue
+            values[key] = value
+    if os.environ.get("QPLAN_STATE"):
+        values["state"] = os.environ["QPLAN_STATE"]
+    today_text = os.environ.get("QPLAN_TODAY")
+    if today_text:
+        try:
+            values["today"] = date.fromisoformat(today_text)
+        except ValueError as exc:
+            raise ConfigError(f"QPLAN_TODAY must be a date like 2026-11-25, not {today_text!r}") from exc
+    return Settings(root=root_path, **values)
