@@ -8,7 +8,7 @@ codes of rules marked suppressible with ``suppress: [QP…]``.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -26,12 +26,8 @@ def rule(function: Check) -> Check:
     return function
 
 
-def _ref(
-    position: Position, what: str, name: str, known: dict[str, object] | set[str]
-) -> Diagnostic:
-    return Diagnostic.at(
-        position, "QP102", f"unknown {what} {name!r}", did_you_mean(name, known)
-    )
+def _ref(position: Position, what: str, name: str, known: Iterable[str]) -> Diagnostic:
+    return Diagnostic.at(position, "QP102", f"unknown {what} {name!r}", did_you_mean(name, known))
 
 
 @rule
@@ -39,20 +35,26 @@ def unique_ids(org: Organisation, today: date) -> Iterator[Finding]:
     for dup in org.duplicates:
         first = dup.first.at()
         if dup.kind in ("target", "allocation"):
-            yield Diagnostic.at(
-                dup.origin.at(),
-                "QP105",
-                f"second {dup.kind} for {dup.key.removeprefix('workflow:')} "
-                f"(first at {first.file}:{first.line})",
-                f"merge them: a queue has one {dup.kind}",
-            ), ()
+            yield (
+                Diagnostic.at(
+                    dup.origin.at(),
+                    "QP105",
+                    f"second {dup.kind} for {dup.key.removeprefix('workflow:')} "
+                    f"(first at {first.file}:{first.line})",
+                    f"merge them: a queue has one {dup.kind}",
+                ),
+                (),
+            )
         else:
-            yield Diagnostic.at(
-                dup.origin.at("id"),
-                "QP101",
-                f"{dup.kind} id {dup.key!r} is already defined at {first.file}:{first.line}",
-                "ids are unique per kind across all files",
-            ), ()
+            yield (
+                Diagnostic.at(
+                    dup.origin.at("id"),
+                    "QP101",
+                    f"{dup.kind} id {dup.key!r} is already defined at {first.file}:{first.line}",
+                    "ids are unique per kind across all files",
+                ),
+                (),
+            )
 
 
 @rule
@@ -65,23 +67,29 @@ def references(org: Organisation, today: date) -> Iterator[Finding]:
         if policy is None:
             yield _ref(origin.at("policy"), "policy", queue.policy_id, org.policies), ()
         elif queue.policy_version not in policy.versions:
-            yield Diagnostic.at(
-                origin.at("policy"),
-                "QP103",
-                f"policy {policy.id} has no published version {queue.policy_version}",
-                "published versions: " + ", ".join(str(v) for v in policy.versions),
-            ), ()
+            yield (
+                Diagnostic.at(
+                    origin.at("policy"),
+                    "QP103",
+                    f"policy {policy.id} has no published version {queue.policy_version}",
+                    "published versions: " + ", ".join(str(v) for v in policy.versions),
+                ),
+                (),
+            )
         for field_name in ("training_queue", "escalates_to", "migrate_to"):
             ref = getattr(queue, field_name)
             if ref is not None and ref not in org.queues:
                 yield _ref(origin.at(field_name), "queue", ref, org.queues), ()
         if queue.sop is not None and queue.sop not in org.sops:
-            yield Diagnostic.at(
-                origin.at("sop"),
-                "QP104",
-                f"SOP {queue.sop} does not exist",
-                did_you_mean(queue.sop, org.sops) or "SOPs live under sops/ as *.md.j2",
-            ), ()
+            yield (
+                Diagnostic.at(
+                    origin.at("sop"),
+                    "QP104",
+                    f"SOP {queue.sop} does not exist",
+                    did_you_mean(queue.sop, org.sops) or "SOPs live under sops/ as *.md.j2",
+                ),
+                (),
+            )
     for key, target in org.targets.items():
         origin = org.origin("target", key)
         if target.queue is not None and target.queue not in org.queues:
@@ -102,20 +110,26 @@ def allocation_shares(org: Organisation, today: date) -> Iterator[Finding]:
     for qid, allocation in org.allocations.items():
         total = sum(allocation.shares.values())
         if abs(total - 100) > 1e-9:
-            yield Diagnostic.at(
-                org.origin("allocation", qid).at("shares"),
-                "QP110",
-                f"shares of {qid} sum to {total:g}, not 100",
-                "shares are percentages of the queue's volume",
-            ), ()
+            yield (
+                Diagnostic.at(
+                    org.origin("allocation", qid).at("shares"),
+                    "QP110",
+                    f"shares of {qid} sum to {total:g}, not 100",
+                    "shares are percentages of the queue's volume",
+                ),
+                (),
+            )
         queue = org.queues.get(qid)
         if queue is not None and queue.status == "retired":
-            yield Diagnostic.at(
-                org.origin("allocation", qid).at("queue"),
-                "QP113",
-                f"queue {qid} is retired but still has an allocation",
-                "remove the allocation, or move its volume with migrate_to",
-            ), (allocation, queue)
+            yield (
+                Diagnostic.at(
+                    org.origin("allocation", qid).at("queue"),
+                    "QP113",
+                    f"queue {qid} is retired but still has an allocation",
+                    "remove the allocation, or move its volume with migrate_to",
+                ),
+                (allocation, queue),
+            )
 
 
 @rule
@@ -131,22 +145,29 @@ def languages_and_clearances(org: Organisation, today: date) -> Iterator[Finding
         spoken = {lang for team in teams for lang in team.languages}
         for language in queue.languages:
             if language not in spoken:
-                yield Diagnostic.at(
-                    origin.at("shares"),
-                    "QP111",
-                    f"no team allocated to {qid} speaks {language!r}",
-                    "allocate a team with that language, or drop it from the queue",
-                ), (allocation, queue)
+                yield (
+                    Diagnostic.at(
+                        origin.at("shares"),
+                        "QP111",
+                        f"no team allocated to {qid} speaks {language!r}",
+                        "allocate a team with that language, or drop it from the queue",
+                    ),
+                    (allocation, queue),
+                )
         if queue.data_classification != "public":
             for team in teams:
                 if queue.data_classification not in team.clearances:
-                    yield Diagnostic.at(
-                        origin.at("shares", team.id, key=True),
-                        "QP112",
-                        f"team {team.id} is not cleared for {queue.data_classification} data "
-                        f"but is allocated to {qid}",
-                        f"allocate only teams whose clearances include {queue.data_classification}",
-                    ), ()
+                    yield (
+                        Diagnostic.at(
+                            origin.at("shares", team.id, key=True),
+                            "QP112",
+                            f"team {team.id} is not cleared for {queue.data_classification} data "
+                            f"but is allocated to {qid}",
+                            "allocate only teams whose clearances include "
+                            + queue.data_classification,
+                        ),
+                        (),
+                    )
 
 
 @rule
@@ -156,18 +177,25 @@ def escalation_graph(org: Organisation, today: date) -> Iterator[Finding]:
         if target is None or target not in org.queues:
             continue
         if target == qid:
-            yield Diagnostic.at(
-                org.origin("queue", qid).at("escalates_to"),
-                "QP122",
-                f"queue {qid} escalates to itself",
-            ), (queue,)
+            yield (
+                Diagnostic.at(
+                    org.origin("queue", qid).at("escalates_to"),
+                    "QP122",
+                    f"queue {qid} escalates to itself",
+                ),
+                (queue,),
+            )
         elif org.queues[target].kind != "escalation":
-            yield Diagnostic.at(
-                org.origin("queue", qid).at("escalates_to"),
-                "QP122",
-                f"queue {qid} escalates to {target}, which is a {org.queues[target].kind} queue",
-                "escalate to a queue of kind escalation",
-            ), (queue,)
+            yield (
+                Diagnostic.at(
+                    org.origin("queue", qid).at("escalates_to"),
+                    "QP122",
+                    f"queue {qid} escalates to {target}, "
+                    f"which is a {org.queues[target].kind} queue",
+                    "escalate to a queue of kind escalation",
+                ),
+                (queue,),
+            )
     # cycles: follow each chain once; a chain that returns to a queue on it is a cycle
     state: dict[str, int] = {}  # 1 on the current path, 2 done
     for start in sorted(org.queues):
@@ -179,14 +207,17 @@ def escalation_graph(org: Organisation, today: date) -> Iterator[Finding]:
             nxt = org.queues[current].escalates_to
             current = nxt if nxt != current else None
         if current is not None and state.get(current) == 1:
-            cycle = path[path.index(current) :] + [current]
+            cycle = [*path[path.index(current) :], current]
             first = min(cycle[:-1])
-            yield Diagnostic.at(
-                org.origin("queue", first).at("escalates_to"),
-                "QP120",
-                "escalation cycle: " + " -> ".join(cycle),
-                "an escalation path must end in a queue that escalates no further",
-            ), ()
+            yield (
+                Diagnostic.at(
+                    org.origin("queue", first).at("escalates_to"),
+                    "QP120",
+                    "escalation cycle: " + " -> ".join(cycle),
+                    "an escalation path must end in a queue that escalates no further",
+                ),
+                (),
+            )
         for qid in path:
             state[qid] = 2
 
@@ -200,25 +231,34 @@ def training_pairs(org: Organisation, today: date) -> Iterator[Finding]:
         training = org.queues[tid]
         position = org.origin("queue", qid).at("training_queue")
         if training.kind != "training":
-            yield Diagnostic.at(
-                position,
-                "QP121",
-                f"training queue {tid} of {qid} is of kind {training.kind}, not training",
-            ), ()
+            yield (
+                Diagnostic.at(
+                    position,
+                    "QP121",
+                    f"training queue {tid} of {qid} is of kind {training.kind}, not training",
+                ),
+                (),
+            )
         elif training.policy != queue.policy:
-            yield Diagnostic.at(
-                org.origin("queue", tid).at("policy"),
-                "QP121",
-                f"training queue {tid} binds {training.policy} but {qid} binds {queue.policy}",
-                "retrain on the production queue's policy version",
-            ), ()
+            yield (
+                Diagnostic.at(
+                    org.origin("queue", tid).at("policy"),
+                    "QP121",
+                    f"training queue {tid} binds {training.policy} but {qid} binds {queue.policy}",
+                    "retrain on the production queue's policy version",
+                ),
+                (),
+            )
         elif training.template != queue.template:
-            yield Diagnostic.at(
-                org.origin("queue", tid).at("template"),
-                "QP121",
-                f"training queue {tid} uses template {training.template} "
-                f"but {qid} uses {queue.template}",
-            ), ()
+            yield (
+                Diagnostic.at(
+                    org.origin("queue", tid).at("template"),
+                    "QP121",
+                    f"training queue {tid} uses template {training.template} "
+                    f"but {qid} uses {queue.template}",
+                ),
+                (),
+            )
 
 
 @rule
@@ -228,11 +268,15 @@ def live_queue_readiness(org: Organisation, today: date) -> Iterator[Finding]:
         origin = org.origin("queue", qid)
         if queue.ttp_queue is not None:
             if queue.ttp_queue in ttp_seen:
-                yield Diagnostic.at(
-                    origin.at("ttp_queue"),
-                    "QP131",
-                    f"TTP logical queue {queue.ttp_queue} is also used by {ttp_seen[queue.ttp_queue]}",
-                ), ()
+                yield (
+                    Diagnostic.at(
+                        origin.at("ttp_queue"),
+                        "QP131",
+                        f"TTP logical queue {queue.ttp_queue} "
+                        f"is also used by {ttp_seen[queue.ttp_queue]}",
+                    ),
+                    (),
+                )
             else:
                 ttp_seen[queue.ttp_queue] = qid
         if queue.status != "live" or queue.kind != "production":
@@ -249,12 +293,15 @@ def live_queue_readiness(org: Organisation, today: date) -> Iterator[Finding]:
         if queue.sop is None:
             missing.append("an SOP")
         if missing:
-            yield Diagnostic.at(
-                origin.at("status"),
-                "QP130",
-                f"live queue {qid} has no " + ", no ".join(missing),
-                "a live production queue needs all of them; set status: draft until then",
-            ), ()
+            yield (
+                Diagnostic.at(
+                    origin.at("status"),
+                    "QP130",
+                    f"live queue {qid} has no " + ", no ".join(missing),
+                    "a live production queue needs all of them; set status: draft until then",
+                ),
+                (),
+            )
 
 
 @rule
@@ -262,39 +309,51 @@ def sop_front_matter(org: Organisation, today: date) -> Iterator[Finding]:
     for path, sop in org.sops.items():
         due = sop.front.last_reviewed + timedelta(days=sop.front.review_every_days)
         if due < today:
-            yield Diagnostic.at(
-                sop.origin.at("last_reviewed"),
-                "QP141",
-                f"SOP review overdue since {due.isoformat()} "
-                f"(last reviewed {sop.front.last_reviewed.isoformat()}, "
-                f"every {sop.front.review_every_days} days)",
-                "review the SOP with its owner and update last_reviewed",
-            ), (sop.front,)
+            yield (
+                Diagnostic.at(
+                    sop.origin.at("last_reviewed"),
+                    "QP141",
+                    f"SOP review overdue since {due.isoformat()} "
+                    f"(last reviewed {sop.front.last_reviewed.isoformat()}, "
+                    f"every {sop.front.review_every_days} days)",
+                    "review the SOP with its owner and update last_reviewed",
+                ),
+                (sop.front,),
+            )
         for index, qid in enumerate(sop.front.queues):
             if qid not in org.queues:
                 yield _ref(sop.origin.at("queues", index), "queue", qid, org.queues), ()
             elif org.queues[qid].sop not in (None, path):
-                yield Diagnostic.at(
-                    sop.origin.at("queues", index),
-                    "QP142",
-                    f"SOP {path} lists {qid}, whose sop is {org.queues[qid].sop}",
-                ), (sop.front,)
+                yield (
+                    Diagnostic.at(
+                        sop.origin.at("queues", index),
+                        "QP142",
+                        f"SOP {path} lists {qid}, whose sop is {org.queues[qid].sop}",
+                    ),
+                    (sop.front,),
+                )
     for qid, queue in org.queues.items():
         if queue.sop in org.sops and qid not in org.sops[queue.sop].front.queues:
-            yield Diagnostic.at(
-                org.origin("queue", qid).at("sop"),
-                "QP142",
-                f"queue {qid} names SOP {queue.sop}, whose front matter does not list it",
-                f"add {qid} to the SOP's queues",
-            ), (queue,)
+            yield (
+                Diagnostic.at(
+                    org.origin("queue", qid).at("sop"),
+                    "QP142",
+                    f"queue {qid} names SOP {queue.sop}, whose front matter does not list it",
+                    f"add {qid} to the SOP's queues",
+                ),
+                (queue,),
+            )
 
 
 def _live_allocations(org: Organisation) -> Iterator[tuple[str, dict[str, float]]]:
     for qid, allocation in org.allocations.items():
         queue = org.queues.get(qid)
-        if queue is not None and queue.status in ("ready", "live", "paused"):
-            if all(t in org.teams for t in allocation.shares):
-                yield qid, allocation.shares
+        if (
+            queue is not None
+            and queue.status in ("ready", "live", "paused")
+            and all(t in org.teams for t in allocation.shares)
+        ):
+            yield qid, allocation.shares
 
 
 @rule
@@ -310,13 +369,16 @@ def guardrails(org: Organisation, today: date) -> Iterator[Finding]:
                         by_vendor[vendor] += share
                 for vendor, share in sorted(by_vendor.items()):
                     if share > guardrail.max_percent + 1e-9:
-                        yield Diagnostic.at(
-                            org.origin("allocation", qid).at("shares"),
-                            "QP201",
-                            f"vendor {vendor} takes {share:g}% of {qid}, over the "
-                            f"{guardrail.max_percent:g}% of guardrail {gid}",
-                            "spread the volume over more vendors or in-house teams",
-                        ), (org.allocations[qid], guardrail)
+                        yield (
+                            Diagnostic.at(
+                                org.origin("allocation", qid).at("shares"),
+                                "QP201",
+                                f"vendor {vendor} takes {share:g}% of {qid}, over the "
+                                f"{guardrail.max_percent:g}% of guardrail {gid}",
+                                "spread the volume over more vendors or in-house teams",
+                            ),
+                            (org.allocations[qid], guardrail),
+                        )
         elif kind == "min_teams_per_live_queue":
             for qid, queue in org.queues.items():
                 if queue.status != "live" or queue.kind != "production":
@@ -324,25 +386,31 @@ def guardrails(org: Organisation, today: date) -> Iterator[Finding]:
                 allocation = org.allocations.get(qid)
                 count = len(allocation.shares) if allocation else 0
                 if allocation and count < guardrail.min_teams:
-                    yield Diagnostic.at(
-                        org.origin("allocation", qid).at("shares"),
-                        "QP202",
-                        f"live queue {qid} is worked by {count} team(s), guardrail {gid} "
-                        f"asks for at least {guardrail.min_teams}",
-                        "a second site keeps the queue running when one goes down",
-                    ), (allocation, queue, guardrail)
+                    yield (
+                        Diagnostic.at(
+                            org.origin("allocation", qid).at("shares"),
+                            "QP202",
+                            f"live queue {qid} is worked by {count} team(s), guardrail {gid} "
+                            f"asks for at least {guardrail.min_teams}",
+                            "a second site keeps the queue running when one goes down",
+                        ),
+                        (allocation, queue, guardrail),
+                    )
         elif kind == "max_bpo_share":
             for qid, shares in _live_allocations(org):
                 if org.queues[qid].data_classification != guardrail.classification:
                     continue
                 bpo = sum(s for t, s in shares.items() if org.teams[t].type == "bpo")
                 if bpo > guardrail.max_percent + 1e-9:
-                    yield Diagnostic.at(
-                        org.origin("allocation", qid).at("shares"),
-                        "QP203",
-                        f"BPO teams take {bpo:g}% of {guardrail.classification} queue {qid}, "
-                        f"over the {guardrail.max_percent:g}% of guardrail {gid}",
-                    ), (org.allocations[qid], guardrail)
+                    yield (
+                        Diagnostic.at(
+                            org.origin("allocation", qid).at("shares"),
+                            "QP203",
+                            f"BPO teams take {bpo:g}% of {guardrail.classification} queue {qid}, "
+                            f"over the {guardrail.max_percent:g}% of guardrail {gid}",
+                        ),
+                        (org.allocations[qid], guardrail),
+                    )
         elif kind == "max_team_utilisation":
             yield from _team_utilisation(org, gid, guardrail.max_percent)
 
@@ -355,20 +423,23 @@ def _team_utilisation(org: Organisation, gid: str, max_percent: float) -> Iterat
         if forecast is None:
             continue
         hours = forecast.weekly_volume * forecast.aht_seconds / 3600
-        for team, share in shares.items():
-            workload[team] += hours * share / 100
+        for tid, share in shares.items():
+            workload[tid] += hours * share / 100
     for tid, hours in sorted(workload.items()):
         team = org.teams[tid]
         available = team.headcount_fte * team.paid_hours_per_week * (1 - team.shrinkage)
         utilisation = 100 * hours / available if available else float("inf")
         if utilisation > max_percent + 1e-9:
-            yield Diagnostic.at(
-                org.origin("team", tid).at("headcount_fte"),
-                "QP204",
-                f"team {tid} is loaded to {utilisation:.0f}% of its productive hours, over the "
-                f"{max_percent:g}% of guardrail {gid}",
-                "add headcount or move volume to another team",
-            ), (team, org.guardrails[gid])
+            yield (
+                Diagnostic.at(
+                    org.origin("team", tid).at("headcount_fte"),
+                    "QP204",
+                    f"team {tid} is loaded to {utilisation:.0f}% of its productive hours, over the "
+                    f"{max_percent:g}% of guardrail {gid}",
+                    "add headcount or move volume to another team",
+                ),
+                (team, org.guardrails[gid]),
+            )
 
 
 def _suppression_problems(org: Organisation, today: date) -> Iterator[Finding]:
@@ -381,12 +452,15 @@ def _suppression_problems(org: Organisation, today: date) -> Iterator[Finding]:
             rule_ = RULES.get(code)
             if rule_ is None or not rule_.suppressible:
                 reason = "is not a rule" if rule_ is None else "cannot be suppressed"
-                yield Diagnostic.at(
-                    at("suppress", index),
-                    "QP150",
-                    f"{code} {reason}",
-                    "see `qplan rules` for the codes that may be suppressed",
-                ), ()
+                yield (
+                    Diagnostic.at(
+                        at("suppress", index),
+                        "QP150",
+                        f"{code} {reason}",
+                        "see `qplan rules` for the codes that may be suppressed",
+                    ),
+                    (),
+                )
 
 
 _TABLE = {

@@ -73,7 +73,7 @@ def validate(obj: Context, fmt: str, strict: bool) -> None:
     from qplan.project import validate_repository
 
     result = validate_repository(settings=obj.settings())
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     if fmt == "json":
         out.write(reporters.validation_json(result.report, strict=strict))
     elif fmt == "github":

@@ -79,5 +79,7 @@ def load_settings(root: str | os.PathLike[str] = ".") -> Settings:
         try:
             values["today"] = date.fromisoformat(today_text)
         except ValueError as exc:
-            raise ConfigError(f"QPLAN_TODAY must be a date like 2026-11-25, not {today_text!r}") from exc
+            raise ConfigError(
+                f"QPLAN_TODAY must be a date like 2026-11-25, not {today_text!r}"
+            ) from exc
     return Settings(root=root_path, **values)

@@ -121,7 +121,9 @@ def _child(node: Node, step: str | int) -> tuple[Node, Node] | None:
         merges: list[Node] = []
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
-                merges.extend(value_node.value if isinstance(value_node, SequenceNode) else [value_node])
+                merges.extend(
+                    value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+                )
             elif isinstance(key_node, ScalarNode) and _key_matches(key_node, step):
                 return key_node, value_node
         for source in merges:
@@ -179,7 +181,7 @@ class _Converter:
             node,
             "QP006",
             f"tag {_short_tag(node.tag)} is not allowed",
-            "only YAML's core schema is accepted (strings, numbers, booleans, null, lists, mappings)",
+            "only YAML's core schema is accepted: strings, numbers, booleans, null, lists, maps",
         )
 
     def scalar(self, node: ScalarNode) -> Any:
@@ -192,7 +194,11 @@ class _Converter:
         if tag == _STR:
             # libyaml's YAML 1.1 resolver already said "string"; YAML 1.2 differs
             # only for number forms 1.1 does not know (0o17, 1e3).
-            return resolve_scalar(text) if text[:1] in ("0", "1", "2", "3", "4", "5", "6", "7", "8", "9") else text
+            return (
+                resolve_scalar(text)
+                if text[:1] in ("0", "1", "2", "3", "4", "5", "6", "7", "8", "9")
+                else text
+            )
         return resolve_scalar(text)
 
     def mapping(self, node: MappingNode, depth: int) -> dict[Any, Any]:
@@ -204,7 +210,11 @@ class _Converter:
                 sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
                 for source in sources:
                     if not isinstance(source, MappingNode):
-                        raise self.fail(source, "QP001", "a merge key (<<) takes a mapping or a list of mappings")
+                        raise self.fail(
+                            source,
+                            "QP001",
+                            "a merge key (<<) takes a mapping or a list of mappings",
+                        )
                     merged.append(self.mapping(source, depth + 1))
                 continue
             if not isinstance(key_node, ScalarNode):
@@ -218,7 +228,8 @@ class _Converter:
                     Diagnostic.at(
                         self.at(key_node),
                         "QP002",
-                        f"duplicate key {key!r} (first defined at line {first.start_mark.line + 1})",
+                        f"duplicate key {key!r} "
+                        f"(first defined at line {first.start_mark.line + 1})",
                         "remove one of them; YAML would silently keep only one",
                     )
                 )
@@ -271,7 +282,9 @@ def _check_aliases(root: Node, path: str, max_depth: int) -> None:
         if isinstance(node, SequenceNode | MappingNode):
             on_stack.add(key)
             children = (
-                node.value if isinstance(node, SequenceNode) else [n for pair in node.value for n in pair]
+                node.value
+                if isinstance(node, SequenceNode)
+                else [n for pair in node.value for n in pair]
             )
             for child in children:
                 total += size(child, depth + 1)
@@ -329,10 +342,10 @@ def _precheck_text(text: str, path: str, line_offset: int) -> None:
     if "%" in text:
         match = _DIRECTIVE.search(text)
         if match:
-            line = text.count("\n", 0, match.start()) + 1
+            number = text.count("\n", 0, match.start()) + 1
             raise LoadError(
                 Diagnostic.at(
-                    Position(path, line + line_offset, 1),
+                    Position(path, number + line_offset, 1),
                     "QP006",
                     "YAML directives (%YAML, %TAG) are not allowed",
                     "remove the directive line",
@@ -340,7 +353,9 @@ def _precheck_text(text: str, path: str, line_offset: int) -> None:
             )
 
 
-def parse_text(text: str, path: str, *, max_depth: int, line_offset: int = 0) -> tuple[Document, list[Diagnostic]]:
+def parse_text(
+    text: str, path: str, *, max_depth: int, line_offset: int = 0
+) -> tuple[Document, list[Diagnostic]]:
     """Parse one YAML text. Raises :class:`LoadError` when nothing usable comes out;
     returns the document and the non-fatal diagnostics (duplicate keys) otherwise."""
     _precheck_text(text, path, line_offset)
@@ -354,7 +369,9 @@ def parse_text(text: str, path: str, *, max_depth: int, line_offset: int = 0) ->
         if exc.context:
             problem = f"{problem} ({exc.context})"
         raise LoadError(
-            Diagnostic.at(Position(path, line + line_offset, column), "QP001", f"YAML syntax error: {problem}")
+            Diagnostic.at(
+                Position(path, line + line_offset, column), "QP001", f"YAML syntax error: {problem}"
+            )
         ) from None
     except yaml.YAMLError as exc:
         raise LoadError(
@@ -370,12 +387,16 @@ def parse_text(text: str, path: str, *, max_depth: int, line_offset: int = 0) ->
     except LoadError as exc:
         d = exc.diagnostic
         if line_offset:
-            d = Diagnostic(d.code, d.severity, d.file, d.line + line_offset, d.column, d.message, d.hint)
+            d = Diagnostic(
+                d.code, d.severity, d.file, d.line + line_offset, d.column, d.message, d.hint
+            )
         raise LoadError(d) from None
     diagnostics = converter.diagnostics
     if line_offset:
         diagnostics = [
-            Diagnostic(d.code, d.severity, d.file, d.line + line_offset, d.column, d.message, d.hint)
+            Diagnostic(
+                d.code, d.severity, d.file, d.line + line_offset, d.column, d.message, d.hint
+            )
             for d in diagnostics
         ]
     return Document(path, text, data, line_offset, root), diagnostics
@@ -447,7 +468,9 @@ def load_folder(folder: Path, root: Path, *, max_bytes: int, max_depth: int) -> 
                 diagnostics.append(exc.diagnostic)
                 continue
             except OSError as exc:
-                diagnostics.append(Diagnostic.at(Position(rel), "QP001", f"cannot read file: {exc.strerror}"))
+                diagnostics.append(
+                    Diagnostic.at(Position(rel), "QP001", f"cannot read file: {exc.strerror}")
+                )
                 continue
             document._root = None  # positions are recomputed on demand; keep memory flat
             documents.append(document)

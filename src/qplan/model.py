@@ -188,7 +188,9 @@ class Coverage(Item):
         start = info.data.get("start")
         if start is not None and end <= start:
             raise PydanticCustomError(
-                "coverage_order", "end {end} must be after start {start}", {"end": end, "start": start}
+                "coverage_order",
+                "end {end} must be after start {start}",
+                {"end": end, "start": start},
             )
         return end
 
@@ -204,7 +206,9 @@ class Coverage(Item):
 def _check_timezone(value: str) -> str:
     if value not in _timezones():
         raise PydanticCustomError(
-            "timezone", "{value} is not an IANA time zone, like Europe/Lisbon", {"value": repr(value)}
+            "timezone",
+            "{value} is not an IANA time zone, like Europe/Lisbon",
+            {"value": repr(value)},
         )
     return value
 

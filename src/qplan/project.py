@@ -1,8 +1,8 @@
 """The pipeline up to *check*, for one repository: what ``qplan validate`` runs.
 
-    >>> from qplan.project import validate_repository
-    >>> result = validate_repository("examples/org")      # doctest: +SKIP
-    >>> result.valid, len(result.report.errors)            # doctest: +SKIP
+>>> from qplan.project import validate_repository
+>>> result = validate_repository("examples/org")      # doctest: +SKIP
+>>> result.valid, len(result.report.errors)            # doctest: +SKIP
 """
 
 from __future__ import annotations

@@ -18,7 +18,11 @@ def generate() -> dict[str, str]:
         ("sop-front-matter.schema.json", SopFrontMatter, "qplan SOP front matter"),
     ):
         schema = model.model_json_schema(mode="validation")
-        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema, "title": title}
+        schema = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            **schema,
+            "title": title,
+        }
         out[name] = json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     return out
 

@@ -29,11 +29,45 @@ MAX_RANGE = 10_000
 MAX_RANGE_TOTAL = 100_000
 MAX_PRODUCT = 100_000
 
-SAFE_FILTERS = (
-    "abs batch capitalize count d default dictsort e escape first float groupby int items join "
-    "last length list lower map max min reject rejectattr reverse round select selectattr "
-    "slice sort string sum title trim truncate unique upper"
-).split()
+SAFE_FILTERS = [
+    "abs",
+    "batch",
+    "capitalize",
+    "count",
+    "d",
+    "default",
+    "dictsort",
+    "e",
+    "escape",
+    "first",
+    "float",
+    "groupby",
+    "int",
+    "items",
+    "join",
+    "last",
+    "length",
+    "list",
+    "lower",
+    "map",
+    "max",
+    "min",
+    "reject",
+    "rejectattr",
+    "reverse",
+    "round",
+    "select",
+    "selectattr",
+    "slice",
+    "sort",
+    "string",
+    "sum",
+    "title",
+    "trim",
+    "truncate",
+    "unique",
+    "upper",
+]
 
 
 class RenderError(Exception):
@@ -85,12 +119,19 @@ def _environment(budget: _Budget) -> Any:
             if operator == "*":
                 sized = left if isinstance(left, str | list | tuple) else right
                 count = right if sized is left else left
-                if isinstance(sized, str | list | tuple) and isinstance(count, int):
-                    if len(sized) * count > MAX_PRODUCT:
-                        raise RenderError(f"repetition builds more than {MAX_PRODUCT:,} items")
-            if operator == "+" and isinstance(left, str | list) and isinstance(right, str | list):
-                if len(left) + len(right) > MAX_OUTPUT_CHARS:
-                    raise RenderError("concatenation builds a value over the output limit")
+                if (
+                    isinstance(sized, str | list | tuple)
+                    and isinstance(count, int)
+                    and len(sized) * count > MAX_PRODUCT
+                ):
+                    raise RenderError(f"repetition builds more than {MAX_PRODUCT:,} items")
+            if (
+                operator == "+"
+                and isinstance(left, str | list)
+                and isinstance(right, str | list)
+                and len(left) + len(right) > MAX_OUTPUT_CHARS
+            ):
+                raise RenderError("concatenation builds a value over the output limit")
             return super().call_binop(context, operator, left, right)
 
     env = SopEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
@@ -118,7 +159,9 @@ def _number(value: Any) -> float:
 @contextmanager
 def _time_limit(seconds: float) -> Iterator[None]:
     """Interrupt rendering after ``seconds`` (on the main thread, via SIGALRM)."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "setitimer"
+    ):
         yield
         return
 
@@ -145,7 +188,7 @@ def _template_line(exc: BaseException, name: str) -> int | None:
 def render_text(source: str, context: dict[str, Any], name: str = "<sop>") -> str:
     """Render one template in the sandbox; raises :class:`RenderError`."""
     from jinja2 import TemplateError
-    from jinja2.sandbox import SecurityError
+    from jinja2.exceptions import SecurityError
 
     budget = _Budget()
     env = _environment(budget)
@@ -153,7 +196,9 @@ def render_text(source: str, context: dict[str, Any], name: str = "<sop>") -> st
         template = env.from_string(source)
         template.filename = name
     except TemplateError as exc:
-        raise RenderError(f"template syntax error: {exc.message}", _template_line(exc, name)) from None
+        raise RenderError(
+            f"template syntax error: {exc.message}", _template_line(exc, name)
+        ) from None
     chunks: list[str] = []
     size = 0
     started = time.monotonic()
@@ -162,7 +207,9 @@ def render_text(source: str, context: dict[str, Any], name: str = "<sop>") -> st
             for chunk in template.generate(**context):
                 size += len(chunk)
                 if size > MAX_OUTPUT_CHARS:
-                    raise RenderError(f"output is over the limit of {MAX_OUTPUT_CHARS:,} characters")
+                    raise RenderError(
+                        f"output is over the limit of {MAX_OUTPUT_CHARS:,} characters"
+                    )
                 if time.monotonic() - started > MAX_SECONDS:
                     raise RenderError(f"rendering took longer than {MAX_SECONDS:g} s")
                 chunks.append(chunk)
@@ -200,8 +247,13 @@ def sop_context(org: Organisation, sop: Sop) -> dict[str, Any]:
         allocation = org.allocations.get(qid)
         data["targets"] = target.model_dump(mode="json", exclude={"suppress"}) if target else None
         data["allocation"] = dict(allocation.shares) if allocation else {}
-        data["teams"] = [teams[t] | {"share": s} for t, s in data["allocation"].items() if t in teams]
-        for field_name, key in (("escalates_to", "escalation_queue"), ("training_queue", "training_pair")):
+        data["teams"] = [
+            teams[t] | {"share": s} for t, s in data["allocation"].items() if t in teams
+        ]
+        for field_name, key in (
+            ("escalates_to", "escalation_queue"),
+            ("training_queue", "training_pair"),
+        ):
             other = org.queues.get(getattr(queue, field_name) or "")
             data[key] = other.model_dump(mode="json") if other else None
         policy = org.policies.get(queue.policy_id)

@@ -16,13 +16,20 @@ from pydantic import TypeAdapter, ValidationError
 
 from qplan.config import Settings
 from qplan.diagnostics import Diagnostic, Position, Report
-from qplan.loader import Document, LoadError, PathKey, load_folder, parse_text, read_text, relative_name
+from qplan.loader import (
+    Document,
+    LoadError,
+    PathKey,
+    load_folder,
+    parse_text,
+    read_text,
+    relative_name,
+)
 from qplan.model import (
     GUARDRAIL_TYPES,
     KINDS,
     SINGULAR,
     Allocation,
-    Guardrail,
     Policy,
     Queue,
     SopFrontMatter,
@@ -240,7 +247,7 @@ _ADAPTERS: dict[str, TypeAdapter[Any]] = {}
 
 def _adapter(kind: str) -> TypeAdapter[Any]:
     if kind not in _ADAPTERS:
-        _ADAPTERS[kind] = TypeAdapter(list[KINDS[kind]])  # type: ignore[name-defined]
+        _ADAPTERS[kind] = TypeAdapter(list[KINDS[kind]])  # type: ignore[valid-type]
     return _ADAPTERS[kind]
 
 
@@ -333,7 +340,9 @@ def build_organisation(documents: list[Document], report: Report) -> Organisatio
                 key = _item_key(kind, item)
                 origin = Origin(document, (kind, index))
                 if key in table:
-                    org.duplicates.append(Duplicate(singular, key, origin, org.origins[(singular, key)]))
+                    org.duplicates.append(
+                        Duplicate(singular, key, origin, org.origins[(singular, key)])
+                    )
                     continue
                 table[key] = item
                 org.origins[(singular, key)] = origin
@@ -383,13 +392,17 @@ def load_sops(settings: Settings, report: Report) -> dict[str, Sop]:
             continue
         front_text, body, body_line = split
         try:
-            document, found = parse_text(front_text, rel, max_depth=settings.max_depth, line_offset=1)
+            document, found = parse_text(
+                front_text, rel, max_depth=settings.max_depth, line_offset=1
+            )
         except LoadError as exc:
             report.add(exc.diagnostic)
             continue
         report.extend(found)
         if not isinstance(document.data, dict):
-            report.add(Diagnostic.at(Position(rel, 2), "QP140", "SOP front matter must be a mapping"))
+            report.add(
+                Diagnostic.at(Position(rel, 2), "QP140", "SOP front matter must be a mapping")
+            )
             continue
         try:
             front = SopFrontMatter.model_validate(document.data)

@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Set up and run qplan with nothing but python3.
+
+    python3 tasks.py demo   # set up .venv, validate and plan the example organisation
+    python3 tasks.py test   # set up .venv, run lint, types and the tests
+
+Extra arguments after ``test`` go to pytest (``python3 tasks.py test -k loader``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".qplan-installed"
+
+
+def run(*command: str | Path, env: dict[str, str] | None = None) -> None:
+    printable = " ".join(str(c) for c in command)
+    print(f"$ {printable}", flush=True)
+    result = subprocess.run([str(c) for c in command], cwd=ROOT, env=env)
+    if result.returncode != 0:
+        sys.exit(result.returncode)
+
+
+def ensure_venv() -> None:
+    """Create .venv and install qplan with its test extra, again when pyproject.toml changes."""
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.is_file() and STAMP.read_text() == wanted:
+        return
+    if not (BIN / "python").exists():
+        print("creating .venv", flush=True)
+        venv.create(VENV, with_pip=True)
+    run(
+        BIN / "python",
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "-e",
+        ".[test]",
+    )
+    STAMP.write_text(wanted)
+
+
+def demo() -> None:
+    ensure_venv()
+    qplan = BIN / "qplan"
+    run(qplan, "validate")
+    run(qplan, "plan")
+
+
+def test(pytest_args: list[str]) -> None:
+    ensure_venv()
+    run(BIN / "ruff", "check", ".")
+    run(BIN / "ruff", "format", "--check", ".")
+    run(BIN / "mypy")
+    run(BIN / "qplan", "schema", "--check")
+    run(BIN / "pytest", *pytest_args)
+
+
+def main() -> None:
+    if len(sys.argv) < 2 or sys.argv[1] not in ("demo", "test"):
+        print(__doc__.strip())
+        sys.exit(64)
+    if sys.argv[1] == "demo":
+        demo()
+    else:
+        test(sys.argv[2:])
+
+
+if __name__ == "__main__":
+    main()
