@@ -61,12 +61,12 @@ def unique_ids(org: Organisation, today: date) -> Iterator[Finding]:
 def references(org: Organisation, today: date) -> Iterator[Finding]:
     for qid, queue in org.queues.items():
         origin = org.origin("queue", qid)
-        if queue.workflow not in org.workflows:
+        if not org.defines("workflow", queue.workflow):
             yield _ref(origin.at("workflow"), "workflow", queue.workflow, org.workflows), ()
         policy = org.policies.get(queue.policy_id)
-        if policy is None:
+        if policy is None and not org.defines("policy", queue.policy_id):
             yield _ref(origin.at("policy"), "policy", queue.policy_id, org.policies), ()
-        elif queue.policy_version not in policy.versions:
+        elif policy is not None and queue.policy_version not in policy.versions:
             yield (
                 Diagnostic.at(
                     origin.at("policy"),
@@ -78,7 +78,7 @@ def references(org: Organisation, today: date) -> Iterator[Finding]:
             )
         for field_name in ("training_queue", "escalates_to", "migrate_to"):
             ref = getattr(queue, field_name)
-            if ref is not None and ref not in org.queues:
+            if ref is not None and not org.defines("queue", ref):
                 yield _ref(origin.at(field_name), "queue", ref, org.queues), ()
         if queue.sop is not None and queue.sop not in org.sops:
             yield (
@@ -92,16 +92,16 @@ def references(org: Organisation, today: date) -> Iterator[Finding]:
             )
     for key, target in org.targets.items():
         origin = org.origin("target", key)
-        if target.queue is not None and target.queue not in org.queues:
+        if target.queue is not None and not org.defines("queue", target.queue):
             yield _ref(origin.at("queue"), "queue", target.queue, org.queues), ()
-        if target.workflow is not None and target.workflow not in org.workflows:
+        if target.workflow is not None and not org.defines("workflow", target.workflow):
             yield _ref(origin.at("workflow"), "workflow", target.workflow, org.workflows), ()
     for qid, allocation in org.allocations.items():
         origin = org.origin("allocation", qid)
-        if qid not in org.queues:
+        if not org.defines("queue", qid):
             yield _ref(origin.at("queue"), "queue", qid, org.queues), ()
         for team in allocation.shares:
-            if team not in org.teams:
+            if not org.defines("team", team):
                 yield _ref(origin.at("shares", team, key=True), "team", team, org.teams), ()
 
 
@@ -282,9 +282,9 @@ def live_queue_readiness(org: Organisation, today: date) -> Iterator[Finding]:
         if queue.status != "live" or queue.kind != "production":
             continue
         missing = []
-        if org.target_for(queue) is None:
+        if org.target_for(queue) is None and not org.defines("target", qid):
             missing.append("targets")
-        if qid not in org.allocations:
+        if not org.defines("allocation", qid):
             missing.append("an allocation")
         if queue.training_queue is None:
             missing.append("a training queue")
@@ -297,7 +297,7 @@ def live_queue_readiness(org: Organisation, today: date) -> Iterator[Finding]:
                 Diagnostic.at(
                     origin.at("status"),
                     "QP130",
-                    f"live queue {qid} has no " + ", no ".join(missing),
+                    f"live queue {qid} is missing " + ", ".join(missing),
                     "a live production queue needs all of them; set status: draft until then",
                 ),
                 (),
@@ -321,9 +321,9 @@ def sop_front_matter(org: Organisation, today: date) -> Iterator[Finding]:
                 (sop.front,),
             )
         for index, qid in enumerate(sop.front.queues):
-            if qid not in org.queues:
+            if not org.defines("queue", qid):
                 yield _ref(sop.origin.at("queues", index), "queue", qid, org.queues), ()
-            elif org.queues[qid].sop not in (None, path):
+            elif qid in org.queues and org.queues[qid].sop not in (None, path):
                 yield (
                     Diagnostic.at(
                         sop.origin.at("queues", index),

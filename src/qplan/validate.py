@@ -83,6 +83,13 @@ class Organisation:
     sops: dict[str, Sop] = field(default_factory=dict)  # by path
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
     duplicates: list[Duplicate] = field(default_factory=list)
+    #: ids of items that failed validation (already reported), per kind
+    invalid: dict[str, set[str]] = field(default_factory=dict)
+
+    def defines(self, kind: str, key: str) -> bool:
+        """Whether ``key`` names an item of ``kind``, valid or not (so no cascade of errors)."""
+        table: dict[str, Any] = getattr(self, _PLURAL[kind])
+        return key in table or key in self.invalid.get(kind, ())
 
     def origin(self, kind: str, key: str) -> Origin:
         return self.origins[(kind, key)]
@@ -130,6 +137,7 @@ def _models_in(annotation: Any) -> list[Any]:
 
 
 _FIELD_NAMES: set[str] = set()
+_PLURAL = {singular: plural for plural, singular in SINGULAR.items()}
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
@@ -151,6 +159,19 @@ _TYPE_WORDS = {
     "model_attributes_type": "a mapping",
     "date_type": "a date (YYYY-MM-DD)",
     "duration_type": "a duration with a unit, like 45s, 10m, 24h or 3d",
+}
+
+
+_PATTERN_WORDS = {
+    r"^[^@\s]+@[^@\s]+\.[^@\s]+$": "an email address",
+    r"^[a-z]{2}$": "an ISO 639-1 language code, like en",
+    r"^[A-Z]{2}$": "an ISO 3166 country code, like US",
+    r"^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$": "a time of day, like 08:00 or 24:00",
+    r"^sops/[^\s]+\.md\.j2$": "a path like sops/<name>.md.j2",
+    r"^training/[^\s]+\.csv$": "a path like training/<name>.csv",
+    r"^QP[0-9]{3}$": "a rule code, like QP141",
+    r"^[A-Za-z0-9][A-Za-z0-9_.-]*$": "letters, digits, '.', '_' or '-'",
+    r"^[a-z0-9][a-z0-9_-]*$": "lowercase letters, digits, '_' or '-'",
 }
 
 
@@ -177,7 +198,9 @@ def _label(kind: str, item: Any) -> str:
     if isinstance(item, dict):
         ident = item.get("id") or item.get("queue") or item.get("workflow")
         if isinstance(ident, str) and ident:
-            return f"{singular} {ident}"
+            return (
+                f"{singular} {ident if ident.isprintable() and ident.isascii() else ascii(ident)}"
+            )
     return singular
 
 
@@ -186,7 +209,20 @@ def schema_diagnostics(
 ) -> list[Diagnostic]:
     """Pydantic's errors for one item, as diagnostics at the offending places."""
     found = []
-    for err in error.errors(include_url=False):
+    errors = error.errors(include_url=False)
+    missing = {tuple(e["loc"]) for e in errors if e["type"] == "missing"}
+    typos = set()
+    for e in errors:
+        if e["type"] == "extra_forbidden":
+            extra = tuple(e["loc"])
+            for candidate in missing:
+                if candidate[:-1] == extra[:-1] and did_you_mean(
+                    str(extra[-1]), [str(candidate[-1])]
+                ):
+                    typos.add(candidate)
+    for err in errors:
+        if err["type"] == "missing" and tuple(err["loc"]) in typos:
+            continue  # reported as the unknown key that is its typo
         loc = list(err["loc"])
         if loc and loc[0] in GUARDRAIL_TYPES:
             loc = loc[1:]  # the discriminated union's branch name is not in the file
@@ -232,8 +268,13 @@ def schema_diagnostics(
             hint = did_you_mean(str(err["input"]), options)
         elif etype == "invisible_character":
             code = "QP011"
-            message = f"{where}: {err['msg']}"
+            message = f"{label}: {err['msg']}"
             hint = "retype the id; the character cannot be seen but changes the value"
+        elif etype == "string_pattern_mismatch":
+            code = "QP023"
+            pattern = err["ctx"]["pattern"]
+            wanted = _PATTERN_WORDS.get(pattern, f"match {pattern}")
+            message = f"{where} must be {wanted}, not {err['input']!r}"
         else:
             code = "QP023"
             msg = err["msg"]
@@ -259,7 +300,7 @@ def _item_adapter(kind: str) -> TypeAdapter[Any]:
 
 
 def _validate_items(
-    kind: str, items: list[Any], document: Document, report: Report
+    kind: str, items: list[Any], document: Document, report: Report, invalid: set[str]
 ) -> list[tuple[int, Any]]:
     """Validate a list of items of one kind; return the valid ones with their index."""
     try:
@@ -272,6 +313,10 @@ def _validate_items(
             valid.append((index, _item_adapter(kind).validate_python(raw)))
         except ValidationError as exc:
             report.extend(schema_diagnostics(exc, document, (kind, index), _label(kind, raw)))
+            if isinstance(raw, dict):
+                ident = raw.get("queue" if kind in ("targets", "allocations") else "id")
+                if isinstance(ident, str):
+                    invalid.add(ident)
     return valid
 
 
@@ -336,7 +381,8 @@ def build_organisation(documents: list[Document], report: Report) -> Organisatio
                 continue
             table = tables[kind]
             singular = SINGULAR[kind]
-            for index, item in _validate_items(kind, items, document, report):
+            invalid = org.invalid.setdefault(singular, set())
+            for index, item in _validate_items(kind, items, document, report, invalid):
                 key = _item_key(kind, item)
                 origin = Origin(document, (kind, index))
                 if key in table:
