@@ -52,4 +52,3 @@ def copy_case(case: Path, tmp_path: Path) -> Path:
     target = tmp_path / case.name
     shutil.copytree(case, target, symlinks=True)
     return target
-

@@ -64,7 +64,7 @@ def test_every_rule_has_a_case() -> None:
     """Each rule code appears in at least one expected output."""
     from qplan.rules import RULES
 
-    seen = set()
+    seen: set[str] = set()
     for case in VALID + INVALID:
         text = (case / "expected.txt").read_text(encoding="utf-8")
         seen.update(code for code in RULES if f" {code} " in text)

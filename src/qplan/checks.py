@@ -229,11 +229,10 @@ def training_pairs(org: Organisation, today: date) -> Iterator[Finding]:
         if tid is None or tid not in org.queues:
             continue
         training = org.queues[tid]
-        position = org.origin("queue", qid).at("training_queue")
         if training.kind != "training":
             yield (
                 Diagnostic.at(
-                    position,
+                    org.origin("queue", qid).at("training_queue"),
                     "QP121",
                     f"training queue {tid} of {qid} is of kind {training.kind}, not training",
                 ),

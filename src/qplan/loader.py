@@ -50,6 +50,34 @@ _NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
 _DIRECTIVE = re.compile(r"^%", re.MULTILINE)
 
 
+class _FastComposer(yaml.CSafeLoader):
+    """libyaml's composer without PyYAML's YAML 1.1 resolver: plain scalars are
+    resolved afterwards by :func:`resolve_scalar` with YAML 1.2 rules."""
+
+    def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:
+        if kind is ScalarNode:
+            return _STR
+        return _SEQ_TAG if kind is SequenceNode else _MAP_TAG
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
+
+def compose(text: str) -> Node | None:
+    """The node tree of one YAML document, with line and column on every node."""
+    node: Node | None = yaml.compose(text, Loader=_FastComposer)
+    return node
+
+
+def _is_merge(key_node: Node) -> bool:
+    return key_node.tag == _MERGE or (
+        isinstance(key_node, ScalarNode) and key_node.value == "<<" and not key_node.style
+    )
+
+
 def resolve_scalar(text: str) -> Any:
     """The value of a plain scalar under YAML 1.2's core schema."""
     if _NULL.match(text):
@@ -94,7 +122,7 @@ class Document:
 
     def _node(self) -> Node | None:
         if self._root is None and self.text.strip():
-            self._root = yaml.compose(self.text, Loader=yaml.CSafeLoader)
+            self._root = compose(self.text)
         return self._root
 
     def position(self, path: PathKey = (), *, key: bool = False) -> Position:
@@ -120,7 +148,7 @@ def _child(node: Node, step: str | int) -> tuple[Node, Node] | None:
     if isinstance(node, MappingNode):
         merges: list[Node] = []
         for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
+            if _is_merge(key_node):
                 merges.extend(
                     value_node.value if isinstance(value_node, SequenceNode) else [value_node]
                 )
@@ -191,14 +219,6 @@ class _Converter:
         text = node.value
         if node.style:  # quoted or block scalar: always a string
             return text
-        if tag == _STR:
-            # libyaml's YAML 1.1 resolver already said "string"; YAML 1.2 differs
-            # only for number forms 1.1 does not know (0o17, 1e3).
-            return (
-                resolve_scalar(text)
-                if text[:1] in ("0", "1", "2", "3", "4", "5", "6", "7", "8", "9")
-                else text
-            )
         return resolve_scalar(text)
 
     def mapping(self, node: MappingNode, depth: int) -> dict[Any, Any]:
@@ -206,7 +226,7 @@ class _Converter:
         first_seen: dict[Any, Node] = {}
         merged: list[dict[Any, Any]] = []
         for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
+            if _is_merge(key_node):
                 sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
                 for source in sources:
                     if not isinstance(source, MappingNode):
@@ -360,7 +380,7 @@ def parse_text(
     returns the document and the non-fatal diagnostics (duplicate keys) otherwise."""
     _precheck_text(text, path, line_offset)
     try:
-        root = yaml.compose(text, Loader=yaml.CSafeLoader)
+        root = compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1) if mark else 1

@@ -185,46 +185,68 @@ def _template_line(exc: BaseException, name: str) -> int | None:
     return frames[-1].lineno if frames else None
 
 
-def render_text(source: str, context: dict[str, Any], name: str = "<sop>") -> str:
-    """Render one template in the sandbox; raises :class:`RenderError`."""
-    from jinja2 import TemplateError
-    from jinja2.exceptions import SecurityError
+class SopRenderer:
+    """Renders templates in one sandboxed environment; compiled templates are reused."""
 
-    budget = _Budget()
-    env = _environment(budget)
-    try:
-        template = env.from_string(source)
-        template.filename = name
-    except TemplateError as exc:
-        raise RenderError(
-            f"template syntax error: {exc.message}", _template_line(exc, name)
-        ) from None
-    chunks: list[str] = []
-    size = 0
-    started = time.monotonic()
-    try:
-        with _time_limit(MAX_SECONDS):
-            for chunk in template.generate(**context):
-                size += len(chunk)
-                if size > MAX_OUTPUT_CHARS:
-                    raise RenderError(
-                        f"output is over the limit of {MAX_OUTPUT_CHARS:,} characters"
-                    )
-                if time.monotonic() - started > MAX_SECONDS:
-                    raise RenderError(f"rendering took longer than {MAX_SECONDS:g} s")
-                chunks.append(chunk)
-    except RenderError as exc:
-        exc.line = exc.line or _template_line(exc, name)
-        raise
-    except SecurityError as exc:
-        raise RenderError(f"not allowed in an SOP: {exc}", _template_line(exc, name)) from None
-    except TemplateError as exc:
-        raise RenderError(str(exc.message or exc), _template_line(exc, name)) from None
-    except (ArithmeticError, TypeError, ValueError, LookupError, AttributeError) as exc:
-        raise RenderError(f"{type(exc).__name__}: {exc}", _template_line(exc, name)) from None
-    except RecursionError:
-        raise RenderError("template recursion too deep") from None
-    return "".join(chunks)
+    def __init__(self) -> None:
+        self._budget = _Budget()
+        self._env = _environment(self._budget)
+        self._compiled: dict[tuple[str, str], Any] = {}
+
+    def _template(self, source: str, name: str) -> Any:
+        from jinja2 import TemplateError
+
+        key = (name, source)
+        if key not in self._compiled:
+            try:
+                template = self._env.from_string(source)
+            except TemplateError as exc:
+                message = getattr(exc, "message", None) or str(exc)
+                raise RenderError(
+                    f"template syntax error: {message}", _template_line(exc, name)
+                ) from None
+            template.filename = name
+            self._compiled[key] = template
+        return self._compiled[key]
+
+    def render(self, source: str, context: dict[str, Any], name: str = "<sop>") -> str:
+        """Render one template in the sandbox; raises :class:`RenderError`."""
+        from jinja2 import TemplateError
+        from jinja2.exceptions import SecurityError
+
+        template = self._template(source, name)
+        self._budget.range_total = 0
+        chunks: list[str] = []
+        size = 0
+        started = time.monotonic()
+        try:
+            with _time_limit(MAX_SECONDS):
+                for chunk in template.generate(**context):
+                    size += len(chunk)
+                    if size > MAX_OUTPUT_CHARS:
+                        raise RenderError(
+                            f"output is over the limit of {MAX_OUTPUT_CHARS:,} characters"
+                        )
+                    if time.monotonic() - started > MAX_SECONDS:
+                        raise RenderError(f"rendering took longer than {MAX_SECONDS:g} s")
+                    chunks.append(chunk)
+        except RenderError as exc:
+            exc.line = exc.line or _template_line(exc, name)
+            raise
+        except SecurityError as exc:
+            raise RenderError(f"not allowed in an SOP: {exc}", _template_line(exc, name)) from None
+        except TemplateError as exc:
+            raise RenderError(str(exc.message or exc), _template_line(exc, name)) from None
+        except (ArithmeticError, TypeError, ValueError, LookupError, AttributeError) as exc:
+            raise RenderError(f"{type(exc).__name__}: {exc}", _template_line(exc, name)) from None
+        except RecursionError:
+            raise RenderError("template recursion too deep") from None
+        return "".join(chunks)
+
+
+def render_text(source: str, context: dict[str, Any], name: str = "<sop>") -> str:
+    """Render one template in a fresh sandbox; raises :class:`RenderError`."""
+    return SopRenderer().render(source, context, name)
 
 
 @dataclass(frozen=True)
@@ -234,9 +256,14 @@ class RenderedSop:
     text: str
 
 
-def sop_context(org: Organisation, sop: Sop) -> dict[str, Any]:
+def team_data(org: Organisation) -> dict[str, Any]:
+    """Every team as plain data, by id."""
+    return {tid: team.model_dump(mode="json") for tid, team in sorted(org.teams.items())}
+
+
+def sop_context(org: Organisation, sop: Sop, teams: dict[str, Any] | None = None) -> dict[str, Any]:
     """The plain data a template sees: its queues, their workflow, and all teams."""
-    teams = {tid: team.model_dump(mode="json") for tid, team in sorted(org.teams.items())}
+    teams = team_data(org) if teams is None else teams
     queues = []
     for qid in sop.front.queues:
         queue = org.queues.get(qid)
@@ -269,17 +296,25 @@ def sop_context(org: Organisation, sop: Sop) -> dict[str, Any]:
     }
 
 
-def render_sop(org: Organisation, sop: Sop) -> RenderedSop:
-    text = render_text(sop.body, sop_context(org, sop), sop.path)
+def render_sop(
+    org: Organisation,
+    sop: Sop,
+    renderer: SopRenderer | None = None,
+    teams: dict[str, Any] | None = None,
+) -> RenderedSop:
+    context = sop_context(org, sop, teams)
+    text = (renderer or SopRenderer()).render(sop.body, context, sop.path)
     return RenderedSop(sop.path, sop.front.title, text)
 
 
 def render_diagnostics(org: Organisation, settings: Settings) -> list[Diagnostic]:
     """Render every SOP; a template that fails is a QP143 error at its line."""
     found = []
+    renderer = SopRenderer()
+    teams = team_data(org) if org.sops else {}
     for sop in org.sops.values():
         try:
-            render_sop(org, sop)
+            render_sop(org, sop, renderer, teams)
         except RenderError as exc:
             line = sop.body_line + (exc.line - 1 if exc.line else 0)
             found.append(

@@ -1,0 +1,99 @@
+"""`qplan validate` on synthetic organisations, against a baseline measured in the same run:
+a plain Python process that only loads the same files with PyYAML's CSafeLoader.
+
+    python -m benchmarks.bench_validate            # 1,000 and 10,000 queues
+    python -m benchmarks.bench_validate 2000 20000 # other sizes
+
+Reports wall time (best of 3), the ratio to the baseline, and peak memory (max RSS).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.generate import generate
+
+BASELINE = """
+import gc, sys, yaml
+from pathlib import Path
+gc.disable()
+for f in sorted(Path(sys.argv[1], "workflows").rglob("*.yaml")):
+    yaml.load(f.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+"""
+
+
+def _run(command: list[str]) -> tuple[float, float]:
+    """Best-of-three wall seconds and the peak RSS in MiB of ``command``."""
+    best = float("inf")
+    peak = 0.0
+    for _ in range(3):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        started = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        elapsed = time.perf_counter() - started
+        if done.returncode not in (0, 1, 2):
+            raise SystemExit(f"{command} failed:\n{done.stderr}")
+        best = min(best, elapsed)
+        peak = max(
+            peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, before / 1024
+        )
+    return best, peak
+
+
+def measure(queues: int, folder: Path) -> dict[str, float]:
+    generate(queues, folder)
+    size = sum(f.stat().st_size for f in (folder / "workflows").rglob("*.yaml"))
+    baseline, _ = _run([sys.executable, "-c", BASELINE, str(folder)])
+    env_qplan = [
+        sys.executable,
+        "-m",
+        "qplan",
+        "--repo",
+        str(folder),
+        "validate",
+        "--format",
+        "json",
+    ]
+    validate, peak = _run(env_qplan)
+    return {
+        "queues": queues,
+        "yaml_mb": round(size / 1e6, 2),
+        "baseline_s": round(baseline, 3),
+        "validate_s": round(validate, 3),
+        "ratio": round(validate / baseline, 2),
+        "peak_rss_mb": round(peak, 1),
+    }
+
+
+def main() -> None:
+    sizes = [int(a) for a in sys.argv[1:]] or [1000, 10000]
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for queues in sizes:
+            rows.append(measure(queues, Path(tmp) / str(queues)))
+    for row in rows:
+        print(
+            f"{row['queues']:>6} queues  {row['yaml_mb']:>5} MB  "
+            f"baseline {row['baseline_s']:.2f} s  "
+            f"validate {row['validate_s']:.2f} s  ratio {row['ratio']:.2f}x  "
+            f"peak {row['peak_rss_mb']:.0f} MiB"
+        )
+    if len(rows) >= 2:
+        small, large = rows[0], rows[-1]
+        growth = (large["validate_s"] / small["validate_s"]) / (large["queues"] / small["queues"])
+        print(
+            f"growth per queue from {small['queues']} to {large['queues']}: "
+            f"{growth:.2f} (1.0 is linear)"
+        )
+    print(json.dumps(rows), file=sys.stderr if os.environ.get("QUIET") else sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+"""SOP templates render in a sandbox with bounded time, size and power."""
+
+from __future__ import annotations
+
+import pytest
+
+from qplan.sops import RenderError, duration, percent, render_text, team_list
+
+
+def test_filters() -> None:
+    assert duration("24h") == "24h"
+    assert duration(86400) == "1d"
+    assert percent(0.925, 1) == "92.5%"
+    assert percent(95) == "95%"
+    assert team_list({"us-austin": 40, "ph-manila": 60}) == "us-austin (40%), ph-manila (60%)"
+
+
+def test_renders_plain_data() -> None:
+    text = render_text("{% for q in queues %}{{ q.id }} {% endfor %}", {"queues": [{"id": "a"}]})
+    assert text == "a "
+
+
+@pytest.mark.parametrize(
+    ("source", "message", "line"),
+    [
+        ("ok\n{{ missing }}", "'missing' is undefined", 2),
+        ("{{ ''.__class__.__mro__ }}", "not allowed in an SOP", 1),
+        ("{{ queues.pop() }}", "not allowed in an SOP", 1),
+        ("\n\n{% for i in range(100001) %}{% endfor %}", "range of 100,001 is over the limit", 3),
+        ("{{ 'x' * 10**9 }}", "repetition builds more than", 1),
+        ("{{ 'x' * 1000000 }}", "repetition builds more than 100,000 items", 1),
+        ("{{ 9 ** 999999 }}", "power too large", 1),
+        ("{% for x in y %}", "template syntax error", 1),
+        ("{{ 'a' | format(1) }}", "No filter named 'format'", 1),
+        ("{{ cycler }}", "'cycler' is undefined", 1),
+    ],
+)
+def test_sandbox_refusals(source: str, message: str, line: int) -> None:
+    with pytest.raises(RenderError) as caught:
+        render_text(source, {"queues": []}, "sops/t.md.j2")
+    assert message in caught.value.message
+    assert caught.value.line == line
+
+
+def test_output_size_is_bounded() -> None:
+    source = "{% for i in range(10000) %}{{ 'x' * 99999 }}{% endfor %}"
+    with pytest.raises(RenderError) as caught:
+        render_text(source, {}, "sops/t.md.j2")
+    assert "output is over the limit" in caught.value.message
+
+
+def test_rendering_time_is_bounded() -> None:
+    source = "{% set l = [0] * 99999 %}{% for a in l %}{% for b in l %}{% endfor %}{% endfor %}"
+    with pytest.raises(RenderError) as caught:
+        render_text(source, {}, "sops/t.md.j2")
+    assert "rendering took longer than" in caught.value.message
