@@ -141,6 +141,111 @@ def schema(obj: Context, check: bool) -> None:
         click.echo("schemas/ is up to date.")
 
 
+def _duration_seconds(value: str, name: str) -> float:
+    from qplan.durations import Duration
+
+    try:
+        return Duration.parse(value).seconds
+    except (TypeError, ValueError) as exc:
+        raise click.BadParameter(str(exc), param_hint=name) from None
+
+
+@cli.command()
+@click.option("--volume", type=click.FloatRange(min=0), required=True, help="Items per interval.")
+@click.option("--interval", default="30m", show_default=True, help="Length of the interval.")
+@click.option("--aht", required=True, help="Average handle time, e.g. 180s.")
+@click.option("--within", required=True, help="Answer-time target, e.g. 20s.")
+@click.option(
+    "--target",
+    type=click.FloatRange(min=0, max=100, min_open=True),
+    default=80,
+    show_default=True,
+    help="Service-level target in percent.",
+)
+@click.option("--agents", type=click.IntRange(min=1), help="Always include this agent count.")
+@click.option("--patience", help="Mean patience before abandoning (Erlang A), e.g. 1m.")
+@click.option(
+    "--shrinkage",
+    type=click.FloatRange(min=0, max=1, max_open=True),
+    default=0.0,
+    show_default=True,
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def erlang(
+    volume: float,
+    interval: str,
+    aht: str,
+    within: str,
+    target: float,
+    agents: int | None,
+    patience: str | None,
+    shrinkage: float,
+    fmt: str,
+) -> None:
+    """The planner's Erlang C (or, with --patience, Erlang A) calculator.
+
+    Example: qplan erlang --volume 100 --interval 30m --aht 180s --within 20s --target 80
+    """
+    import json
+    import math
+
+    from qplan import erlang as model
+
+    interval_s = _duration_seconds(interval, "--interval")
+    aht_s = _duration_seconds(aht, "--aht")
+    within_s = _duration_seconds(within, "--within")
+    patience_s = _duration_seconds(patience, "--patience") if patience else None
+    traffic = volume * aht_s / interval_s
+    recommended = model.agents_for_target(traffic, aht_s, within_s, target / 100, patience_s)
+    first = math.floor(traffic) + 1 if patience_s is None else max(1, math.floor(traffic) - 2)
+    counts = set(range(max(1, first), max(recommended, first) + 4))
+    if agents:
+        counts.add(agents)
+    rows = [model.figures(traffic, n, aht_s, within_s, patience_s) for n in sorted(counts)]
+    scheduled = model.scheduled_fte(recommended, shrinkage)
+    if fmt == "json":
+        document = {
+            "format_version": "1",
+            "traffic_erlangs": round(traffic, 6),
+            "recommended_agents": recommended,
+            "scheduled_fte": scheduled,
+            "rows": [
+                {
+                    "agents": r.agents,
+                    "probability_of_wait": round(r.probability_of_wait, 6),
+                    "service_level": round(r.service_level, 6),
+                    "asa_seconds": round(r.asa_seconds, 3)
+                    if math.isfinite(r.asa_seconds)
+                    else None,
+                    "occupancy": round(r.occupancy, 6),
+                    "abandonment": None if r.abandonment is None else round(r.abandonment, 6),
+                }
+                for r in rows
+            ],
+        }
+        click.echo(json.dumps(document, indent=2))
+        return
+    click.echo(f"Traffic: {traffic:.2f} Erlangs")
+    header = f"{'agents':>6}  {'P(wait)':>8}  {'service level':>13}  {'ASA':>9}  {'occupancy':>9}"
+    if patience_s is not None:
+        header += f"  {'abandoned':>9}"
+    click.echo(header)
+    for r in rows:
+        asa = f"{r.asa_seconds:.1f} s" if math.isfinite(r.asa_seconds) else "unstable"
+        line = (
+            f"{r.agents:>6}  {r.probability_of_wait:>8.4f}  {r.service_level:>13.4f}  "
+            f"{asa:>9}  {r.occupancy:>9.4f}"
+        )
+        if r.abandonment is not None:
+            line += f"  {r.abandonment:>9.4f}"
+        marker = "  <- recommended" if r.agents == recommended else ""
+        click.echo(line + marker)
+    click.echo(
+        f"Recommended: {recommended} agents for {target:g}% within {within}; "
+        f"{scheduled} scheduled FTE at {shrinkage:.0%} shrinkage."
+    )
+
+
 def _color(stream: Any) -> bool:
     import os
 

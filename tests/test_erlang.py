@@ -1,0 +1,97 @@
+"""Erlang C and Erlang A against published reference values."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from qplan.erlang import agents_for_target, erlang_a, erlang_b, erlang_c, scheduled_fte
+from tests.conftest import run_qplan
+
+
+@pytest.mark.parametrize(
+    ("agents", "wait", "service_level"),
+    [
+        (11, 0.6821, 0.3896),
+        (12, 0.4494, 0.6402),
+        (13, 0.2853, 0.7956),
+        (14, 0.1741, 0.8884),
+        (15, 0.1020, 0.9415),
+    ],
+)
+def test_erlang_c_reference_table(agents: int, wait: float, service_level: float) -> None:
+    # 100 calls per 30 minutes, 180 s handle time: 10 Erlangs; answer within 20 s.
+    result = erlang_c(10, agents, 180, 20)
+    assert round(result.probability_of_wait, 4) == pytest.approx(wait, abs=1e-4)
+    assert round(result.service_level, 4) == pytest.approx(service_level, abs=1e-4)
+
+
+def test_erlang_c_recommendation_and_shrinkage() -> None:
+    assert agents_for_target(10, 180, 20, 0.80) == 14
+    assert round(erlang_c(10, 14, 180, 20).asa_seconds, 1) == 7.8
+    assert scheduled_fte(14, 0.30) == 20
+
+
+def test_erlang_c_48_erlangs() -> None:
+    result = erlang_c(48, 55, 240, 15)
+    assert round(result.probability_of_wait, 3) == 0.239
+    assert round(result.asa_seconds, 1) == 8.2
+    assert round(result.service_level, 3) == 0.846
+
+
+def test_erlang_a_reference() -> None:
+    result = erlang_a(10, 14, 180, 20, 60)
+    assert round(result.probability_of_wait, 4) == 0.1115
+    assert result.abandonment is not None
+    assert round(result.abandonment, 4) == 0.0303
+    assert round(result.service_level, 3) == 0.944
+
+
+def test_monotone_in_agents() -> None:
+    levels = [erlang_c(10, n, 180, 20).service_level for n in range(11, 30)]
+    waits = [erlang_c(10, n, 180, 20).probability_of_wait for n in range(11, 30)]
+    assert levels == sorted(levels)
+    assert waits == sorted(waits, reverse=True)
+
+
+def test_edge_cases() -> None:
+    assert erlang_c(0, 1, 180, 20).service_level == 1.0
+    unstable = erlang_c(10, 10, 180, 20)
+    assert unstable.service_level == 0.0 and math.isinf(unstable.asa_seconds)
+    one = erlang_c(0.5, 1, 60, 10)
+    assert one.probability_of_wait == pytest.approx(0.5)
+    big = erlang_c(950, 1000, 180, 20)
+    assert 0 < big.probability_of_wait < 1 and math.isfinite(big.asa_seconds)
+    assert 0 < erlang_b(950, 1000) < 1
+    assert agents_for_target(0, 180, 20, 0.8) == 0
+
+
+def test_erlang_command_json_contract() -> None:
+    result = run_qplan(
+        "erlang",
+        *("--volume", "100", "--interval", "30m", "--aht", "180s", "--within", "20s"),
+        *("--target", "80", "--shrinkage", "0.3", "--agents", "20", "--format", "json"),
+    )
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert document["format_version"] == "1"
+    assert document["traffic_erlangs"] == 10.0
+    assert document["recommended_agents"] == 14
+    assert document["scheduled_fte"] == 20
+    assert [r["agents"] for r in document["rows"]] == [11, 12, 13, 14, 15, 16, 17, 20]
+    assert document["rows"][3] == {
+        "agents": 14,
+        "probability_of_wait": 0.174132,
+        "service_level": 0.88835,
+        "asa_seconds": 7.836,
+        "occupancy": 0.714286,
+        "abandonment": None,
+    }
+
+
+def test_erlang_command_rejects_bad_duration() -> None:
+    result = run_qplan("erlang", "--volume", "1", "--aht", "3 minutes", "--within", "20s")
+    assert result.exit_code == 64
+    assert "--aht" in result.output
