@@ -355,6 +355,14 @@ def _live_allocations(org: Organisation) -> Iterator[tuple[str, dict[str, float]
             yield qid, allocation.shares
 
 
+def _on_shares(
+    org: Organisation, qid: str, code: str, message: str, hint: str | None, *subjects: Any
+) -> Finding:
+    """A finding at a queue's allocation shares; the allocation may suppress it."""
+    position = org.origin("allocation", qid).at("shares")
+    return Diagnostic.at(position, code, message, hint), (org.allocations[qid], *subjects)
+
+
 @rule
 def guardrails(org: Organisation, today: date) -> Iterator[Finding]:
     for gid, guardrail in org.guardrails.items():
@@ -368,15 +376,14 @@ def guardrails(org: Organisation, today: date) -> Iterator[Finding]:
                         by_vendor[vendor] += share
                 for vendor, share in sorted(by_vendor.items()):
                     if share > guardrail.max_percent + 1e-9:
-                        yield (
-                            Diagnostic.at(
-                                org.origin("allocation", qid).at("shares"),
-                                "QP201",
-                                f"vendor {vendor} takes {share:g}% of {qid}, over the "
-                                f"{guardrail.max_percent:g}% of guardrail {gid}",
-                                "spread the volume over more vendors or in-house teams",
-                            ),
-                            (org.allocations[qid], guardrail),
+                        yield _on_shares(
+                            org,
+                            qid,
+                            "QP201",
+                            f"vendor {vendor} takes {share:g}% of {qid}, over the "
+                            f"{guardrail.max_percent:g}% of guardrail {gid}",
+                            "spread the volume over more vendors or in-house teams",
+                            guardrail,
                         )
         elif kind == "min_teams_per_live_queue":
             for qid, queue in org.queues.items():
@@ -385,15 +392,15 @@ def guardrails(org: Organisation, today: date) -> Iterator[Finding]:
                 allocation = org.allocations.get(qid)
                 count = len(allocation.shares) if allocation else 0
                 if allocation and count < guardrail.min_teams:
-                    yield (
-                        Diagnostic.at(
-                            org.origin("allocation", qid).at("shares"),
-                            "QP202",
-                            f"live queue {qid} is worked by {count} team(s), guardrail {gid} "
-                            f"asks for at least {guardrail.min_teams}",
-                            "a second site keeps the queue running when one goes down",
-                        ),
-                        (allocation, queue, guardrail),
+                    yield _on_shares(
+                        org,
+                        qid,
+                        "QP202",
+                        f"live queue {qid} is worked by {count} team(s), guardrail {gid} "
+                        f"asks for at least {guardrail.min_teams}",
+                        "a second site keeps the queue running when one goes down",
+                        queue,
+                        guardrail,
                     )
         elif kind == "max_bpo_share":
             for qid, shares in _live_allocations(org):
@@ -401,14 +408,14 @@ def guardrails(org: Organisation, today: date) -> Iterator[Finding]:
                     continue
                 bpo = sum(s for t, s in shares.items() if org.teams[t].type == "bpo")
                 if bpo > guardrail.max_percent + 1e-9:
-                    yield (
-                        Diagnostic.at(
-                            org.origin("allocation", qid).at("shares"),
-                            "QP203",
-                            f"BPO teams take {bpo:g}% of {guardrail.classification} queue {qid}, "
-                            f"over the {guardrail.max_percent:g}% of guardrail {gid}",
-                        ),
-                        (org.allocations[qid], guardrail),
+                    yield _on_shares(
+                        org,
+                        qid,
+                        "QP203",
+                        f"BPO teams take {bpo:g}% of {guardrail.classification} queue {qid}, "
+                        f"over the {guardrail.max_percent:g}% of guardrail {gid}",
+                        None,
+                        guardrail,
                     )
         elif kind == "max_team_utilisation":
             yield from _team_utilisation(org, gid, guardrail.max_percent)
