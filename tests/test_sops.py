@@ -33,6 +33,7 @@ def test_renders_plain_data() -> None:
         ("{% for x in y %}", "template syntax error", 1),
         ("{{ 'a' | format(1) }}", "No filter named 'format'", 1),
         ("{{ cycler }}", "'cycler' is undefined", 1),
+        ("{% set ns = namespace(s='x') %}", "'namespace' is undefined", 1),
     ],
 )
 def test_sandbox_refusals(source: str, message: str, line: int) -> None:

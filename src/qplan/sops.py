@@ -147,8 +147,9 @@ def _environment(budget: _Budget) -> Any:
             raise RenderError(f"loops over ranges run over {MAX_RANGE_TOTAL:,} iterations")
         return result
 
-    env.globals = {"range": bounded_range, "dict": dict, "lipsum": None, "cycler": None}
-    env.globals = {k: v for k, v in env.globals.items() if v is not None}
+    # Only these names: Jinja's defaults (namespace, cycler, joiner, lipsum) are left out,
+    # namespace() in particular would let a loop grow a value without bound.
+    env.globals = {"range": bounded_range, "dict": dict}
     return env
 
 
