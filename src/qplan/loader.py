@@ -31,8 +31,9 @@ PathKey = tuple[str | int, ...]
 _TAG = "tag:yaml.org,2002:"
 _STR = _TAG + "str"
 _MERGE = _TAG + "merge"
-# Tags a plain or quoted scalar may carry: the core schema, and the ones libyaml's
-# YAML 1.1 resolver assigns implicitly (resolved again below with YAML 1.2 rules).
+# Tags a scalar may carry explicitly: YAML's core schema (plus timestamp, value and
+# merge, which PyYAML spells the same way). Untagged scalars get _STR from the composer
+# and are resolved afterwards with YAML 1.2 rules.
 _SCALAR_TAGS = frozenset(
     _TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "value", "merge")
 )

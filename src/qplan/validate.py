@@ -99,41 +99,17 @@ class Organisation:
         return self.targets.get(queue.id) or self.targets.get(f"workflow:{queue.workflow}")
 
 
-# Every field name of the file format, for "did you mean" on unknown keys.
 def _field_names() -> set[str]:
+    """Every field name of the file format, for "did you mean" on unknown keys."""
     from pydantic import BaseModel
-
-    names: set[str] = set(KINDS)
-    seen: set[type[BaseModel]] = set()
-
-    def visit(model: type[BaseModel]) -> None:
-        if model in seen:
-            return
-        seen.add(model)
-        for name, info in model.model_fields.items():
-            names.add(name)
-            for candidate in _models_in(info.annotation):
-                visit(candidate)
 
     from qplan import model as m
 
+    names: set[str] = set(KINDS)
     for value in vars(m).values():
         if isinstance(value, type) and issubclass(value, BaseModel):
-            visit(value)
+            names.update(value.model_fields)
     return names
-
-
-def _models_in(annotation: Any) -> list[Any]:
-    from typing import get_args
-
-    from pydantic import BaseModel
-
-    found = []
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        found.append(annotation)
-    for arg in get_args(annotation):
-        found.extend(_models_in(arg))
-    return found
 
 
 _FIELD_NAMES: set[str] = set()
