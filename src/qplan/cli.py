@@ -246,6 +246,343 @@ def erlang(
     )
 
 
+PLAN_FORMATS = click.Choice(["text", "markdown", "json"])
+
+
+def _write_plan(plan: Any, fmt: str, settings: Any, split_dir: str | None = None) -> None:
+    """Print a plan; Markdown longer than one comment goes out in parts."""
+    import json
+
+    from qplan import plan_report
+
+    if fmt == "json":
+        click.echo(json.dumps(plan.contract(), indent=2, ensure_ascii=False))
+        return
+    unsafe = plan.unsafe_reason(settings.max_change_percent, settings.min_existing)
+    if fmt == "markdown":
+        parts = plan_report.markdown_parts(plan)
+        if unsafe:
+            parts[0] += f"\n> [!CAUTION]\n> Apply will refuse this plan: {unsafe}.\n"
+        if split_dir:
+            folder = Path(split_dir)
+            folder.mkdir(parents=True, exist_ok=True)
+            for old in folder.glob("plan-*.md"):
+                old.unlink()
+            for number, part in enumerate(parts, start=1):
+                (folder / f"plan-{number}.md").write_text(part, encoding="utf-8")
+            click.echo(f"wrote {len(parts)} part(s) to {folder}", err=True)
+        click.echo(parts[0], nl=False)
+        if len(parts) > 1 and not split_dir:
+            click.echo(
+                f"\n_{len(parts) - 1} more part(s) not shown: write them all with --split-dir._"
+            )
+        return
+    out = plan_report.text(plan, color=_color(sys.stdout))
+    click.echo(out, nl=False, color=_color(sys.stdout))
+    if unsafe:
+        click.echo(f"Note: apply will refuse this plan: {unsafe}.")
+
+
+def _write_refusal(report: Any, fmt: str) -> NoReturn:
+    """The repository is invalid: show why, in the format asked for, and exit 1."""
+    from qplan import reporters
+
+    if fmt == "json":
+        sys.stdout.write(reporters.validation_json(report))
+    elif fmt == "markdown":
+        click.echo(f"### qplan plan\n\n**{reporters.summary_line(report)} No plan was made.**\n")
+        for d in report.errors:
+            click.echo(f"- `{d.file}:{d.line}:{d.column}` {d.code} {d.message}")
+    else:
+        reporters.write_text(report, sys.stdout, color=_color(sys.stdout))
+        click.echo("No plan was made: fix the errors above first.")
+    sys.exit(1)
+
+
+@cli.command()
+@click.option("--out", type=click.Path(dir_okay=False), help="Save the plan for `qplan apply`.")
+@click.option("--format", "fmt", type=PLAN_FORMATS, default="text", show_default=True)
+@click.option(
+    "--detailed-exitcode", is_flag=True, help="Exit 0 for no changes, 2 for changes, 1 for errors."
+)
+@click.option(
+    "--split-dir",
+    type=click.Path(file_okay=False),
+    help="Write every part of a long Markdown plan as plan-N.md here.",
+)
+@pass_context
+def plan(
+    obj: Context, out: str | None, fmt: str, detailed_exitcode: bool, split_dir: str | None
+) -> None:
+    """Show what applying the repository would change in the state.
+
+    Example: qplan plan --out pr.plan --format markdown
+    """
+    from qplan.project import open_state, plan_repository
+
+    settings = obj.settings()
+    result = plan_repository(settings, open_state(settings, obj.state))
+    if result.plan is None:
+        _write_refusal(result.validation.report, fmt)
+    if out:
+        result.plan.save(out)
+    _write_plan(result.plan, fmt, settings, split_dir)
+    if out and fmt == "text":
+        click.echo(f"Saved the plan to {out}; apply it with `qplan apply {out}`.")
+    sys.exit(2 if detailed_exitcode and result.plan.has_changes else 0)
+
+
+@cli.command()
+@click.argument("plan_file", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=PLAN_FORMATS, default="text", show_default=True)
+@pass_context
+def show(obj: Context, plan_file: str, fmt: str) -> None:
+    """Print a saved plan (its checksum is verified first).
+
+    Example: qplan show pr.plan --format markdown
+    """
+    from qplan.plan import Plan
+
+    _write_plan(Plan.load(plan_file), fmt, obj.settings())
+
+
+@cli.command()
+@click.argument("plan_file", required=False, type=click.Path(dir_okay=False))
+@click.option("--auto-approve", is_flag=True, help="Do not ask before applying a fresh plan.")
+@click.option("--actor", help="Who applies (default: QPLAN_ACTOR, the git author, the login).")
+@click.option(
+    "--lock-timeout", default="0s", show_default=True, help="Wait this long for the lock, e.g. 30s."
+)
+@click.option("--allow-large-change", is_flag=True, help="Apply above the safety threshold.")
+@click.option(
+    "--ignore-repo-drift", is_flag=True, help="Apply a saved plan though the files changed since."
+)
+@pass_context
+def apply(
+    obj: Context,
+    plan_file: str | None,
+    auto_approve: bool,
+    actor: str | None,
+    lock_timeout: str,
+    allow_large_change: bool,
+    ignore_repo_drift: bool,
+) -> None:
+    """Record a plan as the next state revision.
+
+    With PLAN_FILE, apply that saved plan; without, make a fresh plan, show it and
+    ask for confirmation.
+
+    Example: qplan apply pr.plan
+    """
+    from qplan import project
+    from qplan.apply import ApplyOptions, apply_plan
+    from qplan.errors import PlanRefused
+    from qplan.plan import Plan
+    from qplan.resources import digest
+
+    timeout = (
+        0.0 if lock_timeout in ("0", "0s") else _duration_seconds(lock_timeout, "--lock-timeout")
+    )
+    settings = obj.settings()
+    store = project.open_state(settings, obj.state)
+    if plan_file:
+        plan = Plan.load(plan_file)
+        repo_digest = None
+        if plan.origin == "repository" and not ignore_repo_drift:
+            validation = project.validate_repository(settings=settings)
+            repo_digest = digest(project.desired_snapshot(validation).values())
+    else:
+        result = project.plan_repository(settings, store)
+        if result.plan is None:
+            _write_refusal(result.validation.report, "text")
+        plan = result.plan
+        _write_plan(plan, "text", settings)
+        if plan.has_changes and not auto_approve:
+            if not sys.stdin.isatty():
+                raise PlanRefused(
+                    "apply asks for confirmation and there is no terminal: pass --auto-approve, "
+                    "or apply a reviewed plan file"
+                )
+            click.confirm("Apply these changes?", abort=True)
+        repo_digest = plan.desired_digest
+    options = ApplyOptions(
+        actor=project.actor(settings.root, actor),
+        git_commit=project.git_commit(settings.root),
+        allow_large_change=allow_large_change,
+        ignore_repo_drift=ignore_repo_drift,
+        lock_timeout=timeout,
+        max_change_percent=settings.max_change_percent,
+        min_existing=settings.min_existing,
+    )
+    revision = apply_plan(plan, store, options, repo_digest)
+    if revision is None:
+        click.echo("No changes to apply.")
+        return
+    counts = revision.counts()
+    click.echo(
+        f"Apply complete: {counts['create']} created, {counts['update']} updated, "
+        f"{counts['delete']} deleted. State is at serial {revision.serial}."
+    )
+
+
+@cli.group()
+def state() -> None:
+    """Inspect and manage the applied revisions and the lock."""
+
+
+_SERIAL = click.option("--serial", type=click.IntRange(min=1), help="A past revision.")
+
+
+@state.command("list")
+@_SERIAL
+@pass_context
+def state_list(obj: Context, serial: int | None) -> None:
+    """List the resources of the latest (or a past) revision.
+
+    Example: qplan state list --serial 3
+    """
+    from qplan.project import open_state
+
+    store = open_state(obj.settings(), obj.state)
+    if serial is not None:
+        store.revision(serial)
+    for address in sorted(store.resources(serial)):
+        click.echo(address)
+
+
+@state.command("show")
+@click.argument("resource", required=False)
+@_SERIAL
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@pass_context
+def state_show(obj: Context, resource: str | None, serial: int | None, fmt: str) -> None:
+    """Show a revision, or one resource as it was applied.
+
+    Example: qplan state show queue.sv-hate-speech-en
+    """
+    import json
+
+    from qplan.errors import StateError
+    from qplan.plan import ResourceChange
+    from qplan.plan_report import change_lines
+    from qplan.project import open_state
+
+    store = open_state(obj.settings(), obj.state)
+    revision = store.revision(serial) if serial is not None else store.head()
+    if revision is None:
+        raise StateError("the state is empty: nothing has been applied yet")
+    resources = store.resources(revision.serial)
+    if resource is None:
+        kinds: dict[str, int] = {}
+        for r in resources.values():
+            kinds[r.kind] = kinds.get(r.kind, 0) + 1
+        document = {"format_version": "1", **_revision_json(revision), "resources": kinds}
+        if fmt == "json":
+            click.echo(json.dumps(document, indent=2))
+            return
+        for key in ("serial", "lineage", "created_at", "actor", "git_commit", "origin"):
+            click.echo(f"{key + ':':<12} {document[key] or '-'}")
+        click.echo(f"{'changes:':<12} {revision.summary()}")
+        click.echo(f"{'resources:':<12} " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
+        return
+    found = resources.get(resource)
+    if found is None:
+        raise StateError(f"revision {revision.serial} has no resource {resource}")
+    if fmt == "json":
+        body = {"format_version": "1", "address": resource, "serial": revision.serial}
+        body |= {"group": found.group, "fields": found.fields()}
+        click.echo(json.dumps(body, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{resource} (serial {revision.serial})")
+    as_created = ResourceChange(resource, found.group, "create", None, found.fields())
+    for line in change_lines(as_created):
+        click.echo(f"  {line}")
+
+
+def _revision_json(revision: Any) -> dict[str, Any]:
+    return {
+        "serial": revision.serial,
+        "lineage": revision.lineage,
+        "created_at": revision.created_at,
+        "actor": revision.actor,
+        "git_commit": revision.git_commit,
+        "plan_checksum": revision.plan_checksum,
+        "origin": revision.origin,
+        "changes": revision.counts(),
+    }
+
+
+@state.command("history")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@pass_context
+def state_history(obj: Context, fmt: str) -> None:
+    """List the revisions: serial, time, actor, commit and changes.
+
+    Example: qplan state history
+    """
+    import json
+
+    from qplan.project import open_state
+
+    revisions = open_state(obj.settings(), obj.state).history()
+    if fmt == "json":
+        rows = [_revision_json(r) for r in revisions]
+        click.echo(json.dumps({"format_version": "1", "revisions": rows}, indent=2))
+        return
+    if not revisions:
+        click.echo("The state is empty: nothing has been applied yet.")
+        return
+    actor_width = max(5, *(len(r.actor) for r in revisions))
+    click.echo(f"{'SERIAL':>6}  {'TIME':<20}  {'ACTOR':<{actor_width}}  {'COMMIT':<12}  CHANGES")
+    for r in revisions:
+        commit = (r.git_commit or "-")[:12]
+        origin = "" if r.origin == "repository" else f" ({r.origin})"
+        click.echo(
+            f"{r.serial:>6}  {r.created_at:<20}  {r.actor:<{actor_width}}  {commit:<12}  "
+            f"{r.summary()}{origin}"
+        )
+
+
+@state.command("rollback")
+@click.argument("serial", type=click.IntRange(min=1))
+@click.option("--out", type=click.Path(dir_okay=False), help="Save the plan for `qplan apply`.")
+@click.option("--format", "fmt", type=PLAN_FORMATS, default="text", show_default=True)
+@pass_context
+def state_rollback(obj: Context, serial: int, out: str | None, fmt: str) -> None:
+    """Plan a return to revision SERIAL; review it, then apply it like any plan.
+
+    Example: qplan state rollback 3 --out rollback.plan
+    """
+    from qplan.project import open_state, rollback_plan
+
+    settings = obj.settings()
+    plan = rollback_plan(settings, open_state(settings, obj.state), serial)
+    if out:
+        plan.save(out)
+    _write_plan(plan, fmt, settings)
+    if fmt == "text":
+        if out:
+            click.echo(f"Saved the plan to {out}; apply it with `qplan apply {out}`.")
+        else:
+            click.echo("Save it with --out FILE, then apply it with `qplan apply FILE`.")
+        click.echo("Revert the repository's files too, or the next plan undoes the rollback.")
+
+
+@state.command("unlock")
+@click.argument("lock_id")
+@pass_context
+def state_unlock(obj: Context, lock_id: str) -> None:
+    """Release a stuck lock; it must be given the lock's id (shown when an apply is refused).
+
+    Example: qplan state unlock 3f2a9c0e1b7d4e5f8a6b2c1d0e9f8a7b
+    """
+    from qplan.project import open_state
+
+    store = open_state(obj.settings(), obj.state)
+    store.release_lock(lock_id)
+    click.echo(f"Released lock {lock_id}.")
+
+
 def _color(stream: Any) -> bool:
     import os
 

@@ -34,6 +34,12 @@ class Settings:
     #: folders, relative to the root
     workflows_dir: str = "workflows"
     sops_dir: str = "sops"
+    #: ``[tool.qplan.safety]``: apply refuses a plan that updates or deletes more than
+    #: ``max_change_percent`` of the existing resources once there are ``min_existing``
+    max_change_percent: float = 30.0
+    min_existing: int = 10
+    #: an allocation whose share for one team moves by more than this many points is risky
+    max_share_move: float = 20.0
 
     @property
     def workflows_path(self) -> Path:
@@ -46,6 +52,27 @@ class Settings:
 
 _INT_KEYS = {"max_file_bytes", "max_depth"}
 _STR_KEYS = {"state", "workflows_dir", "sops_dir"}
+
+
+_SAFETY_KEYS = {"max_change_percent": float, "min_existing": int, "max_share_move": float}
+
+
+def _safety(table: Any) -> dict[str, Any]:
+    """``[tool.qplan.safety]``: thresholds, each a positive number."""
+    if not isinstance(table, dict):
+        raise ConfigError("pyproject.toml: [tool.qplan.safety] must be a table")
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        wanted = _SAFETY_KEYS.get(key)
+        if wanted is None:
+            names = ", ".join(sorted(_SAFETY_KEYS))
+            raise ConfigError(f"pyproject.toml: [tool.qplan.safety] has no key {key!r} ({names})")
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise ConfigError(f"pyproject.toml: [tool.qplan.safety] {key} must be a number >= 0")
+        if wanted is int and not isinstance(value, int):
+            raise ConfigError(f"pyproject.toml: [tool.qplan.safety] {key} must be a whole number")
+        values[key] = wanted(value)
+    return values
 
 
 def load_settings(root: str | os.PathLike[str] = ".") -> Settings:
@@ -62,8 +89,9 @@ def load_settings(root: str | os.PathLike[str] = ".") -> Settings:
             raise ConfigError(f"pyproject.toml: cannot read [tool.qplan]: {exc}") from exc
         section = table.get("tool", {}).get("qplan", {})
         known = {f.name for f in fields(Settings)} - {"root"}
+        values.update(_safety(section.get("safety", {})))
         for key, value in section.items():
-            if key not in known:
+            if key not in known or key in _SAFETY_KEYS:
                 continue  # later stages own their keys (e.g. safety thresholds)
             if key in _INT_KEYS and (not isinstance(value, int) or value <= 0):
                 raise ConfigError(f"pyproject.toml: [tool.qplan] {key} must be a positive integer")

@@ -23,3 +23,15 @@ class UsageError(QplanError):
     """The command was called wrongly (exit 64, as for a wrong flag)."""
 
     exit_code = 64
+
+
+class StateError(QplanError):
+    """The state store cannot be read or written (unreachable server, bad URL, corrupt file)."""
+
+
+class LockHeld(StateError):
+    """Another run holds the state lock."""
+
+
+class PlanRefused(QplanError):
+    """A plan cannot be made or applied as it is (stale, tampered, unsafe, invalid input)."""

@@ -354,6 +354,12 @@ class Allocation(Suppressible):
     queue: Identifier
     shares: dict[Identifier, Percent] = Field(min_length=1)
 
+    @field_validator("shares")
+    @classmethod
+    def _in_team_order(cls, shares: dict[str, float]) -> dict[str, float]:
+        """Teams in id order, so that reordering the YAML is not a change."""
+        return dict(sorted(shares.items()))
+
 
 class _Guardrail(Suppressible):
     id: Identifier

@@ -9,11 +9,18 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qplan.checks import check
 from qplan.config import Settings, load_settings
 from qplan.diagnostics import Report
 from qplan.validate import Organisation, load_organisation
+
+if TYPE_CHECKING:
+    from qplan.plan import Plan
+    from qplan.resources import Resource
+    from qplan.state import StateStore
 
 
 @dataclass
@@ -39,3 +46,92 @@ def validate_repository(
 
     report.extend(render_diagnostics(organisation, settings))
     return ValidationResult(settings, organisation, report)
+
+
+@dataclass
+class PlanResult:
+    """What ``qplan plan`` made: the validation it ran and the plan (None if invalid)."""
+
+    validation: ValidationResult
+    plan: Plan | None
+
+
+def desired_snapshot(validation: ValidationResult) -> dict[str, Resource]:
+    from qplan.resources import desired_resources
+
+    return desired_resources(validation.organisation, validation.settings.sops_dir)
+
+
+def open_state(settings: Settings, url: str | None = None) -> StateStore:
+    """The store named by ``url``, else the settings (``QPLAN_STATE``, ``[tool.qplan] state``)."""
+    from qplan.state import open_store
+
+    return open_store(url or settings.state, settings.root)
+
+
+def plan_repository(settings: Settings, store: StateStore) -> PlanResult:
+    """Validate the repository and, when it is valid, plan it against the latest revision."""
+    from qplan.plan import Base, make_plan
+
+    validation = validate_repository(settings=settings)
+    if validation.report.has_errors:
+        return PlanResult(validation, None)
+    head = store.head()
+    current = store.resources()
+    base = Base(head.lineage if head else None, head.serial if head else 0, len(current))
+    plan = make_plan(
+        desired_snapshot(validation),
+        current,
+        base,
+        diagnostics=validation.report.sorted(),
+        max_share_move=settings.max_share_move,
+    )
+    return PlanResult(validation, plan)
+
+
+def rollback_plan(settings: Settings, store: StateStore, serial: int) -> Plan:
+    """A plan that brings the state back to revision ``serial``, reviewed like any other."""
+    from qplan.plan import Base, make_plan
+
+    store.revision(serial)  # an error if there is no such revision
+    head = store.head()
+    assert head is not None
+    current = store.resources()
+    return make_plan(
+        store.resources(serial),
+        current,
+        Base(head.lineage, head.serial, len(current)),
+        max_share_move=settings.max_share_move,
+        origin=f"rollback to serial {serial}",
+    )
+
+
+def _git(root: Path, *args: str) -> str | None:
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=10
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() or None if done.returncode == 0 else None
+
+
+def git_commit(root: Path) -> str | None:
+    """The commit the repository is at, when it is a git checkout."""
+    return _git(root, "rev-parse", "HEAD")
+
+
+def actor(root: Path, given: str | None = None) -> str:
+    """Who applies: ``--actor``, ``QPLAN_ACTOR``, the git author, or the login name."""
+    if given:
+        return given
+    if os.environ.get("QPLAN_ACTOR"):
+        return os.environ["QPLAN_ACTOR"]
+    ident = _git(root, "var", "GIT_AUTHOR_IDENT")
+    if ident and ">" in ident:
+        return ident[: ident.rindex(">") + 1]
+    from qplan.state import default_actor
+
+    return default_actor()

@@ -1,0 +1,226 @@
+"""A plan for people: text for a terminal, Markdown for a pull-request comment.
+
+The JSON form is :meth:`qplan.plan.Plan.contract`. Both human forms group the
+changes by workflow and end with the one summary line; the Markdown form fits
+GitHub's comment limit by splitting into numbered parts, the first of which
+always carries the whole summary.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from qplan.plan import FieldChange, Plan, ResourceChange
+from qplan.resources import ORGANISATION_GROUP
+
+#: GitHub refuses comments longer than 65,536 characters; parts keep a margin for their header
+COMMENT_LIMIT = 65_536
+_SIGNS = {"create": "+", "update": "~", "delete": "-"}
+_COLOURS = {"create": "green", "update": "yellow", "delete": "red"}
+_MAX_LISTED = 50  # warnings and risks listed in the Markdown summary before "and N more"
+
+
+def value_text(value: Any) -> str:
+    """A field value as a reviewer reads it: JSON, whole numbers without ``.0``."""
+    return json.dumps(_plain(value), ensure_ascii=False, separators=(", ", ": "))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str) and "\n" in value
+
+
+def _flatten(fields: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    for key, value in fields.items():
+        if isinstance(value, dict) and value:
+            yield from _flatten(value, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}", value
+
+
+def change_lines(change: ResourceChange) -> list[str]:
+    """The body of one change, without the address line, unindented."""
+    if change.action == "delete":
+        return []
+    if change.action == "create":
+        assert change.after is not None
+        return [
+            _field_line(path, None, value, create=True) for path, value in _flatten(change.after)
+        ]
+    lines = []
+    for f in change.fields:
+        if _is_text(f.before) or _is_text(f.after):
+            lines.append(f"{f.path}: text changed")
+            lines.extend(f"  {line}" for line in text_diff(f))
+        else:
+            lines.append(_field_line(f.path, f.before, f.after, create=False))
+    return lines
+
+
+def _field_line(path: str, before: Any, after: Any, *, create: bool) -> str:
+    if _is_text(after):
+        return f"{path}: text, {len(str(after).splitlines())} lines"
+    if create:
+        return f"{path}: {value_text(after)}"
+    return f"{path}: {value_text(before)} → {value_text(after)}"
+
+
+def text_diff(change: FieldChange) -> list[str]:
+    before = str(change.before or "").splitlines()
+    after = str(change.after or "").splitlines()
+    diff = difflib.unified_diff(before, after, "before", "after", lineterm="", n=2)
+    return list(diff)[2:]  # no ---/+++ header: the field path names it
+
+
+def group_title(group: str) -> str:
+    return group if group != ORGANISATION_GROUP else "organisation (policies, teams, guardrails)"
+
+
+def _base_line(plan: Plan) -> str:
+    source = "" if plan.origin == "repository" else f" ({plan.origin})"
+    if plan.base.serial == 0:
+        return f"Plan{source} against an empty state."
+    return f"Plan{source} against state serial {plan.base.serial} (lineage {plan.base.lineage})."
+
+
+# --- text ----------------------------------------------------------------------------------
+
+
+def text(plan: Plan, *, color: bool = False) -> str:
+    import click
+
+    def style(value: str, **kwargs: Any) -> str:
+        return click.style(value, **kwargs) if color else value
+
+    out = [_base_line(plan), ""]
+    for group, changes in plan.groups().items():
+        out.append(style(group_title(group), bold=True))
+        for change in changes:
+            sign = _SIGNS[change.action]
+            out.append(style(f"  {sign} {change.address}", fg=_COLOURS[change.action]))
+            out.extend(f"      {line}" for line in change_lines(change))
+        out.append("")
+    if plan.risks:
+        out.append(style("Risky changes (approval needed):", bold=True, fg="red"))
+        for risk in plan.risks:
+            out.append(f"  ! {risk.address} {risk.message}")
+            if risk.approvers:
+                out.append(f"      approval: {', '.join(risk.approvers)}")
+        out.append("")
+    warnings = plan.diagnostics
+    if warnings:
+        out.append(style("Warnings:", bold=True, fg="yellow"))
+        out.extend(f"  {d.render()}" for d in warnings)
+        out.append("")
+    out.append(style(plan.summary_line(), bold=True))
+    return "\n".join(out) + "\n"
+
+
+# --- Markdown ------------------------------------------------------------------------------
+
+
+def markdown_parts(plan: Plan, *, limit: int = COMMENT_LIMIT) -> list[str]:
+    """The plan as one or more comments, each at most ``limit`` characters."""
+    budget = limit - 600
+    summary = _markdown_summary(plan)
+    blocks = [block for group in plan.groups() for block in _group_blocks(plan, group, budget)]
+    parts: list[list[str]] = [[summary]]
+    size = len(summary)
+    for block in blocks:
+        if size + len(block) > budget:
+            parts.append([])
+            size = 0
+        parts[-1].append(block)
+        size += len(block)
+    count = len(parts)
+    rendered = []
+    for number, chunks in enumerate(parts, start=1):
+        head = "" if count == 1 else f"<!-- qplan plan part {number} of {count} -->\n"
+        if number > 1:
+            head += f"### qplan plan, part {number} of {count}\n\n"
+        body = head + "".join(chunks)
+        if count > 1 and number == 1:
+            body += f"\n_The details continue in parts 2 to {count}._\n"
+        rendered.append(body)
+    return rendered
+
+
+def _markdown_summary(plan: Plan) -> str:
+    lines = ["### qplan plan", "", f"**{plan.summary_line()}**", ""]
+    lines.append(f"{_base_line(plan)} Checksum `{plan.checksum[:12]}`.")
+    lines.append("")
+    if plan.changes:
+        lines += ["| workflow | create | update | delete |", "|---|---:|---:|---:|"]
+        for group, changes in plan.groups().items():
+            counts = {a: sum(c.action == a for c in changes) for a in _SIGNS}
+            lines.append(
+                f"| {group_title(group)} | {counts['create']} | {counts['update']} "
+                f"| {counts['delete']} |"
+            )
+        lines.append("")
+    if plan.risks:
+        lines += ["#### :warning: Risky changes (approval needed)", ""]
+        for risk in plan.risks[:_MAX_LISTED]:
+            approvers = ", ".join(risk.approvers) or "no owner named"
+            lines.append(f"- `{risk.address}` {_md_escape(risk.message)} — approval: {approvers}")
+        if len(plan.risks) > _MAX_LISTED:
+            lines.append(f"- and {len(plan.risks) - _MAX_LISTED} more (see the saved plan)")
+        lines.append("")
+    if plan.diagnostics:
+        lines += ["#### Warnings", ""]
+        for d in plan.diagnostics[:_MAX_LISTED]:
+            lines.append(f"- `{d.file}:{d.line}:{d.column}` {d.code} {_md_escape(d.message)}")
+        if len(plan.diagnostics) > _MAX_LISTED:
+            lines.append(f"- and {len(plan.diagnostics) - _MAX_LISTED} more")
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+
+
+def _group_blocks(plan: Plan, group: str, budget: int) -> Iterator[str]:
+    """One collapsible section per workflow; a section larger than a comment is cut at
+    resource boundaries into several sections."""
+    changes = plan.groups()[group]
+    title = group_title(group)
+    counts = {a: sum(c.action == a for c in changes) for a in _SIGNS}
+    label = ", ".join(f"{n} to {a}" for a, n in counts.items() if n)
+    chunk: list[str] = []
+    size = 0
+    continued = False
+    for change in changes:
+        lines = [f"{_SIGNS[change.action]} {change.address}"]
+        lines += [f"    {line}" for line in change_lines(change)]
+        text_block = "\n".join(lines) + "\n"
+        if len(text_block) > budget - 300:  # one enormous resource: cut its lines
+            text_block = text_block[: budget - 400] + "\n    … (cut; see the saved plan)\n"
+        if chunk and size + len(text_block) > budget - 300:
+            yield _details(title, label, chunk, continued)
+            chunk, size, continued = [], 0, True
+        chunk.append(text_block)
+        size += len(text_block)
+    if chunk:
+        yield _details(title, label, chunk, continued)
+
+
+def _details(title: str, label: str, chunk: list[str], continued: bool) -> str:
+    suffix = " (continued)" if continued else ""
+    body = "".join(chunk).replace("```", "ˋˋˋ")
+    return (
+        f"<details><summary><b>{_md_escape(title)}</b>{suffix}: {label}</summary>\n\n"
+        f"```diff\n{body}```\n\n</details>\n\n"
+    )
