@@ -55,7 +55,11 @@ def demo() -> None:
     ensure_venv()
     qplan = BIN / "qplan"
     run(qplan, "validate")
-    # `qplan plan` joins here once the state/plan stage lands (issue: state, plan and apply).
+    # Plan against the local state (.qplan/state.db), apply that reviewed plan, show history.
+    saved = ".qplan/example.plan"
+    run(qplan, "plan", "--out", saved)
+    run(qplan, "apply", saved)
+    run(qplan, "state", "history")
 
 
 def test(pytest_args: list[str]) -> None:

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.generate import generate
@@ -72,27 +73,41 @@ def measure(queues: int, folder: Path) -> dict[str, float]:
     }
 
 
-def main() -> None:
+def run_benchmark(
+    measure: Callable[[int, Path], dict[str, float]],
+    describe: Callable[[dict[str, float]], str],
+    timed: str,
+) -> None:
+    """Measure each size given on the command line (default 1,000 and 10,000 queues), print
+    one line per size, how ``timed`` grows per queue, and every row as JSON."""
     sizes = [int(a) for a in sys.argv[1:]] or [1000, 10000]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for queues in sizes:
             rows.append(measure(queues, Path(tmp) / str(queues)))
     for row in rows:
-        print(
-            f"{row['queues']:>6} queues  {row['yaml_mb']:>5} MB  "
-            f"baseline {row['baseline_s']:.2f} s  "
-            f"validate {row['validate_s']:.2f} s  ratio {row['ratio']:.2f}x  "
-            f"peak {row['peak_rss_mb']:.0f} MiB"
-        )
+        print(describe(row))
     if len(rows) >= 2:
         small, large = rows[0], rows[-1]
-        growth = (large["validate_s"] / small["validate_s"]) / (large["queues"] / small["queues"])
+        growth = (large[timed] / small[timed]) / (large["queues"] / small["queues"])
         print(
-            f"growth per queue from {small['queues']} to {large['queues']}: "
+            f"{timed} growth per queue from {small['queues']:.0f} to {large['queues']:.0f}: "
             f"{growth:.2f} (1.0 is linear)"
         )
     print(json.dumps(rows), file=sys.stderr if os.environ.get("QUIET") else sys.stdout)
+
+
+def _describe(row: dict[str, float]) -> str:
+    return (
+        f"{row['queues']:>6} queues  {row['yaml_mb']:>5} MB  "
+        f"baseline {row['baseline_s']:.2f} s  "
+        f"validate {row['validate_s']:.2f} s  ratio {row['ratio']:.2f}x  "
+        f"peak {row['peak_rss_mb']:.0f} MiB"
+    )
+
+
+def main() -> None:
+    run_benchmark(measure, _describe, "validate_s")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import os
 import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +20,7 @@ def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
     """Review dates are checked against a fixed day, so expected output never ages."""
     monkeypatch.setenv("QPLAN_TODAY", TODAY)
     monkeypatch.delenv("QPLAN_STATE", raising=False)
+    monkeypatch.setenv("QPLAN_ACTOR", "tester@lakeside.example")
     monkeypatch.setenv("NO_COLOR", "1")
 
 
@@ -52,3 +55,55 @@ def copy_case(case: Path, tmp_path: Path) -> Path:
     target = tmp_path / case.name
     shutil.copytree(case, target, symlinks=True)
     return target
+
+
+POSTGRES_URL = os.environ.get("QPLAN_TEST_POSTGRES_URL", "postgresql://127.0.0.1:5432/test")
+_POSTGRES_PROBLEM: list[str | None] = []
+
+
+def postgres_problem() -> str | None:
+    """Why the test PostgreSQL server cannot be used, or None when it can (asked once)."""
+    if not _POSTGRES_PROBLEM:
+        try:
+            import psycopg
+
+            with psycopg.connect(POSTGRES_URL, connect_timeout=3):
+                pass
+            _POSTGRES_PROBLEM.append(None)
+        except Exception as exc:  # any failure means "not here"; the reason is shown
+            _POSTGRES_PROBLEM.append(f"{type(exc).__name__}: {str(exc).strip().splitlines()[0]}")
+    return _POSTGRES_PROBLEM[0]
+
+
+def postgres_schema_url(schema: str) -> str:
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    return f"{POSTGRES_URL}{separator}schema={schema}"
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """An empty schema of its own on the test PostgreSQL server, dropped afterwards.
+
+    Skipped with the reason when no server answers; a failure when
+    ``QPLAN_REQUIRE_POSTGRES`` is set (as ``.ci/run`` does).
+    """
+    problem = postgres_problem()
+    if problem:
+        if os.environ.get("QPLAN_REQUIRE_POSTGRES"):
+            pytest.fail(f"QPLAN_REQUIRE_POSTGRES is set but PostgreSQL is unusable: {problem}")
+        pytest.skip(f"no PostgreSQL server at {POSTGRES_URL} ({problem})")
+    import psycopg
+
+    schema = f"qplan_test_{uuid.uuid4().hex[:16]}"
+    yield postgres_schema_url(schema)
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
+        connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def state_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty state on each backend."""
+    if request.param == "sqlite":
+        return str(tmp_path / "state.db")
+    url: str = request.getfixturevalue("postgres_url")
+    return url

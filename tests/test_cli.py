@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import CASES, ROOT, TODAY, run_qplan
 
 DUPLICATE_KEY = CASES / "invalid" / "duplicate-key"
@@ -92,6 +94,25 @@ def test_bad_setting_is_one_line(tmp_path: Path) -> None:
     assert result.output == (
         "error: pyproject.toml: [tool.qplan] max_file_bytes must be a positive integer\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("safety", "message"),
+    [
+        ("max_change_percent = -5", "[tool.qplan.safety] max_change_percent must be a number >= 0"),
+        ("min_existing = 2.5", "[tool.qplan.safety] min_existing must be a whole number"),
+        ("max_share_move = true", "[tool.qplan.safety] max_share_move must be a number >= 0"),
+        (
+            "max_changes = 3",
+            "[tool.qplan.safety] has no key 'max_changes' "
+            "(max_change_percent, max_share_move, min_existing)",
+        ),
+    ],
+)
+def test_bad_safety_setting_is_one_line(tmp_path: Path, safety: str, message: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(f"[tool.qplan.safety]\n{safety}\n")
+    result = run_qplan("plan", repo=tmp_path)
+    assert (result.exit_code, result.output) == (1, f"error: pyproject.toml: {message}\n")
 
 
 def _subprocess(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:

@@ -264,12 +264,13 @@ def _write_plan(plan: Any, fmt: str, settings: Any, split_dir: str | None = None
         if unsafe:
             parts[0] += f"\n> [!CAUTION]\n> Apply will refuse this plan: {unsafe}.\n"
         if split_dir:
+            from qplan.output import write_file
+
             folder = Path(split_dir)
-            folder.mkdir(parents=True, exist_ok=True)
             for old in folder.glob("plan-*.md"):
                 old.unlink()
             for number, part in enumerate(parts, start=1):
-                (folder / f"plan-{number}.md").write_text(part, encoding="utf-8")
+                write_file(folder / f"plan-{number}.md", part)
             click.echo(f"wrote {len(parts)} part(s) to {folder}", err=True)
         click.echo(parts[0], nl=False)
         if len(parts) > 1 and not split_dir:

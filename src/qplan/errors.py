@@ -35,3 +35,7 @@ class LockHeld(StateError):
 
 class PlanRefused(QplanError):
     """A plan cannot be made or applied as it is (stale, tampered, unsafe, invalid input)."""
+
+
+class OutputError(QplanError):
+    """A file qplan was asked to write cannot be written."""

@@ -20,6 +20,7 @@ from typing import Any
 
 from qplan.diagnostics import Diagnostic, Severity
 from qplan.errors import PlanRefused
+from qplan.output import write_file
 from qplan.resources import (
     ORGANISATION_GROUP,
     Resource,
@@ -234,7 +235,7 @@ class Plan:
         document = self.contract()
         document["desired"] = snapshot_to_json(self.desired)
         text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
-        Path(path).write_text(text + "\n", encoding="utf-8")
+        write_file(path, text + "\n")
 
     @classmethod
     def load(cls, path: str | Path) -> Plan:
@@ -248,9 +249,14 @@ class Plan:
             raise PlanRefused(f"{name} is not a qplan plan file: {exc}") from None
         try:
             plan = _from_document(document)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise PlanRefused(f"{name} is not a qplan plan file (bad or missing {exc})") from None
-        if plan.checksum != document.get("checksum"):
+        except KeyError as exc:
+            raise PlanRefused(f"{name} is not a qplan plan file (no {exc.args[0]!r})") from None
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise PlanRefused(f"{name} is not a qplan plan file (bad {exc})") from None
+        if (
+            plan.checksum != document.get("checksum")
+            or plan.desired_digest != document["desired_digest"]
+        ):
             raise PlanRefused(
                 f"plan file {name} does not match its checksum: it was changed after it was "
                 "made; make a new plan"
@@ -283,8 +289,6 @@ def _from_document(document: dict[str, Any]) -> Plan:
         origin=str(document["origin"]),
         impact=dict(document["impact"]),
     )
-    if plan.desired_digest != document["desired_digest"]:
-        raise ValueError("desired snapshot")
     return plan
 
 

@@ -152,7 +152,8 @@ def markdown_parts(plan: Plan, *, limit: int = COMMENT_LIMIT) -> list[str]:
             head += f"### qplan plan, part {number} of {count}\n\n"
         body = head + "".join(chunks)
         if count > 1 and number == 1:
-            body += f"\n_The details continue in parts 2 to {count}._\n"
+            rest = "part 2" if count == 2 else f"parts 2 to {count}"
+            body += f"\n_The details continue in {rest}._\n"
         rendered.append(body)
     return rendered
 

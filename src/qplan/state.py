@@ -250,24 +250,29 @@ class StateStore(ABC):
             time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
 
     def _try_lock(self, mine: Lock) -> Lock | None:
-        try:
-            with self._write():
-                rows = self._rows(
-                    "SELECT lock_id, who, created_at, host, pid, operation FROM qplan_lock"
-                )
-                if rows:
-                    return Lock(*rows[0])
-                self._execute(
-                    "INSERT INTO qplan_lock (singleton, lock_id, who, created_at, host, pid,"
-                    " operation) VALUES (1, ?, ?, ?, ?, ?, ?)",
-                    (mine.id, mine.who, mine.created_at, mine.host, mine.pid, mine.operation),
-                )
-        except Exception as exc:
-            if not self._is_duplicate(exc):
-                raise
+        """Insert our lock row, or return the holder's; retries the moment two runs race."""
+        for _ in range(100):
+            # Read first: a reader is never blocked, even while the holder is mid-write.
             holder = self.current_lock()
-            return holder or mine  # released in between: report ourselves as busy once more
-        return None
+            if holder is not None:
+                return holder
+            try:
+                with self._write():
+                    if self._rows("SELECT lock_id FROM qplan_lock"):
+                        continue
+                    self._execute(
+                        "INSERT INTO qplan_lock (singleton, lock_id, who, created_at, host, pid,"
+                        " operation) VALUES (1, ?, ?, ?, ?, ?, ?)",
+                        (mine.id, mine.who, mine.created_at, mine.host, mine.pid, mine.operation),
+                    )
+                return None
+            except LockHeld:
+                pass  # another run is inside its few-millisecond lock transaction
+            except Exception as exc:
+                if not self._is_duplicate(exc):
+                    raise
+            time.sleep(0.05)
+        raise LockHeld("the state is busy: another qplan keeps writing it; try again")
 
     def release_lock(self, lock_id: str) -> None:
         """Release the lock with this id; an error if the lock is not held with that id."""
@@ -506,24 +511,30 @@ class PostgresStore(StateStore):
             ) from None
         try:
             connection = psycopg.connect(
-                self._conninfo, autocommit=True, connect_timeout=10, application_name="qplan"
+                self._conninfo,
+                autocommit=True,
+                connect_timeout=10,
+                application_name=f"qplan-{os.getpid()}",
             )
-            with connection.transaction():
-                connection.execute("SELECT pg_advisory_xact_lock(%s)", (_ADVISORY_KEY,))
-                connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
-                connection.execute(f'SET search_path TO "{self.schema}"')
-                for statement in _SCHEMA:
-                    connection.execute(statement)
-                rows = connection.execute(
-                    "SELECT value FROM qplan_meta WHERE key = 'schema_version'"
-                ).fetchall()
-                _check_schema_version(
-                    rows,
-                    lambda: connection.execute(
-                        "INSERT INTO qplan_meta (key, value) VALUES ('schema_version', %s)",
-                        (SCHEMA_VERSION,),
-                    ),
-                )
+            connection.execute(f'SET search_path TO "{self.schema}"')
+            version_sql = "SELECT value FROM qplan_meta WHERE key = 'schema_version'"
+            found = connection.execute("SELECT to_regclass('qplan_meta')").fetchall()
+            if found[0][0] is not None:
+                # Reading only: never wait for an apply that holds the advisory lock.
+                _check_schema_version(connection.execute(version_sql).fetchall(), lambda: None)
+            else:
+                with connection.transaction():
+                    connection.execute("SELECT pg_advisory_xact_lock(%s)", (_ADVISORY_KEY,))
+                    connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
+                    for statement in _SCHEMA:
+                        connection.execute(statement)
+                    _check_schema_version(
+                        connection.execute(version_sql).fetchall(),
+                        lambda: connection.execute(
+                            "INSERT INTO qplan_meta (key, value) VALUES ('schema_version', %s)",
+                            (SCHEMA_VERSION,),
+                        ),
+                    )
         except psycopg.Error as exc:
             raise StateError(
                 f"cannot use the PostgreSQL state at {self.url}: {_first_line(exc)}"

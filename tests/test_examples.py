@@ -1,0 +1,80 @@
+"""Every command's documented example (the ``Example:`` line of its help) works as written."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import click
+
+from qplan.cli import cli
+from qplan.state import open_store
+from tests.conftest import run_qplan
+from tests.plan_scenario import apply_all, edit
+
+
+def _examples() -> dict[str, list[str]]:
+    """Command path ("state rollback") → the example's arguments, for every command."""
+    found: dict[str, list[str]] = {}
+
+    def walk(command: click.Command, path: list[str]) -> None:
+        if isinstance(command, click.Group):
+            for name, sub in command.commands.items():
+                walk(sub, [*path, name])
+            return
+        match = re.search(r"Example: qplan (.+)", command.help or "")
+        assert match, f"`qplan {' '.join(path)}` has no example in its help"
+        found[" ".join(path)] = shlex.split(match.group(1))
+
+    walk(cli, [])
+    return found
+
+
+def test_every_command_has_a_working_example(example_repo: Path) -> None:
+    examples = _examples()
+    state = str(example_repo / ".qplan" / "state.db")
+    # The state examples name serial 3: give the state three revisions first.
+    apply_all(example_repo, state)
+    for volume in ("90000", "95000"):
+        edit(
+            example_repo,
+            "workflows/short-video.yaml",
+            "weekly_volume: 84000",
+            f"weekly_volume: {volume}",
+        )
+        apply_all(example_repo, state)
+        edit(
+            example_repo,
+            "workflows/short-video.yaml",
+            f"weekly_volume: {volume}",
+            "weekly_volume: 84000",
+        )
+    outcomes = {}
+    order = ["plan", "show", "apply"] + [c for c in examples if c not in ("plan", "show", "apply")]
+    for command in order:
+        args = [a.replace("pr.plan", str(example_repo / "pr.plan")) for a in examples[command]]
+        args = [a.replace("rollback.plan", str(example_repo / "rollback.plan")) for a in args]
+        result = run_qplan(*args, repo=example_repo)
+        outcomes[command] = (result.exit_code, result.output.splitlines()[-1])
+    store = open_store(state)
+    assert store.serial() == 4
+    store.close()
+    assert outcomes == {
+        "validate": (0, "Valid: no problems found."),
+        "rules": outcomes["rules"],
+        "schema": (0, "schemas/ is up to date."),
+        "erlang": outcomes["erlang"],
+        "plan": outcomes["plan"],
+        "show": outcomes["show"],
+        "apply": (0, "Apply complete: 0 created, 1 updated, 0 deleted. State is at serial 4."),
+        "state list": outcomes["state list"],
+        "state show": outcomes["state show"],
+        "state history": outcomes["state history"],
+        "state rollback": (
+            0,
+            "Revert the repository's files too, or the next plan undoes the rollback.",
+        ),
+        "state unlock": (1, "error: the state is not locked"),
+    }
+    assert all(code == 0 for command, (code, _) in outcomes.items() if command != "state unlock")

@@ -1,0 +1,191 @@
+"""Plans: field-level diffs, risks, the three formats (exact), splitting and determinism."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from qplan.plan import FieldChange, field_changes
+from tests.conftest import run_qplan
+from tests.plan_scenario import apply_all, change_short_video, edit, normalised
+
+GOLDEN = Path(__file__).parent / "cases" / "plans" / "short-video-change"
+
+
+def _golden(name: str, actual: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("QPLAN_UPDATE_EXPECTED"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+    assert actual == path.read_text(encoding="utf-8")
+
+
+def test_field_changes_by_path_and_by_item_id() -> None:
+    before = {
+        "forecast": {"weekly_volume": 100, "aht_seconds": 40},
+        "languages": ["en"],
+        "phases": [{"id": "a", "share": 10}, {"id": "b", "share": 20}],
+        "owner": "x@example.com",
+    }
+    after = {
+        "forecast": {"weekly_volume": 120, "aht_seconds": 40},
+        "languages": ["en", "es"],
+        "phases": [{"id": "b", "share": 25}, {"id": "a", "share": 10}],
+        "name": "new",
+    }
+    assert field_changes(before, after) == [
+        FieldChange("forecast.weekly_volume", 100, 120),
+        FieldChange("languages", ["en"], ["en", "es"]),
+        FieldChange("phases.b.share", 20, 25),
+        FieldChange("owner", "x@example.com", None),
+        FieldChange("name", None, "new"),
+    ]
+
+
+def test_reordering_shares_or_lists_of_ids_is_no_change(example_repo: Path, tmp_path: Path) -> None:
+    state = str(tmp_path / "state.db")
+    apply_all(example_repo, state)
+    edit(
+        example_repo,
+        "workflows/short-video.yaml",
+        "shares: {us-austin: 40, us-reno: 60}",
+        "shares: {us-reno: 60, us-austin: 40}",
+    )
+    result = run_qplan("--state", state, "plan", "--detailed-exitcode", repo=example_repo)
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith("No changes. The state matches the repository.\n")
+
+
+@pytest.fixture
+def changed_repo(example_repo: Path, tmp_path: Path) -> tuple[Path, str]:
+    state = str(tmp_path / "state.db")
+    apply_all(example_repo, state)
+    change_short_video(example_repo)
+    return example_repo, state
+
+
+@pytest.mark.parametrize("fmt", ["json", "text", "markdown"])
+def test_plan_output_is_exact(changed_repo: tuple[Path, str], fmt: str) -> None:
+    repo, state = changed_repo
+    result = run_qplan("--state", state, "plan", "--format", fmt, repo=repo)
+    assert result.exit_code == 0, result.output
+    _golden(
+        f"plan.{ {'json': 'json', 'text': 'txt', 'markdown': 'md'}[fmt] }",
+        normalised(result.output),
+    )
+
+
+def test_plan_is_deterministic(changed_repo: tuple[Path, str], tmp_path: Path) -> None:
+    repo, state = changed_repo
+    outputs = set()
+    for n in range(2):
+        saved = tmp_path / f"{n}.plan"
+        result = run_qplan(
+            "--state", state, "plan", "--format", "json", "--out", str(saved), repo=repo
+        )
+        assert result.exit_code == 0
+        outputs.add((result.output, saved.read_bytes()))
+    assert len(outputs) == 1
+
+
+def test_plan_names_risks_and_their_approvers(changed_repo: tuple[Path, str]) -> None:
+    repo, state = changed_repo
+    result = run_qplan("--state", state, "plan", "--format", "json", repo=repo)
+    risks = [(r["code"], r["address"], r["approvers"]) for r in json.loads(result.output)["risks"]]
+    sv = "ts-short-video@lakeside.example"
+    downgrade = ["policy-ve@lakeside.example", sv]
+    vendors = ["vendor-helix@lakeside.example", "vendor-meridian@lakeside.example"]
+    assert risks == [
+        ("queue-removed-with-volume", "queue.sv-qa-en", ["site-reno@lakeside.example", sv]),
+        ("queue-leaves-live", "queue.sv-qa-en", ["site-reno@lakeside.example", sv]),
+        ("policy-downgrade", "queue.sv-violent-extremism-eu", downgrade + vendors),
+        ("policy-downgrade", "queue.sv-violent-extremism-eu-training", downgrade),
+        (
+            "allocation-move",
+            "allocation.sv-hate-speech-en",
+            ["site-austin@lakeside.example", "site-reno@lakeside.example", sv],
+        ),
+    ]
+
+
+def test_invalid_repository_gets_no_plan(example_repo: Path, tmp_path: Path) -> None:
+    edit(
+        example_repo,
+        "workflows/short-video.yaml",
+        "shares: {us-austin: 40, us-reno: 60}",
+        "shares: {us-austin: 40, us-reno: 50}",
+    )
+    state = tmp_path / "state.db"
+    for fmt, tail in [
+        ("text", "No plan was made: fix the errors above first.\n"),
+        ("markdown", "**Invalid: 1 error, 0 warnings. No plan was made.**\n"),
+    ]:
+        result = run_qplan("--state", str(state), "plan", "--format", fmt, repo=example_repo)
+        assert result.exit_code == 1
+        assert tail in result.output
+        assert "workflows/short-video.yaml:159:" in result.output
+    result = run_qplan("--state", str(state), "plan", "--format", "json", repo=example_repo)
+    assert result.exit_code == 1
+    assert json.loads(result.output)["summary"] == {"errors": 1, "warnings": 0}
+    assert not state.exists()
+
+
+def test_plan_against_empty_state_writes_nothing(example_repo: Path) -> None:
+    result = run_qplan("plan", "--detailed-exitcode", repo=example_repo)
+    assert result.exit_code == 2
+    assert result.output.splitlines()[0] == "Plan against an empty state."
+    assert result.output.endswith("Plan: 125 to create, 0 to update, 0 to delete.\n")
+    assert not (example_repo / ".qplan").exists()
+
+
+def test_markdown_parts_fit_the_limit_and_keep_the_summary(example_repo: Path) -> None:
+    from qplan.config import load_settings
+    from qplan.plan_report import markdown_parts
+    from qplan.project import open_state, plan_repository
+
+    settings = load_settings(example_repo)
+    plan = plan_repository(settings, open_state(settings)).plan
+    assert plan is not None
+    assert len(markdown_parts(plan)) == 1  # 125 creates fit in one comment
+    parts = markdown_parts(plan, limit=12_000)
+    assert len(parts) > 2
+    assert all(len(p) <= 12_000 for p in parts)
+    assert "**Plan: 125 to create, 0 to update, 0 to delete.**" in parts[0]
+    assert all(f"part {n} of {len(parts)}" in p for n, p in enumerate(parts[1:], start=2))
+    joined = "".join(parts)
+    for change in plan.changes:
+        assert f"+ {change.address}\n" in joined
+
+
+def test_split_dir_writes_every_part(tmp_path: Path) -> None:
+    from benchmarks.generate import generate
+
+    repo = tmp_path / "org"
+    generate(200, repo)
+    out = tmp_path / "parts"
+    result = run_qplan("plan", "--format", "markdown", "--split-dir", str(out), repo=repo)
+    assert result.exit_code == 0, result.output
+    parts = [(out / f"plan-{n}.md").read_text(encoding="utf-8") for n in range(1, 3)]
+    assert sorted(p.name for p in out.iterdir()) == [f"plan-{n}.md" for n in range(1, 3)]
+    assert all(len(p) <= 65_536 for p in parts)
+    assert result.stdout == parts[0]
+    assert parts[0].endswith("_The details continue in part 2._\n")
+    shown = run_qplan("plan", "--format", "markdown", repo=repo)
+    assert shown.output.endswith("_1 more part(s) not shown: write them all with --split-dir._\n")
+
+
+def test_saved_plan_goes_where_asked_or_fails_in_one_line(example_repo: Path) -> None:
+    nested = example_repo / "out" / "plans" / "a.plan"
+    result = run_qplan("plan", "--out", str(nested), repo=example_repo)
+    assert result.exit_code == 0 and nested.is_file()
+    assert [p.name for p in nested.parent.iterdir()] == ["a.plan"]  # no temporary file left
+    blocker = example_repo / "blocker"
+    blocker.write_text("a file, not a folder\n")
+    result = run_qplan("plan", "--out", str(blocker / "a.plan"), repo=example_repo)
+    assert result.exit_code == 1
+    assert result.output.endswith(
+        f"error: cannot write {blocker / 'a.plan'}: {blocker} is not a folder\n"
+    )
