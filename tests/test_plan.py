@@ -189,3 +189,26 @@ def test_saved_plan_goes_where_asked_or_fails_in_one_line(example_repo: Path) ->
     assert result.output.endswith(
         f"error: cannot write {blocker / 'a.plan'}: {blocker} is not a folder\n"
     )
+
+
+def test_sources_digest_follows_every_input_file(example_repo: Path) -> None:
+    from qplan.config import load_settings
+    from qplan.project import sources_digest
+
+    def current() -> str | None:
+        return sources_digest(load_settings(example_repo))
+
+    first = current()
+    assert first is not None and first == current()
+    seen: set[str | None] = {first}
+    for rel, text in [
+        ("workflows/short-video.yaml", "# a comment\n"),
+        ("sops/extra/notes.md.j2", "---\ntitle: x\n---\n"),
+        ("pyproject.toml", "[tool.qplan]\n"),
+    ]:
+        path = example_repo / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as stream:
+            stream.write(text)
+        seen.add(current())
+    assert len(seen) == 4 and None not in seen

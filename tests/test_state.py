@@ -218,6 +218,16 @@ def test_refuses_tampered_and_foreign_files(
     assert _serial(state_url) == 0
 
 
+def test_edits_that_change_nothing_are_not_drift(
+    example_repo: Path, state_url: str, tmp_path: Path
+) -> None:
+    saved = tmp_path / "a.plan"
+    _plan(example_repo, state_url, saved)
+    edit(example_repo, SV, "queues:\n", "# reviewed in the weekly ops sync\nqueues:\n")
+    (example_repo / "workflows" / "notes.yml").write_text("# nothing here yet\n")
+    assert _apply(example_repo, state_url, saved)[0] == 0
+
+
 def test_refuses_repository_drift(example_repo: Path, state_url: str, tmp_path: Path) -> None:
     saved = tmp_path / "a.plan"
     _plan(example_repo, state_url, saved)

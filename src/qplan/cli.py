@@ -390,8 +390,11 @@ def apply(
         plan = Plan.load(plan_file)
         repo_digest = None
         if plan.origin == "repository" and not ignore_repo_drift:
-            validation = project.validate_repository(settings=settings)
-            repo_digest = digest(project.desired_snapshot(validation).values())
+            if plan.sources_digest and plan.sources_digest == project.sources_digest(settings):
+                repo_digest = plan.desired_digest  # the very files the plan was made from
+            else:
+                validation = project.validate_repository(settings=settings)
+                repo_digest = digest(project.desired_snapshot(validation).values())
     else:
         result = project.plan_repository(settings, store)
         if result.plan is None:

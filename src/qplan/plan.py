@@ -150,6 +150,8 @@ class Plan:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     origin: str = "repository"  # or "rollback to N"
     impact: dict[str, Any] = field(default_factory=dict)
+    #: digest of the files the plan was made from; lets apply skip re-validating them
+    sources_digest: str | None = None
     _checksum: str | None = None
 
     # --- what it holds -----------------------------------------------------------------
@@ -218,6 +220,7 @@ class Plan:
             "impact": self.impact,
             "diagnostics": [d.as_json() for d in self.diagnostics],
             "desired_digest": self.desired_digest,
+            "sources_digest": self.sources_digest,
         }
 
     @property
@@ -288,6 +291,7 @@ def _from_document(document: dict[str, Any]) -> Plan:
         diagnostics=[_diagnostic(d) for d in document["diagnostics"]],
         origin=str(document["origin"]),
         impact=dict(document["impact"]),
+        sources_digest=document.get("sources_digest"),
     )
     return plan
 
@@ -444,6 +448,7 @@ def make_plan(
     diagnostics: Iterable[Diagnostic] = (),
     max_share_move: float = 20.0,
     origin: str = "repository",
+    sources_digest: str | None = None,
 ) -> Plan:
     """Compare, then name the risks; nothing here reads files or the state."""
     changes = diff(desired, current)
@@ -468,4 +473,5 @@ def make_plan(
         risks=risks,
         diagnostics=list(diagnostics),
         origin=origin,
+        sources_digest=sources_digest,
     )

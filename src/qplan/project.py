@@ -62,6 +62,30 @@ def desired_snapshot(validation: ValidationResult) -> dict[str, Resource]:
     return desired_resources(validation.organisation, validation.settings.sops_dir)
 
 
+def sources_digest(settings: Settings) -> str | None:
+    """A digest of every file the desired resources are made from (None if one is unreadable).
+
+    Equal digests mean the repository still says what it said when a plan was made, so
+    apply need not load and validate it again to check for drift.
+    """
+    import hashlib
+
+    from qplan.loader import yaml_files
+
+    files = [settings.root / "pyproject.toml", *yaml_files(settings.workflows_path)]
+    if settings.sops_path.is_dir():
+        files.extend(sorted(f for f in settings.sops_path.rglob("*") if f.is_file()))
+    sha = hashlib.sha256()
+    try:
+        for file in files:
+            sha.update(file.relative_to(settings.root).as_posix().encode() + b"\0")
+            content = file.read_bytes() if file.exists() else b"(none)"
+            sha.update(len(content).to_bytes(8, "big") + content)
+    except (OSError, ValueError):
+        return None
+    return sha.hexdigest()
+
+
 def open_state(settings: Settings, url: str | None = None) -> StateStore:
     """The store named by ``url``, else the settings (``QPLAN_STATE``, ``[tool.qplan] state``)."""
     from qplan.state import open_store
@@ -73,6 +97,7 @@ def plan_repository(settings: Settings, store: StateStore) -> PlanResult:
     """Validate the repository and, when it is valid, plan it against the latest revision."""
     from qplan.plan import Base, make_plan
 
+    sources = sources_digest(settings)
     validation = validate_repository(settings=settings)
     if validation.report.has_errors:
         return PlanResult(validation, None)
@@ -85,6 +110,7 @@ def plan_repository(settings: Settings, store: StateStore) -> PlanResult:
         base,
         diagnostics=validation.report.sorted(),
         max_share_move=settings.max_share_move,
+        sources_digest=sources,
     )
     return PlanResult(validation, plan)
 
