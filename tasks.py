@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Set up and run qplan with nothing but python3.
 
-    python3 tasks.py demo   # set up .venv, validate the example organisation
+    python3 tasks.py demo   # set up .venv; validate, plan, apply the example organisation
     python3 tasks.py test   # set up .venv, run lint, types and the tests
 
 Extra arguments after ``test`` go to pytest (``python3 tasks.py test -k loader``).
@@ -60,6 +60,8 @@ def demo() -> None:
     run(qplan, "plan", "--out", saved)
     run(qplan, "apply", saved)
     run(qplan, "state", "history")
+    # What the short-video queues need in staffing, and what they cost.
+    run(qplan, "capacity", "--workflow", "short-video")
 
 
 def test(pytest_args: list[str]) -> None:

@@ -76,5 +76,10 @@ def test_every_command_has_a_working_example(example_repo: Path) -> None:
             "Revert the repository's files too, or the next plan undoes the rollback.",
         ),
         "state unlock": (1, "error: the state is not locked"),
+        "capacity": (
+            0,
+            "5 queues, 5 teams: 358.5 FTE required of 455 headcount, weekly cost 843,800.00; "
+            "every target holds.",
+        ),
     }
     assert all(code == 0 for command, (code, _) in outcomes.items() if command != "state unlock")

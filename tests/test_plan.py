@@ -168,13 +168,15 @@ def test_split_dir_writes_every_part(tmp_path: Path) -> None:
     out = tmp_path / "parts"
     result = run_qplan("plan", "--format", "markdown", "--split-dir", str(out), repo=repo)
     assert result.exit_code == 0, result.output
-    parts = [(out / f"plan-{n}.md").read_text(encoding="utf-8") for n in range(1, 3)]
-    assert sorted(p.name for p in out.iterdir()) == [f"plan-{n}.md" for n in range(1, 3)]
+    parts = [(out / f"plan-{n}.md").read_text(encoding="utf-8") for n in range(1, 4)]
+    assert sorted(p.name for p in out.iterdir()) == [f"plan-{n}.md" for n in range(1, 4)]
     assert all(len(p) <= 65_536 for p in parts)
     assert result.stdout == parts[0]
-    assert parts[0].endswith("_The details continue in part 2._\n")
+    assert parts[0].endswith("_The details continue in parts 2 to 3._\n")
+    assert "**Plan: 438 to create, 0 to update, 0 to delete.**" in parts[0]
+    assert "#### Capacity impact" in parts[0]
     shown = run_qplan("plan", "--format", "markdown", repo=repo)
-    assert shown.output.endswith("_1 more part(s) not shown: write them all with --split-dir._\n")
+    assert shown.output.endswith("_2 more part(s) not shown: write them all with --split-dir._\n")
 
 
 def test_saved_plan_goes_where_asked_or_fails_in_one_line(example_repo: Path) -> None:

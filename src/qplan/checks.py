@@ -448,6 +448,71 @@ def _team_utilisation(org: Organisation, gid: str, max_percent: float) -> Iterat
             )
 
 
+@rule
+def capacity(org: Organisation, today: date) -> Iterator[Finding]:
+    """Staffing, stability and projected SLA (see :mod:`qplan.capacity`)."""
+    from qplan.capacity import derive_organisation
+
+    for qid, shares in _live_allocations(org):
+        for tid in shares:
+            if org.teams[tid].headcount_fte == 0:
+                yield _on_shares(
+                    org,
+                    qid,
+                    "QP163",
+                    f"team {tid} has no productive hours (headcount 0) but takes "
+                    f"{shares[tid]:g}% of {qid}",
+                    "give the share to a staffed team",
+                )
+    figures = derive_organisation(org)
+    for tid, team in figures.teams.items():
+        if team.over_cap:
+            yield (
+                Diagnostic.at(
+                    org.origin("team", tid).at("headcount_fte"),
+                    "QP160",
+                    f"team {tid} needs {team.required_fte:.1f} FTE for its queues at its "
+                    f"{team.cap_percent:g}% occupancy cap; it has {team.headcount_fte:g}",
+                    "add headcount or move volume to another team",
+                ),
+                (org.teams[tid],),
+            )
+    for qid, queue in figures.queues.items():
+        if not queue.stable:
+            handled = sum(s.weekly_volume * min(s.capacity_ratio, 1.0) for s in queue.shares)
+            yield _on_shares(
+                org,
+                qid,
+                "QP162",
+                f"queue {qid} is unstable: its teams can handle {handled:,.0f} of "
+                f"{queue.weekly_volume:,.0f} items a week, so the backlog grows without bound, "
+                f"by {queue.backlog_growth_per_day:,.0f} items a day",
+                "add capacity or move volume to teams with room",
+                org.queues[qid],
+            )
+        elif queue.meets_target is False:
+            own = qid in org.targets
+            position = (
+                org.origin("target", qid).at("sla")
+                if own
+                else org.origin("queue", qid).at("forecast")
+            )
+            why = ""
+            if queue.coverage_percent < 100 - 1e-9:
+                why = f"; its teams' hours cover {queue.coverage_percent:.0f}% of arrivals"
+            yield (
+                Diagnostic.at(
+                    position,
+                    "QP161",
+                    f"queue {qid} is projected to handle {queue.projected_sla_percent:.1f}% "
+                    f"within {queue.target_within}, below its target of "
+                    f"{queue.target_sla_percent:g}%{why}",
+                    "add staffing or coverage hours, or move volume to teams that work then",
+                ),
+                (org.queues[qid], *([org.targets[qid]] if own else [])),
+            )
+
+
 def _suppression_problems(org: Organisation, today: date) -> Iterator[Finding]:
     items: list[tuple[Any, Callable[..., Position]]] = [
         (getattr(org, _TABLE[kind])[key], origin.at) for (kind, key), origin in org.origins.items()

@@ -246,6 +246,83 @@ def erlang(
     )
 
 
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+)
+@click.option("--workflow", help="Only this workflow's queues and the teams that work them.")
+@click.option("--team", help="Only this team and the queues it works.")
+@click.option(
+    "--backlog",
+    "backlogs",
+    multiple=True,
+    metavar="QUEUE=N",
+    help="A queue's current backlog: days to recover and extra FTE. Repeatable.",
+)
+@click.option(
+    "--recover-in", default="7d", show_default=True, help="Target recovery time for --backlog."
+)
+@click.option("--chart", type=click.Path(dir_okay=False), help="Write an SVG chart here.")
+@pass_context
+def capacity(
+    obj: Context,
+    fmt: str,
+    workflow: str | None,
+    team: str | None,
+    backlogs: tuple[str, ...],
+    recover_in: str,
+    chart: str | None,
+) -> None:
+    """Staffing, utilisation, cost and projected SLA per queue and team.
+
+    Example: qplan capacity --workflow short-video --backlog sv-hate-speech-en=20000
+    """
+    from qplan import capacity_report as report
+    from qplan import project
+    from qplan.capacity import derive_organisation, recovery
+    from qplan.errors import UsageError
+
+    validation = project.validate_repository(settings=obj.settings())
+    if validation.report.has_errors:
+        _write_refusal(validation.report, "text", "No capacity figures were made")
+    org = validation.organisation
+    if workflow is not None and workflow not in org.workflows:
+        raise UsageError(f"--workflow: no workflow {workflow!r}")
+    if team is not None and team not in org.teams:
+        raise UsageError(f"--team: no team {team!r}")
+    figures = derive_organisation(org)
+    recover_days = _duration_seconds(recover_in, "--recover-in") / 86400
+    recoveries = []
+    for item in backlogs:
+        qid, sep, count = item.partition("=")
+        try:
+            items = float(count.replace(",", "").replace("_", ""))
+        except ValueError:
+            items = -1.0
+        if not sep or items < 0:
+            raise UsageError(f"--backlog {item!r}: write QUEUE=N, e.g. sv-hate-speech-en=20000")
+        if qid not in figures.queues:
+            raise UsageError(
+                f"--backlog: {qid!r} is not a staffed queue with a forecast and an allocation"
+            )
+        recoveries.append(recovery(figures, org.teams, qid, items, recover_days))
+    shown = report.select(figures, workflow, team)
+    if chart:
+        from qplan.output import write_file
+
+        write_file(chart, report.svg_chart(shown))
+    if fmt == "json":
+        click.echo(report.as_json(shown, recoveries), nl=False)
+    elif fmt == "markdown":
+        click.echo(report.markdown(shown, recoveries), nl=False)
+    else:
+        click.echo(report.text(shown, recoveries), nl=False)
+
+
 PLAN_FORMATS = click.Choice(["text", "markdown", "json"])
 
 
@@ -284,19 +361,19 @@ def _write_plan(plan: Any, fmt: str, settings: Any, split_dir: str | None = None
         click.echo(f"Note: apply will refuse this plan: {unsafe}.")
 
 
-def _write_refusal(report: Any, fmt: str) -> NoReturn:
+def _write_refusal(report: Any, fmt: str, outcome: str = "No plan was made") -> NoReturn:
     """The repository is invalid: show why, in the format asked for, and exit 1."""
     from qplan import reporters
 
     if fmt == "json":
         sys.stdout.write(reporters.validation_json(report))
     elif fmt == "markdown":
-        click.echo(f"### qplan plan\n\n**{reporters.summary_line(report)} No plan was made.**\n")
+        click.echo(f"### qplan plan\n\n**{reporters.summary_line(report)} {outcome}.**\n")
         for d in report.errors:
             click.echo(f"- `{d.file}:{d.line}:{d.column}` {d.code} {d.message}")
     else:
         reporters.write_text(report, sys.stdout, color=_color(sys.stdout))
-        click.echo("No plan was made: fix the errors above first.")
+        click.echo(f"{outcome}: fix the errors above first.")
     sys.exit(1)
 
 
@@ -311,20 +388,38 @@ def _write_refusal(report: Any, fmt: str) -> NoReturn:
     type=click.Path(file_okay=False),
     help="Write every part of a long Markdown plan as plan-N.md here.",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Treat warnings (and capacity warnings of the change) as errors: show, do not save.",
+)
 @pass_context
 def plan(
-    obj: Context, out: str | None, fmt: str, detailed_exitcode: bool, split_dir: str | None
+    obj: Context,
+    out: str | None,
+    fmt: str,
+    detailed_exitcode: bool,
+    split_dir: str | None,
+    strict: bool,
 ) -> None:
     """Show what applying the repository would change in the state.
 
     Example: qplan plan --out pr.plan --format markdown
     """
+    from qplan.errors import PlanRefused
     from qplan.project import open_state, plan_repository
 
     settings = obj.settings()
     result = plan_repository(settings, open_state(settings, obj.state))
     if result.plan is None:
         _write_refusal(result.validation.report, fmt)
+    warnings = len(result.plan.diagnostics) + len(result.plan.impact.get("warnings", []))
+    if strict and warnings:
+        _write_plan(result.plan, fmt, settings, split_dir)
+        raise PlanRefused(
+            f"--strict: the plan has {warnings} warning(s); fix them first"
+            + (" (the plan was not saved)" if out else "")
+        )
     if out:
         result.plan.save(out)
     _write_plan(result.plan, fmt, settings, split_dir)

@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from qplan.capacity import Capacity
 from qplan.diagnostics import Diagnostic, Severity
 from qplan.errors import PlanRefused
+from qplan.impact import plan_impact
 from qplan.output import write_file
 from qplan.resources import (
     ORGANISATION_GROUP,
@@ -449,8 +451,12 @@ def make_plan(
     max_share_move: float = 20.0,
     origin: str = "repository",
     sources_digest: str | None = None,
+    capacity_after: Capacity | None = None,
 ) -> Plan:
-    """Compare, then name the risks; nothing here reads files or the state."""
+    """Compare, name the risks and the capacity impact; nothing here reads files or the state.
+
+    ``capacity_after`` saves deriving the desired figures again when the caller has them.
+    """
     changes = diff(desired, current)
     owners = Owners.of(desired, current)
     queue_workflows: dict[str, str] = {}
@@ -474,4 +480,5 @@ def make_plan(
         diagnostics=list(diagnostics),
         origin=origin,
         sources_digest=sources_digest,
+        impact=plan_impact(desired, current, [(c.kind, c.id) for c in changes], capacity_after),
     )

@@ -95,6 +95,80 @@ def _base_line(plan: Plan) -> str:
     return f"Plan{source} against state serial {plan.base.serial} (lineage {plan.base.lineage})."
 
 
+# --- capacity impact ---------------------------------------------------------------------
+
+
+def _move(before: Any, after: Any, fmt: str, unit: str = "") -> str:
+    def one(value: Any) -> str:
+        return "-" if value is None else format(value, fmt) + unit
+
+    return f"{one(before)} → {one(after)}"
+
+
+def impact_rows(impact: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
+    """(address, required FTE, projected SLA, utilisation, weekly cost) per moved figure."""
+    rows = []
+    for entry in impact.get("queues", []):
+        old, new = entry["before"] or {}, entry["after"] or {}
+        either = new or old
+        sla = _move(old.get("projected_sla_percent"), new.get("projected_sla_percent"), ".1f", "%")
+        if either.get("target_sla_percent") is not None:
+            sla += f" (target {either['target_sla_percent']:g}% in {either['target_within']})"
+        rows.append(
+            (
+                f"queue.{entry['queue']}",
+                _move(old.get("required_fte"), new.get("required_fte"), ".1f"),
+                sla if either.get("projected_sla_percent") is not None else "",
+                "",
+                _move(old.get("weekly_cost"), new.get("weekly_cost"), ",.2f"),
+            )
+        )
+    for entry in impact.get("teams", []):
+        old, new = entry["before"] or {}, entry["after"] or {}
+        either = new or old
+        use = _move(old.get("utilisation_percent"), new.get("utilisation_percent"), ".1f", "%")
+        cost = ""
+        if old.get("weekly_cost") != new.get("weekly_cost"):
+            cost = _move(old.get("weekly_cost"), new.get("weekly_cost"), ",.2f")
+        rows.append(
+            (
+                f"team.{entry['team']}",
+                _move(old.get("required_fte"), new.get("required_fte"), ".1f")
+                + f" of {either['headcount_fte']:g}",
+                "",
+                f"{use} (cap {either['cap_percent']:g}%)",
+                cost,
+            )
+        )
+    totals = impact.get("totals")
+    if totals:
+        rows.append(
+            (
+                "total",
+                _move(totals["required_fte"]["before"], totals["required_fte"]["after"], ".1f")
+                + f" of {totals['headcount_fte']['after']:g}",
+                "",
+                "",
+                _move(totals["weekly_cost"]["before"], totals["weekly_cost"]["after"], ",.2f"),
+            )
+        )
+    return rows
+
+
+_IMPACT_HEAD = ("", "required FTE", "projected SLA", "utilisation", "weekly cost")
+
+
+def _impact_text(impact: dict[str, Any]) -> list[str]:
+    lines = []
+    for row in impact_rows(impact):
+        named = zip(_IMPACT_HEAD[1:], row[1:], strict=True)
+        parts = [f"{name} {value}" for name, value in named if value]
+        lines.append(f"  {row[0]}: " + "; ".join(parts))
+    for warning in impact.get("warnings", []):
+        lines.append(f"  ! {warning['address']} {warning['message']} ({warning['code']})")
+    return lines
+
+
 # --- text ----------------------------------------------------------------------------------
 
 
@@ -118,6 +192,10 @@ def text(plan: Plan, *, color: bool = False) -> str:
             out.append(f"  ! {risk.address} {risk.message}")
             if risk.approvers:
                 out.append(f"      approval: {', '.join(risk.approvers)}")
+        out.append("")
+    if plan.impact:
+        out.append(style("Capacity impact:", bold=True))
+        out.extend(_impact_text(plan.impact))
         out.append("")
     warnings = plan.diagnostics
     if warnings:
@@ -179,6 +257,25 @@ def _markdown_summary(plan: Plan) -> str:
         if len(plan.risks) > _MAX_LISTED:
             lines.append(f"- and {len(plan.risks) - _MAX_LISTED} more (see the saved plan)")
         lines.append("")
+    if plan.impact:
+        lines += ["#### Capacity impact", ""]
+        lines.append("| " + " | ".join(_IMPACT_HEAD) + " |")
+        lines.append("|---|---:|---:|---:|---:|")
+        rows = impact_rows(plan.impact)
+        for row in (
+            rows[:_MAX_LISTED] if len(rows) <= _MAX_LISTED else [*rows[: _MAX_LISTED - 1], rows[-1]]
+        ):
+            lines.append(f"| `{row[0]}` | " + " | ".join(_md_escape(c) for c in row[1:]) + " |")
+        if len(rows) > _MAX_LISTED:
+            lines.append(f"\n_and {len(rows) - _MAX_LISTED} more rows (see the JSON plan)_")
+        lines.append("")
+        for warning in plan.impact.get("warnings", []):
+            lines.append(
+                f"- :warning: `{warning['address']}` {_md_escape(warning['message'])} "
+                f"({warning['code']})"
+            )
+        if plan.impact.get("warnings"):
+            lines.append("")
     if plan.diagnostics:
         lines += ["#### Warnings", ""]
         for d in plan.diagnostics[:_MAX_LISTED]:

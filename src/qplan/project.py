@@ -95,6 +95,7 @@ def open_state(settings: Settings, url: str | None = None) -> StateStore:
 
 def plan_repository(settings: Settings, store: StateStore) -> PlanResult:
     """Validate the repository and, when it is valid, plan it against the latest revision."""
+    from qplan.capacity import derive_organisation
     from qplan.plan import Base, make_plan
 
     sources = sources_digest(settings)
@@ -111,6 +112,7 @@ def plan_repository(settings: Settings, store: StateStore) -> PlanResult:
         diagnostics=validation.report.sorted(),
         max_share_move=settings.max_share_move,
         sources_digest=sources,
+        capacity_after=derive_organisation(validation.organisation),
     )
     return PlanResult(validation, plan)
 

@@ -172,6 +172,34 @@ _TABLE: tuple[Rule, ...] = (
         "max_bpo_share: BPO teams take at most max_percent of queues of a classification.",
         suppressible=True,
     ),
+    # --- capacity ------------------------------------------------------------------
+    Rule(
+        "QP160",
+        _W,
+        "team-over-cap",
+        "A team's queues need no more FTE than its headcount at its occupancy cap.",
+        suppressible=True,
+    ),
+    Rule(
+        "QP161",
+        _W,
+        "sla-below-target",
+        "A queue's projected SLA (coverage hours and staffing included) meets its target.",
+        suppressible=True,
+    ),
+    Rule(
+        "QP162",
+        _W,
+        "unstable-queue",
+        "A queue's teams can handle its arrivals; otherwise its backlog grows without bound.",
+        suppressible=True,
+    ),
+    Rule(
+        "QP163",
+        _E,
+        "team-without-hours",
+        "An allocation gives no share to a team with no productive hours (headcount 0).",
+    ),
     Rule(
         "QP204",
         _E,

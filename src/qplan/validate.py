@@ -85,6 +85,8 @@ class Organisation:
     duplicates: list[Duplicate] = field(default_factory=list)
     #: ids of items that failed validation (already reported), per kind
     invalid: dict[str, set[str]] = field(default_factory=dict)
+    #: figures later stages derive from this organisation, kept so they are derived once
+    derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def defines(self, kind: str, key: str) -> bool:
         """Whether ``key`` names an item of ``kind``, valid or not (so no cascade of errors)."""
