@@ -53,7 +53,7 @@ def test_apply_then_plan_shows_no_changes(
     change_short_video(example_repo)
     result = run_qplan("--state", state_url, "plan", "--detailed-exitcode", repo=example_repo)
     assert result.exit_code == 2
-    assert result.output.endswith("Plan: 1 to create, 4 to update, 2 to delete.\n")
+    assert result.output.endswith("Plan: 1 to create, 5 to update, 2 to delete.\n")
 
 
 def test_history_show_list_and_rollback(example_repo: Path, state_url: str, tmp_path: Path) -> None:
@@ -67,13 +67,13 @@ def test_history_show_list_and_rollback(example_repo: Path, state_url: str, tmp_
     rows = json.loads(history.output)["revisions"]
     assert [(r["serial"], r["actor"], r["origin"], r["changes"]) for r in rows] == [
         (1, "tester@lakeside.example", "repository", {"create": 125, "update": 0, "delete": 0}),
-        (2, "tester@lakeside.example", "repository", {"create": 1, "update": 4, "delete": 2}),
+        (2, "tester@lakeside.example", "repository", {"create": 1, "update": 5, "delete": 2}),
     ]
     text = run_qplan(
         "--state", state_url, "state", "history", repo=example_repo
     ).output.splitlines()
     assert text[0].split() == ["SERIAL", "TIME", "ACTOR", "COMMIT", "CHANGES"]
-    assert text[2].split()[2:] == ["tester@lakeside.example", "-", "+1", "~4", "-2"]
+    assert text[2].split()[2:] == ["tester@lakeside.example", "-", "+1", "~5", "-2"]
 
     listed = run_qplan("--state", state_url, "state", "list", repo=example_repo).output.splitlines()
     assert len(listed) == 124 and "queue.sv-qa-en" not in listed
@@ -114,11 +114,11 @@ def test_history_show_list_and_rollback(example_repo: Path, state_url: str, tmp_
     assert result.output.splitlines()[0].startswith(
         "Plan (rollback to serial 1) against state serial 2"
     )
-    assert "Plan: 2 to create, 4 to update, 1 to delete." in result.output
+    assert "Plan: 2 to create, 5 to update, 1 to delete." in result.output
     code, output = _apply(example_repo, state_url, rollback)
     assert (code, output) == (
         0,
-        "Apply complete: 2 created, 4 updated, 1 deleted. State is at serial 3.\n",
+        "Apply complete: 2 created, 5 updated, 1 deleted. State is at serial 3.\n",
     )
     store = open_store(state_url)
     assert store.resources(3) == store.resources(1)
@@ -245,7 +245,8 @@ def test_refuses_repository_drift(example_repo: Path, state_url: str, tmp_path: 
 
 
 def _large_change(repo: Path, state: str, tmp_path: Path) -> Path:
-    """A saved plan that renames every queue's TTP logical queue: 43 of 125 resources."""
+    """A saved plan that renames every queue's TTP logical queue: 49 of 125 resources
+    (43 queues and the 6 SOPs that show those ids)."""
     apply_all(repo, state)
     for path in (repo / "workflows").glob("*.yaml"):
         path.write_text(path.read_text().replace("ttp_queue: ttp-", "ttp_queue: ttp2-"))
@@ -258,8 +259,8 @@ def test_safety_threshold(example_repo: Path, state_url: str, tmp_path: Path) ->
     saved = _large_change(example_repo, state_url, tmp_path)
     shown = run_qplan("show", str(saved), repo=example_repo)
     assert shown.output.endswith(
-        "Note: apply will refuse this plan: plan updates or deletes 43 of 125 existing resources "
-        "(34.4 %), more than the 30 % allowed; review it and apply with --allow-large-change.\n"
+        "Note: apply will refuse this plan: plan updates or deletes 49 of 125 existing resources "
+        "(39.2 %), more than the 30 % allowed; review it and apply with --allow-large-change.\n"
     )
     code, output = _apply(example_repo, state_url, saved)
     assert code == 1 and "more than the 30 % allowed" in output

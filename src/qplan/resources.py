@@ -83,6 +83,9 @@ def desired_resources(organisation: Organisation, sops_dir: str = "sops") -> dic
     for path, sop in organisation.sops.items():
         fields = {"path": path, **json.loads(_json(sop.front))}
         fields["template"] = sop.body
+        rendered = organisation.derived.get("rendered_sops", {}).get(path)
+        if rendered is not None:
+            fields["rendered"] = rendered.text  # what moderators read, diffed in plans
         group = group_of_queue(sop.front.queues[0] if sop.front.queues else None)
         body = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
         found.append(Resource("sop", sop_id(path, sops_dir), group, body))

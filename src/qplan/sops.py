@@ -313,9 +313,11 @@ def render_diagnostics(org: Organisation, settings: Settings) -> list[Diagnostic
     found = []
     renderer = SopRenderer()
     teams = team_data(org) if org.sops else {}
+    rendered: dict[str, RenderedSop] = {}
+    org.derived["rendered_sops"] = rendered  # kept for the plan and the docs site
     for sop in org.sops.values():
         try:
-            render_sop(org, sop, renderer, teams)
+            rendered[sop.path] = render_sop(org, sop, renderer, teams)
         except RenderError as exc:
             line = sop.body_line + (exc.line - 1 if exc.line else 0)
             found.append(
