@@ -34,6 +34,8 @@ class Settings:
     #: folders, relative to the root
     workflows_dir: str = "workflows"
     sops_dir: str = "sops"
+    #: the title of the documentation site
+    site_name: str = "Moderation operations"
     #: ``[tool.qplan.safety]``: apply refuses a plan that updates or deletes more than
     #: ``max_change_percent`` of the existing resources once there are ``min_existing``
     max_change_percent: float = 30.0
@@ -51,7 +53,7 @@ class Settings:
 
 
 _INT_KEYS = {"max_file_bytes", "max_depth"}
-_STR_KEYS = {"state", "workflows_dir", "sops_dir"}
+_STR_KEYS = {"state", "workflows_dir", "sops_dir", "site_name"}
 
 
 _SAFETY_KEYS = {"max_change_percent": float, "min_existing": int, "max_share_move": float}

@@ -163,3 +163,35 @@ def actor(root: Path, given: str | None = None) -> str:
     from qplan.state import default_actor
 
     return default_actor()
+
+
+def docs_project(
+    settings: Settings, state_url: str | None = None
+) -> tuple[ValidationResult, dict[str, str] | None]:
+    """Validate, then make every file of the documentation site's MkDocs project (None
+    when the repository has errors). The change log comes from the state, when it has
+    revisions."""
+    from qplan.capacity import derive_organisation
+    from qplan.capacity_report import svg_chart
+    from qplan.docs import site_files
+
+    validation = validate_repository(settings=settings)
+    if validation.report.has_errors:
+        return validation, None
+    org = validation.organisation
+    capacity = derive_organisation(org)
+    store = open_state(settings, state_url)
+    try:
+        history = store.history() if store.serial() > 0 else None
+    finally:
+        store.close()
+    files = site_files(
+        org,
+        capacity,
+        org.derived.get("rendered_sops", {}),
+        history,
+        title=settings.site_name,
+        sops_dir=settings.sops_dir,
+        chart=svg_chart(capacity),
+    )
+    return validation, files

@@ -1,0 +1,192 @@
+"""The documentation site: SOP rendering from the command line, the generated MkDocs
+project (exact, deterministic, incremental, escaped) and the built HTML."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.request import urlopen
+
+from tests.conftest import ROOT, TODAY, copy_case, run_qplan
+from tests.plan_scenario import apply_all, edit
+
+SV = "workflows/short-video.yaml"
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_render_one_sop_or_all(example_repo: Path, tmp_path: Path) -> None:
+    result = run_qplan("docs", "render", "short-video", repo=example_repo)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(
+        "<!-- Fictional example SOP for qplan's example organisation (Lakeside Social). -->\n"
+        "# Short video review\n"
+    )
+    assert "| Short video · hate speech · English | live | hate-speech@7 | en |" in result.output
+    same = run_qplan("docs", "render", "sops/short-video.md.j2", repo=example_repo)
+    assert same.output == result.output
+    out = tmp_path / "rendered"
+    result = run_qplan("docs", "render", "--all", "--out", str(out), repo=example_repo)
+    assert result.exit_code == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "appeals.md",
+        "comments.md",
+        "commerce.md",
+        "livestream.md",
+        "minor-safety.md",
+        "short-video.md",
+    ]
+    assert (out / "short-video.md").read_text(encoding="utf-8") == same.output
+
+
+def test_render_usage_errors(example_repo: Path) -> None:
+    result = run_qplan("docs", "render", repo=example_repo)
+    assert (result.exit_code, result.output) == (64, "error: name one SOP, or pass --all\n")
+    result = run_qplan("docs", "render", "nope", repo=example_repo)
+    assert result.exit_code == 64
+    assert result.output == (
+        "error: no SOP 'nope' (SOPs: appeals, comments, commerce, livestream, minor-safety, "
+        "short-video)\n"
+    )
+
+
+def test_invalid_repository_builds_no_site(tmp_path: Path) -> None:
+    repo = copy_case(ROOT / "tests" / "cases" / "invalid" / "capacity", tmp_path)
+    result = run_qplan("docs", "build", repo=repo)
+    assert result.exit_code == 1
+    assert result.output.endswith("No site was built: fix the errors above first.\n")
+    assert not (repo / "site").exists() and not (repo / ".qplan").exists()
+
+
+def test_build_is_deterministic_and_incremental(example_repo: Path) -> None:
+    first = run_qplan("docs", "build", "--out", "a", repo=example_repo)
+    assert first.output == "Built 74 pages into a (76 project file(s) changed).\n"
+    again = run_qplan("docs", "build", "--out", "b", repo=example_repo)
+    assert again.output == "Built 74 pages into b (0 project file(s) changed).\n"
+    assert _files(example_repo / "a") == _files(example_repo / "b")
+    edit(example_repo, SV, "weekly_volume: 84000", "weekly_volume: 90000")
+    third = run_qplan("docs", "build", "--out", "a", repo=example_repo)
+    # the queue, and the overview, team pages and chart whose figures move with it
+    assert third.output == "Built 74 pages into a (5 project file(s) changed).\n"
+    project = example_repo / ".qplan" / "docs"
+    assert sorted(p.name for p in (project / "docs").iterdir()) == [
+        "capacity.svg",
+        "index.md",
+        "policies",
+        "queues",
+        "sops",
+        "teams",
+        "workflows",
+    ]
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "  font: false\n" in config and "  - qplan.docs_markdown\n" in config
+    assert "http" not in config
+
+
+def test_pages_say_what_a_reader_needs(example_repo: Path) -> None:
+    assert run_qplan("docs", "build", repo=example_repo).exit_code == 0
+    docs = example_repo / ".qplan" / "docs" / "docs"
+    queue = (docs / "queues" / "sv-hate-speech-en.md").read_text(encoding="utf-8")
+    assert "| SLA | 95% within 24h |" in queue
+    assert (
+        "| [us-austin](../teams/us-austin.md) | 40% | in-house | — | US | 17.0 | 100.0% |" in queue
+    )
+    assert (
+        "[sv-hate-speech-en](../queues/sv-hate-speech-en.md) → "
+        "[sv-escalation-en](../queues/sv-escalation-en.md)" in queue
+    )
+    assert "| ✅ | Training queue paired | sv-hate-speech-en-training |" in queue
+    assert "### Short video review\n" in queue  # its SOP, headings moved under "## SOP"
+    team = (docs / "teams" / "de-berlin.md").read_text(encoding="utf-8")
+    assert "| Coverage hours | every day 06:00–24:00 \\(Europe/Berlin\\) |" in team
+    policy = (docs / "policies" / "violent-extremism.md").read_text(encoding="utf-8")
+    assert (
+        "| 4 | [sv-violent-extremism-eu](../queues/sv-violent-extremism-eu.md), "
+        "[sv-violent-extremism-eu-training](../queues/sv-violent-extremism-eu-training.md) |"
+        in policy
+    )
+
+
+def test_untrusted_text_is_shown_not_run(example_repo: Path) -> None:
+    edit(
+        example_repo,
+        SV,
+        "name: Short video · hate speech · English\n",
+        'name: "Short video <img src=x onerror=alert(1)> | *bold*"\n',
+    )
+    sop = example_repo / "sops" / "short-video.md.j2"
+    sop.write_text(
+        sop.read_text(encoding="utf-8") + "\n<script>alert('sop')</script>\n", encoding="utf-8"
+    )
+    result = run_qplan("docs", "build", repo=example_repo)
+    assert result.exit_code == 0, result.output
+    site = example_repo / "site"
+    for page in (site / "queues" / "sv-hate-speech-en.html", site / "sops" / "short-video.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in html and "<img src=x" not in html
+    queue_html = (site / "queues" / "sv-hate-speech-en.html").read_text(encoding="utf-8")
+    assert "Short video &lt;img src=x onerror=alert(1)&gt; | *bold*" in queue_html
+    sop_html = (site / "sops" / "short-video.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(&#x27;sop&#x27;)&lt;/script&gt;" in sop_html or (
+        "&lt;script&gt;alert('sop')&lt;/script&gt;" in sop_html
+    )
+
+
+def test_change_log_comes_from_the_state(example_repo: Path) -> None:
+    state = str(example_repo / ".qplan" / "state.db")
+    apply_all(example_repo, state)
+    edit(example_repo, SV, "weekly_volume: 84000", "weekly_volume: 90000")
+    apply_all(example_repo, state)
+    assert run_qplan("docs", "build", repo=example_repo).exit_code == 0
+    log = (example_repo / ".qplan" / "docs" / "docs" / "changelog.md").read_text(encoding="utf-8")
+    lines = log.splitlines()
+    assert lines[4] == "| Serial | Time (UTC) | Actor | Commit | Origin | Changes |"
+    assert lines[6].startswith("| 2 | ") and lines[6].endswith(" | repository | +0 ~1 -0 |")
+    assert "## Serial 2\n\n- ~ `queue.sv-hate-speech-en`\n\n## Serial 1\n" in log
+    assert (example_repo / "site" / "changelog.html").is_file()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _get(url: str, deadline: float) -> str:
+    while True:
+        try:
+            with urlopen(url, timeout=5) as response:
+                return str(response.read().decode("utf-8"))
+        except OSError:
+            assert time.monotonic() < deadline, f"{url} never answered"
+            time.sleep(0.2)
+
+
+def test_serve_rebuilds_when_the_repository_changes(example_repo: Path) -> None:
+    port = _free_port()
+    env = dict(os.environ, QPLAN_TODAY=TODAY, NO_COLOR="1")
+    command = [sys.executable, "-m", "qplan", "--repo", str(example_repo), "docs", "serve"]
+    process = subprocess.Popen(
+        [*command, "--dev-addr", f"127.0.0.1:{port}"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/queues/sv-qa-en.html"
+        page = _get(url, time.monotonic() + 60)
+        assert "Short video · quality assurance sample" in page
+        edit(example_repo, SV, "Short video · quality assurance sample", "Short video · QA sample")
+        deadline = time.monotonic() + 60
+        while "Short video · QA sample" not in _get(url, deadline):
+            assert time.monotonic() < deadline, "the page was not rebuilt"
+            time.sleep(0.3)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -1,0 +1,188 @@
+"""The documentation site of the example organisation, read in headless Chromium.
+
+Builds the site with `qplan docs build`, serves it on 127.0.0.1 and opens it with
+Playwright driving Debian's Chromium (``QPLAN_CHROMIUM``, default ``/usr/bin/chromium``).
+Screenshots go to ``test-artifacts/browser/``. Without Chromium the test is skipped with
+the reason, unless ``QPLAN_REQUIRE_BROWSER`` is set (``.ci/run`` sets it).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.error import HTTPError
+from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.request import urlopen
+
+import pytest
+
+from tests.conftest import ROOT, run_qplan
+
+CHROMIUM = os.environ.get("QPLAN_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The example organisation's site, built and served; yields its base URL."""
+    if not Path(CHROMIUM).exists():
+        reason = f"no Chromium at {CHROMIUM} (apt-get install -y chromium)"
+        if os.environ.get("QPLAN_REQUIRE_BROWSER"):
+            pytest.fail(f"QPLAN_REQUIRE_BROWSER is set but there is {reason}")
+        pytest.skip(reason)
+    repo = tmp_path_factory.mktemp("docs") / "repo"
+    for name in ("workflows", "sops"):
+        shutil.copytree(ROOT / name, repo / name)
+    shutil.copy(ROOT / "pyproject.toml", repo / "pyproject.toml")
+    result = run_qplan("docs", "build", "--out", "site", repo=repo)
+    assert result.exit_code == 0, result.output
+    handler = functools.partial(_QuietHandler, directory=str(repo / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser(site: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS[1:])
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def _shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_a_reader_finds_what_they_need(site: str, browser: Any) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
+    page.on(
+        "request",
+        lambda r: problems.append(f"outside: {r.url}") if not r.url.startswith(site) else None,
+    )
+
+    page.goto(site + "index.html")
+    body = page.inner_text("article")
+    assert "6 workflows, 43 queues" in body
+    assert "FTE required of 780 headcount" in body
+    assert "Northwind Review Services" in body
+    _shot(page, "overview")
+
+    page.click("article >> text=Short video")  # the workflow, from the overview's table
+    page.wait_for_url("**/workflows/short-video.html")
+    body = page.inner_text("article")
+    assert "Short video · hate speech · English" in body and "95% within 24h" in body
+    _shot(page, "workflow")
+
+    page.click("article >> text=Short video · hate speech · English")
+    page.wait_for_url("**/queues/sv-hate-speech-en.html")
+    body = page.inner_text("article")
+    assert "SLA\t95% within 24h" in body
+    assert re.search(r"us-austin\t40%", body) and re.search(r"us-reno\t60%", body)
+    assert "Reviewers watch the flagged clip in full" in body  # its SOP, rendered
+    assert "Austin in-house (en/es): 40% of volume" in body
+    _shot(page, "queue")
+
+    page.click("article >> a:text-is('us-austin')")
+    page.wait_for_url("**/teams/us-austin.html")
+    body = page.inner_text("article")
+    assert "every day 00:00–24:00 (America/Chicago)" in body
+    assert "sv-hate-speech-en" in body and "us_protected" in body
+    _shot(page, "team")
+
+    page.click("input[data-md-component='search-query']")
+    page.keyboard.type("grooming")
+    page.wait_for_selector(".md-search-result__item", timeout=15_000)
+    results = page.inner_text(".md-search-result")
+    assert "Minor safety" in results or "grooming" in results.lower()
+    _shot(page, "search")
+    assert problems == []
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.add(str(values["id"]))
+        for name in ("href", "src"):
+            if values.get(name) and tag in ("a", "img", "link", "script"):
+                self.links.append(str(values[name]))
+
+
+def test_no_internal_link_is_broken(site: str) -> None:
+    pages: dict[str, _Links] = {}
+    queue = [site + "index.html"]
+    broken = []
+    fragments: list[tuple[str, str, str]] = []
+    while queue:
+        url = queue.pop()
+        if url in pages:
+            continue
+        try:
+            with urlopen(url) as response:
+                content_type = response.headers.get("Content-Type", "")
+                data = response.read()
+        except HTTPError as exc:
+            broken.append(f"{url}: {exc.code}")
+            continue
+        parser = _Links()
+        pages[url] = parser
+        if "html" not in content_type:
+            continue
+        parser.feed(data.decode("utf-8"))
+        for link in parser.links:
+            target, fragment = urldefrag(urljoin(url, link))
+            if urlsplit(target).netloc != urlsplit(site).netloc:
+                continue  # only the one footer link leaves the site; nothing is fetched
+            if fragment:
+                fragments.append((url, target, fragment))
+            if target not in pages:
+                queue.append(target)
+    assert broken == []
+    missing = [
+        f"{source} → {target}#{fragment}"
+        for source, target, fragment in fragments
+        if target in pages and pages[target].ids and fragment not in pages[target].ids
+    ]
+    assert missing == []
+    assert sum(url.endswith(".html") for url in pages) == 74  # every page was reached
