@@ -98,17 +98,50 @@ def test_plan_names_risks_and_their_approvers(changed_repo: tuple[Path, str]) ->
     sv = "ts-short-video@lakeside.example"
     downgrade = ["policy-ve@lakeside.example", sv]
     vendors = ["vendor-helix@lakeside.example", "vendor-meridian@lakeside.example"]
+    both = ["site-austin@lakeside.example", "site-reno@lakeside.example", sv]
     assert risks == [
         ("queue-removed-with-volume", "queue.sv-qa-en", ["site-reno@lakeside.example", sv]),
         ("queue-leaves-live", "queue.sv-qa-en", ["site-reno@lakeside.example", sv]),
         ("policy-downgrade", "queue.sv-violent-extremism-eu", downgrade + vendors),
         ("policy-downgrade", "queue.sv-violent-extremism-eu-training", downgrade),
-        (
-            "allocation-move",
-            "allocation.sv-hate-speech-en",
-            ["site-austin@lakeside.example", "site-reno@lakeside.example", sv],
-        ),
+        ("us-protected-allocation", "allocation.sv-hate-speech-en", both),
+        ("allocation-move", "allocation.sv-hate-speech-en", both),
+        ("us-protected-allocation", "allocation.sv-qa-en", ["site-reno@lakeside.example", sv]),
     ]
+
+
+def test_approvals_name_owners_and_extra_approvers_per_risk_class(
+    changed_repo: tuple[Path, str],
+) -> None:
+    repo, state = changed_repo
+    (repo / "pyproject.toml").write_text(
+        '[tool.qplan.approvers]\n"us-protected-allocation" = ["trust-legal@lakeside.example"]\n'
+        '"guardrail-change" = ["ts-governance@lakeside.example"]\n'
+    )
+    edit(repo, "workflows/organisation.yaml", "max_percent: 60", "max_percent: 70")
+    result = run_qplan("--state", state, "plan", "--format", "json", repo=repo)
+    plan = json.loads(result.output)
+    assert ("guardrail-change", "guardrail.vendor-concentration", [
+        "ts-governance@lakeside.example"
+    ]) in [(r["code"], r["address"], r["approvers"]) for r in plan["risks"]]  # fmt: skip
+    approvals = {a["approver"]: a["reasons"] for a in plan["approvals"]}
+    assert approvals["trust-legal@lakeside.example"] == [
+        "us-protected-allocation on allocation.sv-hate-speech-en",
+        "us-protected-allocation on allocation.sv-qa-en",
+    ]
+    assert approvals["ts-governance@lakeside.example"] == [
+        "guardrail-change on guardrail.vendor-concentration"
+    ]
+    assert approvals["ts-short-video@lakeside.example"][:2] == [
+        "owner of workflow short-video",
+        "owner of SOP short-video",
+    ]
+    (repo / "pyproject.toml").write_text('[tool.qplan.approvers]\n"big-change" = ["x@y.z"]\n')
+    result = run_qplan("--state", state, "plan", repo=repo)
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        "error: pyproject.toml: [tool.qplan.approvers] has no risk class 'big-change' ("
+    )
 
 
 def test_invalid_repository_gets_no_plan(example_repo: Path, tmp_path: Path) -> None:

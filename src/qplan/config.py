@@ -36,6 +36,9 @@ class Settings:
     sops_dir: str = "sops"
     #: the title of the documentation site
     site_name: str = "Moderation operations"
+    #: ``[tool.qplan.approvers]``: extra approvers per risk class, added to every plan
+    #: that has a risky change of that class
+    approvers: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: ``[tool.qplan.safety]``: apply refuses a plan that updates or deletes more than
     #: ``max_change_percent`` of the existing resources once there are ``min_existing``
     max_change_percent: float = 30.0
@@ -54,6 +57,36 @@ class Settings:
 
 _INT_KEYS = {"max_file_bytes", "max_depth"}
 _STR_KEYS = {"state", "workflows_dir", "sops_dir", "site_name"}
+
+
+#: the classes of risky change a plan names (``[tool.qplan.approvers]`` keys)
+RISK_CLASSES = (
+    "queue-removed-with-volume",
+    "queue-leaves-live",
+    "allocation-move",
+    "policy-downgrade",
+    "us-protected-allocation",
+    "guardrail-change",
+)
+
+
+def _approvers(table: Any) -> dict[str, tuple[str, ...]]:
+    """``[tool.qplan.approvers]``: risk class → list of approvers."""
+    if not isinstance(table, dict):
+        raise ConfigError("pyproject.toml: [tool.qplan.approvers] must be a table")
+    found: dict[str, tuple[str, ...]] = {}
+    for key, value in table.items():
+        if key not in RISK_CLASSES:
+            raise ConfigError(
+                f"pyproject.toml: [tool.qplan.approvers] has no risk class {key!r} "
+                f"({', '.join(RISK_CLASSES)})"
+            )
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise ConfigError(
+                f"pyproject.toml: [tool.qplan.approvers] {key} must be a list of approvers"
+            )
+        found[key] = tuple(value)
+    return found
 
 
 _SAFETY_KEYS = {"max_change_percent": float, "min_existing": int, "max_share_move": float}
@@ -92,8 +125,9 @@ def load_settings(root: str | os.PathLike[str] = ".") -> Settings:
         section = table.get("tool", {}).get("qplan", {})
         known = {f.name for f in fields(Settings)} - {"root"}
         values.update(_safety(section.get("safety", {})))
+        values["approvers"] = _approvers(section.get("approvers", {}))
         for key, value in section.items():
-            if key not in known or key in _SAFETY_KEYS:
+            if key not in known or key in _SAFETY_KEYS or key == "approvers":
                 continue  # later stages own their keys (e.g. safety thresholds)
             if key in _INT_KEYS and (not isinstance(value, int) or value <= 0):
                 raise ConfigError(f"pyproject.toml: [tool.qplan] {key} must be a positive integer")

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -154,6 +154,8 @@ class Plan:
     impact: dict[str, Any] = field(default_factory=dict)
     #: digest of the files the plan was made from; lets apply skip re-validating them
     sources_digest: str | None = None
+    #: who must approve, each with why: {"approver": …, "reasons": […]}
+    approvals: list[dict[str, Any]] = field(default_factory=list)
     _checksum: str | None = None
 
     # --- what it holds -----------------------------------------------------------------
@@ -219,6 +221,7 @@ class Plan:
             "summary": self.summary,
             "resource_changes": [c.contract() for c in self.changes],
             "risks": [r.contract() for r in self.risks],
+            "approvals": self.approvals,
             "impact": self.impact,
             "diagnostics": [d.as_json() for d in self.diagnostics],
             "desired_digest": self.desired_digest,
@@ -294,6 +297,7 @@ def _from_document(document: dict[str, Any]) -> Plan:
         origin=str(document["origin"]),
         impact=dict(document["impact"]),
         sources_digest=document.get("sources_digest"),
+        approvals=list(document.get("approvals", [])),
     )
     return plan
 
@@ -341,10 +345,11 @@ class Owners:
     workflows: dict[str, str]
     teams: dict[str, str]
     policies: dict[str, str]
+    sops: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, *snapshots: Mapping[str, Resource]) -> Owners:
-        tables: dict[str, dict[str, str]] = {"workflow": {}, "team": {}, "policy": {}}
+        tables: dict[str, dict[str, str]] = {"workflow": {}, "team": {}, "policy": {}, "sop": {}}
         for snapshot in reversed(snapshots):  # the first snapshot wins
             for resource in snapshot.values():
                 table = tables.get(resource.kind)
@@ -352,7 +357,7 @@ class Owners:
                     owner = resource.fields().get("owner")
                     if owner:
                         table[resource.id] = owner
-        return cls(tables["workflow"], tables["team"], tables["policy"])
+        return cls(tables["workflow"], tables["team"], tables["policy"], tables["sop"])
 
 
 def find_risks(
@@ -361,16 +366,33 @@ def find_risks(
     queue_workflows: Mapping[str, str],
     queue_teams: Mapping[str, Mapping[str, float]],
     max_share_move: float,
+    protected: frozenset[str] = frozenset(),
 ) -> list[Risk]:
     """Changes a reviewer must not miss: volume dropped, a live queue stopped, big share
-    moves, policy downgrades; each with the owners whose approval it needs."""
+    moves, policy downgrades, the allocation of a us_protected queue, a guardrail; each
+    with the owners whose approval it needs. ``protected``: ids of us_protected queues."""
     risks: list[Risk] = []
     for change in changes:
         before, after = change.before or {}, change.after or {}
         if change.kind == "queue":
             teams = queue_teams.get(change.id, {})
             risks.extend(_queue_risks(change, before, after, owners, teams))
-        elif change.kind == "allocation" and change.action == "update":
+        elif change.kind == "guardrail":
+            verb = {"create": "added", "update": "changed", "delete": "removed"}[change.action]
+            risks.append(Risk("guardrail-change", change.address, f"is {verb}", ()))
+        if change.kind == "allocation" and change.id in protected:
+            workflow = queue_workflows.get(change.id, change.group)
+            teams = {**before.get("shares", {}), **after.get("shares", {})}
+            verb = {"create": "added", "update": "changed", "delete": "removed"}[change.action]
+            risks.append(
+                Risk(
+                    "us-protected-allocation",
+                    change.address,
+                    f"of a us_protected queue is {verb}",
+                    _approvers(owners.workflows.get(workflow), owners, teams),
+                )
+            )
+        if change.kind == "allocation" and change.action == "update":
             old, new = before.get("shares", {}), after.get("shares", {})
             moves = {t: new.get(t, 0) - old.get(t, 0) for t in sorted(set(old) | set(new))}
             biggest = max(abs(m) for m in moves.values())
@@ -452,6 +474,7 @@ def make_plan(
     origin: str = "repository",
     sources_digest: str | None = None,
     capacity_after: Capacity | None = None,
+    extra_approvers: Mapping[str, Sequence[str]] | None = None,
 ) -> Plan:
     """Compare, name the risks and the capacity impact; nothing here reads files or the state.
 
@@ -471,7 +494,18 @@ def make_plan(
                 allocation = snapshot.get(f"allocation.{change.id}")
                 if allocation is not None:
                     queue_teams.setdefault(change.id, {}).update(allocation.fields()["shares"])
-    risks = find_risks(changes, owners, queue_workflows, queue_teams, max_share_move)
+    protected = frozenset(
+        r.id
+        for snapshot in (current, desired)
+        for r in snapshot.values()
+        if r.kind == "queue" and '"data_classification":"us_protected"' in r.body
+    )
+    risks = find_risks(changes, owners, queue_workflows, queue_teams, max_share_move, protected)
+    if extra_approvers:
+        risks = [
+            replace(r, approvers=tuple(sorted({*r.approvers, *extra_approvers.get(r.code, ())})))
+            for r in risks
+        ]
     return Plan(
         base=base,
         desired=desired,
@@ -481,4 +515,27 @@ def make_plan(
         origin=origin,
         sources_digest=sources_digest,
         impact=plan_impact(desired, current, [(c.kind, c.id) for c in changes], capacity_after),
+        approvals=approvals(changes, risks, owners),
     )
+
+
+def approvals(
+    changes: Iterable[ResourceChange], risks: Iterable[Risk], owners: Owners
+) -> list[dict[str, Any]]:
+    """Who must approve the plan and why: the owners of the changed workflows and SOPs,
+    and everyone a risky change names."""
+    reasons: dict[str, list[str]] = {}
+
+    def need(who: str | None, why: str) -> None:
+        if who and why not in reasons.setdefault(who, []):
+            reasons[who].append(why)
+
+    for change in changes:
+        if change.group and change.group in owners.workflows:
+            need(owners.workflows[change.group], f"owner of workflow {change.group}")
+        if change.kind == "sop":
+            need(owners.sops.get(change.id), f"owner of SOP {change.id}")
+    for risk in risks:
+        for who in risk.approvers:
+            need(who, f"{risk.code} on {risk.address}")
+    return [{"approver": who, "reasons": why} for who, why in sorted(reasons.items())]

@@ -193,6 +193,11 @@ def text(plan: Plan, *, color: bool = False) -> str:
             if risk.approvers:
                 out.append(f"      approval: {', '.join(risk.approvers)}")
         out.append("")
+    if plan.approvals:
+        out.append(style("Approvals needed:", bold=True))
+        for entry in plan.approvals:
+            out.append(f"  {entry['approver']}: {'; '.join(entry['reasons'])}")
+        out.append("")
     if plan.impact:
         out.append(style("Capacity impact:", bold=True))
         out.extend(_impact_text(plan.impact))
@@ -256,6 +261,14 @@ def _markdown_summary(plan: Plan) -> str:
             lines.append(f"- `{risk.address}` {_md_escape(risk.message)} — approval: {approvers}")
         if len(plan.risks) > _MAX_LISTED:
             lines.append(f"- and {len(plan.risks) - _MAX_LISTED} more (see the saved plan)")
+        lines.append("")
+    if plan.approvals:
+        lines += ["#### Approvals needed", ""]
+        for entry in plan.approvals[:_MAX_LISTED]:
+            why = _md_escape("; ".join(entry["reasons"]))
+            lines.append(f"- [ ] {_md_escape(entry['approver'])}: {why}")
+        if len(plan.approvals) > _MAX_LISTED:
+            lines.append(f"- and {len(plan.approvals) - _MAX_LISTED} more (see the JSON plan)")
         lines.append("")
     if plan.impact:
         lines += ["#### Capacity impact", ""]

@@ -113,6 +113,7 @@ def plan_repository(settings: Settings, store: StateStore) -> PlanResult:
         max_share_move=settings.max_share_move,
         sources_digest=sources,
         capacity_after=derive_organisation(validation.organisation),
+        extra_approvers=settings.approvers,
     )
     return PlanResult(validation, plan)
 
@@ -131,6 +132,7 @@ def rollback_plan(settings: Settings, store: StateStore, serial: int) -> Plan:
         Base(head.lineage, head.serial, len(current)),
         max_share_move=settings.max_share_move,
         origin=f"rollback to serial {serial}",
+        extra_approvers=settings.approvers,
     )
 
 
