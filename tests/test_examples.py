@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 import shlex
+import shutil
 from pathlib import Path
 
 import click
 
 from qplan.cli import cli
 from qplan.state import open_store
-from tests.conftest import run_qplan
+from tests.conftest import ROOT, run_qplan
 from tests.plan_scenario import apply_all, edit
 
 
@@ -50,6 +51,8 @@ def test_every_command_has_a_working_example(example_repo: Path) -> None:
             f"weekly_volume: {volume}",
             "weekly_volume: 84000",
         )
+    (example_repo / ".github").mkdir()
+    shutil.copy(ROOT / ".github" / "CODEOWNERS", example_repo / ".github" / "CODEOWNERS")
     outcomes = {}
     # `docs serve` runs until stopped: tests/test_docs.py runs its example in a subprocess.
     del examples["docs serve"]
@@ -78,6 +81,8 @@ def test_every_command_has_a_working_example(example_repo: Path) -> None:
             "Revert the repository's files too, or the next plan undoes the rollback.",
         ),
         "state unlock": (1, "error: the state is not locked"),
+        "fmt": (0, "Every file is formatted."),
+        "owners": (0, ".github/CODEOWNERS is up to date."),
         "docs render": (
             0,
             "4. Anything involving a minor goes to the minor-safety path immediately, "

@@ -323,6 +323,68 @@ def capacity(
         click.echo(report.text(shown, recoveries), nl=False)
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--check", is_flag=True, help="Change nothing; exit 1 if a file would change.")
+@pass_context
+def fmt(obj: Context, paths: tuple[str, ...], check: bool) -> None:
+    """Format the YAML canonically, keeping comments (default: every workflows/ file).
+
+    Example: qplan fmt --check
+    """
+    from qplan import reporters
+    from qplan.diagnostics import Report
+    from qplan.fmt import format_files, yaml_paths
+
+    settings = obj.settings()
+    result = format_files(settings, yaml_paths(settings, paths), write=not check)
+    for name in result.changed:
+        click.echo(f"{'would reformat' if check else 'reformatted'} {name}")
+    if result.problems:
+        report = Report()
+        report.extend(result.problems)
+        reporters.write_text(report, sys.stdout, color=_color(sys.stdout))
+        click.echo(f"{len(result.problems)} file(s) left as they were: fix them first.")
+    if not result.changed and not result.problems:
+        click.echo("Every file is formatted." if check else "Nothing to reformat.")
+    sys.exit(1 if result.problems or (check and result.changed) else 0)
+
+
+@cli.command()
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if the file is out of date.")
+@pass_context
+def owners(obj: Context, check: bool) -> None:
+    """Write .github/CODEOWNERS from the owner fields of workflows, teams, policies, SOPs.
+
+    Example: qplan owners --check
+    """
+    from qplan import project
+    from qplan.output import write_file
+    from qplan.owners import PATH, codeowners
+
+    settings = obj.settings()
+    validation = project.validate_repository(settings=settings)
+    if validation.report.has_errors:
+        _write_refusal(validation.report, "text", "CODEOWNERS was not written")
+    wanted = codeowners(validation.organisation)
+    target = settings.root / PATH
+    current = target.read_text(encoding="utf-8") if target.is_file() else None
+    if current == wanted:
+        click.echo(f"{PATH} is up to date.")
+        return
+    if check:
+        import difflib
+
+        diff = difflib.unified_diff(
+            (current or "").splitlines(), wanted.splitlines(), PATH, "qplan owners", lineterm=""
+        )
+        click.echo("\n".join(diff))
+        click.echo(f"error: {PATH} is out of date: run `qplan owners`", err=True)
+        sys.exit(1)
+    write_file(target, wanted)
+    click.echo(f"Wrote {PATH}.")
+
+
 @cli.group()
 def docs() -> None:
     """Render SOPs and build the documentation site."""
