@@ -1,5 +1,6 @@
-"""Write a synthetic organisation: N queues with teams, targets and allocations,
-about 50 queues per file (10,000 queues is about 5.5 MB of YAML).
+"""Write a synthetic organisation: N queues (production and training pairs) with teams,
+targets and allocations, about 50 queues per file plus the file's escalation queue
+(10,000 queues is about 5.5 MB of YAML).
 
     python -m benchmarks.generate 10000 /tmp/org10k
 """
@@ -50,6 +51,7 @@ def queue_yaml(index: int, workflow: str, teams: int, rng: random.Random) -> tup
             f"    template: review@3\n"
             f"    languages: [{lang}]\n"
             f"    ttp_queue: ttp-{qid}\n"
+            f"    training: {{case_set: training/shared.csv, min_cases: 3}}\n"
             f"    forecast: {{arrival: backlog, weekly_volume: 100, aht_seconds: 90}}\n"
         )
         return training, "", ""
@@ -68,6 +70,7 @@ def queue_yaml(index: int, workflow: str, teams: int, rng: random.Random) -> tup
         f"    priority: {1 + index % 5}\n"
         f"    ttp_queue: ttp-{qid}\n"
         f"    training_queue: q-{index + 1:05d}\n"
+        f"    escalates_to: esc-{workflow}\n"
         f"    sop: sops/{workflow}.md.j2\n"
         f"    qa: {{sample_rate: 0.05}}\n"
         f"    forecast: {{arrival: {'realtime' if realtime else 'backlog'}, "
@@ -110,6 +113,12 @@ def generate(queues: int, out: Path, seed: int = 7) -> None:
     shared.append("teams:\n")
     shared.extend(team_yaml(t) for t in range(teams))
     (folder / "organisation.yaml").write_text("".join(shared), encoding="utf-8")
+    (out / "training").mkdir(parents=True, exist_ok=True)
+    (out / "training" / "shared.csv").write_text(
+        "item_id,expected_decision,policy_version,note\n"
+        "c-1,approve,2,\nc-2,remove,2,\nc-3,escalate,2,\n",
+        encoding="utf-8",
+    )
     per_file = 50
     (out / "sops").mkdir(parents=True, exist_ok=True)
     for start in range(0, queues, per_file):
@@ -120,6 +129,16 @@ def generate(queues: int, out: Path, seed: int = 7) -> None:
             "queues:\n",
         ]
         targets, allocations = ["targets:\n"], ["allocations:\n"]
+        # one escalation queue per workflow, where its production queues escalate
+        parts.append(
+            f"  - id: esc-{workflow}\n    name: Escalations of {workflow}\n"
+            f"    workflow: {workflow}\n    kind: escalation\n    status: live\n"
+            f"    policy: policy-0@2\n    template: review@3\n    languages: [{', '.join(LANGS)}]\n"
+            f"    ttp_queue: ttp-esc-{workflow}\n"
+            "    forecast: {arrival: backlog, weekly_volume: 50, aht_seconds: 300}\n"
+        )
+        targets.append(f"  - queue: esc-{workflow}\n    sla: {{percent: 90, within: 48h}}\n")
+        allocations.append(f"  - queue: esc-{workflow}\n    shares: {{team-0: 100}}\n")
         for index in range(start, min(start + per_file, queues)):
             queue, target, allocation = queue_yaml(index, workflow, teams, rng)
             parts.append(queue)

@@ -101,7 +101,11 @@ def test_pages_say_what_a_reader_needs(example_repo: Path) -> None:
         "[sv-hate-speech-en](../queues/sv-hate-speech-en.md) → "
         "[sv-escalation-en](../queues/sv-escalation-en.md)" in queue
     )
-    assert "| ✅ | Training queue paired | sv-hate-speech-en-training |" in queue
+    assert "| ✅ | training queue exists | sv-hate-speech-en-training |" in queue
+    assert (
+        "| ✅ | escalation path ends in a live queue | sv-hate-speech-en → sv-escalation-en |"
+        in queue
+    )
     assert "### Short video review\n" in queue  # its SOP, headings moved under "## SOP"
     team = (docs / "teams" / "de-berlin.md").read_text(encoding="utf-8")
     assert "| Coverage hours | every day 06:00–24:00 \\(Europe/Berlin\\) |" in team

@@ -47,7 +47,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             pytest.fail(f"QPLAN_REQUIRE_BROWSER is set but there is {reason}")
         pytest.skip(reason)
     repo = tmp_path_factory.mktemp("docs") / "repo"
-    for name in ("workflows", "sops"):
+    for name in ("workflows", "sops", "training"):
         shutil.copytree(ROOT / name, repo / name)
     shutil.copy(ROOT / "pyproject.toml", repo / "pyproject.toml")
     result = run_qplan("docs", "build", "--out", "site", repo=repo)

@@ -83,6 +83,7 @@ def test_every_command_has_a_working_example(example_repo: Path) -> None:
         "state unlock": (1, "error: the state is not locked"),
         "fmt": (0, "Every file is formatted."),
         "owners": (0, ".github/CODEOWNERS is up to date."),
+        "readiness": (0, "1 queue(s): 1 ready, 0 not ready."),
         "docs render": (
             0,
             "4. Anything involving a minor goes to the minor-safety path immediately, "

@@ -159,7 +159,7 @@ def test_invalid_repository_gets_no_plan(example_repo: Path, tmp_path: Path) -> 
         result = run_qplan("--state", str(state), "plan", "--format", fmt, repo=example_repo)
         assert result.exit_code == 1
         assert tail in result.output
-        assert "workflows/short-video.yaml:159:" in result.output
+        assert "workflows/short-video.yaml:162:" in result.output
     result = run_qplan("--state", str(state), "plan", "--format", "json", repo=example_repo)
     assert result.exit_code == 1
     assert json.loads(result.output)["summary"] == {"errors": 1, "warnings": 0}
@@ -170,7 +170,7 @@ def test_plan_against_empty_state_writes_nothing(example_repo: Path) -> None:
     result = run_qplan("plan", "--detailed-exitcode", repo=example_repo)
     assert result.exit_code == 2
     assert result.output.splitlines()[0] == "Plan against an empty state."
-    assert result.output.endswith("Plan: 125 to create, 0 to update, 0 to delete.\n")
+    assert result.output.endswith("Plan: 142 to create, 0 to update, 0 to delete.\n")
     assert not (example_repo / ".qplan").exists()
 
 
@@ -186,7 +186,7 @@ def test_markdown_parts_fit_the_limit_and_keep_the_summary(example_repo: Path) -
     parts = markdown_parts(plan, limit=12_000)
     assert len(parts) > 2
     assert all(len(p) <= 12_000 for p in parts)
-    assert "**Plan: 125 to create, 0 to update, 0 to delete.**" in parts[0]
+    assert "**Plan: 142 to create, 0 to update, 0 to delete.**" in parts[0]
     assert all(f"part {n} of {len(parts)}" in p for n, p in enumerate(parts[1:], start=2))
     joined = "".join(parts)
     for change in plan.changes:
@@ -201,15 +201,15 @@ def test_split_dir_writes_every_part(tmp_path: Path) -> None:
     out = tmp_path / "parts"
     result = run_qplan("plan", "--format", "markdown", "--split-dir", str(out), repo=repo)
     assert result.exit_code == 0, result.output
-    parts = [(out / f"plan-{n}.md").read_text(encoding="utf-8") for n in range(1, 4)]
-    assert sorted(p.name for p in out.iterdir()) == [f"plan-{n}.md" for n in range(1, 4)]
+    parts = [(out / f"plan-{n}.md").read_text(encoding="utf-8") for n in range(1, 5)]
+    assert sorted(p.name for p in out.iterdir()) == [f"plan-{n}.md" for n in range(1, 5)]
     assert all(len(p) <= 65_536 for p in parts)
     assert result.stdout == parts[0]
-    assert parts[0].endswith("_The details continue in parts 2 to 3._\n")
-    assert "**Plan: 438 to create, 0 to update, 0 to delete.**" in parts[0]
+    assert parts[0].endswith("_The details continue in parts 2 to 4._\n")
+    assert "**Plan: 550 to create, 0 to update, 0 to delete.**" in parts[0]
     assert "#### Capacity impact" in parts[0]
     shown = run_qplan("plan", "--format", "markdown", repo=repo)
-    assert shown.output.endswith("_2 more part(s) not shown: write them all with --split-dir._\n")
+    assert shown.output.endswith("_3 more part(s) not shown: write them all with --split-dir._\n")
 
 
 def test_saved_plan_goes_where_asked_or_fails_in_one_line(example_repo: Path) -> None:

@@ -77,7 +77,7 @@ def _git(repo: Path, *args: str) -> str:
 
 
 def _example_git_repo(path: Path) -> Path:
-    for name in ("workflows", "sops"):
+    for name in ("workflows", "sops", "training"):
         shutil.copytree(ROOT / name, path / name)
     _git(path, "init", "-q", "-b", "main")
     _git(path, "add", ".")

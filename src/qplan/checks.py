@@ -278,7 +278,7 @@ def live_queue_readiness(org: Organisation, today: date) -> Iterator[Finding]:
                 )
             else:
                 ttp_seen[queue.ttp_queue] = qid
-        if queue.status != "live" or queue.kind != "production":
+        if queue.status not in ("ready", "live") or queue.kind != "production":
             continue
         missing = []
         if org.target_for(queue) is None and not org.defines("target", qid):
@@ -296,8 +296,9 @@ def live_queue_readiness(org: Organisation, today: date) -> Iterator[Finding]:
                 Diagnostic.at(
                     origin.at("status"),
                     "QP130",
-                    f"live queue {qid} is missing " + ", ".join(missing),
-                    "a live production queue needs all of them; set status: draft until then",
+                    f"{queue.status} queue {qid} is missing " + ", ".join(missing),
+                    f"a {queue.status} production queue needs all of them; "
+                    "set status: draft until then",
                 ),
                 (),
             )
@@ -511,6 +512,52 @@ def capacity(org: Organisation, today: date) -> Iterator[Finding]:
                 ),
                 (org.queues[qid], *([org.targets[qid]] if own else [])),
             )
+
+
+@rule
+def readiness(org: Organisation, today: date) -> Iterator[Finding]:
+    """Ready and live queues pass the launch gates that no other rule already checks."""
+    from qplan.readiness import case_set_problems, gates
+
+    for qid, queue in sorted(org.queues.items()):
+        if queue.training is not None and queue.training.case_set in org.case_sets:
+            case_set = org.case_sets[queue.training.case_set]
+            for line, message, code in case_set_problems(org, queue):
+                position = (
+                    org.origin("queue", qid).at("training")
+                    if code == "QP173"
+                    else Position(case_set.path, line, 1)
+                )
+                yield Diagnostic.at(position, code, f"training case set {message}"), (queue,)
+        if queue.status not in ("ready", "live"):
+            continue
+        origin = org.origin("queue", qid)
+        for gate in gates(org, queue, today=today):
+            if gate.passed or not _only_readiness_finds(gate.id, gate.reason, queue.kind):
+                continue
+            yield (
+                Diagnostic.at(
+                    origin.at("status"),
+                    "QP170",
+                    f"{queue.status} queue {qid} fails the gate '{gate.title}': {gate.reason}",
+                    gate.fix or None,
+                ),
+                (queue,),
+            )
+
+
+def _only_readiness_finds(gate: str, reason: str, kind: str) -> bool:
+    """Gates (or failures of them) that no other rule reports (a production queue's case
+    set is reported on its training queue)."""
+    if gate == "escalation":
+        return reason != "the escalation path loops"  # QP120 reports the cycle
+    if gate == "qa":
+        return True
+    if gate == "template":
+        return reason == "no labeling template"
+    if gate == "training-cases":
+        return kind == "training" and reason.endswith("names no case set")
+    return False
 
 
 def _suppression_problems(org: Organisation, today: date) -> Iterator[Finding]:

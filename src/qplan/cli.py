@@ -351,6 +351,49 @@ def fmt(obj: Context, paths: tuple[str, ...], check: bool) -> None:
 
 
 @cli.command()
+@click.argument("queues", nargs=-1)
+@click.option("--workflow", help="Every queue of this workflow.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+)
+@pass_context
+def readiness(obj: Context, queues: tuple[str, ...], workflow: str | None, fmt: str) -> None:
+    """The launch checklist of queues, gate by gate; exit 1 if an asked queue is not ready.
+
+    Without QUEUE or --workflow, every queue that is not retired is shown, and draft
+    queues' gates are information only.
+
+    Example: qplan readiness sv-hate-speech-en
+    """
+    from qplan import project
+    from qplan.errors import UsageError
+    from qplan.readiness_report import checklist, render
+
+    settings = obj.settings()
+    validation = project.validate_repository(settings=settings)
+    org = validation.organisation
+    unknown = [q for q in queues if q not in org.queues]
+    if unknown:
+        raise UsageError(f"no queue {unknown[0]!r}")
+    if workflow is not None and workflow not in org.workflows:
+        raise UsageError(f"--workflow: no workflow {workflow!r}")
+    asked = bool(queues or workflow)
+    chosen = list(queues) or sorted(
+        q.id
+        for q in org.queues.values()
+        if (workflow is None or q.workflow == workflow) and (asked or q.status != "retired")
+    )
+    rows = checklist(validation, chosen, project.enqueued_case_sets(settings, obj.state))
+    click.echo(render(rows, fmt), nl=False)
+    failing = [r for r in rows if not r.ready and (asked or r.status != "draft")]
+    sys.exit(1 if failing else 0)
+
+
+@cli.command()
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if the file is out of date.")
 @pass_context
 def owners(obj: Context, check: bool) -> None:

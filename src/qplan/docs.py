@@ -19,6 +19,7 @@ import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -260,48 +261,13 @@ def _escalation_path(org: Organisation, queue: Queue, links: _Links) -> str:
     return " → ".join(path) if len(path) > 1 else "this queue does not escalate"
 
 
-def readiness(org: Organisation, queue: Queue) -> list[tuple[str, bool, str]]:
-    """The launch checklist shown on a queue's page: (gate, passed, detail)."""
-    production = queue.kind == "production"
-    allocation = org.allocations.get(queue.id)
-    target = org.target_for(queue)
-    gates = [
-        ("Policy bound to a published version", True, queue.policy),
-        ("Labeling template version set", queue.template is not None, queue.template or "not set"),
-        (
-            "Training queue paired",
-            not production or queue.training_queue in org.queues,
-            queue.training_queue or ("not needed" if not production else "not set"),
-        ),
-        ("TTP logical queue set", queue.ttp_queue is not None, queue.ttp_queue or "not set"),
-        (
-            "SOP present",
-            not production or (queue.sop is not None and queue.sop in org.sops),
-            queue.sop or ("not needed" if not production else "not set"),
-        ),
-        ("Targets set", target is not None, _sla(org, queue)),
-        (
-            "Allocated to teams",
-            allocation is not None or queue.kind == "training",
-            "allocated" if allocation else "no allocation",
-        ),
-        (
-            "QA sampling rate set",
-            not production or queue.qa is not None,
-            f"{queue.qa.sample_rate:.1%}"
-            if queue.qa
-            else ("not needed" if not production else "not set"),
-        ),
-    ]
-    return gates
-
-
 def _queue_page(
     org: Organisation,
     qid: str,
     capacity: Capacity | None,
     links: _Links,
     rendered: Mapping[str, RenderedSop],
+    today: date,
 ) -> str:
     queue = org.queues[qid]
     lines = [
@@ -406,9 +372,10 @@ def _queue_page(
     else:
         lines.append("No training pair.")
     lines += ["", "## Readiness checklist", ""]
-    rows = [
-        ["✅" if ok else "❌", gate, text(detail)] for gate, ok, detail in readiness(org, queue)
-    ]
+    from qplan.readiness import gates
+
+    found = gates(org, queue, today=today, capacity=capacity)
+    rows = [["✅" if g.passed else "❌", g.title, text(g.reason)] for g in found]
     lines += _table(["", "Gate", "Detail"], rows)
     if queue.sop and queue.sop in rendered:
         sop = rendered[queue.sop]
@@ -583,8 +550,10 @@ def site_files(
     title: str = "Moderation operations",
     sops_dir: str = "sops",
     chart: str | None = None,
+    today: date | None = None,
 ) -> dict[str, str]:
     """Every file of the MkDocs project, by path relative to the project folder."""
+    today = today or date.today()
     sop_pages = {path: sop_page_name(path, sops_dir) for path in sorted(rendered)}
     links = _Links(org, sop_pages)
     files: dict[str, str] = {"docs/index.md": _overview(org, capacity, links, title)}
@@ -603,7 +572,7 @@ def site_files(
             {workflow.name: [{q: f"queues/{q}.md"} for q in queues_by_workflow.get(wid, [])]}
         )
     for qid in sorted(org.queues):
-        files[f"docs/queues/{qid}.md"] = _queue_page(org, qid, capacity, links, rendered)
+        files[f"docs/queues/{qid}.md"] = _queue_page(org, qid, capacity, links, rendered, today)
     orphans = [q for w, qs in queues_by_workflow.items() if w not in org.workflows for q in qs]
     if orphans:
         queue_nav.append({"Other": [{q: f"queues/{q}.md"} for q in orphans]})

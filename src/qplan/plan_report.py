@@ -50,8 +50,24 @@ def _flatten(fields: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, An
             yield f"{prefix}{key}", value
 
 
+def enqueue_line(change: ResourceChange) -> str:
+    """What a change of a training case set does to the training queue."""
+    before = set((change.before or {}).get("item_ids", []))
+    after = set((change.after or {}).get("item_ids", []))
+    if change.action == "delete":
+        return f"remove the {len(before)} enqueued training cases"
+    new, removed = len(after - before), len(before - after)
+    path = (change.after or {}).get("path", "")
+    line = f"enqueue {len(after)} training cases ({new} new, {removed} removed) from {path}"
+    if change.action == "update" and not new and not removed:
+        line += "; cases changed in place (decision, policy version or note)"
+    return line
+
+
 def change_lines(change: ResourceChange) -> list[str]:
     """The body of one change, without the address line, unindented."""
+    if change.kind == "cases":
+        return [enqueue_line(change)]
     if change.action == "delete":
         return []
     if change.action == "create":

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qplan.checks import check
 from qplan.config import Settings, load_settings
@@ -195,5 +195,24 @@ def docs_project(
         title=settings.site_name,
         sops_dir=settings.sops_dir,
         chart=svg_chart(capacity),
+        today=settings.today,
     )
     return validation, files
+
+
+def enqueued_case_sets(settings: Settings, state_url: str | None = None) -> dict[str, Any]:
+    """What the state says was enqueued, by case set path: {path: Enqueued}."""
+    import json
+
+    from qplan.readiness import Enqueued
+
+    store = open_state(settings, state_url)
+    try:
+        found = {}
+        for resource in store.resources().values():
+            if resource.kind == "cases":
+                fields = json.loads(resource.body)
+                found[fields["path"]] = Enqueued(fields["checksum"], int(fields["count"]))
+        return found
+    finally:
+        store.close()

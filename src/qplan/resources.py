@@ -19,7 +19,17 @@ from typing import Any
 from qplan.validate import Organisation
 
 #: kinds in the order plans list them
-KIND_ORDER = ("workflow", "policy", "team", "guardrail", "queue", "target", "allocation", "sop")
+KIND_ORDER = (
+    "workflow",
+    "policy",
+    "team",
+    "guardrail",
+    "queue",
+    "target",
+    "allocation",
+    "cases",
+    "sop",
+)
 ORGANISATION_GROUP = ""
 
 
@@ -80,6 +90,18 @@ def desired_resources(organisation: Organisation, sops_dir: str = "sops") -> dic
         found.append(Resource("target", key, group, _json(target)))
     for key, allocation in organisation.allocations.items():
         found.append(Resource("allocation", key, group_of_queue(key), _json(allocation)))
+    for qid, queue in queues.items():  # the training case set each training queue enqueues
+        if queue.training is None or queue.training.case_set not in organisation.case_sets:
+            continue
+        case_set = organisation.case_sets[queue.training.case_set]
+        fields = {
+            "path": case_set.path,
+            "checksum": case_set.checksum,
+            "count": len(case_set.cases),
+            "item_ids": case_set.item_ids,
+        }
+        body = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+        found.append(Resource("cases", qid, queue.workflow, body))
     for path, sop in organisation.sops.items():
         fields = {"path": path, **json.loads(_json(sop.front))}
         fields["template"] = sop.body

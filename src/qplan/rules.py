@@ -172,6 +172,22 @@ _TABLE: tuple[Rule, ...] = (
         "max_bpo_share: BPO teams take at most max_percent of queues of a classification.",
         suppressible=True,
     ),
+    Rule(
+        "QP170",
+        _E,
+        "queue-not-ready",
+        "A ready or live queue passes its launch gates: template set, training case set "
+        "named, escalation path ending in a live queue, QA sampling for production.",
+        suppressible=True,
+    ),
+    Rule("QP171", _E, "case-set-format", "A training case set is CSV with the expected columns."),
+    Rule(
+        "QP172",
+        _E,
+        "case-set-row",
+        "Case ids are unique; decisions are the policy's; the policy version is the queue's.",
+    ),
+    Rule("QP173", _E, "case-set-size", "A training case set has at least min_cases cases."),
     # --- capacity ------------------------------------------------------------------
     Rule(
         "QP160",

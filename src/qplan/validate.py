@@ -85,6 +85,8 @@ class Organisation:
     duplicates: list[Duplicate] = field(default_factory=list)
     #: ids of items that failed validation (already reported), per kind
     invalid: dict[str, set[str]] = field(default_factory=dict)
+    #: training case sets, by path (the files the training queues name)
+    case_sets: dict[str, Any] = field(default_factory=dict)
     #: figures later stages derive from this organisation, kept so they are derived once
     derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -448,4 +450,33 @@ def load_organisation(settings: Settings, report: Report) -> Organisation:
     report.extend(loaded.diagnostics)
     org = build_organisation(loaded.documents, report)
     org.sops = load_sops(settings, report)
+    _load_case_sets(org, settings, report)
     return org
+
+
+def _load_case_sets(org: Organisation, settings: Settings, report: Report) -> None:
+    """Read the training case set each training queue names (a missing one is QP104)."""
+    from qplan.cases import read_case_set
+    from qplan.loader import LoadError
+
+    for qid, queue in sorted(org.queues.items()):
+        if queue.training is None or queue.training.case_set in org.case_sets:
+            continue
+        path = queue.training.case_set
+        try:
+            found = read_case_set(settings.root, path, max_bytes=settings.max_file_bytes)
+        except LoadError as exc:
+            report.add(exc.diagnostic)
+            continue
+        if found is None:
+            report.add(
+                Diagnostic.at(
+                    org.origin("queue", qid).at("training", "case_set"),
+                    "QP104",
+                    f"training case set {path} does not exist",
+                    "case sets are CSV files under training/ (item_id,expected_decision,"
+                    "policy_version,note)",
+                )
+            )
+            continue
+        org.case_sets[path] = found
