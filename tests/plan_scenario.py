@@ -28,9 +28,15 @@ def change_short_video(repo: Path) -> None:
     cases = repo / "training" / "sv-violent-extremism-eu-training.csv"  # retrained on v3
     cases.write_text(cases.read_text(encoding="utf-8").replace(",4,", ",3,"), encoding="utf-8")
     text = (repo / sv).read_text(encoding="utf-8")
+    # the QA sample queue retires; its items go to the production queue it sampled
     start = text.index("  - id: sv-qa-en")
-    end = text.index("\n\n", start)
-    text = text[:start] + text[end + 2 :]
+    text = text[:start] + text[start:].replace(
+        "    status: live\n", "    status: retired\n", 1
+    ).replace(
+        "    forecast: {arrival: backlog, weekly_volume: 4200",
+        "    migrate_to: sv-hate-speech-en\n    forecast: {arrival: backlog, weekly_volume: 4200",
+        1,
+    )
     text = text.replace("\n  - queue: sv-qa-en\n    shares: {us-reno: 100}\n", "\n")
     text = text.replace(
         "\nallocations:\n",

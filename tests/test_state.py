@@ -53,7 +53,7 @@ def test_apply_then_plan_shows_no_changes(
     change_short_video(example_repo)
     result = run_qplan("--state", state_url, "plan", "--detailed-exitcode", repo=example_repo)
     assert result.exit_code == 2
-    assert result.output.endswith("Plan: 1 to create, 6 to update, 2 to delete.\n")
+    assert result.output.endswith("Plan: 1 to create, 7 to update, 1 to delete.\n")
 
 
 def test_history_show_list_and_rollback(example_repo: Path, state_url: str, tmp_path: Path) -> None:
@@ -67,18 +67,18 @@ def test_history_show_list_and_rollback(example_repo: Path, state_url: str, tmp_
     rows = json.loads(history.output)["revisions"]
     assert [(r["serial"], r["actor"], r["origin"], r["changes"]) for r in rows] == [
         (1, "tester@lakeside.example", "repository", {"create": 142, "update": 0, "delete": 0}),
-        (2, "tester@lakeside.example", "repository", {"create": 1, "update": 6, "delete": 2}),
+        (2, "tester@lakeside.example", "repository", {"create": 1, "update": 7, "delete": 1}),
     ]
     text = run_qplan(
         "--state", state_url, "state", "history", repo=example_repo
     ).output.splitlines()
     assert text[0].split() == ["SERIAL", "TIME", "ACTOR", "COMMIT", "CHANGES"]
-    assert text[2].split()[2:] == ["tester@lakeside.example", "-", "+1", "~6", "-2"]
+    assert text[2].split()[2:] == ["tester@lakeside.example", "-", "+1", "~7", "-1"]
 
     listed = run_qplan("--state", state_url, "state", "list", repo=example_repo).output.splitlines()
-    assert len(listed) == 141 and "queue.sv-qa-en" not in listed
+    assert len(listed) == 142 and "allocation.sv-qa-en" not in listed
     old = run_qplan("--state", state_url, "state", "list", "--serial", "1", repo=example_repo)
-    assert "queue.sv-qa-en" in old.output.splitlines()
+    assert "allocation.sv-qa-en" in old.output.splitlines()
 
     shown = run_qplan(
         "--state",
@@ -114,11 +114,11 @@ def test_history_show_list_and_rollback(example_repo: Path, state_url: str, tmp_
     assert result.output.splitlines()[0].startswith(
         "Plan (rollback to serial 1) against state serial 2"
     )
-    assert "Plan: 2 to create, 6 to update, 1 to delete." in result.output
+    assert "Plan: 1 to create, 7 to update, 1 to delete." in result.output
     code, output = _apply(example_repo, state_url, rollback)
     assert (code, output) == (
         0,
-        "Apply complete: 2 created, 6 updated, 1 deleted. State is at serial 3.\n",
+        "Apply complete: 1 created, 7 updated, 1 deleted. State is at serial 3.\n",
     )
     store = open_store(state_url)
     assert store.resources(3) == store.resources(1)

@@ -343,6 +343,10 @@ def derive(
     ``targets`` is keyed by queue id, or ``workflow:<id>`` for a workflow's default.
     """
     hours = {tid: covered_hours(team) for tid, team in teams.items()}
+    moved: dict[str, float] = defaultdict(float)  # a retired queue's items go to migrate_to
+    for leaving in queues.values():
+        if leaving.status == "retired" and leaving.migrate_to and leaving.forecast is not None:
+            moved[leaving.migrate_to] += leaving.forecast.weekly_volume
     shares: list[_Share] = []
     for qid, allocation in sorted(allocations.items()):
         queue = queues.get(qid)
@@ -351,8 +355,9 @@ def derive(
         if not all(t in teams for t in allocation.shares):
             continue
         target = targets.get(qid) or targets.get(f"workflow:{queue.workflow}")
+        weekly = queue.forecast.weekly_volume + moved.get(qid, 0.0)
         for tid, percent in allocation.shares.items():
-            volume = queue.forecast.weekly_volume * percent / 100
+            volume = weekly * percent / 100
             shares.append(
                 _Share(
                     queue,
@@ -545,7 +550,7 @@ def _queue(parts: list[_Share], results: list[ShareCapacity]) -> QueueCapacity:
         queue=queue.id,
         workflow=queue.workflow,
         arrival=forecast.arrival,
-        weekly_volume=forecast.weekly_volume,
+        weekly_volume=volume,
         aht_seconds=forecast.aht_seconds,
         target_sla_percent=target.sla.percent if target else None,
         target_within=str(target.sla.within) if target else None,
@@ -554,7 +559,7 @@ def _queue(parts: list[_Share], results: list[ShareCapacity]) -> QueueCapacity:
         stable=all(r.stable for r in results),
         backlog_growth_per_day=sum(r.backlog_growth_per_day for r in results),
         weekly_cost=cost,
-        cost_per_item=cost / forecast.weekly_volume if forecast.weekly_volume else None,
+        cost_per_item=cost / volume if volume else None,
         shares=tuple(results),
         coverage_percent=100 * min(1.0, coverage),
     )

@@ -84,6 +84,7 @@ class _Index:
         self.teams_of: dict[str, set[str]] = {}
         self.queues_of: dict[str, set[str]] = defaultdict(set)
         self.by_workflow: dict[str, set[str]] = defaultdict(set)
+        self.migrates_to: dict[str, str] = {}
         for resource in snapshot.values():
             if resource.kind == "allocation":
                 teams = set(resource.fields()["shares"])
@@ -92,6 +93,8 @@ class _Index:
                     self.queues_of[tid].add(resource.id)
             elif resource.kind == "queue":
                 self.by_workflow[resource.group].add(resource.id)
+                if '"migrate_to"' in resource.body:
+                    self.migrates_to[resource.id] = resource.fields()["migrate_to"]
 
 
 def _reach(
@@ -108,6 +111,8 @@ def _reach(
                 affected = set().union(*(i.by_workflow[ident[9:]] for i in indexes))
             else:
                 affected = {ident}
+            # a retired queue's items move to its migrate_to queue, and so does the load
+            affected |= {i.migrates_to[q] for i in indexes for q in affected if q in i.migrates_to}
             queues |= affected
             for index in indexes:
                 for qid in affected:

@@ -81,7 +81,29 @@ def change_lines(change: ResourceChange) -> list[str]:
             lines.append(f"{f.path}: text changed")
             lines.extend(f"  {line}" for line in text_diff(f))
         else:
-            lines.append(_field_line(f.path, f.before, f.after, create=False))
+            line = _field_line(f.path, f.before, f.after, create=False)
+            if f.path == "status" and f.after == "live":
+                line += " (goes live)"
+            lines.append(line)
+    if change.kind == "queue":
+        lines.extend(_lifecycle_lines(change))
+    return lines
+
+
+def _lifecycle_lines(change: ResourceChange) -> list[str]:
+    """What a queue's update means for the people who work it."""
+    before, after = change.before or {}, change.after or {}
+    lines = []
+    changed = {f.path for f in change.fields}
+    if before.get("status") == "live" and changed & {"policy", "template"}:
+        lines.append(
+            "retraining needed: the training queue and its case set move to "
+            f"{after.get('policy')} and {after.get('template')} in this plan"
+        )
+    if after.get("status") == "retired" and before.get("status") != "retired":
+        volume = (before.get("forecast") or {}).get("weekly_volume", 0)
+        if after.get("migrate_to"):
+            lines.append(f"moves {volume:g} items a week to {after['migrate_to']}")
     return lines
 
 

@@ -104,6 +104,12 @@ def plan_repository(settings: Settings, store: StateStore) -> PlanResult:
         return PlanResult(validation, None)
     head = store.head()
     current = store.resources()
+    from qplan.lifecycle import transition_problems
+
+    refused = transition_problems(validation.organisation, current)
+    if refused:
+        validation.report.extend(refused)
+        return PlanResult(validation, None)
     base = Base(head.lineage if head else None, head.serial if head else 0, len(current))
     plan = make_plan(
         desired_snapshot(validation),

@@ -188,6 +188,27 @@ _TABLE: tuple[Rule, ...] = (
         "Case ids are unique; decisions are the policy's; the policy version is the queue's.",
     ),
     Rule("QP173", _E, "case-set-size", "A training case set has at least min_cases cases."),
+    # --- lifecycle (checked by `qplan plan`, against the state) ------------------------
+    Rule(
+        "QP190",
+        _E,
+        "status-transition",
+        "Status moves draft → ready → live ⇄ paused, or to retired; new queues start as "
+        "draft or ready.",
+    ),
+    Rule(
+        "QP191",
+        _E,
+        "retirement-without-migration",
+        "A queue retired with forecast volume or an allocation names migrate_to; only "
+        "retired queues are deleted.",
+    ),
+    Rule(
+        "QP192",
+        _E,
+        "incompatible-migration",
+        "migrate_to is a live queue with the same policy, languages and data classification.",
+    ),
     # --- capacity ------------------------------------------------------------------
     Rule(
         "QP160",
