@@ -32,6 +32,7 @@ import math
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -337,10 +338,12 @@ def derive(
     queues: Mapping[str, Queue],
     targets: Mapping[str, Target],
     allocations: Mapping[str, Allocation],
+    on: date | None = None,
 ) -> Capacity:
     """Capacity figures of every staffed queue with a forecast and of every team.
 
-    ``targets`` is keyed by queue id, or ``workflow:<id>`` for a workflow's default.
+    ``targets`` is keyed by queue id, or ``workflow:<id>`` for a workflow's default. ``on``
+    picks the allocation phase in force that day (None: the first shares).
     """
     hours = {tid: covered_hours(team) for tid, team in teams.items()}
     moved: dict[str, float] = defaultdict(float)  # a retired queue's items go to migrate_to
@@ -352,11 +355,12 @@ def derive(
         queue = queues.get(qid)
         if queue is None or queue.status not in STAFFED or queue.forecast is None:
             continue
-        if not all(t in teams for t in allocation.shares):
+        in_force = allocation.shares_on(on)
+        if not all(t in teams for t in in_force):
             continue
         target = targets.get(qid) or targets.get(f"workflow:{queue.workflow}")
         weekly = queue.forecast.weekly_volume + moved.get(qid, 0.0)
-        for tid, percent in allocation.shares.items():
+        for tid, percent in in_force.items():
             volume = weekly * percent / 100
             shares.append(
                 _Share(
@@ -390,13 +394,13 @@ def derive(
     return Capacity(queue_results, team_results)
 
 
-def derive_organisation(org: Any) -> Capacity:
-    """:func:`derive` over an ``Organisation``, once: the result is kept in ``org.derived``."""
-    cached = org.derived.get("capacity")
+def derive_organisation(org: Any, on: date | None = None) -> Capacity:
+    """:func:`derive` over an ``Organisation`` on a day, once per day: the result is kept
+    in ``org.derived``."""
+    key = f"capacity:{on}"
+    cached = org.derived.get(key)
     if cached is None:
-        cached = org.derived["capacity"] = derive(
-            org.teams, org.queues, org.targets, org.allocations
-        )
+        cached = org.derived[key] = derive(org.teams, org.queues, org.targets, org.allocations, on)
     assert isinstance(cached, Capacity)
     return cached
 

@@ -7,6 +7,7 @@ codes of rules marked suppressible with ``suppress: [QP…]``.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
@@ -96,29 +97,31 @@ def references(org: Organisation, today: date) -> Iterator[Finding]:
             yield _ref(origin.at("queue"), "queue", target.queue, org.queues), ()
         if target.workflow is not None and not org.defines("workflow", target.workflow):
             yield _ref(origin.at("workflow"), "workflow", target.workflow, org.workflows), ()
-    for qid, allocation in org.allocations.items():
+    for qid in org.allocations:
         origin = org.origin("allocation", qid)
         if not org.defines("queue", qid):
             yield _ref(origin.at("queue"), "queue", qid, org.queues), ()
-        for team in allocation.shares:
+    for _, _, shares, at, _label in _share_sets(org):
+        for team in shares:
             if not org.defines("team", team):
-                yield _ref(origin.at("shares", team, key=True), "team", team, org.teams), ()
+                yield _ref(at("shares", team, key=True), "team", team, org.teams), ()
 
 
 @rule
 def allocation_shares(org: Organisation, today: date) -> Iterator[Finding]:
-    for qid, allocation in org.allocations.items():
-        total = sum(allocation.shares.values())
+    for qid, _, shares, at, label in _share_sets(org):
+        total = sum(shares.values())
         if abs(total - 100) > 1e-9:
             yield (
                 Diagnostic.at(
-                    org.origin("allocation", qid).at("shares"),
+                    at("shares"),
                     "QP110",
-                    f"shares of {qid} sum to {total:g}, not 100",
+                    f"shares of {qid}{label} sum to {total:g}, not 100",
                     "shares are percentages of the queue's volume",
                 ),
                 (),
             )
+    for qid, allocation in org.allocations.items():
         queue = org.queues.get(qid)
         if queue is not None and queue.status == "retired":
             yield (
@@ -134,22 +137,21 @@ def allocation_shares(org: Organisation, today: date) -> Iterator[Finding]:
 
 @rule
 def languages_and_clearances(org: Organisation, today: date) -> Iterator[Finding]:
-    for qid, allocation in org.allocations.items():
+    for qid, allocation, shares, at, label in _share_sets(org):
         queue = org.queues.get(qid)
         if queue is None:
             continue
-        origin = org.origin("allocation", qid)
-        teams = [org.teams[t] for t in allocation.shares if t in org.teams]
-        if len(teams) != len(allocation.shares):
+        teams = [org.teams[t] for t in shares if t in org.teams]
+        if len(teams) != len(shares):
             continue  # unknown teams are reported already
         spoken = {lang for team in teams for lang in team.languages}
         for language in queue.languages:
             if language not in spoken:
                 yield (
                     Diagnostic.at(
-                        origin.at("shares"),
+                        at("shares"),
                         "QP111",
-                        f"no team allocated to {qid} speaks {language!r}",
+                        f"no team allocated to {qid}{label} speaks {language!r}",
                         "allocate a team with that language, or drop it from the queue",
                     ),
                     (allocation, queue),
@@ -159,10 +161,10 @@ def languages_and_clearances(org: Organisation, today: date) -> Iterator[Finding
                 if queue.data_classification not in team.clearances:
                     yield (
                         Diagnostic.at(
-                            origin.at("shares", team.id, key=True),
+                            at("shares", team.id, key=True),
                             "QP112",
                             f"team {team.id} is not cleared for {queue.data_classification} data "
-                            f"but is allocated to {qid}",
+                            f"but is allocated to {qid}{label}",
                             "allocate only teams whose clearances include "
                             + queue.data_classification,
                         ),
@@ -345,22 +347,52 @@ def sop_front_matter(org: Organisation, today: date) -> Iterator[Finding]:
             )
 
 
-def _live_allocations(org: Organisation) -> Iterator[tuple[str, dict[str, float]]]:
+ShareSet = tuple[str, Any, dict[str, float], Callable[..., Position], str]
+
+
+def _share_sets(org: Organisation) -> Iterator[ShareSet]:
+    """Every set of shares to check: each allocation's, then each of its phases', as
+    (queue id, allocation, shares, where in the file, label for messages)."""
     for qid, allocation in org.allocations.items():
+        origin = org.origin("allocation", qid)
+        yield qid, allocation, allocation.shares, origin.at, ""
+        for index, phase in enumerate(allocation.phases):
+            at = functools.partial(_phase_at, origin, index)
+            yield qid, allocation, phase.shares, at, f" from {phase.starts.isoformat()}"
+
+
+def _phase_at(origin: Any, index: int, *path: str | int, key: bool = False) -> Position:
+    position: Position = origin.at("phases", index, *path, key=key)
+    return position
+
+
+def _live_allocations(
+    org: Organisation, *, phases: bool = False
+) -> Iterator[tuple[str, dict[str, float], Callable[..., Position], str]]:
+    """Shares of staffed queues (with ``phases``, each phase's too), known teams only."""
+    for qid, _, shares, at, label in _share_sets(org):
         queue = org.queues.get(qid)
         if (
-            queue is not None
+            (phases or not label)
+            and queue is not None
             and queue.status in ("ready", "live", "paused")
-            and all(t in org.teams for t in allocation.shares)
+            and all(t in org.teams for t in shares)
         ):
-            yield qid, allocation.shares
+            yield qid, shares, at, label
 
 
 def _on_shares(
-    org: Organisation, qid: str, code: str, message: str, hint: str | None, *subjects: Any
+    org: Organisation,
+    qid: str,
+    code: str,
+    message: str,
+    hint: str | None,
+    *subjects: Any,
+    at: Callable[..., Position] | None = None,
 ) -> Finding:
-    """A finding at a queue's allocation shares; the allocation may suppress it."""
-    position = org.origin("allocation", qid).at("shares")
+    """A finding at a queue's allocation shares (or a phase's); the allocation may
+    suppress it."""
+    position = (at or org.origin("allocation", qid).at)("shares")
     return Diagnostic.at(position, code, message, hint), (org.allocations[qid], *subjects)
 
 
@@ -369,7 +401,7 @@ def guardrails(org: Organisation, today: date) -> Iterator[Finding]:
     for gid, guardrail in org.guardrails.items():
         kind = guardrail.type
         if kind == "max_vendor_share":
-            for qid, shares in _live_allocations(org):
+            for qid, shares, at, label in _live_allocations(org, phases=True):
                 by_vendor: dict[str, float] = defaultdict(float)
                 for team, share in shares.items():
                     vendor = org.teams[team].vendor
@@ -381,10 +413,11 @@ def guardrails(org: Organisation, today: date) -> Iterator[Finding]:
                             org,
                             qid,
                             "QP201",
-                            f"vendor {vendor} takes {share:g}% of {qid}, over the "
+                            f"vendor {vendor} takes {share:g}% of {qid}{label}, over the "
                             f"{guardrail.max_percent:g}% of guardrail {gid}",
                             "spread the volume over more vendors or in-house teams",
                             guardrail,
+                            at=at,
                         )
         elif kind == "min_teams_per_live_queue":
             for qid, queue in org.queues.items():
@@ -404,7 +437,7 @@ def guardrails(org: Organisation, today: date) -> Iterator[Finding]:
                         guardrail,
                     )
         elif kind == "max_bpo_share":
-            for qid, shares in _live_allocations(org):
+            for qid, shares, at, label in _live_allocations(org, phases=True):
                 if org.queues[qid].data_classification != guardrail.classification:
                     continue
                 bpo = sum(s for t, s in shares.items() if org.teams[t].type == "bpo")
@@ -413,10 +446,11 @@ def guardrails(org: Organisation, today: date) -> Iterator[Finding]:
                         org,
                         qid,
                         "QP203",
-                        f"BPO teams take {bpo:g}% of {guardrail.classification} queue {qid}, "
-                        f"over the {guardrail.max_percent:g}% of guardrail {gid}",
+                        f"BPO teams take {bpo:g}% of {guardrail.classification} queue "
+                        f"{qid}{label}, over the {guardrail.max_percent:g}% of guardrail {gid}",
                         None,
                         guardrail,
+                        at=at,
                     )
         elif kind == "max_team_utilisation":
             yield from _team_utilisation(org, gid, guardrail.max_percent)
@@ -425,7 +459,7 @@ def guardrails(org: Organisation, today: date) -> Iterator[Finding]:
 def _team_utilisation(org: Organisation, gid: str, max_percent: float) -> Iterator[Finding]:
     """Workload hours per week of each team against its productive hours."""
     workload: dict[str, float] = defaultdict(float)
-    for qid, shares in _live_allocations(org):
+    for qid, shares, _, _label in _live_allocations(org):
         forecast = org.queues[qid].forecast
         if forecast is None:
             continue
@@ -454,7 +488,7 @@ def capacity(org: Organisation, today: date) -> Iterator[Finding]:
     """Staffing, stability and projected SLA (see :mod:`qplan.capacity`)."""
     from qplan.capacity import derive_organisation
 
-    for qid, shares in _live_allocations(org):
+    for qid, shares, at, label in _live_allocations(org, phases=True):
         for tid in shares:
             if org.teams[tid].headcount_fte == 0:
                 yield _on_shares(
@@ -462,10 +496,11 @@ def capacity(org: Organisation, today: date) -> Iterator[Finding]:
                     qid,
                     "QP163",
                     f"team {tid} has no productive hours (headcount 0) but takes "
-                    f"{shares[tid]:g}% of {qid}",
+                    f"{shares[tid]:g}% of {qid}{label}",
                     "give the share to a staffed team",
+                    at=at,
                 )
-    figures = derive_organisation(org)
+    figures = derive_organisation(org, today)
     for tid, team in figures.teams.items():
         if team.over_cap:
             yield (

@@ -7,6 +7,7 @@ Usage errors exit 64; problems in the input exit 1.
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -267,6 +268,12 @@ def erlang(
     "--recover-in", default="7d", show_default=True, help="Target recovery time for --backlog."
 )
 @click.option("--chart", type=click.Path(dir_okay=False), help="Write an SVG chart here.")
+@click.option(
+    "--on",
+    "on_day",
+    metavar="YYYY-MM-DD",
+    help="Use the allocation phases in force that day (default: today).",
+)
 @pass_context
 def capacity(
     obj: Context,
@@ -276,6 +283,7 @@ def capacity(
     backlogs: tuple[str, ...],
     recover_in: str,
     chart: str | None,
+    on_day: str | None,
 ) -> None:
     """Staffing, utilisation, cost and projected SLA per queue and team.
 
@@ -294,7 +302,12 @@ def capacity(
         raise UsageError(f"--workflow: no workflow {workflow!r}")
     if team is not None and team not in org.teams:
         raise UsageError(f"--team: no team {team!r}")
-    figures = derive_organisation(org)
+    settings = validation.settings
+    try:
+        day = date.fromisoformat(on_day) if on_day else settings.today
+    except ValueError:
+        raise UsageError(f"--on {on_day!r}: write a date like 2026-12-01") from None
+    figures = derive_organisation(org, day)
     recover_days = _duration_seconds(recover_in, "--recover-in") / 86400
     recoveries = []
     for item in backlogs:

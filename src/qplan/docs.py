@@ -327,8 +327,11 @@ def _queue_page(
         lines += ["No teams are allocated.", ""]
     else:
         per_team = {s.team: s for s in figures.shares} if figures else {}
+        in_force = allocation.shares_on(today)
+        if allocation.phases:
+            lines += [f"In force on {today.isoformat()}:", ""]
         rows = []
-        for tid, share in allocation.shares.items():
+        for tid, share in in_force.items():
             team = org.teams.get(tid)
             part = per_team.get(tid)
             rows.append(
@@ -344,6 +347,18 @@ def _queue_page(
             )
         head = ["Team", "Share", "Type", "Vendor", "Country", "Required FTE", "Projected SLA"]
         lines += _table(head, rows)
+        if allocation.phases:
+            schedule = [
+                [
+                    "until " + allocation.phases[0].starts.isoformat(),
+                    _shares(links, allocation.shares),
+                ]
+            ]
+            schedule += [
+                [f"from {phase.starts.isoformat()}", _shares(links, phase.shares)]
+                for phase in allocation.phases
+            ]
+            lines += ["Staged rollout:", "", *_table(["When", "Teams and shares"], schedule)]
     if figures is not None:
         verdict = (
             "**unstable**: the backlog grows without bound, by "

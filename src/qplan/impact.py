@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
 
 from qplan.capacity import Capacity, QueueCapacity, TeamCapacity, derive
@@ -24,7 +25,7 @@ UNSTABLE = "QP162"
 OVER_CAP = "QP160"
 
 
-def capacity_of(snapshot: Mapping[str, Resource]) -> Capacity:
+def capacity_of(snapshot: Mapping[str, Resource], on: date | None = None) -> Capacity:
     """Capacity figures of a snapshot of resources (a state revision or a plan's desired)."""
     from qplan.model import Allocation, Queue, Target, Team
 
@@ -41,7 +42,7 @@ def capacity_of(snapshot: Mapping[str, Resource]) -> Capacity:
             targets[resource.id] = Target.model_validate(resource.fields())
         elif resource.kind == "allocation":
             allocations[resource.id] = Allocation.model_validate(resource.fields())
-    return derive(teams, queues, targets, allocations)
+    return derive(teams, queues, targets, allocations, on)
 
 
 def _queue_figures(q: QueueCapacity | None) -> dict[str, Any] | None:
@@ -155,6 +156,7 @@ def plan_impact(
     current: Mapping[str, Resource],
     changed: Iterable[tuple[str, str]],
     after_whole: Capacity | None = None,
+    on: date | None = None,
 ) -> dict[str, Any]:
     """The ``impact`` section of a plan from (kind, id) of each changed resource.
 
@@ -164,9 +166,9 @@ def plan_impact(
     touched, near, queues = _reach(changed, [_Index(desired), _Index(current)])
     if not touched and not queues:
         return {}
-    before = capacity_of(_part(current, near, queues))
-    after = capacity_of(_part(desired, near, queues))
-    whole = after_whole if after_whole is not None else capacity_of(desired)
+    before = capacity_of(_part(current, near, queues), on)
+    after = capacity_of(_part(desired, near, queues), on)
+    whole = after_whole if after_whole is not None else capacity_of(desired, on)
     shown = {q for t in touched for q in (*_queues_of(before, t), *_queues_of(after, t))}
     shown |= {q for q in queues if not (_teams_of(before, q) | _teams_of(after, q)) - touched}
     return impact(

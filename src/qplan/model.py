@@ -8,6 +8,7 @@ They describe one item each; rules that look across items live in
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -350,15 +351,52 @@ class Target(Suppressible):
         return f"workflow:{self.workflow}" if self.workflow else str(self.queue)
 
 
+def _team_order(shares: dict[str, float]) -> dict[str, float]:
+    """Teams in id order, so that reordering the YAML is not a change."""
+    return dict(sorted(shares.items()))
+
+
+class AllocationPhase(Item):
+    """The shares in force from a date on: a vendor ramp-up or a site move, staged."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    starts: IsoDate = Field(alias="from")
+    shares: dict[Identifier, Percent] = Field(min_length=1)
+
+    _order = field_validator("shares")(_team_order)
+
+
 class Allocation(Suppressible):
     queue: Identifier
     shares: dict[Identifier, Percent] = Field(min_length=1)
+    phases: list[AllocationPhase] = Field(
+        default_factory=list,
+        description="later shares, each in force from its date until the next phase",
+    )
 
-    @field_validator("shares")
+    _order = field_validator("shares")(_team_order)
+
+    @field_validator("phases")
     @classmethod
-    def _in_team_order(cls, shares: dict[str, float]) -> dict[str, float]:
-        """Teams in id order, so that reordering the YAML is not a change."""
-        return dict(sorted(shares.items()))
+    def _phases_in_date_order(cls, phases: list[AllocationPhase]) -> list[AllocationPhase]:
+        for earlier, later in itertools.pairwise(phases):
+            if later.starts <= earlier.starts:
+                raise PydanticCustomError(
+                    "phase_order",
+                    "phases must be in date order: {later} does not come after {earlier}",
+                    {"later": later.starts.isoformat(), "earlier": earlier.starts.isoformat()},
+                )
+        return phases
+
+    def shares_on(self, day: date | None) -> dict[str, float]:
+        """The shares in force on ``day`` (the first shares when ``day`` is None)."""
+        shares = self.shares
+        if day is not None:
+            for phase in self.phases:
+                if phase.starts <= day:
+                    shares = phase.shares
+        return shares
 
 
 class _Guardrail(Suppressible):

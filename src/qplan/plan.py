@@ -15,6 +15,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -475,6 +476,7 @@ def make_plan(
     sources_digest: str | None = None,
     capacity_after: Capacity | None = None,
     extra_approvers: Mapping[str, Sequence[str]] | None = None,
+    on: date | None = None,
 ) -> Plan:
     """Compare, name the risks and the capacity impact; nothing here reads files or the state.
 
@@ -514,7 +516,7 @@ def make_plan(
         diagnostics=list(diagnostics),
         origin=origin,
         sources_digest=sources_digest,
-        impact=plan_impact(desired, current, [(c.kind, c.id) for c in changes], capacity_after),
+        impact=plan_impact(desired, current, [(c.kind, c.id) for c in changes], capacity_after, on),
         approvals=approvals(changes, risks, owners),
     )
 

@@ -118,8 +118,9 @@ def plan_repository(settings: Settings, store: StateStore) -> PlanResult:
         diagnostics=validation.report.sorted(),
         max_share_move=settings.max_share_move,
         sources_digest=sources,
-        capacity_after=derive_organisation(validation.organisation),
+        capacity_after=derive_organisation(validation.organisation, settings.today),
         extra_approvers=settings.approvers,
+        on=settings.today,
     )
     return PlanResult(validation, plan)
 
@@ -139,6 +140,7 @@ def rollback_plan(settings: Settings, store: StateStore, serial: int) -> Plan:
         max_share_move=settings.max_share_move,
         origin=f"rollback to serial {serial}",
         extra_approvers=settings.approvers,
+        on=settings.today,
     )
 
 
@@ -187,7 +189,7 @@ def docs_project(
     if validation.report.has_errors:
         return validation, None
     org = validation.organisation
-    capacity = derive_organisation(org)
+    capacity = derive_organisation(org, settings.today)
     store = open_state(settings, state_url)
     try:
         history = store.history() if store.serial() > 0 else None

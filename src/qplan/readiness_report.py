@@ -40,7 +40,7 @@ def checklist(
     from qplan.capacity import derive_organisation
 
     org = validation.organisation
-    capacity = derive_organisation(org)
+    capacity = derive_organisation(org, validation.settings.today)
     failed = frozenset(d.file for d in validation.report if d.code == "QP143")
     rows = []
     for qid in queue_ids:

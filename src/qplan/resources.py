@@ -115,14 +115,14 @@ def desired_resources(organisation: Organisation, sops_dir: str = "sops") -> dic
 
 
 def _json(item: Any) -> str:
-    """Fields as JSON; an empty ``suppress`` list is left out, as if not written."""
-    text: str = item.model_dump_json(
-        exclude_none=True, exclude=None if item.suppress else _NO_SUPPRESS
-    )
+    """Fields as JSON, named as in the files; empty ``suppress`` and ``phases`` lists are
+    left out, as if not written."""
+    exclude = {name for name in _EMPTY_OMITTED if getattr(item, name, None) == []}
+    text: str = item.model_dump_json(exclude_none=True, exclude=exclude or None, by_alias=True)
     return text
 
 
-_NO_SUPPRESS = {"suppress"}
+_EMPTY_OMITTED = ("suppress", "phases")
 
 
 def digest(resources: Iterable[Resource]) -> str:

@@ -1,0 +1,112 @@
+"""Staged rollouts: an allocation's dated phases, checked like allocations, scheduled in the
+plan, and the phase in force used by `qplan capacity --on` and the docs site."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_qplan
+from tests.plan_scenario import apply_all, edit
+
+SV = "workflows/short-video.yaml"
+BASE = "  - queue: sv-hate-speech-es\n    shares: {co-bogota: 60, us-austin: 40}\n"
+RAMP = (
+    BASE + "    phases:\n"
+    "      - {from: 2026-12-01, shares: {co-bogota: 60, us-austin: 25, us-raleigh: 15}}\n"
+    "      - {from: 2027-01-04, shares: {co-bogota: 60, us-austin: 10, us-raleigh: 30}}\n"
+    "      - {from: 2027-02-01, shares: {co-bogota: 60, us-raleigh: 40}}\n"
+)
+
+
+def _figures(repo: Path, day: str) -> tuple[dict[str, float], float]:
+    """(shares of sv-hate-speech-es, us-raleigh's required FTE) on ``day``."""
+    result = run_qplan("capacity", "--on", day, "--format", "json", repo=repo)
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    queue = next(q for q in document["queues"] if q["queue"] == "sv-hate-speech-es")
+    team = next(t for t in document["teams"] if t["team"] == "us-raleigh")
+    return {s["team"]: s["share_percent"] for s in queue["shares"]}, team["required_fte"]
+
+
+def test_a_three_phase_ramp_is_checked_at_each_date(example_repo: Path) -> None:
+    edit(example_repo, SV, BASE, RAMP)
+    assert run_qplan("validate", repo=example_repo).exit_code == 0
+    seen = []
+    for day, shares in [
+        ("2026-11-25", {"co-bogota": 60.0, "us-austin": 40.0}),
+        ("2026-12-01", {"co-bogota": 60.0, "us-austin": 25.0, "us-raleigh": 15.0}),
+        ("2027-01-10", {"co-bogota": 60.0, "us-austin": 10.0, "us-raleigh": 30.0}),
+        ("2027-06-30", {"co-bogota": 60.0, "us-raleigh": 40.0}),
+    ]:
+        found, raleigh = _figures(example_repo, day)
+        assert found == shares, day
+        seen.append(raleigh)
+    assert seen == sorted(seen) and seen[0] < seen[-1]  # Raleigh takes on the volume
+
+
+def test_the_plan_shows_the_schedule(example_repo: Path, tmp_path: Path) -> None:
+    state = str(tmp_path / "state.db")
+    apply_all(example_repo, state)
+    edit(example_repo, SV, BASE, RAMP)
+    result = run_qplan("--state", state, "plan", repo=example_repo)
+    assert result.exit_code == 0, result.output
+    assert (
+        "  ~ allocation.sv-hate-speech-es\n"
+        '      phases: null → [{"from": "2026-12-01", "shares": {"co-bogota": 60, '
+        '"us-austin": 25, "us-raleigh": 15}}, {"from": "2027-01-04", "shares": '
+        '{"co-bogota": 60, "us-austin": 10, "us-raleigh": 30}}, {"from": "2027-02-01", '
+        '"shares": {"co-bogota": 60, "us-raleigh": 40}}]\n'
+    ) in result.output
+
+
+@pytest.mark.parametrize(
+    ("phase", "expected"),
+    [
+        (
+            "{from: 2027-01-04, shares: {co-bogota: 60, us-austin: 10, us-raleigh: 20}}",
+            "workflows/short-video.yaml:168:36: QP110 shares of sv-hate-speech-es from "
+            "2027-01-04 sum to 90, not 100",
+        ),
+        (
+            "{from: 2027-01-04, shares: {ph-manila: 50, us-reno: 50}}",
+            "workflows/short-video.yaml:168:36: QP111 no team allocated to sv-hate-speech-es "
+            "from 2027-01-04 speaks 'es'",
+        ),
+        (
+            "{from: 2027-01-04, shares: {co-bogota: 80, us-raleigh: 20}}",
+            "workflows/short-video.yaml:168:36: QP201 vendor Helix Trust Partners takes 80% of "
+            "sv-hate-speech-es from 2027-01-04, over the 60% of guardrail vendor-concentration",
+        ),
+        (
+            "{from: 2026-11-01, shares: {co-bogota: 60, us-raleigh: 40}}",
+            "workflows/short-video.yaml:167:7: QP023 allocation sv-hate-speech-es: phases: "
+            "phases must be in date order: 2026-11-01 does not come after 2026-12-01",
+        ),
+    ],
+)
+def test_each_phase_is_checked_like_an_allocation(
+    example_repo: Path, phase: str, expected: str
+) -> None:
+    ramp = RAMP.replace(
+        "{from: 2027-01-04, shares: {co-bogota: 60, us-austin: 10, us-raleigh: 30}}", phase
+    )
+    edit(example_repo, SV, BASE, ramp)
+    result = run_qplan("validate", repo=example_repo)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == expected
+
+
+def test_the_docs_show_the_phase_in_force(example_repo: Path) -> None:
+    edit(example_repo, SV, BASE, RAMP)
+    assert run_qplan("docs", "build", repo=example_repo).exit_code == 0
+    page = example_repo / ".qplan" / "docs" / "docs" / "queues" / "sv-hate-speech-es.md"
+    text = page.read_text(encoding="utf-8")
+    assert "In force on 2026-11-25:" in text
+    assert (
+        "| until 2026-12-01 | [co-bogota](../teams/co-bogota.md) 60%, "
+        "[us-austin](../teams/us-austin.md) 40% |"
+    ) in text
+    assert "| from 2027-02-01 | [co-bogota](../teams/co-bogota.md) 60%, " in text
