@@ -567,7 +567,7 @@ def readiness(org: Organisation, today: date) -> Iterator[Finding]:
         if queue.status not in ("ready", "live"):
             continue
         origin = org.origin("queue", qid)
-        for gate in gates(org, queue, today=today):
+        for gate in gates(org, queue, today=today, only=_READINESS_ONLY):
             if gate.passed or not _only_readiness_finds(gate.id, gate.reason, queue.kind):
                 continue
             yield (
@@ -579,6 +579,9 @@ def readiness(org: Organisation, today: date) -> Iterator[Finding]:
                 ),
                 (queue,),
             )
+
+
+_READINESS_ONLY = frozenset({"template", "training-cases", "escalation", "qa"})
 
 
 def _only_readiness_finds(gate: str, reason: str, kind: str) -> bool:

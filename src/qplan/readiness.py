@@ -76,10 +76,11 @@ def gates(
     capacity: Capacity | None = None,
     enqueued: dict[str, Enqueued] | None = None,
     failed_sops: frozenset[str] = frozenset(),
+    only: frozenset[str] | None = None,
 ) -> list[Gate]:
     """The gates of ``queue``'s kind. ``enqueued`` (from the state) lets the training-cases
     gate check what was enqueued, not only what the file says; ``failed_sops`` are the SOP
-    paths that did not render."""
+    paths that did not render; ``only`` limits the gates worked out."""
     checks = {
         "policy": _policy,
         "template": _template,
@@ -93,7 +94,7 @@ def gates(
         "escalation": _escalation,
         "qa": _qa,
     }
-    return [checks[gid](org, queue) for gid in _BY_KIND[queue.kind]]
+    return [checks[gid](org, queue) for gid in _BY_KIND[queue.kind] if only is None or gid in only]
 
 
 def _policy(org: Organisation, queue: Queue) -> Gate:
@@ -169,7 +170,15 @@ def _training_cases(org: Organisation, queue: Queue, enqueued: dict[str, Enqueue
 
 
 def case_set_problems(org: Organisation, queue: Queue) -> list[tuple[int, str, str]]:
-    """(line, message, rule code) for every problem of the training queue's case set."""
+    """(line, message, rule code) for every problem of the training queue's case set
+    (worked out once per queue)."""
+    cache: dict[str, list[tuple[int, str, str]]] = org.derived.setdefault("case_problems", {})
+    if queue.id not in cache:
+        cache[queue.id] = _case_set_problems(org, queue)
+    return cache[queue.id]
+
+
+def _case_set_problems(org: Organisation, queue: Queue) -> list[tuple[int, str, str]]:
     assert queue.training is not None
     case_set = org.case_sets.get(queue.training.case_set)
     if case_set is None:
@@ -216,12 +225,22 @@ def case_set_problems(org: Organisation, queue: Queue) -> list[tuple[int, str, s
     return found
 
 
+def _ttp_users(org: Organisation) -> dict[str, list[str]]:
+    """TTP logical queue id → the queues that use it (worked out once per organisation)."""
+    users: dict[str, list[str]] | None = org.derived.get("ttp_users")
+    if users is None:
+        users = {}
+        for qid, other in sorted(org.queues.items()):
+            if other.ttp_queue is not None:
+                users.setdefault(other.ttp_queue, []).append(qid)
+        org.derived["ttp_users"] = users
+    return users
+
+
 def _ttp(org: Organisation, queue: Queue) -> Gate:
     if queue.ttp_queue is None:
         return Gate("ttp", False, "no TTP logical queue", "set `ttp_queue`")
-    others = [
-        q.id for q in org.queues.values() if q.ttp_queue == queue.ttp_queue and q.id != queue.id
-    ]
+    others = [q for q in _ttp_users(org)[queue.ttp_queue] if q != queue.id]
     if others:
         return Gate(
             "ttp", False, f"{queue.ttp_queue} is also used by {others[0]}", "use a unique id"
