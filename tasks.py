@@ -62,6 +62,8 @@ def demo() -> None:
     run(qplan, "state", "history")
     # What the short-video queues need in staffing, and what they cost.
     run(qplan, "capacity", "--workflow", "short-video")
+    # The launch checklist of one queue, now that its training cases are enqueued.
+    run(qplan, "readiness", "sv-hate-speech-en")
 
 
 def test(pytest_args: list[str]) -> None:

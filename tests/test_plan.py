@@ -247,3 +247,12 @@ def test_sources_digest_follows_every_input_file(example_repo: Path) -> None:
             stream.write(text)
         seen.add(current())
     assert len(seen) == 4 and None not in seen
+
+
+def test_the_readme_shows_the_plan_as_it_is() -> None:
+    """The README's plan example is the golden plan, so it cannot drift from the tool."""
+    from tests.conftest import CASES, ROOT
+
+    golden = (CASES / "plans" / "short-video-change" / "plan.txt").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "$ qplan plan --out pr.plan\n" + golden.replace("<lineage>", "70f5cc5c…") in readme
