@@ -81,6 +81,12 @@ def test_the_plan_shows_the_schedule(example_repo: Path, tmp_path: Path) -> None
             "sv-hate-speech-es from 2027-01-04, over the 60% of guardrail vendor-concentration",
         ),
         (
+            "{from: 2027-01-04, shares: {us-raleigh: 100}}",
+            "workflows/short-video.yaml:168:36: QP202 live queue sv-hate-speech-es from "
+            "2027-01-04 is worked by 1 team(s), guardrail two-sites-per-live-queue asks for at "
+            "least 2",
+        ),
+        (
             "{from: 2026-11-01, shares: {co-bogota: 60, us-raleigh: 40}}",
             "workflows/short-video.yaml:167:7: QP023 allocation sv-hate-speech-es: phases: "
             "phases must be in date order: 2026-11-01 does not come after 2026-12-01",

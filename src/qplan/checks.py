@@ -420,21 +420,21 @@ def guardrails(org: Organisation, today: date) -> Iterator[Finding]:
                             at=at,
                         )
         elif kind == "min_teams_per_live_queue":
-            for qid, queue in org.queues.items():
-                if queue.status != "live" or queue.kind != "production":
+            for qid, _, shares, at, label in _share_sets(org):
+                queue = org.queues.get(qid)
+                if queue is None or queue.status != "live" or queue.kind != "production":
                     continue
-                allocation = org.allocations.get(qid)
-                count = len(allocation.shares) if allocation else 0
-                if allocation and count < guardrail.min_teams:
+                if len(shares) < guardrail.min_teams:
                     yield _on_shares(
                         org,
                         qid,
                         "QP202",
-                        f"live queue {qid} is worked by {count} team(s), guardrail {gid} "
-                        f"asks for at least {guardrail.min_teams}",
+                        f"live queue {qid}{label} is worked by {len(shares)} team(s), guardrail "
+                        f"{gid} asks for at least {guardrail.min_teams}",
                         "a second site keeps the queue running when one goes down",
                         queue,
                         guardrail,
+                        at=at,
                     )
         elif kind == "max_bpo_share":
             for qid, shares, at, label in _live_allocations(org, phases=True):
