@@ -7,9 +7,10 @@ Usage errors exit 64; problems in the input exit 1.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -30,6 +31,16 @@ class Context:
 
 
 pass_context = click.make_pass_decorator(Context)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def format_option(*choices: str) -> Callable[[F], F]:
+    """``--format`` with these choices, ``text`` by default."""
+    return click.option(
+        "--format", "fmt", type=click.Choice(list(choices)), default="text", show_default=True
+    )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -54,13 +65,7 @@ def cli(ctx: click.Context, repo: str, state: str | None) -> None:
 
 
 @cli.command()
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-)
+@format_option("text", "json", "github")
 @click.option("--strict", is_flag=True, help="Warnings fail validation too.")
 @pass_context
 def validate(obj: Context, fmt: str, strict: bool) -> None:
@@ -86,7 +91,7 @@ def validate(obj: Context, fmt: str, strict: bool) -> None:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_option("text", "json")
 def rules(fmt: str) -> None:
     """List the semantic rules: code, severity, suppressible, what each checks.
 
@@ -171,7 +176,7 @@ def _duration_seconds(value: str, name: str) -> float:
     default=0.0,
     show_default=True,
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_option("text", "json")
 def erlang(
     volume: float,
     interval: str,
@@ -248,13 +253,7 @@ def erlang(
 
 
 @cli.command()
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
-)
+@format_option("text", "json", "markdown")
 @click.option("--workflow", help="Only this workflow's queues and the teams that work them.")
 @click.option("--team", help="Only this team and the queues it works.")
 @click.option(
@@ -366,13 +365,7 @@ def fmt(obj: Context, paths: tuple[str, ...], check: bool) -> None:
 @cli.command()
 @click.argument("queues", nargs=-1)
 @click.option("--workflow", help="Every queue of this workflow.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
-)
+@format_option("text", "json", "markdown")
 @pass_context
 def readiness(obj: Context, queues: tuple[str, ...], workflow: str | None, fmt: str) -> None:
     """The launch checklist of queues, gate by gate; exit 1 if an asked queue is not ready.
@@ -810,7 +803,7 @@ def state_list(obj: Context, serial: int | None) -> None:
 @state.command("show")
 @click.argument("resource", required=False)
 @_SERIAL
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_option("text", "json")
 @pass_context
 def state_show(obj: Context, resource: str | None, serial: int | None, fmt: str) -> None:
     """Show a revision, or one resource as it was applied.
@@ -870,7 +863,7 @@ def _revision_json(revision: Any) -> dict[str, Any]:
 
 
 @state.command("history")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_option("text", "json")
 @pass_context
 def state_history(obj: Context, fmt: str) -> None:
     """List the revisions: serial, time, actor, commit and changes.
