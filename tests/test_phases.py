@@ -55,10 +55,18 @@ def test_the_plan_shows_the_schedule(example_repo: Path, tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     assert (
         "  ~ allocation.sv-hate-speech-es\n"
-        '      phases: null → [{"from": "2026-12-01", "shares": {"co-bogota": 60, '
-        '"us-austin": 25, "us-raleigh": 15}}, {"from": "2027-01-04", "shares": '
-        '{"co-bogota": 60, "us-austin": 10, "us-raleigh": 30}}, {"from": "2027-02-01", '
-        '"shares": {"co-bogota": 60, "us-raleigh": 40}}]\n'
+        "      phases (staged rollout):\n"
+        "        + from 2026-12-01: co-bogota 60%, us-austin 25%, us-raleigh 15%\n"
+        "        + from 2027-01-04: co-bogota 60%, us-austin 10%, us-raleigh 30%\n"
+        "        + from 2027-02-01: co-bogota 60%, us-raleigh 40%\n"
+    ) in result.output
+    apply_all(example_repo, state)
+    edit(example_repo, SV, "2027-02-01", "2027-02-15")
+    result = run_qplan("--state", state, "plan", repo=example_repo)
+    assert (
+        "      phases (staged rollout):\n"
+        "        - from 2027-02-01: co-bogota 60%, us-raleigh 40%\n"
+        "        + from 2027-02-15: co-bogota 60%, us-raleigh 40%\n"
     ) in result.output
 
 

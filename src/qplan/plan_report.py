@@ -72,12 +72,21 @@ def change_lines(change: ResourceChange) -> list[str]:
         return []
     if change.action == "create":
         assert change.after is not None
-        return [
-            _field_line(path, None, value, create=True) for path, value in _flatten(change.after)
-        ]
+        lines = []
+        for path, value in _flatten(change.after):
+            if path == "phases":
+                lines += ["phases (staged rollout):", *(f"  {p}" for p in _phases(value))]
+            else:
+                lines.append(_field_line(path, None, value, create=True))
+        return lines
     lines = []
     for f in change.fields:
-        if _is_text(f.before) or _is_text(f.after):
+        if f.path == "phases":
+            old, new = _phases(f.before), _phases(f.after)
+            lines.append("phases (staged rollout):")
+            lines += [f"  - {p}" for p in old if p not in new]
+            lines += [f"  + {p}" for p in new if p not in old]
+        elif _is_text(f.before) or _is_text(f.after):
             lines.append(f"{f.path}: text changed")
             lines.extend(f"  {line}" for line in text_diff(f))
         else:
@@ -105,6 +114,15 @@ def _lifecycle_lines(change: ResourceChange) -> list[str]:
         if after.get("migrate_to"):
             lines.append(f"moves {volume:g} items a week to {after['migrate_to']}")
     return lines
+
+
+def _phases(value: Any) -> list[str]:
+    """An allocation's phases as schedule lines: ``from 2026-12-01: a 60%, b 40%``."""
+    return [
+        f"from {phase['from']}: "
+        + ", ".join(f"{team} {share:g}%" for team, share in phase["shares"].items())
+        for phase in value or []
+    ]
 
 
 def _field_line(path: str, before: Any, after: Any, *, create: bool) -> str:
