@@ -480,6 +480,7 @@ def _check_schema_version(rows: list[Any], write: Any) -> None:
 # --- PostgreSQL --------------------------------------------------------------------------
 
 _ADVISORY_KEY = 0x71706C616E  # "qplan"
+_WRITE_WAIT_SECONDS = 10  # as long as SQLite's busy timeout
 
 
 class PostgresStore(StateStore):
@@ -556,7 +557,7 @@ class PostgresStore(StateStore):
                     cursor.executemany(sql.replace("?", "%s"), params)
                 return None
             return connection.execute(sql.replace("?", "%s"), tuple(params))
-        except psycopg.errors.UniqueViolation:
+        except (psycopg.errors.UniqueViolation, psycopg.errors.LockNotAvailable):
             raise
         except psycopg.OperationalError as exc:
             self._drop_connection()
@@ -584,10 +585,13 @@ class PostgresStore(StateStore):
         connection = self._connect()
         try:
             with connection.transaction():
-                got = self._rows("SELECT pg_try_advisory_xact_lock(?)", (_ADVISORY_KEY,))
-                if not got[0][0]:
-                    raise LockHeld("another qplan is writing this state; try again")
+                # Wait, as SQLite's busy timeout does, for another run's short transaction
+                # (taking or releasing the lock row) rather than failing beside it.
+                self._run(f"SET LOCAL lock_timeout = '{_WRITE_WAIT_SECONDS}s'", ())
+                self._run("SELECT pg_advisory_xact_lock(?)", (_ADVISORY_KEY,))
                 yield
+        except psycopg.errors.LockNotAvailable:
+            raise LockHeld("another qplan is writing this state; try again") from None
         except psycopg.OperationalError as exc:
             self._drop_connection()
             raise StateError(
