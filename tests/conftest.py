@@ -51,6 +51,14 @@ def example_repo(tmp_path: Path) -> Iterator[Path]:
     yield target
 
 
+def expect_golden(path: Path, actual: str) -> None:
+    """``actual`` equals the expected-output file; ``QPLAN_UPDATE_EXPECTED=1`` rewrites it."""
+    if os.environ.get("QPLAN_UPDATE_EXPECTED") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+    assert actual == path.read_text(encoding="utf-8")
+
+
 def copy_case(case: Path, tmp_path: Path) -> Path:
     target = tmp_path / case.name
     shutil.copytree(case, target, symlinks=True)

@@ -13,7 +13,7 @@ import pytest
 from qplan.capacity import Capacity, derive, recovery, share_within, team_mask
 from qplan.erlang import erlang_c
 from qplan.model import Allocation, Queue, Target, Team
-from tests.conftest import CASES, run_qplan
+from tests.conftest import CASES, expect_golden, run_qplan
 from tests.plan_scenario import apply_all, edit
 
 ALL_WEEK = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -183,11 +183,7 @@ def test_zero_volume_and_zero_headcount() -> None:
 
 
 def _golden(name: str, actual: str) -> None:
-    path = CASES / "capacity" / name
-    if UPDATE:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(actual, encoding="utf-8")
-    assert actual == path.read_text(encoding="utf-8")
+    expect_golden(CASES / "capacity" / name, actual)
 
 
 def test_capacity_text_of_the_example_is_exact(example_repo: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CASES, run_qplan
+from tests.conftest import CASES, expect_golden, run_qplan
 
 VALID = sorted(p for p in (CASES / "valid").iterdir() if p.is_dir())
 INVALID = sorted(p for p in (CASES / "invalid").iterdir() if p.is_dir())
@@ -17,10 +17,7 @@ UPDATE = os.environ.get("QPLAN_UPDATE_EXPECTED") == "1"
 
 
 def _compare(case: Path, name: str, actual: str) -> None:
-    expected_file = case / name
-    if UPDATE:
-        expected_file.write_text(actual, encoding="utf-8")
-    assert actual == expected_file.read_text(encoding="utf-8")
+    expect_golden(case / name, actual)
 
 
 @pytest.mark.parametrize("case", VALID, ids=[p.name for p in VALID])

@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
 from qplan.plan import FieldChange, field_changes
-from tests.conftest import run_qplan
+from tests.conftest import expect_golden, run_qplan
 from tests.plan_scenario import apply_all, change_short_video, edit, normalised
 
 GOLDEN = Path(__file__).parent / "cases" / "plans" / "short-video-change"
 
 
 def _golden(name: str, actual: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("QPLAN_UPDATE_EXPECTED"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(actual, encoding="utf-8")
-    assert actual == path.read_text(encoding="utf-8")
+    expect_golden(GOLDEN / name, actual)
 
 
 def test_field_changes_by_path_and_by_item_id() -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from tests.conftest import CASES, ROOT, TODAY, run_qplan
+from tests.conftest import CASES, ROOT, TODAY, expect_golden, run_qplan
 from tests.plan_scenario import apply_all, edit, normalised
 
 BIN = Path(sys.executable).parent
@@ -122,11 +122,7 @@ def test_pre_commit_hooks_in_another_repository(tmp_path: Path) -> None:
 
 
 def _golden(name: str, actual: str) -> None:
-    path = CASES / "pull-request" / name
-    if UPDATE:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(actual, encoding="utf-8")
-    assert actual == path.read_text(encoding="utf-8")
+    expect_golden(CASES / "pull-request" / name, actual)
 
 
 def test_a_pull_request_end_to_end(tmp_path: Path) -> None:

@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 
 #: statuses whose queues are staffed (the same set the guardrails count)
 STAFFED = ("ready", "live", "paused")
+#: the organisation-wide totals every report gives
+TOTALS = ("required_fte", "headcount_fte", "weekly_cost")
 WEEK_HOURS = 168
 STEPS_PER_HOUR = 4
 WEEK_STEPS = WEEK_HOURS * STEPS_PER_HOUR
@@ -170,6 +172,12 @@ class Capacity:
     queues: dict[str, QueueCapacity] = field(default_factory=dict)
     teams: dict[str, TeamCapacity] = field(default_factory=dict)
 
+    def total(self, name: str) -> float:
+        """The sum over every team of one figure (``required_fte``, ``headcount_fte``,
+        ``weekly_cost``)."""
+        found: float = sum(getattr(t, name) for t in self.teams.values())
+        return found
+
     def totals(self, by: str) -> dict[str, dict[str, float]]:
         """Totals per ``workflow`` (queues), or per ``vendor`` or ``country`` (teams)."""
         out: dict[str, dict[str, float]] = {}
@@ -209,9 +217,7 @@ class Capacity:
                     }
                     for by in ("workflow", "vendor", "country")
                 },
-                "required_fte": _r(sum(t.required_fte for t in self.teams.values())),
-                "headcount_fte": _r(sum(t.headcount_fte for t in self.teams.values())),
-                "weekly_cost": _r(sum(t.weekly_cost for t in self.teams.values())),
+                **{name: _r(self.total(name)) for name in TOTALS},
             },
         }
 

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable
 from html import escape
 
-from qplan.capacity import Capacity, QueueCapacity, Recovery, TeamCapacity
+from qplan.capacity import TOTALS, Capacity, QueueCapacity, Recovery, TeamCapacity
 
 
 def select(capacity: Capacity, workflow: str | None, team: str | None) -> Capacity:
@@ -198,7 +198,7 @@ def text(capacity: Capacity, recoveries: list[Recovery] | None = None) -> str:
     problems = flags(capacity)
     out += [""]
     out += [f"! {p}" for p in problems]
-    total = capacity.contract()["totals"]
+    total = {n: capacity.total(n) for n in TOTALS}
     out.append(
         f"{len(capacity.queues)} queues, {len(capacity.teams)} teams: "
         f"{total['required_fte']:.1f} FTE required of {total['headcount_fte']:g} headcount, "
@@ -220,7 +220,7 @@ def _md_table(head: list[str], rows: Iterable[list[str]]) -> list[str]:
 
 def markdown(capacity: Capacity, recoveries: list[Recovery] | None = None) -> str:
     problems = flags(capacity)
-    total = capacity.contract()["totals"]
+    total = {n: capacity.total(n) for n in TOTALS}
     out = [
         "## Capacity",
         "",

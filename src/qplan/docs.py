@@ -165,7 +165,9 @@ def _overview(org: Organisation, capacity: Capacity | None, links: _Links, title
     )
     lines += [summary, ""]
     if capacity is not None:
-        totals = capacity.contract()["totals"]
+        from qplan.capacity import TOTALS
+
+        totals = {n: capacity.total(n) for n in TOTALS}
         lines += [
             f"**Staffing:** {totals['required_fte']:.1f} FTE required of "
             f"{totals['headcount_fte']:g} headcount. **Weekly cost:** "
@@ -250,15 +252,12 @@ def _workflow_page(org: Organisation, wid: str, links: _Links) -> str:
 
 
 def _escalation_path(org: Organisation, queue: Queue, links: _Links) -> str:
-    path = [links.queue(queue.id)]
-    seen = {queue.id}
-    current = queue.escalates_to
-    while current and current not in seen:
-        path.append(links.queue(current))
-        seen.add(current)
-        nxt = org.queues.get(current)
-        current = nxt.escalates_to if nxt else None
-    return " → ".join(path) if len(path) > 1 else "this queue does not escalate"
+    from qplan.readiness import escalation_path
+
+    path, _ = escalation_path(org, queue)
+    if len(path) == 1:
+        return "this queue does not escalate"
+    return " → ".join(links.queue(q.id) for q in path)
 
 
 def _queue_page(

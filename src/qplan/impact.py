@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from qplan.capacity import Capacity, QueueCapacity, TeamCapacity, derive
+from qplan.capacity import TOTALS, Capacity, QueueCapacity, TeamCapacity, derive
 from qplan.resources import Resource
 
 #: impact warnings share the codes of the validate rules that find the same problem
@@ -45,37 +45,34 @@ def capacity_of(snapshot: Mapping[str, Resource], on: date | None = None) -> Cap
     return derive(teams, queues, targets, allocations, on)
 
 
-def _queue_figures(q: QueueCapacity | None) -> dict[str, Any] | None:
-    if q is None:
-        return None
-    c = q.contract()
-    keys = (
-        "required_fte",
-        "projected_sla_percent",
-        "target_sla_percent",
-        "target_within",
-        "meets_target",
-        "stable",
-        "backlog_growth_items_per_day",
-        "weekly_cost",
-        "cost_per_item",
-    )
-    return {k: c[k] for k in keys}
+#: the figures an impact compares, per queue and per team
+QUEUE_FIGURES = (
+    "required_fte",
+    "projected_sla_percent",
+    "target_sla_percent",
+    "target_within",
+    "meets_target",
+    "stable",
+    "backlog_growth_items_per_day",
+    "weekly_cost",
+    "cost_per_item",
+)
+TEAM_FIGURES = (
+    "headcount_fte",
+    "required_fte",
+    "utilisation_percent",
+    "cap_percent",
+    "over_cap",
+    "weekly_cost",
+)
 
 
-def _team_figures(t: TeamCapacity | None) -> dict[str, Any] | None:
-    if t is None:
+def _figures(item: QueueCapacity | TeamCapacity | None, keys: tuple[str, ...]) -> Any:
+    """Those figures of a queue's or team's contract (None when it does not exist)."""
+    if item is None:
         return None
-    c = t.contract()
-    keys = (
-        "headcount_fte",
-        "required_fte",
-        "utilisation_percent",
-        "cap_percent",
-        "over_cap",
-        "weekly_cost",
-    )
-    return {k: c[k] for k in keys}
+    contract = item.contract()
+    return {k: contract[k] for k in keys}
 
 
 class _Index:
@@ -174,7 +171,7 @@ def plan_impact(
     return impact(
         _only(before, touched, shown),
         _only(after, touched, shown),
-        totals_after={name: _total(whole, name) for name in _TOTALS},
+        totals_after={name: whole.total(name) for name in TOTALS},
     )
 
 
@@ -195,9 +192,6 @@ def _only(capacity: Capacity, teams: set[str], queues: set[str]) -> Capacity:
     )
 
 
-_TOTALS = ("required_fte", "headcount_fte", "weekly_cost")
-
-
 def impact(
     before: Capacity, after: Capacity, totals_after: dict[str, float] | None = None
 ) -> dict[str, Any]:
@@ -209,26 +203,26 @@ def impact(
     """
     queues = []
     for qid in sorted(before.queues.keys() | after.queues.keys()):
-        old = _queue_figures(before.queues.get(qid))
-        new = _queue_figures(after.queues.get(qid))
+        old = _figures(before.queues.get(qid), QUEUE_FIGURES)
+        new = _figures(after.queues.get(qid), QUEUE_FIGURES)
         if old != new:
             queues.append({"queue": qid, "before": old, "after": new})
     teams = []
     for tid in sorted(before.teams.keys() | after.teams.keys()):
-        old_team = _team_figures(before.teams.get(tid))
-        new_team = _team_figures(after.teams.get(tid))
+        old_team = _figures(before.teams.get(tid), TEAM_FIGURES)
+        new_team = _figures(after.teams.get(tid), TEAM_FIGURES)
         if old_team != new_team:
             teams.append({"team": tid, "before": old_team, "after": new_team})
     if not queues and not teams:
         return {}
     if totals_after is None:
-        totals_after = {name: _total(after, name) for name in _TOTALS}
+        totals_after = {name: after.total(name) for name in TOTALS}
     totals = {
         name: {
-            "before": _round(totals_after[name] - _total(after, name) + _total(before, name)),
+            "before": _round(totals_after[name] - after.total(name) + before.total(name)),
             "after": _round(totals_after[name]),
         }
-        for name in _TOTALS
+        for name in TOTALS
     }
     return {
         "queues": queues,
@@ -236,11 +230,6 @@ def impact(
         "totals": totals,
         "warnings": _warnings(before, after),
     }
-
-
-def _total(capacity: Capacity, name: str) -> float:
-    total: float = sum(getattr(t, name) for t in capacity.teams.values())
-    return total
 
 
 def _round(value: float) -> float:

@@ -326,13 +326,22 @@ def _capacity(queue: Queue, capacity: Capacity | None) -> Gate:
     )
 
 
-def _escalation(org: Organisation, queue: Queue) -> Gate:
+def escalation_path(org: Organisation, queue: Queue) -> tuple[list[Queue], bool]:
+    """The queues an item passes through from ``queue`` on, and whether the path loops
+    (it then stops before the first queue seen twice)."""
     path = [queue]
     while path[-1].escalates_to and path[-1].escalates_to in org.queues:
         nxt = org.queues[path[-1].escalates_to]
         if nxt in path:
-            return Gate("escalation", False, "the escalation path loops", "break the cycle")
+            return path, True
         path.append(nxt)
+    return path, False
+
+
+def _escalation(org: Organisation, queue: Queue) -> Gate:
+    path, loops = escalation_path(org, queue)
+    if loops:
+        return Gate("escalation", False, "the escalation path loops", "break the cycle")
     end = path[-1]
     if len(path) == 1 and queue.kind != "escalation":
         return Gate("escalation", False, "no escalation path", "set `escalates_to`")
