@@ -71,6 +71,7 @@ def test(pytest_args: list[str]) -> None:
     run(BIN / "ruff", "check", ".")
     run(BIN / "ruff", "format", "--check", ".")
     run(BIN / "mypy")
+    run(BIN / "lint-imports")
     run(BIN / "qplan", "schema", "--check")
     run(BIN / "pytest", *pytest_args)
 

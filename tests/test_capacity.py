@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from qplan.capacity import Capacity, derive, recovery, share_within, team_mask
-from qplan.erlang import erlang_c
-from qplan.model import Allocation, Queue, Target, Team
+from qplan.capacity.erlang import erlang_c
+from qplan.capacity.staffing import Capacity, derive, recovery, share_within, team_mask
+from qplan.model.format import Allocation, Queue, Target, Team
 from tests.conftest import CASES, expect_golden, run_qplan
 from tests.plan_scenario import apply_all, edit
 
@@ -331,10 +331,10 @@ def test_impact_of_the_reachable_part_equals_the_whole(
     example_repo: Path, change: tuple[str, str, str]
 ) -> None:
     """Deriving only what a change can reach gives the same impact as deriving everything."""
-    from qplan.config import load_settings
-    from qplan.impact import capacity_of, impact, plan_impact
-    from qplan.plan import diff
-    from qplan.project import desired_snapshot, validate_repository
+    from qplan.load.settings import load_settings
+    from qplan.plan.impact import capacity_of, impact, plan_impact
+    from qplan.plan.plan import diff
+    from qplan.repository import desired_snapshot, validate_repository
 
     def snapshot() -> dict[str, Any]:
         return desired_snapshot(validate_repository(settings=load_settings(example_repo)))

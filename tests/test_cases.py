@@ -59,7 +59,7 @@ def test_invalid_case_json_matches_text(case: Path) -> None:
 
 def test_every_rule_has_a_case() -> None:
     """Each rule code appears in at least one expected output."""
-    from qplan.rules import RULES
+    from qplan.core.rules import RULES
 
     seen: set[str] = set()
     for case in VALID + INVALID:

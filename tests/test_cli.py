@@ -65,7 +65,7 @@ def test_strict_turns_warnings_into_failure() -> None:
 
 
 def test_rules_table_lists_every_code() -> None:
-    from qplan.rules import RULES
+    from qplan.core.rules import RULES
 
     result = run_qplan("rules")
     assert result.exit_code == 0

@@ -85,7 +85,7 @@ def test_build_is_deterministic_and_incremental(example_repo: Path) -> None:
         "workflows",
     ]
     config = (project / "mkdocs.yml").read_text(encoding="utf-8")
-    assert "  font: false\n" in config and "  - qplan.docs_markdown\n" in config
+    assert "  font: false\n" in config and "  - qplan.render.site_markdown\n" in config
     assert "http" not in config
 
 

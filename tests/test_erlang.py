@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from qplan.erlang import agents_for_target, erlang_a, erlang_b, erlang_c, scheduled_fte
+from qplan.capacity.erlang import agents_for_target, erlang_a, erlang_b, erlang_c, scheduled_fte
 from tests.conftest import run_qplan
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from qplan.cli import cli
-from qplan.state import open_store
+from qplan.plan.state import open_store
 from tests.conftest import ROOT, run_qplan
 from tests.plan_scenario import apply_all, edit
 

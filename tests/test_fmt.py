@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from qplan.config import load_settings
-from qplan.fmt import format_text
-from qplan.plan import diff
-from qplan.project import desired_snapshot, validate_repository
+from qplan.load.settings import load_settings
+from qplan.plan.plan import diff
+from qplan.render.fmt import format_text
+from qplan.repository import desired_snapshot, validate_repository
 from tests.conftest import CASES, ROOT, run_qplan
 
 VALID = sorted(p for p in (CASES / "valid").iterdir() if p.is_dir())

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qplan.loader import LoadError, load_folder, parse_text, resolve_scalar
+from qplan.load.reader import LoadError, load_folder, parse_text, resolve_scalar
 from tests.conftest import run_qplan
 
 
@@ -139,8 +139,8 @@ def test_parsing_arbitrary_text_never_raises_anything_else(text: str) -> None:
 def test_validating_arbitrary_yaml_never_raises(value: object) -> None:
     import json
 
-    from qplan.diagnostics import Report
-    from qplan.validate import build_organisation
+    from qplan.core.diagnostics import Report
+    from qplan.model.organisation import build_organisation
 
     try:
         document, _ = parse_text(json.dumps(value, ensure_ascii=False), "w.yaml", max_depth=50)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from qplan.plan import FieldChange, field_changes
+from qplan.plan.plan import FieldChange, field_changes
 from tests.conftest import expect_golden, run_qplan
 from tests.plan_scenario import apply_all, change_short_video, edit, normalised
 
@@ -170,9 +170,9 @@ def test_plan_against_empty_state_writes_nothing(example_repo: Path) -> None:
 
 
 def test_markdown_parts_fit_the_limit_and_keep_the_summary(example_repo: Path) -> None:
-    from qplan.config import load_settings
-    from qplan.plan_report import markdown_parts
-    from qplan.project import open_state, plan_repository
+    from qplan.load.settings import load_settings
+    from qplan.render.plan_report import markdown_parts
+    from qplan.repository import open_state, plan_repository
 
     settings = load_settings(example_repo)
     plan = plan_repository(settings, open_state(settings)).plan
@@ -222,8 +222,8 @@ def test_saved_plan_goes_where_asked_or_fails_in_one_line(example_repo: Path) ->
 
 
 def test_sources_digest_follows_every_input_file(example_repo: Path) -> None:
-    from qplan.config import load_settings
-    from qplan.project import sources_digest
+    from qplan.load.settings import load_settings
+    from qplan.repository import sources_digest
 
     def current() -> str | None:
         return sources_digest(load_settings(example_repo))

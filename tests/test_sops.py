@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qplan.sops import RenderError, duration, percent, render_text, team_list
+from qplan.render.sops import RenderError, duration, percent, render_text, team_list
 
 
 def test_filters() -> None:

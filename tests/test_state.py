@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from qplan.state import HOLD_ENV, open_store
+from qplan.plan.state import HOLD_ENV, open_store
 from tests.conftest import ROOT, TODAY, run_qplan
 from tests.plan_scenario import apply_all, change_short_video, edit
 

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from qplan.state import HOLD_ENV, open_store
+from qplan.plan.state import HOLD_ENV, open_store
 from tests.conftest import POSTGRES_URL, ROOT, TODAY, run_qplan
 from tests.plan_scenario import apply_all, edit
 

@@ -1,0 +1,663 @@
+"""*check*: the semantic rules of a moderation organisation.
+
+Each rule looks at the typed :class:`~qplan.model.organisation.Organisation` and reports
+diagnostics with a stable code from :mod:`qplan.core.rules`. Items may suppress the
+codes of rules marked suppressible with ``suppress: [QP…]``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from qplan.core.diagnostics import Diagnostic, Position, Report
+from qplan.core.rules import RULES
+from qplan.load.settings import Settings
+from qplan.model.organisation import Organisation, did_you_mean
+
+
+@dataclass
+class ValidationResult:
+    """A repository as validated: its settings, the organisation and every problem found."""
+
+    settings: Settings
+    organisation: Organisation
+    report: Report
+
+    @property
+    def valid(self) -> bool:
+        return not self.report.has_errors
+
+
+Finding = tuple[Diagnostic, tuple[Any, ...]]  # the diagnostic and the items it is about
+Check = Callable[[Organisation, date], Iterator[Finding]]
+_CHECKS: list[Check] = []
+
+
+def rule(function: Check) -> Check:
+    _CHECKS.append(function)
+    return function
+
+
+def _ref(position: Position, what: str, name: str, known: Iterable[str]) -> Diagnostic:
+    return Diagnostic.at(position, "QP102", f"unknown {what} {name!r}", did_you_mean(name, known))
+
+
+@rule
+def unique_ids(org: Organisation, today: date) -> Iterator[Finding]:
+    for dup in org.duplicates:
+        first = dup.first.at()
+        if dup.kind in ("target", "allocation"):
+            yield (
+                Diagnostic.at(
+                    dup.origin.at(),
+                    "QP105",
+                    f"second {dup.kind} for {dup.key.removeprefix('workflow:')} "
+                    f"(first at {first.file}:{first.line})",
+                    f"merge them: a queue has one {dup.kind}",
+                ),
+                (),
+            )
+        else:
+            yield (
+                Diagnostic.at(
+                    dup.origin.at("id"),
+                    "QP101",
+                    f"{dup.kind} id {dup.key!r} is already defined at {first.file}:{first.line}",
+                    "ids are unique per kind across all files",
+                ),
+                (),
+            )
+
+
+@rule
+def references(org: Organisation, today: date) -> Iterator[Finding]:
+    for qid, queue in org.queues.items():
+        origin = org.origin("queue", qid)
+        if not org.defines("workflow", queue.workflow):
+            yield _ref(origin.at("workflow"), "workflow", queue.workflow, org.workflows), ()
+        policy = org.policies.get(queue.policy_id)
+        if policy is None and not org.defines("policy", queue.policy_id):
+            yield _ref(origin.at("policy"), "policy", queue.policy_id, org.policies), ()
+        elif policy is not None and queue.policy_version not in policy.versions:
+            yield (
+                Diagnostic.at(
+                    origin.at("policy"),
+                    "QP103",
+                    f"policy {policy.id} has no published version {queue.policy_version}",
+                    "published versions: " + ", ".join(str(v) for v in policy.versions),
+                ),
+                (),
+            )
+        for field_name in ("training_queue", "escalates_to", "migrate_to"):
+            ref = getattr(queue, field_name)
+            if ref is not None and not org.defines("queue", ref):
+                yield _ref(origin.at(field_name), "queue", ref, org.queues), ()
+        if queue.sop is not None and queue.sop not in org.sops:
+            yield (
+                Diagnostic.at(
+                    origin.at("sop"),
+                    "QP104",
+                    f"SOP {queue.sop} does not exist",
+                    did_you_mean(queue.sop, org.sops) or "SOPs live under sops/ as *.md.j2",
+                ),
+                (),
+            )
+    for key, target in org.targets.items():
+        origin = org.origin("target", key)
+        if target.queue is not None and not org.defines("queue", target.queue):
+            yield _ref(origin.at("queue"), "queue", target.queue, org.queues), ()
+        if target.workflow is not None and not org.defines("workflow", target.workflow):
+            yield _ref(origin.at("workflow"), "workflow", target.workflow, org.workflows), ()
+    for qid in org.allocations:
+        origin = org.origin("allocation", qid)
+        if not org.defines("queue", qid):
+            yield _ref(origin.at("queue"), "queue", qid, org.queues), ()
+    for _, _, shares, at, _label in _share_sets(org):
+        for team in shares:
+            if not org.defines("team", team):
+                yield _ref(at("shares", team, key=True), "team", team, org.teams), ()
+
+
+@rule
+def allocation_shares(org: Organisation, today: date) -> Iterator[Finding]:
+    for qid, _, shares, at, label in _share_sets(org):
+        total = sum(shares.values())
+        if abs(total - 100) > 1e-9:
+            yield (
+                Diagnostic.at(
+                    at("shares"),
+                    "QP110",
+                    f"shares of {qid}{label} sum to {total:g}, not 100",
+                    "shares are percentages of the queue's volume",
+                ),
+                (),
+            )
+    for qid, allocation in org.allocations.items():
+        queue = org.queues.get(qid)
+        if queue is not None and queue.status == "retired":
+            yield (
+                Diagnostic.at(
+                    org.origin("allocation", qid).at("queue"),
+                    "QP113",
+                    f"queue {qid} is retired but still has an allocation",
+                    "remove the allocation, or move its volume with migrate_to",
+                ),
+                (allocation, queue),
+            )
+
+
+@rule
+def languages_and_clearances(org: Organisation, today: date) -> Iterator[Finding]:
+    for qid, allocation, shares, at, label in _share_sets(org):
+        queue = org.queues.get(qid)
+        if queue is None:
+            continue
+        teams = [org.teams[t] for t in shares if t in org.teams]
+        if len(teams) != len(shares):
+            continue  # unknown teams are reported already
+        spoken = {lang for team in teams for lang in team.languages}
+        for language in queue.languages:
+            if language not in spoken:
+                yield (
+                    Diagnostic.at(
+                        at("shares"),
+                        "QP111",
+                        f"no team allocated to {qid}{label} speaks {language!r}",
+                        "allocate a team with that language, or drop it from the queue",
+                    ),
+                    (allocation, queue),
+                )
+        if queue.data_classification != "public":
+            for team in teams:
+                if queue.data_classification not in team.clearances:
+                    yield (
+                        Diagnostic.at(
+                            at("shares", team.id, key=True),
+                            "QP112",
+                            f"team {team.id} is not cleared for {queue.data_classification} data "
+                            f"but is allocated to {qid}{label}",
+                            "allocate only teams whose clearances include "
+                            + queue.data_classification,
+                        ),
+                        (),
+                    )
+
+
+@rule
+def escalation_graph(org: Organisation, today: date) -> Iterator[Finding]:
+    for qid, queue in org.queues.items():
+        target = queue.escalates_to
+        if target is None or target not in org.queues:
+            continue
+        if target == qid:
+            yield (
+                Diagnostic.at(
+                    org.origin("queue", qid).at("escalates_to"),
+                    "QP122",
+                    f"queue {qid} escalates to itself",
+                ),
+                (queue,),
+            )
+        elif org.queues[target].kind != "escalation":
+            yield (
+                Diagnostic.at(
+                    org.origin("queue", qid).at("escalates_to"),
+                    "QP122",
+                    f"queue {qid} escalates to {target}, "
+                    f"which is a {org.queues[target].kind} queue",
+                    "escalate to a queue of kind escalation",
+                ),
+                (queue,),
+            )
+    # cycles: follow each chain once; a chain that returns to a queue on it is a cycle
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+    for start in sorted(org.queues):
+        path: list[str] = []
+        current: str | None = start
+        while current is not None and current in org.queues and state.get(current) is None:
+            state[current] = 1
+            path.append(current)
+            nxt = org.queues[current].escalates_to
+            current = nxt if nxt != current else None
+        if current is not None and state.get(current) == 1:
+            cycle = [*path[path.index(current) :], current]
+            first = min(cycle[:-1])
+            yield (
+                Diagnostic.at(
+                    org.origin("queue", first).at("escalates_to"),
+                    "QP120",
+                    "escalation cycle: " + " -> ".join(cycle),
+                    "an escalation path must end in a queue that escalates no further",
+                ),
+                (),
+            )
+        for qid in path:
+            state[qid] = 2
+
+
+@rule
+def training_pairs(org: Organisation, today: date) -> Iterator[Finding]:
+    for qid, queue in org.queues.items():
+        tid = queue.training_queue
+        if tid is None or tid not in org.queues:
+            continue
+        training = org.queues[tid]
+        if training.kind != "training":
+            yield (
+                Diagnostic.at(
+                    org.origin("queue", qid).at("training_queue"),
+                    "QP121",
+                    f"training queue {tid} of {qid} is of kind {training.kind}, not training",
+                ),
+                (),
+            )
+        elif training.policy != queue.policy:
+            yield (
+                Diagnostic.at(
+                    org.origin("queue", tid).at("policy"),
+                    "QP121",
+                    f"training queue {tid} binds {training.policy} but {qid} binds {queue.policy}",
+                    "retrain on the production queue's policy version",
+                ),
+                (),
+            )
+        elif training.template != queue.template:
+            yield (
+                Diagnostic.at(
+                    org.origin("queue", tid).at("template"),
+                    "QP121",
+                    f"training queue {tid} uses template {training.template} "
+                    f"but {qid} uses {queue.template}",
+                ),
+                (),
+            )
+
+
+@rule
+def live_queue_readiness(org: Organisation, today: date) -> Iterator[Finding]:
+    ttp_seen: dict[str, str] = {}
+    for qid, queue in org.queues.items():
+        origin = org.origin("queue", qid)
+        if queue.ttp_queue is not None:
+            if queue.ttp_queue in ttp_seen:
+                yield (
+                    Diagnostic.at(
+                        origin.at("ttp_queue"),
+                        "QP131",
+                        f"TTP logical queue {queue.ttp_queue} "
+                        f"is also used by {ttp_seen[queue.ttp_queue]}",
+                    ),
+                    (),
+                )
+            else:
+                ttp_seen[queue.ttp_queue] = qid
+        if queue.status not in ("ready", "live") or queue.kind != "production":
+            continue
+        missing = []
+        if org.target_for(queue) is None and not org.defines("target", qid):
+            missing.append("targets")
+        if not org.defines("allocation", qid):
+            missing.append("an allocation")
+        if queue.training_queue is None:
+            missing.append("a training queue")
+        if queue.ttp_queue is None:
+            missing.append("a TTP logical queue (ttp_queue)")
+        if queue.sop is None:
+            missing.append("an SOP")
+        if missing:
+            yield (
+                Diagnostic.at(
+                    origin.at("status"),
+                    "QP130",
+                    f"{queue.status} queue {qid} is missing " + ", ".join(missing),
+                    f"a {queue.status} production queue needs all of them; "
+                    "set status: draft until then",
+                ),
+                (),
+            )
+
+
+@rule
+def sop_front_matter(org: Organisation, today: date) -> Iterator[Finding]:
+    for path, sop in org.sops.items():
+        due = sop.front.last_reviewed + timedelta(days=sop.front.review_every_days)
+        if due < today:
+            yield (
+                Diagnostic.at(
+                    sop.origin.at("last_reviewed"),
+                    "QP141",
+                    f"SOP review overdue since {due.isoformat()} "
+                    f"(last reviewed {sop.front.last_reviewed.isoformat()}, "
+                    f"every {sop.front.review_every_days} days)",
+                    "review the SOP with its owner and update last_reviewed",
+                ),
+                (sop.front,),
+            )
+        for index, qid in enumerate(sop.front.queues):
+            if not org.defines("queue", qid):
+                yield _ref(sop.origin.at("queues", index), "queue", qid, org.queues), ()
+            elif qid in org.queues and org.queues[qid].sop not in (None, path):
+                yield (
+                    Diagnostic.at(
+                        sop.origin.at("queues", index),
+                        "QP142",
+                        f"SOP {path} lists {qid}, whose sop is {org.queues[qid].sop}",
+                    ),
+                    (sop.front,),
+                )
+    for qid, queue in org.queues.items():
+        if queue.sop in org.sops and qid not in org.sops[queue.sop].front.queues:
+            yield (
+                Diagnostic.at(
+                    org.origin("queue", qid).at("sop"),
+                    "QP142",
+                    f"queue {qid} names SOP {queue.sop}, whose front matter does not list it",
+                    f"add {qid} to the SOP's queues",
+                ),
+                (queue,),
+            )
+
+
+ShareSet = tuple[str, Any, dict[str, float], Callable[..., Position], str]
+
+
+def _share_sets(org: Organisation) -> Iterator[ShareSet]:
+    """Every set of shares to check: each allocation's, then each of its phases', as
+    (queue id, allocation, shares, where in the file, label for messages)."""
+    for qid, allocation in org.allocations.items():
+        origin = org.origin("allocation", qid)
+        yield qid, allocation, allocation.shares, origin.at, ""
+        for index, phase in enumerate(allocation.phases):
+            at = functools.partial(_phase_at, origin, index)
+            yield qid, allocation, phase.shares, at, f" from {phase.starts.isoformat()}"
+
+
+def _phase_at(origin: Any, index: int, *path: str | int, key: bool = False) -> Position:
+    position: Position = origin.at("phases", index, *path, key=key)
+    return position
+
+
+def _live_allocations(
+    org: Organisation, *, phases: bool = False
+) -> Iterator[tuple[str, dict[str, float], Callable[..., Position], str]]:
+    """Shares of staffed queues (with ``phases``, each phase's too), known teams only."""
+    for qid, _, shares, at, label in _share_sets(org):
+        queue = org.queues.get(qid)
+        if (
+            (phases or not label)
+            and queue is not None
+            and queue.status in ("ready", "live", "paused")
+            and all(t in org.teams for t in shares)
+        ):
+            yield qid, shares, at, label
+
+
+def _on_shares(
+    org: Organisation,
+    qid: str,
+    code: str,
+    message: str,
+    hint: str | None,
+    *subjects: Any,
+    at: Callable[..., Position] | None = None,
+) -> Finding:
+    """A finding at a queue's allocation shares (or a phase's); the allocation may
+    suppress it."""
+    position = (at or org.origin("allocation", qid).at)("shares")
+    return Diagnostic.at(position, code, message, hint), (org.allocations[qid], *subjects)
+
+
+@rule
+def guardrails(org: Organisation, today: date) -> Iterator[Finding]:
+    for gid, guardrail in org.guardrails.items():
+        kind = guardrail.type
+        if kind == "max_vendor_share":
+            for qid, shares, at, label in _live_allocations(org, phases=True):
+                by_vendor: dict[str, float] = defaultdict(float)
+                for team, share in shares.items():
+                    vendor = org.teams[team].vendor
+                    if vendor:
+                        by_vendor[vendor] += share
+                for vendor, share in sorted(by_vendor.items()):
+                    if share > guardrail.max_percent + 1e-9:
+                        yield _on_shares(
+                            org,
+                            qid,
+                            "QP201",
+                            f"vendor {vendor} takes {share:g}% of {qid}{label}, over the "
+                            f"{guardrail.max_percent:g}% of guardrail {gid}",
+                            "spread the volume over more vendors or in-house teams",
+                            guardrail,
+                            at=at,
+                        )
+        elif kind == "min_teams_per_live_queue":
+            for qid, _, shares, at, label in _share_sets(org):
+                queue = org.queues.get(qid)
+                if queue is None or queue.status != "live" or queue.kind != "production":
+                    continue
+                if len(shares) < guardrail.min_teams:
+                    yield _on_shares(
+                        org,
+                        qid,
+                        "QP202",
+                        f"live queue {qid}{label} is worked by {len(shares)} team(s), guardrail "
+                        f"{gid} asks for at least {guardrail.min_teams}",
+                        "a second site keeps the queue running when one goes down",
+                        queue,
+                        guardrail,
+                        at=at,
+                    )
+        elif kind == "max_bpo_share":
+            for qid, shares, at, label in _live_allocations(org, phases=True):
+                if org.queues[qid].data_classification != guardrail.classification:
+                    continue
+                bpo = sum(s for t, s in shares.items() if org.teams[t].type == "bpo")
+                if bpo > guardrail.max_percent + 1e-9:
+                    yield _on_shares(
+                        org,
+                        qid,
+                        "QP203",
+                        f"BPO teams take {bpo:g}% of {guardrail.classification} queue "
+                        f"{qid}{label}, over the {guardrail.max_percent:g}% of guardrail {gid}",
+                        None,
+                        guardrail,
+                        at=at,
+                    )
+        elif kind == "max_team_utilisation":
+            yield from _team_utilisation(org, gid, guardrail.max_percent)
+
+
+def _team_utilisation(org: Organisation, gid: str, max_percent: float) -> Iterator[Finding]:
+    """Workload hours per week of each team against its productive hours."""
+    workload: dict[str, float] = defaultdict(float)
+    for qid, shares, _, _label in _live_allocations(org):
+        forecast = org.queues[qid].forecast
+        if forecast is None:
+            continue
+        hours = forecast.weekly_volume * forecast.aht_seconds / 3600
+        for tid, share in shares.items():
+            workload[tid] += hours * share / 100
+    for tid, hours in sorted(workload.items()):
+        team = org.teams[tid]
+        available = team.headcount_fte * team.paid_hours_per_week * (1 - team.shrinkage)
+        utilisation = 100 * hours / available if available else float("inf")
+        if utilisation > max_percent + 1e-9:
+            yield (
+                Diagnostic.at(
+                    org.origin("team", tid).at("headcount_fte"),
+                    "QP204",
+                    f"team {tid} is loaded to {utilisation:.0f}% of its productive hours, over the "
+                    f"{max_percent:g}% of guardrail {gid}",
+                    "add headcount or move volume to another team",
+                ),
+                (team, org.guardrails[gid]),
+            )
+
+
+@rule
+def capacity(org: Organisation, today: date) -> Iterator[Finding]:
+    """Staffing, stability and projected SLA (see :mod:`qplan.capacity.staffing`)."""
+    from qplan.capacity.staffing import derive_organisation
+
+    for qid, shares, at, label in _live_allocations(org, phases=True):
+        for tid in shares:
+            if org.teams[tid].headcount_fte == 0:
+                yield _on_shares(
+                    org,
+                    qid,
+                    "QP163",
+                    f"team {tid} has no productive hours (headcount 0) but takes "
+                    f"{shares[tid]:g}% of {qid}{label}",
+                    "give the share to a staffed team",
+                    at=at,
+                )
+    figures = derive_organisation(org, today)
+    for tid, team in figures.teams.items():
+        if team.over_cap:
+            yield (
+                Diagnostic.at(
+                    org.origin("team", tid).at("headcount_fte"),
+                    "QP160",
+                    f"team {tid} needs {team.required_fte:.1f} FTE for its queues at its "
+                    f"{team.cap_percent:g}% occupancy cap; it has {team.headcount_fte:g}",
+                    "add headcount or move volume to another team",
+                ),
+                (org.teams[tid],),
+            )
+    for qid, queue in figures.queues.items():
+        if not queue.stable:
+            handled = sum(s.weekly_volume * min(s.capacity_ratio, 1.0) for s in queue.shares)
+            yield _on_shares(
+                org,
+                qid,
+                "QP162",
+                f"queue {qid} is unstable: its teams can handle {handled:,.0f} of "
+                f"{queue.weekly_volume:,.0f} items a week, so the backlog grows without bound, "
+                f"by {queue.backlog_growth_per_day:,.0f} items a day",
+                "add capacity or move volume to teams with room",
+                org.queues[qid],
+            )
+        elif queue.meets_target is False:
+            own = qid in org.targets
+            position = (
+                org.origin("target", qid).at("sla")
+                if own
+                else org.origin("queue", qid).at("forecast")
+            )
+            why = ""
+            if queue.coverage_percent < 100 - 1e-9:
+                why = f"; its teams' hours cover {queue.coverage_percent:.0f}% of arrivals"
+            yield (
+                Diagnostic.at(
+                    position,
+                    "QP161",
+                    f"queue {qid} is projected to handle {queue.projected_sla_percent:.1f}% "
+                    f"within {queue.target_within}, below its target of "
+                    f"{queue.target_sla_percent:g}%{why}",
+                    "add staffing or coverage hours, or move volume to teams that work then",
+                ),
+                (org.queues[qid], *([org.targets[qid]] if own else [])),
+            )
+
+
+@rule
+def readiness(org: Organisation, today: date) -> Iterator[Finding]:
+    """Ready and live queues pass the launch gates that no other rule already checks."""
+    from qplan.check.readiness import case_set_problems, gates
+
+    for qid, queue in sorted(org.queues.items()):
+        if queue.training is not None and queue.training.case_set in org.case_sets:
+            case_set = org.case_sets[queue.training.case_set]
+            for line, message, code in case_set_problems(org, queue):
+                position = (
+                    org.origin("queue", qid).at("training")
+                    if code == "QP173"
+                    else Position(case_set.path, line, 1)
+                )
+                yield Diagnostic.at(position, code, f"training case set {message}"), (queue,)
+        if queue.status not in ("ready", "live"):
+            continue
+        origin = org.origin("queue", qid)
+        for gate in gates(org, queue, today=today, only=_READINESS_ONLY):
+            if gate.passed or not _only_readiness_finds(gate.id, gate.reason, queue.kind):
+                continue
+            yield (
+                Diagnostic.at(
+                    origin.at("status"),
+                    "QP170",
+                    f"{queue.status} queue {qid} fails the gate '{gate.title}': {gate.reason}",
+                    gate.fix or None,
+                ),
+                (queue,),
+            )
+
+
+_READINESS_ONLY = frozenset({"template", "training-cases", "escalation", "qa"})
+
+
+def _only_readiness_finds(gate: str, reason: str, kind: str) -> bool:
+    """Gates (or failures of them) that no other rule reports (a production queue's case
+    set is reported on its training queue)."""
+    if gate == "escalation":
+        return reason != "the escalation path loops"  # QP120 reports the cycle
+    if gate == "qa":
+        return True
+    if gate == "template":
+        return reason == "no labeling template"
+    if gate == "training-cases":
+        return kind == "training" and reason.endswith("names no case set")
+    return False
+
+
+def _suppression_problems(org: Organisation, today: date) -> Iterator[Finding]:
+    items: list[tuple[Any, Callable[..., Position]]] = [
+        (getattr(org, _TABLE[kind])[key], origin.at) for (kind, key), origin in org.origins.items()
+    ]
+    items.extend((sop.front, sop.origin.at) for sop in org.sops.values())
+    for item, at in items:
+        for index, code in enumerate(item.suppress):
+            rule_ = RULES.get(code)
+            if rule_ is None or not rule_.suppressible:
+                reason = "is not a rule" if rule_ is None else "cannot be suppressed"
+                yield (
+                    Diagnostic.at(
+                        at("suppress", index),
+                        "QP150",
+                        f"{code} {reason}",
+                        "see `qplan rules` for the codes that may be suppressed",
+                    ),
+                    (),
+                )
+
+
+_TABLE = {
+    "workflow": "workflows",
+    "policy": "policies",
+    "team": "teams",
+    "queue": "queues",
+    "target": "targets",
+    "allocation": "allocations",
+    "guardrail": "guardrails",
+}
+
+
+def check(org: Organisation, today: date) -> list[Diagnostic]:
+    """Run every semantic rule; findings suppressed by their subject are dropped.
+
+    A finding's subjects are the items it is about (a queue, its allocation, the
+    guardrail …); any of them may suppress the finding's code when the rule allows.
+    """
+    kept = []
+    for function in [*_CHECKS, _suppression_problems]:
+        for diagnostic, subjects in function(org, today):
+            if RULES[diagnostic.code].suppressible and any(
+                diagnostic.code in subject.suppress for subject in subjects
+            ):
+                continue
+            kept.append(diagnostic)
+    return kept

@@ -1,0 +1,78 @@
+"""The ``qplan`` command: a thin layer of click over the library.
+
+Heavy modules are imported inside the commands, so ``qplan --help`` stays fast.
+Usage errors exit 64; problems in the input exit 1.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import NoReturn
+
+import click
+
+from qplan import __version__
+from qplan.cli import capacity, check, docs, plan, state, tidy
+from qplan.cli.common import EXIT_USAGE, Context
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option(
+    "--repo",
+    default=".",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="The repository holding workflows/ and sops/.",
+)
+@click.option("--state", default=None, help="State store: a SQLite path or postgresql:// URL.")
+@click.version_option(__version__, prog_name="qplan")
+@click.pass_context
+def cli(ctx: click.Context, repo: str, state: str | None) -> None:
+    """Human content-moderation operations as code.
+
+    Queues, teams, allocations, targets, guardrails and SOPs live as YAML and
+    Jinja in a git repository; qplan validates them, plans changes against
+    the applied state, and renders the documentation.
+    """
+    ctx.obj = Context(repo, state)
+
+
+for _command in (
+    check.validate,
+    check.rules,
+    check.readiness,
+    tidy.schema,
+    tidy.fmt,
+    tidy.owners,
+    capacity.erlang,
+    capacity.capacity,
+    docs.docs,
+    plan.plan,
+    plan.show,
+    plan.apply,
+    state.state,
+):
+    cli.add_command(_command)
+
+
+def main(argv: list[str] | None = None) -> NoReturn:
+    """Entry point: maps usage errors to exit 64 and qplan errors to one line."""
+    from qplan.core.errors import QplanError
+
+    try:
+        cli.main(args=argv, prog_name="qplan", standalone_mode=False)
+    except click.UsageError as exc:
+        exc.show()
+        sys.exit(EXIT_USAGE)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except QplanError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except BrokenPipeError:
+        sys.exit(1)
+    sys.exit(0)

@@ -1,0 +1,78 @@
+"""What every command family shares: the context, the --format option, refusals, colour."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+EXIT_USAGE = 64
+
+
+class Context:
+    def __init__(self, repo: str, state: str | None) -> None:
+        self.repo = repo
+        self.state = state
+
+    def settings(self) -> Any:
+        from qplan.load.settings import load_settings
+
+        return load_settings(self.repo)
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def format_option(*choices: str) -> Callable[[F], F]:
+    """``--format`` with these choices, ``text`` by default."""
+    return click.option(
+        "--format", "fmt", type=click.Choice(list(choices)), default="text", show_default=True
+    )
+
+
+def json_str(value: str) -> str:
+    import json
+
+    return json.dumps(value)
+
+
+PLAN_FORMATS = click.Choice(["text", "markdown", "json"])
+
+
+def write_refusal(report: Any, fmt: str, outcome: str = "No plan was made") -> NoReturn:
+    """The repository is invalid: show why, in the format asked for, and exit 1."""
+    from qplan.render import reporters
+
+    if fmt == "json":
+        sys.stdout.write(reporters.validation_json(report))
+    elif fmt == "markdown":
+        click.echo(f"### qplan plan\n\n**{reporters.summary_line(report)} {outcome}.**\n")
+        for d in report.errors:
+            click.echo(f"- `{d.file}:{d.line}:{d.column}` {d.code} {d.message}")
+    else:
+        reporters.write_text(report, sys.stdout, color=color(sys.stdout))
+        click.echo(f"{outcome}: fix the errors above first.")
+    sys.exit(1)
+
+
+def color(stream: Any) -> bool:
+    import os
+
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def duration_seconds(value: str, name: str) -> float:
+    from qplan.core.durations import Duration
+
+    try:
+        return Duration.parse(value).seconds
+    except (TypeError, ValueError) as exc:
+        raise click.BadParameter(str(exc), param_hint=name) from None

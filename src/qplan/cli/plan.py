@@ -1,0 +1,200 @@
+"""``qplan plan``, ``qplan show`` and ``qplan apply``: changes, reviewed, then recorded."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from qplan.cli.common import (
+    PLAN_FORMATS,
+    Context,
+    color,
+    duration_seconds,
+    pass_context,
+    write_refusal,
+)
+
+
+def write_plan(plan: Any, fmt: str, settings: Any, split_dir: str | None = None) -> None:
+    """Print a plan; Markdown longer than one comment goes out in parts."""
+    import json
+
+    from qplan.render import plan_report
+
+    if fmt == "json":
+        click.echo(json.dumps(plan.contract(), indent=2, ensure_ascii=False))
+        return
+    unsafe = plan.unsafe_reason(settings.max_change_percent, settings.min_existing)
+    if fmt == "markdown":
+        parts = plan_report.markdown_parts(plan)
+        if unsafe:
+            parts[0] += f"\n> [!CAUTION]\n> Apply will refuse this plan: {unsafe}.\n"
+        if split_dir:
+            from qplan.core.output import write_file
+
+            folder = Path(split_dir)
+            for old in folder.glob("plan-*.md"):
+                old.unlink()
+            for number, part in enumerate(parts, start=1):
+                write_file(folder / f"plan-{number}.md", part)
+            click.echo(f"wrote {len(parts)} part(s) to {folder}", err=True)
+        click.echo(parts[0], nl=False)
+        if len(parts) > 1 and not split_dir:
+            click.echo(
+                f"\n_{len(parts) - 1} more part(s) not shown: write them all with --split-dir._"
+            )
+        return
+    out = plan_report.text(plan, color=color(sys.stdout))
+    click.echo(out, nl=False, color=color(sys.stdout))
+    if unsafe:
+        click.echo(f"Note: apply will refuse this plan: {unsafe}.")
+
+
+@click.command()
+@click.option("--out", type=click.Path(dir_okay=False), help="Save the plan for `qplan apply`.")
+@click.option("--format", "fmt", type=PLAN_FORMATS, default="text", show_default=True)
+@click.option(
+    "--detailed-exitcode", is_flag=True, help="Exit 0 for no changes, 2 for changes, 1 for errors."
+)
+@click.option(
+    "--split-dir",
+    type=click.Path(file_okay=False),
+    help="Write every part of a long Markdown plan as plan-N.md here.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Treat warnings (and capacity warnings of the change) as errors: show, do not save.",
+)
+@pass_context
+def plan(
+    obj: Context,
+    out: str | None,
+    fmt: str,
+    detailed_exitcode: bool,
+    split_dir: str | None,
+    strict: bool,
+) -> None:
+    """Show what applying the repository would change in the state.
+
+    Example: qplan plan --out pr.plan --format markdown
+    """
+    from qplan.core.errors import PlanRefused
+    from qplan.repository import open_state, plan_repository
+
+    settings = obj.settings()
+    result = plan_repository(settings, open_state(settings, obj.state))
+    if result.plan is None:
+        write_refusal(result.validation.report, fmt)
+    warnings = len(result.plan.diagnostics) + len(result.plan.impact.get("warnings", []))
+    if strict and warnings:
+        write_plan(result.plan, fmt, settings, split_dir)
+        raise PlanRefused(
+            f"--strict: the plan has {warnings} warning(s); fix them first"
+            + (" (the plan was not saved)" if out else "")
+        )
+    if out:
+        result.plan.save(out)
+    write_plan(result.plan, fmt, settings, split_dir)
+    if out and fmt == "text":
+        click.echo(f"Saved the plan to {out}; apply it with `qplan apply {out}`.")
+    sys.exit(2 if detailed_exitcode and result.plan.has_changes else 0)
+
+
+@click.command()
+@click.argument("plan_file", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=PLAN_FORMATS, default="text", show_default=True)
+@pass_context
+def show(obj: Context, plan_file: str, fmt: str) -> None:
+    """Print a saved plan (its checksum is verified first).
+
+    Example: qplan show pr.plan --format markdown
+    """
+    from qplan.plan.plan import Plan
+
+    write_plan(Plan.load(plan_file), fmt, obj.settings())
+
+
+@click.command()
+@click.argument("plan_file", required=False, type=click.Path(dir_okay=False))
+@click.option("--auto-approve", is_flag=True, help="Do not ask before applying a fresh plan.")
+@click.option("--actor", help="Who applies (default: QPLAN_ACTOR, the git author, the login).")
+@click.option(
+    "--lock-timeout", default="0s", show_default=True, help="Wait this long for the lock, e.g. 30s."
+)
+@click.option("--allow-large-change", is_flag=True, help="Apply above the safety threshold.")
+@click.option(
+    "--ignore-repo-drift", is_flag=True, help="Apply a saved plan though the files changed since."
+)
+@pass_context
+def apply(
+    obj: Context,
+    plan_file: str | None,
+    auto_approve: bool,
+    actor: str | None,
+    lock_timeout: str,
+    allow_large_change: bool,
+    ignore_repo_drift: bool,
+) -> None:
+    """Record a plan as the next state revision.
+
+    With PLAN_FILE, apply that saved plan; without, make a fresh plan, show it and
+    ask for confirmation.
+
+    Example: qplan apply pr.plan
+    """
+    from qplan import repository as project
+    from qplan.core.errors import PlanRefused
+    from qplan.plan.apply import ApplyOptions, apply_plan
+    from qplan.plan.plan import Plan
+    from qplan.plan.resources import digest
+
+    timeout = (
+        0.0 if lock_timeout in ("0", "0s") else duration_seconds(lock_timeout, "--lock-timeout")
+    )
+    settings = obj.settings()
+    store = project.open_state(settings, obj.state)
+    if plan_file:
+        plan = Plan.load(plan_file)
+        repo_digest = None
+        if plan.origin == "repository" and not ignore_repo_drift:
+            if plan.sources_digest and plan.sources_digest == project.sources_digest(settings):
+                repo_digest = plan.desired_digest  # the very files the plan was made from
+            else:
+                validation = project.validate_repository(settings=settings)
+                repo_digest = digest(project.desired_snapshot(validation).values())
+    else:
+        result = project.plan_repository(settings, store)
+        if result.plan is None:
+            write_refusal(result.validation.report, "text")
+        plan = result.plan
+        write_plan(plan, "text", settings)
+        if plan.has_changes and not auto_approve:
+            if not sys.stdin.isatty():
+                raise PlanRefused(
+                    "apply asks for confirmation and there is no terminal: pass --auto-approve, "
+                    "or apply a reviewed plan file"
+                )
+            click.confirm("Apply these changes?", abort=True)
+        repo_digest = plan.desired_digest
+    options = ApplyOptions(
+        actor=project.actor(settings.root, actor),
+        git_commit=project.git_commit(settings.root),
+        allow_large_change=allow_large_change,
+        ignore_repo_drift=ignore_repo_drift,
+        lock_timeout=timeout,
+        max_change_percent=settings.max_change_percent,
+        min_existing=settings.min_existing,
+    )
+    revision = apply_plan(plan, store, options, repo_digest)
+    if revision is None:
+        click.echo("No changes to apply.")
+        return
+    counts = revision.counts()
+    click.echo(
+        f"Apply complete: {counts['create']} created, {counts['update']} updated, "
+        f"{counts['delete']} deleted. State is at serial {revision.serial}."
+    )

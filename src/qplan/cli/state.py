@@ -1,0 +1,173 @@
+"""``qplan state …``: the applied revisions, their history, rollback and the lock."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from qplan.cli.common import (
+    PLAN_FORMATS,
+    Context,
+    format_option,
+    pass_context,
+)
+from qplan.cli.plan import write_plan
+
+
+@click.group()
+def state() -> None:
+    """Inspect and manage the applied revisions and the lock."""
+
+
+_SERIAL = click.option("--serial", type=click.IntRange(min=1), help="A past revision.")
+
+
+@state.command("list")
+@_SERIAL
+@pass_context
+def state_list(obj: Context, serial: int | None) -> None:
+    """List the resources of the latest (or a past) revision.
+
+    Example: qplan state list --serial 3
+    """
+    from qplan.repository import open_state
+
+    store = open_state(obj.settings(), obj.state)
+    if serial is not None:
+        store.revision(serial)
+    for address in sorted(store.resources(serial)):
+        click.echo(address)
+
+
+@state.command("show")
+@click.argument("resource", required=False)
+@_SERIAL
+@format_option("text", "json")
+@pass_context
+def state_show(obj: Context, resource: str | None, serial: int | None, fmt: str) -> None:
+    """Show a revision, or one resource as it was applied.
+
+    Example: qplan state show queue.sv-hate-speech-en
+    """
+    import json
+
+    from qplan.core.errors import StateError
+    from qplan.plan.plan import ResourceChange
+    from qplan.render.plan_report import change_lines
+    from qplan.repository import open_state
+
+    store = open_state(obj.settings(), obj.state)
+    revision = store.revision(serial) if serial is not None else store.head()
+    if revision is None:
+        raise StateError("the state is empty: nothing has been applied yet")
+    resources = store.resources(revision.serial)
+    if resource is None:
+        kinds: dict[str, int] = {}
+        for r in resources.values():
+            kinds[r.kind] = kinds.get(r.kind, 0) + 1
+        document = {"format_version": "1", **_revision_json(revision), "resources": kinds}
+        if fmt == "json":
+            click.echo(json.dumps(document, indent=2))
+            return
+        for key in ("serial", "lineage", "created_at", "actor", "git_commit", "origin"):
+            click.echo(f"{key + ':':<12} {document[key] or '-'}")
+        click.echo(f"{'changes:':<12} {revision.summary()}")
+        click.echo(f"{'resources:':<12} " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
+        return
+    found = resources.get(resource)
+    if found is None:
+        raise StateError(f"revision {revision.serial} has no resource {resource}")
+    if fmt == "json":
+        body = {"format_version": "1", "address": resource, "serial": revision.serial}
+        body |= {"group": found.group, "fields": found.fields()}
+        click.echo(json.dumps(body, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{resource} (serial {revision.serial})")
+    as_created = ResourceChange(resource, found.group, "create", None, found.fields())
+    for line in change_lines(as_created):
+        click.echo(f"  {line}")
+
+
+def _revision_json(revision: Any) -> dict[str, Any]:
+    return {
+        "serial": revision.serial,
+        "lineage": revision.lineage,
+        "created_at": revision.created_at,
+        "actor": revision.actor,
+        "git_commit": revision.git_commit,
+        "plan_checksum": revision.plan_checksum,
+        "origin": revision.origin,
+        "changes": revision.counts(),
+    }
+
+
+@state.command("history")
+@format_option("text", "json")
+@pass_context
+def state_history(obj: Context, fmt: str) -> None:
+    """List the revisions: serial, time, actor, commit and changes.
+
+    Example: qplan state history
+    """
+    import json
+
+    from qplan.repository import open_state
+
+    revisions = open_state(obj.settings(), obj.state).history()
+    if fmt == "json":
+        rows = [_revision_json(r) for r in revisions]
+        click.echo(json.dumps({"format_version": "1", "revisions": rows}, indent=2))
+        return
+    if not revisions:
+        click.echo("The state is empty: nothing has been applied yet.")
+        return
+    actor_width = max(5, *(len(r.actor) for r in revisions))
+    click.echo(f"{'SERIAL':>6}  {'TIME':<20}  {'ACTOR':<{actor_width}}  {'COMMIT':<12}  CHANGES")
+    for r in revisions:
+        commit = (r.git_commit or "-")[:12]
+        origin = "" if r.origin == "repository" else f" ({r.origin})"
+        click.echo(
+            f"{r.serial:>6}  {r.created_at:<20}  {r.actor:<{actor_width}}  {commit:<12}  "
+            f"{r.summary()}{origin}"
+        )
+
+
+@state.command("rollback")
+@click.argument("serial", type=click.IntRange(min=1))
+@click.option("--out", type=click.Path(dir_okay=False), help="Save the plan for `qplan apply`.")
+@click.option("--format", "fmt", type=PLAN_FORMATS, default="text", show_default=True)
+@pass_context
+def state_rollback(obj: Context, serial: int, out: str | None, fmt: str) -> None:
+    """Plan a return to revision SERIAL; review it, then apply it like any plan.
+
+    Example: qplan state rollback 3 --out rollback.plan
+    """
+    from qplan.repository import open_state, rollback_plan
+
+    settings = obj.settings()
+    plan = rollback_plan(settings, open_state(settings, obj.state), serial)
+    if out:
+        plan.save(out)
+    write_plan(plan, fmt, settings)
+    if fmt == "text":
+        if out:
+            click.echo(f"Saved the plan to {out}; apply it with `qplan apply {out}`.")
+        else:
+            click.echo("Save it with --out FILE, then apply it with `qplan apply FILE`.")
+        click.echo("Revert the repository's files too, or the next plan undoes the rollback.")
+
+
+@state.command("unlock")
+@click.argument("lock_id")
+@pass_context
+def state_unlock(obj: Context, lock_id: str) -> None:
+    """Release a stuck lock; it must be given the lock's id (shown when an apply is refused).
+
+    Example: qplan state unlock 3f2a9c0e1b7d4e5f8a6b2c1d0e9f8a7b
+    """
+    from qplan.repository import open_state
+
+    store = open_state(obj.settings(), obj.state)
+    store.release_lock(lock_id)
+    click.echo(f"Released lock {lock_id}.")

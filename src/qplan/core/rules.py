@@ -1,0 +1,254 @@
+"""The table of rules: every diagnostic qplan can emit, with a stable code.
+
+Codes never change meaning once released. ``QP0xx`` are about reading files,
+``QP02x`` about the file format (schema), ``QP1xx`` are semantic rules of the
+organisation, ``QP2xx`` are guardrails. ``qplan rules`` prints this table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    severity: Severity
+    title: str
+    checks: str
+    suppressible: bool = False
+
+
+_E = Severity.ERROR
+_W = Severity.WARNING
+
+_TABLE: tuple[Rule, ...] = (
+    # --- loading -----------------------------------------------------------------
+    Rule("QP001", _E, "yaml-syntax", "The file is well-formed YAML."),
+    Rule("QP002", _E, "duplicate-key", "No mapping repeats a key."),
+    Rule(
+        "QP003",
+        _E,
+        "alias-expansion",
+        "Anchors and aliases neither recurse nor expand far beyond the file (alias bombs).",
+    ),
+    Rule("QP004", _E, "nesting-too-deep", "Nesting stays within the configured depth."),
+    Rule("QP005", _E, "file-too-large", "The file is within the size limit (max_file_bytes)."),
+    Rule(
+        "QP006",
+        _E,
+        "forbidden-yaml-feature",
+        "No %YAML/%TAG directives and no tags outside YAML's core schema.",
+    ),
+    Rule("QP007", _E, "encoding", "The file is UTF-8 text."),
+    Rule("QP008", _E, "tab-indentation", "Indentation uses spaces, not tabs."),
+    Rule("QP009", _E, "outside-repository", "Files (and symlinks) stay inside the repository."),
+    Rule(
+        "QP010",
+        _E,
+        "file-structure",
+        "A file is a mapping of known kinds (workflows, policies, teams, queues, targets, "
+        "allocations, guardrails), each a list.",
+    ),
+    Rule(
+        "QP011",
+        _E,
+        "invisible-character",
+        "Identifiers contain no invisible or bidirectional control characters.",
+    ),
+    # --- schema ------------------------------------------------------------------
+    Rule("QP020", _E, "unknown-field", "Every key is a field of its kind (typos get a hint)."),
+    Rule("QP021", _E, "missing-field", "Every required field is present."),
+    Rule("QP022", _E, "wrong-type", "Values have the field's type; nothing is coerced."),
+    Rule("QP023", _E, "invalid-value", "Values are in range and well-formed (ids, durations …)."),
+    # --- identity and references -------------------------------------------------
+    Rule("QP101", _E, "duplicate-id", "Ids are unique per kind across all files."),
+    Rule("QP102", _E, "unknown-reference", "References (workflow, team, queue …) resolve."),
+    Rule(
+        "QP103",
+        _E,
+        "unpublished-version",
+        "A queue binds a policy version that the policy publishes.",
+    ),
+    Rule("QP104", _E, "missing-file", "Referenced SOPs and training case sets exist."),
+    Rule(
+        "QP105",
+        _E,
+        "duplicate-binding",
+        "At most one target and one allocation per queue.",
+    ),
+    # --- allocation ----------------------------------------------------------------
+    Rule("QP110", _E, "shares-sum", "Allocation shares sum to 100."),
+    Rule(
+        "QP111",
+        _E,
+        "language-coverage",
+        "Every queue language is spoken by at least one allocated team.",
+        suppressible=True,
+    ),
+    Rule(
+        "QP112",
+        _E,
+        "clearance",
+        "us_protected (and other restricted) queues go only to teams cleared for them.",
+    ),
+    Rule(
+        "QP113",
+        _W,
+        "allocation-to-inactive-queue",
+        "Retired queues carry no allocation.",
+        suppressible=True,
+    ),
+    # --- queue graph ---------------------------------------------------------------
+    Rule("QP120", _E, "escalation-cycle", "The escalation graph has no cycle."),
+    Rule(
+        "QP121",
+        _E,
+        "training-pair",
+        "A training queue is of kind `training` and binds its production queue's policy "
+        "and template versions.",
+    ),
+    Rule(
+        "QP122",
+        _E,
+        "escalation-target",
+        "A queue escalates to an escalation queue, never to itself.",
+        suppressible=True,
+    ),
+    # --- readiness of live queues ----------------------------------------------------
+    Rule(
+        "QP130",
+        _E,
+        "live-queue-incomplete",
+        "A live production queue has targets, an allocation, a training queue, a TTP "
+        "logical queue and an SOP.",
+    ),
+    Rule("QP131", _E, "duplicate-ttp-queue", "TTP logical queue ids are unique across queues."),
+    # --- SOPs ------------------------------------------------------------------------
+    Rule("QP140", _E, "sop-front-matter", "SOP front matter is present and well-formed."),
+    Rule(
+        "QP141",
+        _W,
+        "sop-review-overdue",
+        "last_reviewed + review_every_days is not in the past.",
+        suppressible=True,
+    ),
+    Rule(
+        "QP142",
+        _E,
+        "sop-queue-mismatch",
+        "An SOP governs the queues that name it, and names only existing queues.",
+        suppressible=True,
+    ),
+    Rule("QP143", _E, "sop-render", "The SOP template renders in the sandbox."),
+    # --- suppression ---------------------------------------------------------------
+    Rule(
+        "QP150",
+        _E,
+        "invalid-suppression",
+        "`suppress` lists known codes of rules that may be suppressed.",
+    ),
+    # --- guardrails ----------------------------------------------------------------
+    Rule(
+        "QP201",
+        _E,
+        "guardrail-vendor-share",
+        "max_vendor_share: no vendor takes more than max_percent of a queue.",
+        suppressible=True,
+    ),
+    Rule(
+        "QP202",
+        _E,
+        "guardrail-min-teams",
+        "min_teams_per_live_queue: every live production queue is worked by enough teams.",
+        suppressible=True,
+    ),
+    Rule(
+        "QP203",
+        _E,
+        "guardrail-bpo-share",
+        "max_bpo_share: BPO teams take at most max_percent of queues of a classification.",
+        suppressible=True,
+    ),
+    Rule(
+        "QP170",
+        _E,
+        "queue-not-ready",
+        "A ready or live queue passes its launch gates: template set, training case set "
+        "named, escalation path ending in a live queue, QA sampling for production.",
+        suppressible=True,
+    ),
+    Rule("QP171", _E, "case-set-format", "A training case set is CSV with the expected columns."),
+    Rule(
+        "QP172",
+        _E,
+        "case-set-row",
+        "Case ids are unique; decisions are the policy's; the policy version is the queue's.",
+    ),
+    Rule("QP173", _E, "case-set-size", "A training case set has at least min_cases cases."),
+    # --- lifecycle (checked by `qplan plan`, against the state) ------------------------
+    Rule(
+        "QP190",
+        _E,
+        "status-transition",
+        "Status moves draft → ready → live ⇄ paused, or to retired; new queues start as "
+        "draft or ready.",
+    ),
+    Rule(
+        "QP191",
+        _E,
+        "retirement-without-migration",
+        "A queue retired with forecast volume or an allocation names migrate_to; only "
+        "retired queues are deleted.",
+    ),
+    Rule(
+        "QP192",
+        _E,
+        "incompatible-migration",
+        "migrate_to is a live queue with the same policy, languages and data classification.",
+    ),
+    # --- capacity ------------------------------------------------------------------
+    Rule(
+        "QP160",
+        _W,
+        "team-over-cap",
+        "A team's queues need no more FTE than its headcount at its occupancy cap.",
+        suppressible=True,
+    ),
+    Rule(
+        "QP161",
+        _W,
+        "sla-below-target",
+        "A queue's projected SLA (coverage hours and staffing included) meets its target.",
+        suppressible=True,
+    ),
+    Rule(
+        "QP162",
+        _W,
+        "unstable-queue",
+        "A queue's teams can handle its arrivals; otherwise its backlog grows without bound.",
+        suppressible=True,
+    ),
+    Rule(
+        "QP163",
+        _E,
+        "team-without-hours",
+        "An allocation gives no share to a team with no productive hours (headcount 0).",
+    ),
+    Rule(
+        "QP204",
+        _E,
+        "guardrail-team-utilisation",
+        "max_team_utilisation: no team's workload exceeds max_percent of its available FTE.",
+        suppressible=True,
+    ),
+)
+
+RULES: dict[str, Rule] = {rule.code: rule for rule in _TABLE}

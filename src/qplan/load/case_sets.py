@@ -1,0 +1,95 @@
+"""Training case sets: the golden items a training queue enqueues for new reviewers.
+
+A case set is a CSV file under ``training/`` with the columns ``item_id``,
+``expected_decision``, ``policy_version`` and an optional ``note``. It is read like every
+other file of the repository (inside the repository, size-limited, UTF-8); the problems
+of each row are kept with its line so validate can point at them.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qplan.core.diagnostics import Diagnostic, Position
+
+COLUMNS = ("item_id", "expected_decision", "policy_version")
+
+
+@dataclass(frozen=True)
+class Case:
+    line: int
+    item_id: str
+    decision: str
+    policy_version: str
+    note: str = ""
+
+
+@dataclass
+class CaseSet:
+    path: str
+    checksum: str  # of the file's bytes
+    cases: list[Case] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)  # format problems, by line
+
+    @property
+    def item_ids(self) -> list[str]:
+        return [c.item_id for c in self.cases]
+
+
+def read_case_set(root: Path, path: str, *, max_bytes: int) -> CaseSet | None:
+    """The case set at ``path`` (relative to ``root``); None when there is no such file.
+
+    Raises :class:`qplan.load.reader.LoadError` for a file that must not or cannot be read.
+    """
+    from qplan.load.reader import read_text
+
+    file = root / path
+    if not file.is_file():
+        return None
+    text = read_text(file, root, max_bytes=max_bytes)
+    result = CaseSet(path, hashlib.sha256(text.encode("utf-8")).hexdigest())
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        result.problems.append(_problem(path, 1, f"is not CSV: {exc}"))
+        return result
+    if header is None or [h.strip() for h in header[:3]] != list(COLUMNS):
+        result.problems.append(
+            _problem(path, 1, f"the header must start with {', '.join(COLUMNS)} (then note)")
+        )
+        return result
+    try:
+        for row in reader:
+            line = reader.line_num
+            if not row or all(not cell.strip() for cell in row):
+                continue
+            if len(row) < 3 or len(row) > 4:
+                result.problems.append(
+                    _problem(
+                        path,
+                        line,
+                        f"has {len(row)} columns, not 3 or 4 ({', '.join(COLUMNS)}, note)",
+                    )
+                )
+                continue
+            cells = [cell.strip() for cell in row]
+            result.cases.append(
+                Case(line, cells[0], cells[1], cells[2], cells[3] if len(cells) > 3 else "")
+            )
+    except csv.Error as exc:
+        result.problems.append(_problem(path, reader.line_num, f"is not CSV: {exc}"))
+    return result
+
+
+def _problem(path: str, line: int, message: str) -> Diagnostic:
+    return Diagnostic.at(
+        Position(path, line, 1),
+        "QP171",
+        f"training case set {message}",
+        "columns: item_id,expected_decision,policy_version,note",
+    )

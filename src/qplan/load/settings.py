@@ -1,0 +1,149 @@
+"""Repository settings: ``[tool.qplan]`` in the repository's ``pyproject.toml``.
+
+Every key is optional. Environment variables override the file where noted.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from qplan.core.errors import ConfigError
+
+DEFAULT_MAX_FILE_BYTES = 1024 * 1024
+DEFAULT_MAX_DEPTH = 20
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a repository may configure about qplan."""
+
+    root: Path
+    #: largest YAML or SOP file read, in bytes
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    #: deepest nesting of mappings and lists in a YAML file
+    max_depth: int = DEFAULT_MAX_DEPTH
+    #: where the state lives (a path or ``postgresql://`` URL); ``QPLAN_STATE`` overrides
+    state: str = ".qplan/state.db"
+    #: the day "today" is for review-date checks (``QPLAN_TODAY`` overrides; for reproducible CI)
+    today: date = field(default_factory=date.today)
+    #: folders, relative to the root
+    workflows_dir: str = "workflows"
+    sops_dir: str = "sops"
+    #: the title of the documentation site
+    site_name: str = "Moderation operations"
+    #: ``[tool.qplan.approvers]``: extra approvers per risk class, added to every plan
+    #: that has a risky change of that class
+    approvers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: ``[tool.qplan.safety]``: apply refuses a plan that updates or deletes more than
+    #: ``max_change_percent`` of the existing resources once there are ``min_existing``
+    max_change_percent: float = 30.0
+    min_existing: int = 10
+    #: an allocation whose share for one team moves by more than this many points is risky
+    max_share_move: float = 20.0
+
+    @property
+    def workflows_path(self) -> Path:
+        return self.root / self.workflows_dir
+
+    @property
+    def sops_path(self) -> Path:
+        return self.root / self.sops_dir
+
+
+_INT_KEYS = {"max_file_bytes", "max_depth"}
+_STR_KEYS = {"state", "workflows_dir", "sops_dir", "site_name"}
+
+
+#: the classes of risky change a plan names (``[tool.qplan.approvers]`` keys)
+RISK_CLASSES = (
+    "queue-removed-with-volume",
+    "queue-leaves-live",
+    "allocation-move",
+    "policy-downgrade",
+    "us-protected-allocation",
+    "guardrail-change",
+)
+
+
+def _approvers(table: Any) -> dict[str, tuple[str, ...]]:
+    """``[tool.qplan.approvers]``: risk class → list of approvers."""
+    if not isinstance(table, dict):
+        raise ConfigError("pyproject.toml: [tool.qplan.approvers] must be a table")
+    found: dict[str, tuple[str, ...]] = {}
+    for key, value in table.items():
+        if key not in RISK_CLASSES:
+            raise ConfigError(
+                f"pyproject.toml: [tool.qplan.approvers] has no risk class {key!r} "
+                f"({', '.join(RISK_CLASSES)})"
+            )
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise ConfigError(
+                f"pyproject.toml: [tool.qplan.approvers] {key} must be a list of approvers"
+            )
+        found[key] = tuple(value)
+    return found
+
+
+_SAFETY_KEYS = {"max_change_percent": float, "min_existing": int, "max_share_move": float}
+
+
+def _safety(table: Any) -> dict[str, Any]:
+    """``[tool.qplan.safety]``: thresholds, each a positive number."""
+    if not isinstance(table, dict):
+        raise ConfigError("pyproject.toml: [tool.qplan.safety] must be a table")
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        wanted = _SAFETY_KEYS.get(key)
+        if wanted is None:
+            names = ", ".join(sorted(_SAFETY_KEYS))
+            raise ConfigError(f"pyproject.toml: [tool.qplan.safety] has no key {key!r} ({names})")
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise ConfigError(f"pyproject.toml: [tool.qplan.safety] {key} must be a number >= 0")
+        if wanted is int and not isinstance(value, int):
+            raise ConfigError(f"pyproject.toml: [tool.qplan.safety] {key} must be a whole number")
+        values[key] = wanted(value)
+    return values
+
+
+def load_settings(root: str | os.PathLike[str] = ".") -> Settings:
+    """Read ``[tool.qplan]`` from ``root/pyproject.toml`` (if any) and the environment."""
+    root_path = Path(root).resolve()
+    if not root_path.is_dir():
+        raise ConfigError(f"repository folder {root} does not exist")
+    values: dict[str, Any] = {}
+    pyproject = root_path / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            table = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"pyproject.toml: cannot read [tool.qplan]: {exc}") from exc
+        section = table.get("tool", {}).get("qplan", {})
+        known = {f.name for f in fields(Settings)} - {"root"}
+        values.update(_safety(section.get("safety", {})))
+        values["approvers"] = _approvers(section.get("approvers", {}))
+        for key, value in section.items():
+            if key not in known or key in _SAFETY_KEYS or key == "approvers":
+                continue  # later stages own their keys (e.g. safety thresholds)
+            if key in _INT_KEYS and (not isinstance(value, int) or value <= 0):
+                raise ConfigError(f"pyproject.toml: [tool.qplan] {key} must be a positive integer")
+            if key in _STR_KEYS and not isinstance(value, str):
+                raise ConfigError(f"pyproject.toml: [tool.qplan] {key} must be a string")
+            if key == "today":
+                continue
+            values[key] = value
+    if os.environ.get("QPLAN_STATE"):
+        values["state"] = os.environ["QPLAN_STATE"]
+    today_text = os.environ.get("QPLAN_TODAY")
+    if today_text:
+        try:
+            values["today"] = date.fromisoformat(today_text)
+        except ValueError as exc:
+            raise ConfigError(
+                f"QPLAN_TODAY must be a date like 2026-11-25, not {today_text!r}"
+            ) from exc
+    return Settings(root=root_path, **values)

@@ -1,0 +1,483 @@
+"""The file format as typed models: workflows, policies, teams, queues, targets,
+allocations and guardrails.
+
+Models are strict (``"40"`` is not a number), forbid unknown keys, and are frozen.
+They describe one item each; rules that look across items live in
+:mod:`qplan.check.semantics`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import unicodedata
+from datetime import date
+from typing import Annotated, Any, Literal
+from zoneinfo import available_timezones
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from qplan.core.durations import PATTERN as DURATION_PATTERN
+from qplan.core.durations import Duration
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
+_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
+
+
+def invisible_characters(text: str) -> list[str]:
+    """Names of the invisible or bidirectional control characters in ``text``."""
+    found = []
+    for char in text:
+        if unicodedata.category(char) in ("Cf", "Cc", "Zl", "Zp") or (
+            unicodedata.category(char) == "Zs" and char != " "
+        ):
+            name = unicodedata.name(char, "control character")
+            found.append(f"U+{ord(char):04X} {name}")
+    return found
+
+
+def _check_id(value: str) -> str:
+    if value and set(value) <= _ID_CHARS and value[0] != "-" and len(value) <= 63:
+        return value
+    hidden = invisible_characters(value)
+    if hidden:
+        raise PydanticCustomError(
+            "invisible_character",
+            "id {id} contains an invisible or bidirectional control character ({chars})",
+            {"id": ascii(value), "chars": ", ".join(hidden)},
+        )
+    raise PydanticCustomError(
+        "invalid_id",
+        "id {id} must be lowercase letters, digits and '-', starting with a letter or digit",
+        {"id": repr(value)},
+    )
+
+
+Identifier = Annotated[
+    str,
+    AfterValidator(_check_id),
+    WithJsonSchema({"type": "string", "pattern": ID_PATTERN}),
+]
+
+
+def _check_binding(value: str) -> str:
+    name, sep, version = value.partition("@")
+    if not sep or not version.isdigit() or version.startswith("0"):
+        raise PydanticCustomError(
+            "invalid_binding",
+            "{value} must name a version, like hate-speech@7",
+            {"value": repr(value)},
+        )
+    _check_id(name)
+    return value
+
+
+BINDING_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}@[1-9][0-9]*$"
+VersionBinding = Annotated[
+    str,
+    AfterValidator(_check_binding),
+    WithJsonSchema({"type": "string", "pattern": BINDING_PATTERN}),
+]
+
+
+def _duration(value: Any) -> Duration:
+    try:
+        return Duration.parse(value)
+    except TypeError as exc:
+        raise PydanticCustomError("duration_type", str(exc)) from None
+    except ValueError as exc:
+        raise PydanticCustomError("duration_format", str(exc)) from None
+
+
+DurationField = Annotated[
+    Duration,
+    BeforeValidator(_duration),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": DURATION_PATTERN}),
+]
+
+
+def _iso_date(value: Any) -> date:
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise PydanticCustomError("date_type", "must be a date written as YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise PydanticCustomError(
+            "date_format", "{value} is not a date; write YYYY-MM-DD", {"value": repr(value)}
+        ) from None
+
+
+IsoDate = Annotated[
+    date,
+    BeforeValidator(_iso_date),
+    PlainSerializer(lambda d: d.isoformat(), return_type=str),
+    WithJsonSchema({"type": "string", "format": "date"}),
+]
+
+Language = Annotated[str, Field(pattern=r"^[a-z]{2}$", description="ISO 639-1 code")]
+Country = Annotated[str, Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code")]
+ClockTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$")]
+Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+Percent = Annotated[float, Field(gt=0, le=100)]
+Fraction = Annotated[float, Field(ge=0, le=1)]
+RuleCode = Annotated[str, Field(pattern=r"^QP[0-9]{3}$")]
+
+DataClassification = Literal["public", "internal", "us_protected"]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class Item(BaseModel):
+    """Common configuration of every model of the file format."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class Suppressible(Item):
+    suppress: list[RuleCode] = Field(
+        default_factory=list,
+        description="rule codes not to report for this item (only rules that allow it)",
+    )
+
+
+class Workflow(Suppressible):
+    id: Identifier
+    name: str = Field(min_length=1)
+    owner: Email
+    description: str | None = None
+
+
+class Policy(Suppressible):
+    id: Identifier
+    name: str = Field(min_length=1)
+    versions: list[Annotated[int, Field(ge=1)]] = Field(min_length=1)
+    decisions: list[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]] = Field(min_length=1)
+    owner: Email | None = None
+    description: str | None = None
+
+    @field_validator("versions")
+    @classmethod
+    def _unique_versions(cls, versions: list[int]) -> list[int]:
+        if len(set(versions)) != len(versions):
+            raise PydanticCustomError("duplicate_version", "versions must not repeat")
+        return versions
+
+
+class Coverage(Item):
+    """When a team works, in its own time zone."""
+
+    days: list[Weekday] = Field(min_length=1)
+    start: ClockTime
+    end: ClockTime
+
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, end: str, info: Any) -> str:
+        start = info.data.get("start")
+        if start is not None and end <= start:
+            raise PydanticCustomError(
+                "coverage_order",
+                "end {end} must be after start {start}",
+                {"end": end, "start": start},
+            )
+        return end
+
+    @property
+    def hours_per_day(self) -> float:
+        def minutes(text: str) -> int:
+            hours, mins = text.split(":")
+            return int(hours) * 60 + int(mins)
+
+        return (minutes(self.end) - minutes(self.start)) / 60
+
+
+def _check_timezone(value: str) -> str:
+    if value not in _timezones():
+        raise PydanticCustomError(
+            "timezone",
+            "{value} is not an IANA time zone, like Europe/Lisbon",
+            {"value": repr(value)},
+        )
+    return value
+
+
+_TZ_CACHE: set[str] = set()
+
+
+def _timezones() -> set[str]:
+    if not _TZ_CACHE:
+        _TZ_CACHE.update(available_timezones())
+        _TZ_CACHE.add("UTC")
+    return _TZ_CACHE
+
+
+TimeZone = Annotated[str, AfterValidator(_check_timezone)]
+
+
+class Team(Suppressible):
+    id: Identifier
+    name: str = Field(min_length=1)
+    type: Literal["in_house", "bpo"]
+    vendor: str | None = Field(default=None, validate_default=True)
+    site: str | None = None
+    country: Country
+    languages: list[Language] = Field(min_length=1)
+    skills: list[Identifier] = Field(default_factory=list)
+    headcount_fte: Annotated[float, Field(ge=0)]
+    shrinkage: Annotated[float, Field(ge=0, lt=1)]
+    paid_hours_per_week: Annotated[float, Field(gt=0, le=84)] = 40
+    occupancy_cap: Annotated[float, Field(gt=0, le=1)] = 0.85
+    cost_per_hour: Annotated[float, Field(ge=0)]
+    clearances: list[DataClassification] = Field(default_factory=list)
+    timezone: TimeZone
+    coverage: Coverage
+    owner: Email | None = None
+
+    @field_validator("vendor")
+    @classmethod
+    def _vendor_matches_type(cls, vendor: str | None, info: Any) -> str | None:
+        kind = info.data.get("type")
+        if kind == "bpo" and not vendor:
+            raise PydanticCustomError("vendor_required", "a bpo team names its vendor")
+        if kind == "in_house" and vendor:
+            raise PydanticCustomError("vendor_forbidden", "an in_house team has no vendor")
+        return vendor
+
+
+class QualityAssurance(Item):
+    sample_rate: Annotated[float, Field(gt=0, le=1)]
+
+
+class TrainingCases(Item):
+    case_set: str = Field(pattern=r"^training/[^\s]+\.csv$")
+    min_cases: Annotated[int, Field(ge=1)] = 200
+
+
+class Forecast(Item):
+    arrival: Literal["backlog", "realtime"]
+    weekly_volume: Annotated[float, Field(ge=0)]
+    aht_seconds: Annotated[float, Field(gt=0)]
+    patience: DurationField | None = Field(
+        default=None, description="mean time an item waits before it is abandoned (realtime)"
+    )
+
+
+QueueKind = Literal["production", "training", "escalation", "qa"]
+QueueStatus = Literal["draft", "ready", "live", "paused", "retired"]
+
+
+class Queue(Suppressible):
+    id: Identifier
+    name: str = Field(min_length=1)
+    workflow: Identifier
+    kind: QueueKind
+    status: QueueStatus
+    policy: VersionBinding
+    template: VersionBinding | None = None
+    languages: list[Language] = Field(min_length=1)
+    markets: list[Country] = Field(default_factory=list)
+    data_classification: DataClassification = "public"
+    priority: Annotated[int, Field(ge=1, le=5)] = 3
+    ttp_queue: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")] | None = None
+    training_queue: Identifier | None = None
+    escalates_to: Identifier | None = None
+    sop: Annotated[str, Field(pattern=r"^sops/[^\s]+\.md\.j2$")] | None = None
+    qa: QualityAssurance | None = None
+    training: TrainingCases | None = None
+    forecast: Forecast | None = None
+    migrate_to: Identifier | None = None
+    owner: Email | None = None
+    description: str | None = None
+
+    @property
+    def policy_id(self) -> str:
+        return self.policy.partition("@")[0]
+
+    @property
+    def policy_version(self) -> int:
+        return int(self.policy.partition("@")[2])
+
+    @property
+    def template_version(self) -> str | None:
+        return self.template
+
+
+class ServiceLevel(Item):
+    percent: Annotated[float, Field(gt=0, le=100)]
+    within: DurationField
+
+
+class Quality(Item):
+    min_accuracy: Fraction
+
+
+class Productivity(Item):
+    units_per_hour: Annotated[float, Field(gt=0)]
+
+
+class Target(Suppressible):
+    queue: Identifier | None = None
+    workflow: Identifier | None = Field(
+        default=None, description="a default for the workflow's queues without their own target"
+    )
+    sla: ServiceLevel
+    quality: Quality | None = None
+    productivity: Productivity | None = None
+    max_occupancy: Annotated[float, Field(gt=0, le=1)] | None = None
+
+    @model_validator(mode="after")
+    def _one_subject(self) -> Target:
+        if (self.queue is None) == (self.workflow is None):
+            raise PydanticCustomError(
+                "target_subject", "a target applies to exactly one of `queue` or `workflow`"
+            )
+        return self
+
+    @property
+    def key(self) -> str:
+        return f"workflow:{self.workflow}" if self.workflow else str(self.queue)
+
+
+def _team_order(shares: dict[str, float]) -> dict[str, float]:
+    """Teams in id order, so that reordering the YAML is not a change."""
+    return dict(sorted(shares.items()))
+
+
+class AllocationPhase(Item):
+    """The shares in force from a date on: a vendor ramp-up or a site move, staged."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    starts: IsoDate = Field(alias="from")
+    shares: dict[Identifier, Percent] = Field(min_length=1)
+
+    _order = field_validator("shares")(_team_order)
+
+
+class Allocation(Suppressible):
+    queue: Identifier
+    shares: dict[Identifier, Percent] = Field(min_length=1)
+    phases: list[AllocationPhase] = Field(
+        default_factory=list,
+        description="later shares, each in force from its date until the next phase",
+    )
+
+    _order = field_validator("shares")(_team_order)
+
+    @field_validator("phases")
+    @classmethod
+    def _phases_in_date_order(cls, phases: list[AllocationPhase]) -> list[AllocationPhase]:
+        for earlier, later in itertools.pairwise(phases):
+            if later.starts <= earlier.starts:
+                raise PydanticCustomError(
+                    "phase_order",
+                    "phases must be in date order: {later} does not come after {earlier}",
+                    {"later": later.starts.isoformat(), "earlier": earlier.starts.isoformat()},
+                )
+        return phases
+
+    def shares_on(self, day: date | None) -> dict[str, float]:
+        """The shares in force on ``day`` (the first shares when ``day`` is None)."""
+        shares = self.shares
+        if day is not None:
+            for phase in self.phases:
+                if phase.starts <= day:
+                    shares = phase.shares
+        return shares
+
+
+class _Guardrail(Suppressible):
+    id: Identifier
+    description: str | None = None
+
+
+class ClearanceRequired(_Guardrail):
+    type: Literal["clearance_required"]
+
+
+class MaxVendorShare(_Guardrail):
+    type: Literal["max_vendor_share"]
+    max_percent: Percent
+
+
+class MinTeamsPerLiveQueue(_Guardrail):
+    type: Literal["min_teams_per_live_queue"]
+    min_teams: Annotated[int, Field(ge=1)]
+
+
+class MaxBpoShare(_Guardrail):
+    type: Literal["max_bpo_share"]
+    classification: DataClassification
+    max_percent: Annotated[float, Field(ge=0, le=100)]
+
+
+class MaxTeamUtilisation(_Guardrail):
+    type: Literal["max_team_utilisation"]
+    max_percent: Percent
+
+
+Guardrail = Annotated[
+    ClearanceRequired | MaxVendorShare | MinTeamsPerLiveQueue | MaxBpoShare | MaxTeamUtilisation,
+    Field(discriminator="type"),
+]
+GUARDRAIL_TYPES = (
+    "clearance_required",
+    "max_vendor_share",
+    "min_teams_per_live_queue",
+    "max_bpo_share",
+    "max_team_utilisation",
+)
+
+
+class SopFrontMatter(Suppressible):
+    title: str = Field(min_length=1)
+    owner: Email
+    queues: list[Identifier] = Field(min_length=1)
+    review_every_days: Annotated[int, Field(ge=1)]
+    last_reviewed: IsoDate
+
+
+# The kinds of a workflows/ file, in the order of DESIGN.md.
+KINDS: dict[str, Any] = {
+    "workflows": Workflow,
+    "policies": Policy,
+    "teams": Team,
+    "queues": Queue,
+    "targets": Target,
+    "allocations": Allocation,
+    "guardrails": Guardrail,
+}
+SINGULAR = {
+    "workflows": "workflow",
+    "policies": "policy",
+    "teams": "team",
+    "queues": "queue",
+    "targets": "target",
+    "allocations": "allocation",
+    "guardrails": "guardrail",
+}
+
+
+class WorkflowsFile(Item):
+    """One file under workflows/ (used for the JSON Schema editors read)."""
+
+    workflows: list[Workflow] = Field(default_factory=list)
+    policies: list[Policy] = Field(default_factory=list)
+    teams: list[Team] = Field(default_factory=list)
+    queues: list[Queue] = Field(default_factory=list)
+    targets: list[Target] = Field(default_factory=list)
+    allocations: list[Allocation] = Field(default_factory=list)
+    guardrails: list[Guardrail] = Field(default_factory=list)

@@ -1,0 +1,482 @@
+"""*model*: loaded documents become a typed :class:`Organisation`.
+
+Every item is validated against its model; a bad item becomes diagnostics that
+point at the offending value (or at the item, for a missing field) and is left
+out, so the rest of the organisation can still be checked.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from qplan.core.diagnostics import Diagnostic, Position, Report
+from qplan.load.reader import (
+    Document,
+    LoadError,
+    PathKey,
+    load_folder,
+    parse_text,
+    read_text,
+    relative_name,
+)
+from qplan.load.settings import Settings
+from qplan.model.format import (
+    GUARDRAIL_TYPES,
+    KINDS,
+    SINGULAR,
+    Allocation,
+    Policy,
+    Queue,
+    SopFrontMatter,
+    Target,
+    Team,
+    Workflow,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where an item was defined: a document and the path of the item in it."""
+
+    document: Document
+    path: PathKey
+
+    def at(self, *subpath: str | int, key: bool = False) -> Position:
+        return self.document.position(self.path + subpath, key=key)
+
+
+@dataclass
+class Sop:
+    """An SOP template: front matter and the Jinja/Markdown body."""
+
+    path: str
+    front: SopFrontMatter
+    body: str
+    body_line: int  # the line of the file the body starts on
+    origin: Origin
+
+
+@dataclass
+class Duplicate:
+    kind: str
+    key: str
+    origin: Origin
+    first: Origin
+
+
+@dataclass
+class Organisation:
+    """The whole repository as typed items, with where each came from."""
+
+    workflows: dict[str, Workflow] = field(default_factory=dict)
+    policies: dict[str, Policy] = field(default_factory=dict)
+    teams: dict[str, Team] = field(default_factory=dict)
+    queues: dict[str, Queue] = field(default_factory=dict)
+    targets: dict[str, Target] = field(default_factory=dict)  # by queue id or "workflow:<id>"
+    allocations: dict[str, Allocation] = field(default_factory=dict)  # by queue id
+    guardrails: dict[str, Any] = field(default_factory=dict)
+    sops: dict[str, Sop] = field(default_factory=dict)  # by path
+    origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
+    duplicates: list[Duplicate] = field(default_factory=list)
+    #: ids of items that failed validation (already reported), per kind
+    invalid: dict[str, set[str]] = field(default_factory=dict)
+    #: training case sets, by path (the files the training queues name)
+    case_sets: dict[str, Any] = field(default_factory=dict)
+    #: figures later stages derive from this organisation, kept so they are derived once
+    derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def defines(self, kind: str, key: str) -> bool:
+        """Whether ``key`` names an item of ``kind``, valid or not (so no cascade of errors)."""
+        table: dict[str, Any] = getattr(self, _PLURAL[kind])
+        return key in table or key in self.invalid.get(kind, ())
+
+    def origin(self, kind: str, key: str) -> Origin:
+        return self.origins[(kind, key)]
+
+    def target_for(self, queue: Queue) -> Target | None:
+        """The queue's own target, or its workflow's default."""
+        return self.targets.get(queue.id) or self.targets.get(f"workflow:{queue.workflow}")
+
+
+def _field_names() -> set[str]:
+    """Every field name of the file format, for "did you mean" on unknown keys."""
+    from pydantic import BaseModel
+
+    from qplan.model import format as m
+
+    names: set[str] = set(KINDS)
+    for value in vars(m).values():
+        if isinstance(value, type) and issubclass(value, BaseModel):
+            names.update(value.model_fields)
+    return names
+
+
+_FIELD_NAMES: set[str] = set()
+_PLURAL = {singular: plural for plural, singular in SINGULAR.items()}
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
+    matches = difflib.get_close_matches(str(word), list(candidates), n=1, cutoff=0.6)
+    return f"did you mean {matches[0]!r}?" if matches else None
+
+
+_TYPE_WORDS = {
+    "int_type": "an integer",
+    "int_from_float": "a whole number",
+    "int_parsing": "an integer",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "string_type": "a string",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+    "date_type": "a date (YYYY-MM-DD)",
+    "duration_type": "a duration with a unit, like 45s, 10m, 24h or 3d",
+}
+
+
+_PATTERN_WORDS = {
+    r"^[^@\s]+@[^@\s]+\.[^@\s]+$": "an email address",
+    r"^[a-z]{2}$": "an ISO 639-1 language code, like en",
+    r"^[A-Z]{2}$": "an ISO 3166 country code, like US",
+    r"^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$": "a time of day, like 08:00 or 24:00",
+    r"^sops/[^\s]+\.md\.j2$": "a path like sops/<name>.md.j2",
+    r"^training/[^\s]+\.csv$": "a path like training/<name>.csv",
+    r"^QP[0-9]{3}$": "a rule code, like QP141",
+    r"^[A-Za-z0-9][A-Za-z0-9_.-]*$": "letters, digits, '.', '_' or '-'",
+    r"^[a-z0-9][a-z0-9_-]*$": "lowercase letters, digits, '_' or '-'",
+}
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, str):
+        return f"the string {value!r}"
+    if isinstance(value, int):
+        return f"the integer {value}"
+    if isinstance(value, float):
+        return f"the number {value:g}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__  # pragma: no cover
+
+
+def _label(kind: str, item: Any) -> str:
+    singular = SINGULAR.get(kind, kind)
+    if isinstance(item, dict):
+        ident = item.get("id") or item.get("queue") or item.get("workflow")
+        if isinstance(ident, str) and ident:
+            return (
+                f"{singular} {ident if ident.isprintable() and ident.isascii() else ascii(ident)}"
+            )
+    return singular
+
+
+def schema_diagnostics(
+    error: ValidationError, document: Document, base: PathKey, label: str
+) -> list[Diagnostic]:
+    """Pydantic's errors for one item, as diagnostics at the offending places."""
+    found = []
+    errors = error.errors(include_url=False)
+    missing = {tuple(e["loc"]) for e in errors if e["type"] == "missing"}
+    typos = set()
+    for e in errors:
+        if e["type"] == "extra_forbidden":
+            extra = tuple(e["loc"])
+            for candidate in missing:
+                if candidate[:-1] == extra[:-1] and did_you_mean(
+                    str(extra[-1]), [str(candidate[-1])]
+                ):
+                    typos.add(candidate)
+    for err in errors:
+        if err["type"] == "missing" and tuple(err["loc"]) in typos:
+            continue  # reported as the unknown key that is its typo
+        loc = list(err["loc"])
+        if loc and loc[0] in GUARDRAIL_TYPES:
+            loc = loc[1:]  # the discriminated union's branch name is not in the file
+        is_key = bool(loc) and loc[-1] == "[key]"
+        if is_key:
+            loc = loc[:-1]
+        etype = err["type"]
+        dotted = ".".join(str(p) for p in loc)
+        where = f"{label}: {dotted}" if dotted else label
+        hint = None
+        path = base + tuple(loc)
+        on_key = is_key
+        if etype == "extra_forbidden":
+            code = "QP020"
+            message = f"{label}: unknown field {str(loc[-1])!r}"
+            hint = did_you_mean(str(loc[-1]), _FIELD_NAMES)
+            on_key = True
+        elif etype == "missing":
+            code = "QP021"
+            message = f"{label}: missing required field {dotted!r}"
+        elif etype == "union_tag_not_found":
+            code = "QP021"
+            message = f"{label}: missing required field 'type'"
+            hint = "one of: " + ", ".join(GUARDRAIL_TYPES)
+        elif etype == "union_tag_invalid":
+            code = "QP023"
+            tag = err["ctx"]["tag"]
+            message = f"{label}: type {tag!r} is not a known guardrail type"
+            hint = did_you_mean(tag, GUARDRAIL_TYPES) or "one of: " + ", ".join(GUARDRAIL_TYPES)
+            path = (*path, "type")
+        elif etype in _TYPE_WORDS:
+            code = "QP022"
+            message = f"{where} must be {_TYPE_WORDS[etype]}, not {_describe(err['input'])}"
+            if etype in ("int_type", "float_type") and isinstance(err["input"], str):
+                hint = "remove the quotes: numbers are written without them"
+            if etype == "string_type" and isinstance(err["input"], bool):
+                hint = "quote the value: only true and false are booleans"
+        elif etype == "literal_error":
+            code = "QP023"
+            expected = err["ctx"]["expected"]
+            message = f"{where} must be one of {expected}, not {err['input']!r}"
+            options = [o.strip(" '") for o in expected.replace(" or ", ", ").split(",")]
+            hint = did_you_mean(str(err["input"]), options)
+        elif etype == "invisible_character":
+            code = "QP011"
+            message = f"{label}: {err['msg']}"
+            hint = "retype the id; the character cannot be seen but changes the value"
+        elif etype == "string_pattern_mismatch":
+            code = "QP023"
+            pattern = err["ctx"]["pattern"]
+            wanted = _PATTERN_WORDS.get(pattern, f"match {pattern}")
+            message = f"{where} must be {wanted}, not {err['input']!r}"
+        else:
+            code = "QP023"
+            msg = err["msg"]
+            message = f"{where}: {msg[0].lower() + msg[1:]}" if msg else where
+        found.append(Diagnostic.at(document.position(path, key=on_key), code, message, hint))
+    return found
+
+
+_ADAPTERS: dict[str, TypeAdapter[Any]] = {}
+
+
+def _adapter(kind: str) -> TypeAdapter[Any]:
+    if kind not in _ADAPTERS:
+        _ADAPTERS[kind] = TypeAdapter(list[KINDS[kind]])  # type: ignore[valid-type]
+    return _ADAPTERS[kind]
+
+
+def _item_adapter(kind: str) -> TypeAdapter[Any]:
+    key = "item:" + kind
+    if key not in _ADAPTERS:
+        _ADAPTERS[key] = TypeAdapter(KINDS[kind])
+    return _ADAPTERS[key]
+
+
+def _validate_items(
+    kind: str, items: list[Any], document: Document, report: Report, invalid: set[str]
+) -> list[tuple[int, Any]]:
+    """Validate a list of items of one kind; return the valid ones with their index."""
+    try:
+        return list(enumerate(_adapter(kind).validate_python(items)))
+    except ValidationError:
+        pass  # find which items failed, keep the others
+    valid = []
+    for index, raw in enumerate(items):
+        try:
+            valid.append((index, _item_adapter(kind).validate_python(raw)))
+        except ValidationError as exc:
+            report.extend(schema_diagnostics(exc, document, (kind, index), _label(kind, raw)))
+            if isinstance(raw, dict):
+                ident = raw.get("queue" if kind in ("targets", "allocations") else "id")
+                if isinstance(ident, str):
+                    invalid.add(ident)
+    return valid
+
+
+def _item_key(kind: str, item: Any) -> str:
+    if kind == "targets":
+        return str(item.key)
+    if kind == "allocations":
+        return str(item.queue)
+    return str(item.id)
+
+
+def build_organisation(documents: list[Document], report: Report) -> Organisation:
+    """Validate every item of every document into one organisation."""
+    if not _FIELD_NAMES:
+        _FIELD_NAMES.update(_field_names())
+    org = Organisation()
+    tables: dict[str, dict[str, Any]] = {
+        "workflows": org.workflows,
+        "policies": org.policies,
+        "teams": org.teams,
+        "queues": org.queues,
+        "targets": org.targets,
+        "allocations": org.allocations,
+        "guardrails": org.guardrails,
+    }
+    for document in documents:
+        data = document.data
+        if data is None:
+            continue
+        if not isinstance(data, dict):
+            report.add(
+                Diagnostic.at(
+                    document.position(),
+                    "QP010",
+                    f"a workflows file is a mapping of kinds, not {_describe(data)}",
+                    "start with one of: " + ", ".join(KINDS),
+                )
+            )
+            continue
+        for kind, items in data.items():
+            if kind not in KINDS:
+                report.add(
+                    Diagnostic.at(
+                        document.position((kind,), key=True),
+                        "QP010",
+                        f"unknown top-level key {str(kind)!r}",
+                        did_you_mean(str(kind), KINDS) or "known keys: " + ", ".join(KINDS),
+                    )
+                )
+                continue
+            if items is None:
+                continue
+            if not isinstance(items, list):
+                report.add(
+                    Diagnostic.at(
+                        document.position((kind,)),
+                        "QP010",
+                        f"{kind} must be a list of items, not {_describe(items)}",
+                        f"write each item as '- ' under {kind}:",
+                    )
+                )
+                continue
+            table = tables[kind]
+            singular = SINGULAR[kind]
+            invalid = org.invalid.setdefault(singular, set())
+            for index, item in _validate_items(kind, items, document, report, invalid):
+                key = _item_key(kind, item)
+                origin = Origin(document, (kind, index))
+                if key in table:
+                    org.duplicates.append(
+                        Duplicate(singular, key, origin, org.origins[(singular, key)])
+                    )
+                    continue
+                table[key] = item
+                org.origins[(singular, key)] = origin
+    return org
+
+
+def _split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """(front matter, body, line the body starts on), or None when there is none."""
+    if not text.startswith("---\n"):
+        return None
+    end = text.find("\n---\n", 3)
+    if end == -1:
+        if text.endswith("\n---"):
+            end = len(text) - 4
+        else:
+            return None
+    front = text[4 : end + 1]
+    body = text[end + 5 :]
+    body_line = text.count("\n", 0, end + 5) + 1
+    return front, body, body_line
+
+
+def load_sops(settings: Settings, report: Report) -> dict[str, Sop]:
+    """Read the front matter of every ``sops/**/*.md.j2`` template."""
+    sops: dict[str, Sop] = {}
+    folder = settings.sops_path
+    if not folder.is_dir():
+        return sops
+    for file in sorted(folder.rglob("*.md.j2")):
+        rel = relative_name(file, settings.root)
+        try:
+            text = read_text(file, settings.root, max_bytes=settings.max_file_bytes)
+        except LoadError as exc:
+            report.add(exc.diagnostic)
+            continue
+        split = _split_front_matter(text)
+        if split is None:
+            report.add(
+                Diagnostic.at(
+                    Position(rel),
+                    "QP140",
+                    "SOP has no front matter",
+                    "start the file with '---', the title, owner, queues, review_every_days "
+                    "and last_reviewed, then '---'",
+                )
+            )
+            continue
+        front_text, body, body_line = split
+        try:
+            document, found = parse_text(
+                front_text, rel, max_depth=settings.max_depth, line_offset=1
+            )
+        except LoadError as exc:
+            report.add(exc.diagnostic)
+            continue
+        report.extend(found)
+        if not isinstance(document.data, dict):
+            report.add(
+                Diagnostic.at(Position(rel, 2), "QP140", "SOP front matter must be a mapping")
+            )
+            continue
+        try:
+            front = SopFrontMatter.model_validate(document.data)
+        except ValidationError as exc:
+            report.extend(schema_diagnostics(exc, document, (), "SOP"))
+            continue
+        sops[rel] = Sop(rel, front, body, body_line, Origin(document, ()))
+    return sops
+
+
+def load_organisation(settings: Settings, report: Report) -> Organisation:
+    """Stages load + validate for a repository: YAML under workflows/ and SOP front matter."""
+    loaded = load_folder(
+        settings.workflows_path,
+        settings.root,
+        max_bytes=settings.max_file_bytes,
+        max_depth=settings.max_depth,
+    )
+    report.extend(loaded.diagnostics)
+    org = build_organisation(loaded.documents, report)
+    org.sops = load_sops(settings, report)
+    _load_case_sets(org, settings, report)
+    return org
+
+
+def _load_case_sets(org: Organisation, settings: Settings, report: Report) -> None:
+    """Read the training case set each training queue names (a missing one is QP104)."""
+    from qplan.load.case_sets import read_case_set
+    from qplan.load.reader import LoadError
+
+    for qid, queue in sorted(org.queues.items()):
+        if queue.training is None or queue.training.case_set in org.case_sets:
+            continue
+        path = queue.training.case_set
+        try:
+            found = read_case_set(settings.root, path, max_bytes=settings.max_file_bytes)
+        except LoadError as exc:
+            report.add(exc.diagnostic)
+            continue
+        if found is None:
+            report.add(
+                Diagnostic.at(
+                    org.origin("queue", qid).at("training", "case_set"),
+                    "QP104",
+                    f"training case set {path} does not exist",
+                    "case sets are CSV files under training/ (item_id,expected_decision,"
+                    "policy_version,note)",
+                )
+            )
+            continue
+        org.case_sets[path] = found

@@ -1,0 +1,281 @@
+"""What a change does to staffing, cost and SLA: capacity figures before and after.
+
+A team's figures depend only on the queues it works, and a queue's only on its teams, so
+the figures are derived again for the part of the organisation a change can reach: the
+teams it touches (directly, through an allocation, or through a queue or target of
+theirs), the teams that share queues with them, and all their queues. A one-queue change
+in an organisation of 10,000 queues derives a handful. Only queues and teams whose
+figures move are listed, and a warning is raised for each problem the change brings in:
+a queue that no longer meets its target or becomes unstable, a team pushed over its cap.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from qplan.capacity.staffing import TOTALS, Capacity, QueueCapacity, TeamCapacity, derive
+from qplan.plan.resources import Resource
+
+#: impact warnings share the codes of the validate rules that find the same problem
+SLA_BELOW_TARGET = "QP161"
+UNSTABLE = "QP162"
+OVER_CAP = "QP160"
+
+
+def capacity_of(snapshot: Mapping[str, Resource], on: date | None = None) -> Capacity:
+    """Capacity figures of a snapshot of resources (a state revision or a plan's desired)."""
+    from qplan.model.format import Allocation, Queue, Target, Team
+
+    teams: dict[str, Team] = {}
+    queues: dict[str, Queue] = {}
+    targets: dict[str, Target] = {}
+    allocations: dict[str, Allocation] = {}
+    for resource in snapshot.values():
+        if resource.kind == "team":
+            teams[resource.id] = Team.model_validate(resource.fields())
+        elif resource.kind == "queue":
+            queues[resource.id] = Queue.model_validate(resource.fields())
+        elif resource.kind == "target":
+            targets[resource.id] = Target.model_validate(resource.fields())
+        elif resource.kind == "allocation":
+            allocations[resource.id] = Allocation.model_validate(resource.fields())
+    return derive(teams, queues, targets, allocations, on)
+
+
+#: the figures an impact compares, per queue and per team
+QUEUE_FIGURES = (
+    "required_fte",
+    "projected_sla_percent",
+    "target_sla_percent",
+    "target_within",
+    "meets_target",
+    "stable",
+    "backlog_growth_items_per_day",
+    "weekly_cost",
+    "cost_per_item",
+)
+TEAM_FIGURES = (
+    "headcount_fte",
+    "required_fte",
+    "utilisation_percent",
+    "cap_percent",
+    "over_cap",
+    "weekly_cost",
+)
+
+
+def _figures(item: QueueCapacity | TeamCapacity | None, keys: tuple[str, ...]) -> Any:
+    """Those figures of a queue's or team's contract (None when it does not exist)."""
+    if item is None:
+        return None
+    contract = item.contract()
+    return {k: contract[k] for k in keys}
+
+
+class _Index:
+    """Which teams work which queues, and which queues fall back on a workflow target."""
+
+    def __init__(self, snapshot: Mapping[str, Resource]) -> None:
+        self.teams_of: dict[str, set[str]] = {}
+        self.queues_of: dict[str, set[str]] = defaultdict(set)
+        self.by_workflow: dict[str, set[str]] = defaultdict(set)
+        self.migrates_to: dict[str, str] = {}
+        for resource in snapshot.values():
+            if resource.kind == "allocation":
+                teams = set(resource.fields()["shares"])
+                self.teams_of[resource.id] = teams
+                for tid in teams:
+                    self.queues_of[tid].add(resource.id)
+            elif resource.kind == "queue":
+                self.by_workflow[resource.group].add(resource.id)
+                if '"migrate_to"' in resource.body:
+                    self.migrates_to[resource.id] = resource.fields()["migrate_to"]
+
+
+def _reach(
+    changed: Iterable[tuple[str, str]], indexes: list[_Index]
+) -> tuple[set[str], set[str], set[str]]:
+    """(touched teams, their neighbours, every queue to derive) for the changed resources."""
+    touched: set[str] = set()
+    queues: set[str] = set()
+    for kind, ident in changed:
+        if kind == "team":
+            touched.add(ident)
+        elif kind in ("queue", "allocation", "target"):
+            if ident.startswith("workflow:"):
+                affected = set().union(*(i.by_workflow[ident[9:]] for i in indexes))
+            else:
+                affected = {ident}
+            # a retired queue's items move to its migrate_to queue, and so does the load
+            affected |= {i.migrates_to[q] for i in indexes for q in affected if q in i.migrates_to}
+            queues |= affected
+            for index in indexes:
+                for qid in affected:
+                    touched |= index.teams_of.get(qid, set())
+    near = set(touched)
+    for index in indexes:
+        for tid in touched:
+            for qid in index.queues_of.get(tid, ()):
+                near |= index.teams_of[qid]
+    for index in indexes:
+        for tid in near:
+            queues |= index.queues_of.get(tid, set())
+    return touched, near, queues
+
+
+def _part(
+    snapshot: Mapping[str, Resource], teams: set[str], queues: set[str]
+) -> dict[str, Resource]:
+    """The resources capacity needs for these teams and queues (with workflow targets)."""
+    out = {}
+    workflows = set()
+    for qid in queues:
+        for address in (f"queue.{qid}", f"allocation.{qid}", f"target.{qid}"):
+            if address in snapshot:
+                out[address] = snapshot[address]
+        if f"queue.{qid}" in snapshot:
+            workflows.add(snapshot[f"queue.{qid}"].group)
+    for wid in workflows:
+        address = f"target.workflow:{wid}"
+        if address in snapshot:
+            out[address] = snapshot[address]
+    for tid in teams:
+        if f"team.{tid}" in snapshot:
+            out[f"team.{tid}"] = snapshot[f"team.{tid}"]
+    return out
+
+
+def plan_impact(
+    desired: Mapping[str, Resource],
+    current: Mapping[str, Resource],
+    changed: Iterable[tuple[str, str]],
+    after_whole: Capacity | None = None,
+    on: date | None = None,
+) -> dict[str, Any]:
+    """The ``impact`` section of a plan from (kind, id) of each changed resource.
+
+    ``after_whole``, the desired organisation's figures when the caller has them, saves
+    deriving them again for the totals.
+    """
+    touched, near, queues = _reach(changed, [_Index(desired), _Index(current)])
+    if not touched and not queues:
+        return {}
+    before = capacity_of(_part(current, near, queues), on)
+    after = capacity_of(_part(desired, near, queues), on)
+    whole = after_whole if after_whole is not None else capacity_of(desired, on)
+    shown = {q for t in touched for q in (*_queues_of(before, t), *_queues_of(after, t))}
+    shown |= {q for q in queues if not (_teams_of(before, q) | _teams_of(after, q)) - touched}
+    return impact(
+        _only(before, touched, shown),
+        _only(after, touched, shown),
+        totals_after={name: whole.total(name) for name in TOTALS},
+    )
+
+
+def _queues_of(capacity: Capacity, tid: str) -> tuple[str, ...]:
+    team = capacity.teams.get(tid)
+    return team.queues if team else ()
+
+
+def _teams_of(capacity: Capacity, qid: str) -> set[str]:
+    queue = capacity.queues.get(qid)
+    return {s.team for s in queue.shares} if queue else set()
+
+
+def _only(capacity: Capacity, teams: set[str], queues: set[str]) -> Capacity:
+    return Capacity(
+        {q: v for q, v in capacity.queues.items() if q in queues},
+        {t: v for t, v in capacity.teams.items() if t in teams},
+    )
+
+
+def impact(
+    before: Capacity, after: Capacity, totals_after: dict[str, float] | None = None
+) -> dict[str, Any]:
+    """The ``impact`` section comparing two sets of figures; empty when no figure moves.
+
+    ``before`` and ``after`` may hold only the teams a change touches; ``totals_after``
+    then gives the whole organisation's totals after the change, and the totals before are
+    worked back from the difference of the teams shown.
+    """
+    queues = []
+    for qid in sorted(before.queues.keys() | after.queues.keys()):
+        old = _figures(before.queues.get(qid), QUEUE_FIGURES)
+        new = _figures(after.queues.get(qid), QUEUE_FIGURES)
+        if old != new:
+            queues.append({"queue": qid, "before": old, "after": new})
+    teams = []
+    for tid in sorted(before.teams.keys() | after.teams.keys()):
+        old_team = _figures(before.teams.get(tid), TEAM_FIGURES)
+        new_team = _figures(after.teams.get(tid), TEAM_FIGURES)
+        if old_team != new_team:
+            teams.append({"team": tid, "before": old_team, "after": new_team})
+    if not queues and not teams:
+        return {}
+    if totals_after is None:
+        totals_after = {name: after.total(name) for name in TOTALS}
+    totals = {
+        name: {
+            "before": _round(totals_after[name] - after.total(name) + before.total(name)),
+            "after": _round(totals_after[name]),
+        }
+        for name in TOTALS
+    }
+    return {
+        "queues": queues,
+        "teams": teams,
+        "totals": totals,
+        "warnings": _warnings(before, after),
+    }
+
+
+def _round(value: float) -> float:
+    return round(value, 2) + 0.0
+
+
+def _warnings(before: Capacity, after: Capacity) -> list[dict[str, str]]:
+    out = []
+    for qid, q in sorted(after.queues.items()):
+        was = before.queues.get(qid)
+        if not q.stable and (was is None or was.stable):
+            out.append(
+                {
+                    "code": UNSTABLE,
+                    "address": f"queue.{qid}",
+                    "message": (
+                        f"becomes unstable: its backlog grows without bound, by "
+                        f"{q.backlog_growth_per_day:,.0f} items a day"
+                    ),
+                }
+            )
+        elif (
+            q.stable and q.meets_target is False and (was is None or was.meets_target is not False)
+        ):
+            out.append(
+                {
+                    "code": SLA_BELOW_TARGET,
+                    "address": f"queue.{qid}",
+                    "message": (
+                        f"falls below its target: {q.projected_sla_percent:.1f}% within "
+                        f"{q.target_within}, target {q.target_sla_percent:g}%"
+                    ),
+                }
+            )
+    for tid, t in sorted(after.teams.items()):
+        was_team = before.teams.get(tid)
+        if t.over_cap and (was_team is None or not was_team.over_cap):
+            out.append(
+                {
+                    "code": OVER_CAP,
+                    "address": f"team.{tid}",
+                    "message": (
+                        f"goes over its cap: needs {t.required_fte:.1f} FTE, has "
+                        f"{t.headcount_fte:g} ({t.utilisation_percent:.0f}% utilised, cap "
+                        f"{t.cap_percent:g}%)"
+                    ),
+                }
+            )
+    return out

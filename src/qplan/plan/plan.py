@@ -1,0 +1,543 @@
+"""*plan*: the desired resources against a state revision, as a :class:`Plan`.
+
+A plan knows the revision it was made against (lineage and serial), every
+resource change with its field-level differences, the risky changes and whose
+approval they need, the validation warnings, and a checksum over all of it. It
+saves itself to a file that ``apply`` verifies before using, and it knows
+whether it is too large to apply without an explicit override
+(:meth:`Plan.raise_if_unsafe`). Rendering for people lives in
+:mod:`qplan.render.plan_report`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from qplan.capacity.staffing import Capacity
+from qplan.core.diagnostics import Diagnostic, Severity
+from qplan.core.errors import PlanRefused
+from qplan.core.output import write_file
+from qplan.plan.impact import plan_impact
+from qplan.plan.resources import (
+    ORGANISATION_GROUP,
+    Resource,
+    digest,
+    snapshot_from_json,
+    snapshot_to_json,
+    sort_key,
+    split_address,
+)
+
+FORMAT_VERSION = "1"
+ACTIONS = ("create", "update", "delete")
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One changed field; ``path`` is dotted (``forecast.weekly_volume``, ``shares.us-reno``)."""
+
+    path: str
+    before: Any
+    after: Any
+
+
+def field_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[FieldChange]:
+    """The fields that differ, nested mappings by path, lists of items by item id.
+
+    A list of plain values (languages, versions) is one field: it changed or it
+    did not. An absent field and ``null`` are the same.
+    """
+    found: list[FieldChange] = []
+    _compare(before, after, "", found)
+    return found
+
+
+def _compare(
+    before: Mapping[str, Any], after: Mapping[str, Any], prefix: str, out: list[FieldChange]
+) -> None:
+    keys = list(before) + [k for k in after if k not in before]
+    for key in keys:
+        old, new = before.get(key), after.get(key)
+        if old == new:
+            continue
+        path = f"{prefix}{key}"
+        if isinstance(old, dict) and isinstance(new, dict):
+            _compare(old, new, f"{path}.", out)
+        elif isinstance(old, list) and isinstance(new, list) and _with_ids(old) and _with_ids(new):
+            _compare(_by_id(old), _by_id(new), f"{path}.", out)
+        else:
+            out.append(FieldChange(path, old, new))
+
+
+def _with_ids(value: list[Any]) -> bool:
+    return (
+        bool(value)
+        and all(isinstance(v, dict) and isinstance(v.get("id"), str) for v in value)
+        and len({v["id"] for v in value}) == len(value)
+    )
+
+
+def _by_id(items: list[dict[str, Any]]) -> dict[str, Any]:
+    return {item["id"]: item for item in items}
+
+
+@dataclass(frozen=True)
+class ResourceChange:
+    address: str
+    group: str
+    action: str  # create | update | delete
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    fields: tuple[FieldChange, ...] = ()
+
+    @property
+    def kind(self) -> str:
+        return split_address(self.address)[0]
+
+    @property
+    def id(self) -> str:
+        return split_address(self.address)[1]
+
+    def contract(self) -> dict[str, Any]:
+        return {
+            "address": self.address,
+            "kind": self.kind,
+            "id": self.id,
+            "group": self.group,
+            "action": self.action,
+            "before": self.before,
+            "after": self.after,
+            "changed_fields": [f.path for f in self.fields],
+        }
+
+
+@dataclass(frozen=True)
+class Risk:
+    """A change a reviewer must look at twice, and who has to approve it."""
+
+    code: str
+    address: str
+    message: str
+    approvers: tuple[str, ...]
+
+    def contract(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "address": self.address,
+            "message": self.message,
+            "approvers": list(self.approvers),
+        }
+
+
+@dataclass(frozen=True)
+class Base:
+    """The state revision a plan was made against."""
+
+    lineage: str | None
+    serial: int
+    resources: int  # how many resources that revision holds
+
+
+@dataclass
+class Plan:
+    base: Base
+    desired: dict[str, Resource]
+    changes: list[ResourceChange]
+    risks: list[Risk] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    origin: str = "repository"  # or "rollback to N"
+    impact: dict[str, Any] = field(default_factory=dict)
+    #: digest of the files the plan was made from; lets apply skip re-validating them
+    sources_digest: str | None = None
+    #: who must approve, each with why: {"approver": …, "reasons": […]}
+    approvals: list[dict[str, Any]] = field(default_factory=list)
+    _checksum: str | None = None
+
+    # --- what it holds -----------------------------------------------------------------
+    @property
+    def summary(self) -> dict[str, int]:
+        counts = dict.fromkeys(ACTIONS, 0)
+        for change in self.changes:
+            counts[change.action] += 1
+        return counts
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.changes)
+
+    def summary_line(self) -> str:
+        if not self.changes:
+            return "No changes. The state matches the repository."
+        s = self.summary
+        return f"Plan: {s['create']} to create, {s['update']} to update, {s['delete']} to delete."
+
+    def groups(self) -> dict[str, list[ResourceChange]]:
+        """Changes by workflow, workflows in id order, organisation-wide items first."""
+        grouped: dict[str, list[ResourceChange]] = {}
+        for change in self.changes:
+            grouped.setdefault(change.group, []).append(change)
+        return dict(sorted(grouped.items(), key=lambda kv: (kv[0] != ORGANISATION_GROUP, kv[0])))
+
+    # --- safety ------------------------------------------------------------------------
+    def unsafe_reason(self, max_change_percent: float, min_existing: int) -> str | None:
+        """Why this plan is too large to apply without an override, or None (as octoDNS)."""
+        existing = self.base.resources
+        touched = self.summary["update"] + self.summary["delete"]
+        if existing < min_existing or touched * 100 <= max_change_percent * existing:
+            return None
+        return (
+            f"plan updates or deletes {touched} of {existing} existing resources "
+            f"({touched * 100 / existing:.1f} %), more than the {max_change_percent:g} % allowed; "
+            "review it and apply with --allow-large-change"
+        )
+
+    def raise_if_unsafe(self, max_change_percent: float, min_existing: int) -> None:
+        reason = self.unsafe_reason(max_change_percent, min_existing)
+        if reason:
+            raise PlanRefused(reason)
+
+    # --- serialisation -----------------------------------------------------------------
+    def contract(self) -> dict[str, Any]:
+        """The JSON contract of DESIGN.md (``plan --format json`` and ``show``)."""
+        body = self._content()
+        body["checksum"] = self.checksum
+        order = ("format_version", "origin", "base", "checksum", "summary")
+        return {k: body[k] for k in order} | {k: v for k, v in body.items() if k not in order}
+
+    def _content(self) -> dict[str, Any]:
+        return {
+            "format_version": FORMAT_VERSION,
+            "origin": self.origin,
+            "base": {
+                "lineage": self.base.lineage,
+                "serial": self.base.serial,
+                "resources": self.base.resources,
+            },
+            "summary": self.summary,
+            "resource_changes": [c.contract() for c in self.changes],
+            "risks": [r.contract() for r in self.risks],
+            "approvals": self.approvals,
+            "impact": self.impact,
+            "diagnostics": [d.as_json() for d in self.diagnostics],
+            "desired_digest": self.desired_digest,
+            "sources_digest": self.sources_digest,
+        }
+
+    @property
+    def desired_digest(self) -> str:
+        return digest(self.desired.values())
+
+    @property
+    def checksum(self) -> str:
+        if self._checksum is None:
+            text = json.dumps(self._content(), sort_keys=True, ensure_ascii=False)
+            self._checksum = hashlib.sha256(text.encode()).hexdigest()
+        return self._checksum
+
+    def save(self, path: str | Path) -> None:
+        document = self.contract()
+        document["desired"] = snapshot_to_json(self.desired)
+        text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+        write_file(path, text + "\n")
+
+    @classmethod
+    def load(cls, path: str | Path) -> Plan:
+        """Read a saved plan; refuse one that is not a plan or does not match its checksum."""
+        name = str(path)
+        try:
+            document = json.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise PlanRefused(f"plan file {name} does not exist") from None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise PlanRefused(f"{name} is not a qplan plan file: {exc}") from None
+        try:
+            plan = _from_document(document)
+        except KeyError as exc:
+            raise PlanRefused(f"{name} is not a qplan plan file (no {exc.args[0]!r})") from None
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise PlanRefused(f"{name} is not a qplan plan file (bad {exc})") from None
+        if (
+            plan.checksum != document.get("checksum")
+            or plan.desired_digest != document["desired_digest"]
+        ):
+            raise PlanRefused(
+                f"plan file {name} does not match its checksum: it was changed after it was "
+                "made; make a new plan"
+            )
+        return plan
+
+
+def _from_document(document: dict[str, Any]) -> Plan:
+    if document["format_version"] != FORMAT_VERSION:
+        raise ValueError(f"format_version {document['format_version']!r}")
+    base = document["base"]
+    changes = []
+    for c in document["resource_changes"]:
+        if c["action"] not in ACTIONS:
+            raise ValueError(f"action {c['action']!r}")
+        before, after = c["before"], c["after"]
+        fields = field_changes(before or {}, after or {}) if c["action"] == "update" else []
+        changes.append(
+            ResourceChange(c["address"], c["group"], c["action"], before, after, tuple(fields))
+        )
+    plan = Plan(
+        base=Base(base["lineage"], int(base["serial"]), int(base["resources"])),
+        desired=snapshot_from_json(document["desired"]),
+        changes=changes,
+        risks=[
+            Risk(r["code"], r["address"], r["message"], tuple(r["approvers"]))
+            for r in document["risks"]
+        ],
+        diagnostics=[_diagnostic(d) for d in document["diagnostics"]],
+        origin=str(document["origin"]),
+        impact=dict(document["impact"]),
+        sources_digest=document.get("sources_digest"),
+        approvals=list(document.get("approvals", [])),
+    )
+    return plan
+
+
+def _diagnostic(d: dict[str, Any]) -> Diagnostic:
+    return Diagnostic(
+        d["code"],
+        Severity(d["severity"]),
+        d["file"],
+        d["line"],
+        d["column"],
+        d["message"],
+        d["hint"],
+    )
+
+
+# --- making a plan -------------------------------------------------------------------------
+
+
+def diff(desired: Mapping[str, Resource], current: Mapping[str, Resource]) -> list[ResourceChange]:
+    """Resource changes from ``current`` to ``desired``, in a fixed order; no-ops omitted."""
+    changes = []
+    for address, want in desired.items():
+        have = current.get(address)
+        if have is None:
+            changes.append(ResourceChange(address, want.group, "create", None, want.fields()))
+        elif have.body != want.body or have.group != want.group:
+            before, after = have.fields(), want.fields()
+            fields = field_changes(before, after)
+            if fields:
+                changes.append(
+                    ResourceChange(address, want.group, "update", before, after, tuple(fields))
+                )
+    for address, have in current.items():
+        if address not in desired:
+            changes.append(ResourceChange(address, have.group, "delete", have.fields(), None))
+    changes.sort(key=lambda c: (*sort_key(c.address, c.group), ACTIONS.index(c.action)))
+    return changes
+
+
+@dataclass(frozen=True)
+class Owners:
+    """Who approves what: owners of workflows, teams and policies, from desired and current."""
+
+    workflows: dict[str, str]
+    teams: dict[str, str]
+    policies: dict[str, str]
+    sops: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, *snapshots: Mapping[str, Resource]) -> Owners:
+        tables: dict[str, dict[str, str]] = {"workflow": {}, "team": {}, "policy": {}, "sop": {}}
+        for snapshot in reversed(snapshots):  # the first snapshot wins
+            for resource in snapshot.values():
+                table = tables.get(resource.kind)
+                if table is not None and '"owner"' in resource.body:
+                    owner = resource.fields().get("owner")
+                    if owner:
+                        table[resource.id] = owner
+        return cls(tables["workflow"], tables["team"], tables["policy"], tables["sop"])
+
+
+def find_risks(
+    changes: Iterable[ResourceChange],
+    owners: Owners,
+    queue_workflows: Mapping[str, str],
+    queue_teams: Mapping[str, Mapping[str, float]],
+    max_share_move: float,
+    protected: frozenset[str] = frozenset(),
+) -> list[Risk]:
+    """Changes a reviewer must not miss: volume dropped, a live queue stopped, big share
+    moves, policy downgrades, the allocation of a us_protected queue, a guardrail; each
+    with the owners whose approval it needs. ``protected``: ids of us_protected queues."""
+    risks: list[Risk] = []
+    for change in changes:
+        before, after = change.before or {}, change.after or {}
+        if change.kind == "queue":
+            teams = queue_teams.get(change.id, {})
+            risks.extend(_queue_risks(change, before, after, owners, teams))
+        elif change.kind == "guardrail":
+            verb = {"create": "added", "update": "changed", "delete": "removed"}[change.action]
+            risks.append(Risk("guardrail-change", change.address, f"is {verb}", ()))
+        if change.kind == "allocation" and change.id in protected:
+            workflow = queue_workflows.get(change.id, change.group)
+            teams = {**before.get("shares", {}), **after.get("shares", {})}
+            verb = {"create": "added", "update": "changed", "delete": "removed"}[change.action]
+            risks.append(
+                Risk(
+                    "us-protected-allocation",
+                    change.address,
+                    f"of a us_protected queue is {verb}",
+                    _approvers(owners.workflows.get(workflow), owners, teams),
+                )
+            )
+        if change.kind == "allocation" and change.action == "update":
+            old, new = before.get("shares", {}), after.get("shares", {})
+            moves = {t: new.get(t, 0) - old.get(t, 0) for t in sorted(set(old) | set(new))}
+            biggest = max(abs(m) for m in moves.values())
+            if biggest > max_share_move:
+                detail = ", ".join(
+                    f"{t} {old.get(t, 0):g} → {new.get(t, 0):g}" for t, m in moves.items() if m
+                )
+                workflow = queue_workflows.get(change.id, change.group)
+                approvers = _approvers(owners.workflows.get(workflow), owners, moves)
+                risks.append(
+                    Risk(
+                        "allocation-move",
+                        change.address,
+                        f"moves {biggest:g} points of share ({detail})",
+                        approvers,
+                    )
+                )
+    return risks
+
+
+def _queue_risks(
+    change: ResourceChange,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    owners: Owners,
+    teams: Mapping[str, float],
+) -> list[Risk]:
+    found = []
+    workflow = (after or before).get("workflow", change.group)
+    approvers = _approvers(owners.workflows.get(workflow), owners, teams)
+    volume = (before.get("forecast") or {}).get("weekly_volume", 0)
+    removed = change.action == "delete" or (
+        after.get("status") == "retired" and before.get("status") != "retired"
+    )
+    if before and removed and volume > 0:
+        how = "deleted" if change.action == "delete" else "retired"
+        found.append(
+            Risk(
+                "queue-removed-with-volume",
+                change.address,
+                f"is {how} with {volume:g} items a week of forecast volume",
+                approvers,
+            )
+        )
+    if before.get("status") == "live" and after.get("status") != "live":
+        how = "deleted" if change.action == "delete" else f"live → {after.get('status')}"
+        found.append(Risk("queue-leaves-live", change.address, f"leaves live ({how})", approvers))
+    old_policy, new_policy = before.get("policy", ""), after.get("policy", "")
+    old_id, _, old_version = old_policy.partition("@")
+    new_id, _, new_version = new_policy.partition("@")
+    if old_id and old_id == new_id and int(new_version) < int(old_version):
+        policy_owner = owners.policies.get(old_id)
+        found.append(
+            Risk(
+                "policy-downgrade",
+                change.address,
+                f"binds an older policy version ({old_policy} → {new_policy})",
+                tuple(sorted({*approvers, *([policy_owner] if policy_owner else [])})),
+            )
+        )
+    return found
+
+
+def _approvers(
+    workflow_owner: str | None, owners: Owners, teams: Mapping[str, float]
+) -> tuple[str, ...]:
+    found = {workflow_owner} if workflow_owner else set()
+    found.update(owners.teams[t] for t in teams if t in owners.teams)
+    return tuple(sorted(found))
+
+
+def make_plan(
+    desired: dict[str, Resource],
+    current: Mapping[str, Resource],
+    base: Base,
+    *,
+    diagnostics: Iterable[Diagnostic] = (),
+    max_share_move: float = 20.0,
+    origin: str = "repository",
+    sources_digest: str | None = None,
+    capacity_after: Capacity | None = None,
+    extra_approvers: Mapping[str, Sequence[str]] | None = None,
+    on: date | None = None,
+) -> Plan:
+    """Compare, name the risks and the capacity impact; nothing here reads files or the state.
+
+    ``capacity_after`` saves deriving the desired figures again when the caller has them.
+    """
+    changes = diff(desired, current)
+    owners = Owners.of(desired, current)
+    queue_workflows: dict[str, str] = {}
+    queue_teams: dict[str, dict[str, float]] = {}
+    for snapshot in (current, desired):
+        for resource in snapshot.values():
+            if resource.kind == "queue":
+                queue_workflows[resource.id] = resource.group
+    for change in changes:  # the teams of allocations whose queue changes
+        if change.kind == "queue":
+            for snapshot in (current, desired):
+                allocation = snapshot.get(f"allocation.{change.id}")
+                if allocation is not None:
+                    queue_teams.setdefault(change.id, {}).update(allocation.fields()["shares"])
+    protected = frozenset(
+        r.id
+        for snapshot in (current, desired)
+        for r in snapshot.values()
+        if r.kind == "queue" and '"data_classification":"us_protected"' in r.body
+    )
+    risks = find_risks(changes, owners, queue_workflows, queue_teams, max_share_move, protected)
+    if extra_approvers:
+        risks = [
+            replace(r, approvers=tuple(sorted({*r.approvers, *extra_approvers.get(r.code, ())})))
+            for r in risks
+        ]
+    return Plan(
+        base=base,
+        desired=desired,
+        changes=changes,
+        risks=risks,
+        diagnostics=list(diagnostics),
+        origin=origin,
+        sources_digest=sources_digest,
+        impact=plan_impact(desired, current, [(c.kind, c.id) for c in changes], capacity_after, on),
+        approvals=approvals(changes, risks, owners),
+    )
+
+
+def approvals(
+    changes: Iterable[ResourceChange], risks: Iterable[Risk], owners: Owners
+) -> list[dict[str, Any]]:
+    """Who must approve the plan and why: the owners of the changed workflows and SOPs,
+    and everyone a risky change names."""
+    reasons: dict[str, list[str]] = {}
+
+    def need(who: str | None, why: str) -> None:
+        if who and why not in reasons.setdefault(who, []):
+            reasons[who].append(why)
+
+    for change in changes:
+        if change.group and change.group in owners.workflows:
+            need(owners.workflows[change.group], f"owner of workflow {change.group}")
+        if change.kind == "sop":
+            need(owners.sops.get(change.id), f"owner of SOP {change.id}")
+    for risk in risks:
+        for who in risk.approvers:
+            need(who, f"{risk.code} on {risk.address}")
+    return [{"approver": who, "reasons": why} for who, why in sorted(reasons.items())]

@@ -1,0 +1,146 @@
+"""The organisation as resources: what the state stores and the plan compares.
+
+A resource is one item of one kind (``queue.sv-hate-speech-en``) with its
+fields as canonical JSON text. Two resources are the same exactly when their
+texts are equal, so comparing a desired organisation with a stored revision
+needs no parsing of the unchanged ones. ``group`` is the workflow a resource is
+shown under in plans and docs ("" for organisation-wide items: policies, teams,
+guardrails).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from qplan.model.organisation import Organisation
+
+#: kinds in the order plans list them
+KIND_ORDER = (
+    "workflow",
+    "policy",
+    "team",
+    "guardrail",
+    "queue",
+    "target",
+    "allocation",
+    "cases",
+    "sop",
+)
+ORGANISATION_GROUP = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    kind: str
+    id: str
+    group: str
+    body: str  # canonical JSON text of the fields
+
+    @property
+    def address(self) -> str:
+        return f"{self.kind}.{self.id}"
+
+    def fields(self) -> dict[str, Any]:
+        value: dict[str, Any] = json.loads(self.body)
+        return value
+
+
+def split_address(address: str) -> tuple[str, str]:
+    kind, _, ident = address.partition(".")
+    return kind, ident
+
+
+def sort_key(address: str, group: str) -> tuple[str, int, str]:
+    kind, ident = split_address(address)
+    rank = KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
+    return (group, rank, ident)
+
+
+def sop_id(path: str, sops_dir: str = "sops") -> str:
+    """``sops/short-video.md.j2`` is ``sop.short-video``."""
+    name = path.removeprefix(f"{sops_dir}/")
+    return name.removesuffix(".md.j2")
+
+
+def desired_resources(organisation: Organisation, sops_dir: str = "sops") -> dict[str, Resource]:
+    """Every valid item of the organisation as a resource, by address."""
+    found: list[Resource] = []
+    queues = organisation.queues
+
+    def group_of_queue(queue_id: str | None) -> str:
+        queue = queues.get(queue_id or "")
+        return queue.workflow if queue else ORGANISATION_GROUP
+
+    for workflow in organisation.workflows.values():
+        found.append(Resource("workflow", workflow.id, workflow.id, _json(workflow)))
+    for policy in organisation.policies.values():
+        found.append(Resource("policy", policy.id, ORGANISATION_GROUP, _json(policy)))
+    for team in organisation.teams.values():
+        found.append(Resource("team", team.id, ORGANISATION_GROUP, _json(team)))
+    for key, guardrail in organisation.guardrails.items():
+        found.append(Resource("guardrail", key, ORGANISATION_GROUP, _json(guardrail)))
+    for queue in queues.values():
+        found.append(Resource("queue", queue.id, queue.workflow, _json(queue)))
+    for key, target in organisation.targets.items():
+        group = target.workflow or group_of_queue(target.queue)
+        found.append(Resource("target", key, group, _json(target)))
+    for key, allocation in organisation.allocations.items():
+        found.append(Resource("allocation", key, group_of_queue(key), _json(allocation)))
+    for qid, queue in queues.items():  # the training case set each training queue enqueues
+        if queue.training is None or queue.training.case_set not in organisation.case_sets:
+            continue
+        case_set = organisation.case_sets[queue.training.case_set]
+        fields = {
+            "path": case_set.path,
+            "checksum": case_set.checksum,
+            "count": len(case_set.cases),
+            "item_ids": case_set.item_ids,
+        }
+        body = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+        found.append(Resource("cases", qid, queue.workflow, body))
+    for path, sop in organisation.sops.items():
+        fields = {"path": path, **json.loads(_json(sop.front))}
+        fields["template"] = sop.body
+        rendered = organisation.derived.get("rendered_sops", {}).get(path)
+        if rendered is not None:
+            fields["rendered"] = rendered.text  # what moderators read, diffed in plans
+        group = group_of_queue(sop.front.queues[0] if sop.front.queues else None)
+        body = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+        found.append(Resource("sop", sop_id(path, sops_dir), group, body))
+    return {r.address: r for r in found}
+
+
+def _json(item: Any) -> str:
+    """Fields as JSON, named as in the files; empty ``suppress`` and ``phases`` lists are
+    left out, as if not written."""
+    exclude = {name for name in _EMPTY_OMITTED if getattr(item, name, None) == []}
+    text: str = item.model_dump_json(exclude_none=True, exclude=exclude or None, by_alias=True)
+    return text
+
+
+_EMPTY_OMITTED = ("suppress", "phases")
+
+
+def digest(resources: Iterable[Resource]) -> str:
+    """One checksum of a whole snapshot, independent of the order it is given in."""
+    h = hashlib.sha256()
+    for r in sorted(resources, key=lambda r: r.address):
+        h.update(f"{r.address}\0{r.group}\0{r.body}\n".encode())
+    return h.hexdigest()
+
+
+def snapshot_to_json(resources: Mapping[str, Resource]) -> dict[str, list[str]]:
+    """A snapshot as plain JSON (address → [group, body]), for plan files."""
+    return {a: [r.group, r.body] for a, r in sorted(resources.items())}
+
+
+def snapshot_from_json(data: Mapping[str, Any]) -> dict[str, Resource]:
+    resources = {}
+    for address, (group, body) in data.items():
+        kind, ident = split_address(address)
+        resources[address] = Resource(kind, ident, group, body)
+    return resources

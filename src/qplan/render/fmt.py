@@ -1,0 +1,188 @@
+"""`qplan fmt`: one canonical layout for the YAML, keeping comments and blank lines.
+
+Round-trips each file through ruamel.yaml, so comments, blank-line grouping, quoting and
+flow style (``{arrival: backlog, …}``) survive. Canonical means: the kinds in the order of
+the file format (workflows, policies, teams, queues, targets, allocations, guardrails),
+the keys of each item in the order of its model (the order DESIGN.md shows), two-space
+indentation with list dashes indented under their key, and lists of ids whose order
+carries no meaning (languages, markets, clearances, skills, coverage days, published
+versions, team shares, suppressions) sorted. Lists of items keep the author's order.
+
+A file is first read by qplan's own loader, so a file that is not well-formed, or is
+hostile (an alias bomb, a tag, too deep), is reported and left untouched.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from qplan.core.diagnostics import Diagnostic
+from qplan.load.settings import Settings
+
+KIND_ORDER = ("workflows", "policies", "teams", "queues", "targets", "allocations", "guardrails")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+#: lists whose order carries no meaning, by key
+_SORTED_LISTS = {"languages", "markets", "clearances", "skills", "suppress", "versions"}
+
+
+def _field_orders() -> dict[str, tuple[str, ...]]:
+    """Key order of every item and nested mapping, from the models."""
+    from qplan.model import format as m
+
+    def keys(cls: Any) -> tuple[str, ...]:
+        names = [k for k in cls.model_fields if k != "suppress"]
+        return (*names, "suppress") if "suppress" in cls.model_fields else tuple(names)
+
+    guardrail_keys: list[str] = ["id", "type", "description"]
+    for cls in (
+        m.ClearanceRequired,
+        m.MaxVendorShare,
+        m.MinTeamsPerLiveQueue,
+        m.MaxBpoShare,
+        m.MaxTeamUtilisation,
+    ):
+        guardrail_keys += [k for k in keys(cls) if k not in guardrail_keys and k != "suppress"]
+    return {
+        "workflows": keys(m.Workflow),
+        "policies": keys(m.Policy),
+        "teams": keys(m.Team),
+        "queues": keys(m.Queue),
+        "targets": keys(m.Target),
+        "allocations": keys(m.Allocation),
+        "guardrails": (*guardrail_keys, "suppress"),
+        "coverage": keys(m.Coverage),
+        "forecast": keys(m.Forecast),
+        "sla": keys(m.ServiceLevel),
+        "qa": keys(m.QualityAssurance),
+        "training": keys(m.TrainingCases),
+        "quality": keys(m.Quality),
+        "productivity": keys(m.Productivity),
+    }
+
+
+def _reorder(mapping: Any, order: Iterable[str]) -> None:
+    """Put ``mapping``'s keys in ``order`` (unknown keys after, as they were), in place,
+    so each key keeps its comments."""
+    wanted = [k for k in order if k in mapping]
+    wanted += [k for k in mapping if k not in wanted]
+    current = list(mapping)
+    if current == wanted:
+        return
+    for key in wanted:
+        mapping.move_to_end(key)
+    # What follows the last entry (blank lines before the next item, a closing comment)
+    # belongs to the mapping's end, not to the key that happened to be last.
+    old_last, new_last = current[-1], wanted[-1]
+    comments = mapping.ca.items
+    if old_last != new_last and (old_last in comments or new_last in comments):
+        old_slot = comments.setdefault(old_last, [None, None, None, None])
+        new_slot = comments.setdefault(new_last, [None, None, None, None])
+        old_slot[2], new_slot[2] = new_slot[2], old_slot[2]
+
+
+def _sort_list(seq: Any, key: Any = None) -> None:
+    items = list(seq)
+    if all(isinstance(i, str | int | float) for i in items):
+        ordered = sorted(items, key=key)
+        for index, value in enumerate(ordered):
+            if seq[index] != value:
+                seq[index] = value
+
+
+def _canonical(document: Any, orders: dict[str, tuple[str, ...]]) -> None:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if not isinstance(document, CommentedMap):
+        return
+    _reorder(document, KIND_ORDER)
+    for kind in KIND_ORDER:
+        items = document.get(kind)
+        if not isinstance(items, CommentedSeq):
+            continue
+        for item in items:
+            if not isinstance(item, CommentedMap):
+                continue
+            _reorder(item, orders[kind])
+            for key, value in item.items():
+                if isinstance(value, CommentedMap):
+                    if key in orders:
+                        _reorder(value, orders[key])
+                    if key == "coverage" and isinstance(value.get("days"), CommentedSeq):
+                        days = value["days"]
+                        _sort_list(days, key=lambda d: WEEKDAYS.index(d) if d in WEEKDAYS else 9)
+                    if key == "shares":
+                        _reorder(value, sorted(str(k) for k in value))
+                elif isinstance(value, CommentedSeq) and key in _SORTED_LISTS:
+                    _sort_list(value)
+
+
+def _yaml() -> Any:
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 4096
+    return yaml
+
+
+def format_text(text: str) -> str:
+    """The canonical form of one YAML text (already known to be safe to parse)."""
+    yaml = _yaml()
+    document = yaml.load(text)
+    _canonical(document, _field_orders())
+    out = io.StringIO()
+    yaml.dump(document, out)
+    return out.getvalue()
+
+
+@dataclass
+class FormatResult:
+    changed: list[str]  # paths (relative to the root) whose text is not canonical
+    problems: list[Diagnostic]
+
+
+def format_files(settings: Settings, paths: Iterable[Path], *, write: bool) -> FormatResult:
+    """Format (or, with ``write=False``, only check) each YAML file."""
+    from qplan.load.reader import LoadError, parse_text, read_text, relative_name
+
+    result = FormatResult([], [])
+    for file in paths:
+        rel = relative_name(file, settings.root)
+        try:
+            text = read_text(file, settings.root, max_bytes=settings.max_file_bytes)
+            _, found = parse_text(text, rel, max_depth=settings.max_depth)
+        except LoadError as exc:
+            result.problems.append(exc.diagnostic)
+            continue
+        if found:  # duplicate keys: formatting would silently drop one of them
+            result.problems.extend(found)
+            continue
+        formatted = format_text(text)
+        if formatted != text:
+            result.changed.append(rel)
+            if write:
+                from qplan.core.output import write_file
+
+                write_file(file, formatted)
+    return result
+
+
+def yaml_paths(settings: Settings, given: Iterable[str]) -> list[Path]:
+    """The files to format: those given (files or folders), else every workflow YAML file."""
+    from qplan.load.reader import yaml_files
+
+    chosen = list(given)
+    if not chosen:
+        return list(yaml_files(settings.workflows_path))
+    paths: list[Path] = []
+    for name in chosen:
+        path = Path(name)
+        if not path.is_absolute():
+            path = Path.cwd() / path
+        paths.extend(yaml_files(path) if path.is_dir() else [path])
+    return paths

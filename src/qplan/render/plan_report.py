@@ -1,0 +1,393 @@
+"""A plan for people: text for a terminal, Markdown for a pull-request comment.
+
+The JSON form is :meth:`qplan.plan.plan.Plan.contract`. Both human forms group the
+changes by workflow and end with the one summary line; the Markdown form fits
+GitHub's comment limit by splitting into numbered parts, the first of which
+always carries the whole summary.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from qplan.plan.plan import FieldChange, Plan, ResourceChange
+from qplan.plan.resources import ORGANISATION_GROUP
+
+#: GitHub refuses comments longer than 65,536 characters; parts keep a margin for their header
+COMMENT_LIMIT = 65_536
+_SIGNS = {"create": "+", "update": "~", "delete": "-"}
+_COLOURS = {"create": "green", "update": "yellow", "delete": "red"}
+_MAX_LISTED = 50  # warnings and risks listed in the Markdown summary before "and N more"
+
+
+def value_text(value: Any) -> str:
+    """A field value as a reviewer reads it: JSON, whole numbers without ``.0``."""
+    return json.dumps(_plain(value), ensure_ascii=False, separators=(", ", ": "))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str) and "\n" in value
+
+
+def _flatten(fields: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    for key, value in fields.items():
+        if isinstance(value, dict) and value:
+            yield from _flatten(value, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}", value
+
+
+def enqueue_line(change: ResourceChange) -> str:
+    """What a change of a training case set does to the training queue."""
+    before = set((change.before or {}).get("item_ids", []))
+    after = set((change.after or {}).get("item_ids", []))
+    if change.action == "delete":
+        return f"remove the {len(before)} enqueued training cases"
+    new, removed = len(after - before), len(before - after)
+    path = (change.after or {}).get("path", "")
+    line = f"enqueue {len(after)} training cases ({new} new, {removed} removed) from {path}"
+    if change.action == "update" and not new and not removed:
+        line += "; cases changed in place (decision, policy version or note)"
+    return line
+
+
+def change_lines(change: ResourceChange) -> list[str]:
+    """The body of one change, without the address line, unindented."""
+    if change.kind == "cases":
+        return [enqueue_line(change)]
+    if change.action == "delete":
+        return []
+    if change.action == "create":
+        assert change.after is not None
+        lines = []
+        for path, value in _flatten(change.after):
+            if path == "phases":
+                lines += ["phases (staged rollout):", *(f"  {p}" for p in _phases(value))]
+            else:
+                lines.append(_field_line(path, None, value, create=True))
+        return lines
+    lines = []
+    for f in change.fields:
+        if f.path == "phases":
+            old, new = _phases(f.before), _phases(f.after)
+            lines.append("phases (staged rollout):")
+            lines += [f"  - {p}" for p in old if p not in new]
+            lines += [f"  + {p}" for p in new if p not in old]
+        elif _is_text(f.before) or _is_text(f.after):
+            lines.append(f"{f.path}: text changed")
+            lines.extend(f"  {line}" for line in text_diff(f))
+        else:
+            line = _field_line(f.path, f.before, f.after, create=False)
+            if f.path == "status" and f.after == "live":
+                line += " (goes live)"
+            lines.append(line)
+    if change.kind == "queue":
+        lines.extend(_lifecycle_lines(change))
+    return lines
+
+
+def _lifecycle_lines(change: ResourceChange) -> list[str]:
+    """What a queue's update means for the people who work it."""
+    before, after = change.before or {}, change.after or {}
+    lines = []
+    changed = {f.path for f in change.fields}
+    if before.get("status") == "live" and changed & {"policy", "template"}:
+        lines.append(
+            "retraining needed: the training queue and its case set move to "
+            f"{after.get('policy')} and {after.get('template')} in this plan"
+        )
+    if after.get("status") == "retired" and before.get("status") != "retired":
+        volume = (before.get("forecast") or {}).get("weekly_volume", 0)
+        if after.get("migrate_to"):
+            lines.append(f"moves {volume:g} items a week to {after['migrate_to']}")
+    return lines
+
+
+def _phases(value: Any) -> list[str]:
+    """An allocation's phases as schedule lines: ``from 2026-12-01: a 60%, b 40%``."""
+    return [
+        f"from {phase['from']}: "
+        + ", ".join(f"{team} {share:g}%" for team, share in phase["shares"].items())
+        for phase in value or []
+    ]
+
+
+def _field_line(path: str, before: Any, after: Any, *, create: bool) -> str:
+    if _is_text(after):
+        return f"{path}: text, {len(str(after).splitlines())} lines"
+    if create:
+        return f"{path}: {value_text(after)}"
+    return f"{path}: {value_text(before)} → {value_text(after)}"
+
+
+def text_diff(change: FieldChange) -> list[str]:
+    before = str(change.before or "").splitlines()
+    after = str(change.after or "").splitlines()
+    diff = difflib.unified_diff(before, after, "before", "after", lineterm="", n=2)
+    return list(diff)[2:]  # no ---/+++ header: the field path names it
+
+
+def group_title(group: str) -> str:
+    return group if group != ORGANISATION_GROUP else "organisation (policies, teams, guardrails)"
+
+
+def _base_line(plan: Plan) -> str:
+    source = "" if plan.origin == "repository" else f" ({plan.origin})"
+    if plan.base.serial == 0:
+        return f"Plan{source} against an empty state."
+    return f"Plan{source} against state serial {plan.base.serial} (lineage {plan.base.lineage})."
+
+
+# --- capacity impact ---------------------------------------------------------------------
+
+
+def _move(before: Any, after: Any, fmt: str, unit: str = "") -> str:
+    def one(value: Any) -> str:
+        return "-" if value is None else format(value, fmt) + unit
+
+    return f"{one(before)} → {one(after)}"
+
+
+def impact_rows(impact: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
+    """(address, required FTE, projected SLA, utilisation, weekly cost) per moved figure."""
+    rows = []
+    for entry in impact.get("queues", []):
+        old, new = entry["before"] or {}, entry["after"] or {}
+        either = new or old
+        sla = _move(old.get("projected_sla_percent"), new.get("projected_sla_percent"), ".1f", "%")
+        if either.get("target_sla_percent") is not None:
+            sla += f" (target {either['target_sla_percent']:g}% in {either['target_within']})"
+        rows.append(
+            (
+                f"queue.{entry['queue']}",
+                _move(old.get("required_fte"), new.get("required_fte"), ".1f"),
+                sla if either.get("projected_sla_percent") is not None else "",
+                "",
+                _move(old.get("weekly_cost"), new.get("weekly_cost"), ",.2f"),
+            )
+        )
+    for entry in impact.get("teams", []):
+        old, new = entry["before"] or {}, entry["after"] or {}
+        either = new or old
+        use = _move(old.get("utilisation_percent"), new.get("utilisation_percent"), ".1f", "%")
+        cost = ""
+        if old.get("weekly_cost") != new.get("weekly_cost"):
+            cost = _move(old.get("weekly_cost"), new.get("weekly_cost"), ",.2f")
+        rows.append(
+            (
+                f"team.{entry['team']}",
+                _move(old.get("required_fte"), new.get("required_fte"), ".1f")
+                + f" of {either['headcount_fte']:g}",
+                "",
+                f"{use} (cap {either['cap_percent']:g}%)",
+                cost,
+            )
+        )
+    totals = impact.get("totals")
+    if totals:
+        rows.append(
+            (
+                "total",
+                _move(totals["required_fte"]["before"], totals["required_fte"]["after"], ".1f")
+                + f" of {totals['headcount_fte']['after']:g}",
+                "",
+                "",
+                _move(totals["weekly_cost"]["before"], totals["weekly_cost"]["after"], ",.2f"),
+            )
+        )
+    return rows
+
+
+_IMPACT_HEAD = ("", "required FTE", "projected SLA", "utilisation", "weekly cost")
+
+
+def _impact_text(impact: dict[str, Any]) -> list[str]:
+    lines = []
+    for row in impact_rows(impact):
+        named = zip(_IMPACT_HEAD[1:], row[1:], strict=True)
+        parts = [f"{name} {value}" for name, value in named if value]
+        lines.append(f"  {row[0]}: " + "; ".join(parts))
+    for warning in impact.get("warnings", []):
+        lines.append(f"  ! {warning['address']} {warning['message']} ({warning['code']})")
+    return lines
+
+
+# --- text ----------------------------------------------------------------------------------
+
+
+def text(plan: Plan, *, color: bool = False) -> str:
+    import click
+
+    def style(value: str, **kwargs: Any) -> str:
+        return click.style(value, **kwargs) if color else value
+
+    out = [_base_line(plan), ""]
+    for group, changes in plan.groups().items():
+        out.append(style(group_title(group), bold=True))
+        for change in changes:
+            sign = _SIGNS[change.action]
+            out.append(style(f"  {sign} {change.address}", fg=_COLOURS[change.action]))
+            out.extend(f"      {line}" for line in change_lines(change))
+        out.append("")
+    if plan.risks:
+        out.append(style("Risky changes (approval needed):", bold=True, fg="red"))
+        for risk in plan.risks:
+            out.append(f"  ! {risk.address} {risk.message}")
+            if risk.approvers:
+                out.append(f"      approval: {', '.join(risk.approvers)}")
+        out.append("")
+    if plan.approvals:
+        out.append(style("Approvals needed:", bold=True))
+        for entry in plan.approvals:
+            out.append(f"  {entry['approver']}: {'; '.join(entry['reasons'])}")
+        out.append("")
+    if plan.impact:
+        out.append(style("Capacity impact:", bold=True))
+        out.extend(_impact_text(plan.impact))
+        out.append("")
+    warnings = plan.diagnostics
+    if warnings:
+        out.append(style("Warnings:", bold=True, fg="yellow"))
+        out.extend(f"  {d.render()}" for d in warnings)
+        out.append("")
+    out.append(style(plan.summary_line(), bold=True))
+    return "\n".join(out) + "\n"
+
+
+# --- Markdown ------------------------------------------------------------------------------
+
+
+def markdown_parts(plan: Plan, *, limit: int = COMMENT_LIMIT) -> list[str]:
+    """The plan as one or more comments, each at most ``limit`` characters."""
+    budget = limit - 600
+    summary = _markdown_summary(plan)
+    blocks = [block for group in plan.groups() for block in _group_blocks(plan, group, budget)]
+    parts: list[list[str]] = [[summary]]
+    size = len(summary)
+    for block in blocks:
+        if size + len(block) > budget:
+            parts.append([])
+            size = 0
+        parts[-1].append(block)
+        size += len(block)
+    count = len(parts)
+    rendered = []
+    for number, chunks in enumerate(parts, start=1):
+        head = "" if count == 1 else f"<!-- qplan plan part {number} of {count} -->\n"
+        if number > 1:
+            head += f"### qplan plan, part {number} of {count}\n\n"
+        body = head + "".join(chunks)
+        if count > 1 and number == 1:
+            rest = "part 2" if count == 2 else f"parts 2 to {count}"
+            body += f"\n_The details continue in {rest}._\n"
+        rendered.append(body)
+    return rendered
+
+
+def _markdown_summary(plan: Plan) -> str:
+    lines = ["### qplan plan", "", f"**{plan.summary_line()}**", ""]
+    lines.append(f"{_base_line(plan)} Checksum `{plan.checksum[:12]}`.")
+    lines.append("")
+    if plan.changes:
+        lines += ["| workflow | create | update | delete |", "|---|---:|---:|---:|"]
+        for group, changes in plan.groups().items():
+            counts = {a: sum(c.action == a for c in changes) for a in _SIGNS}
+            lines.append(
+                f"| {group_title(group)} | {counts['create']} | {counts['update']} "
+                f"| {counts['delete']} |"
+            )
+        lines.append("")
+    if plan.risks:
+        lines += ["#### :warning: Risky changes (approval needed)", ""]
+        for risk in plan.risks[:_MAX_LISTED]:
+            approvers = ", ".join(risk.approvers) or "no owner named"
+            lines.append(f"- `{risk.address}` {_md_escape(risk.message)} — approval: {approvers}")
+        if len(plan.risks) > _MAX_LISTED:
+            lines.append(f"- and {len(plan.risks) - _MAX_LISTED} more (see the saved plan)")
+        lines.append("")
+    if plan.approvals:
+        lines += ["#### Approvals needed", ""]
+        for entry in plan.approvals[:_MAX_LISTED]:
+            why = _md_escape("; ".join(entry["reasons"]))
+            lines.append(f"- [ ] {_md_escape(entry['approver'])}: {why}")
+        if len(plan.approvals) > _MAX_LISTED:
+            lines.append(f"- and {len(plan.approvals) - _MAX_LISTED} more (see the JSON plan)")
+        lines.append("")
+    if plan.impact:
+        lines += ["#### Capacity impact", ""]
+        lines.append("| " + " | ".join(_IMPACT_HEAD) + " |")
+        lines.append("|---|---:|---:|---:|---:|")
+        rows = impact_rows(plan.impact)
+        for row in (
+            rows[:_MAX_LISTED] if len(rows) <= _MAX_LISTED else [*rows[: _MAX_LISTED - 1], rows[-1]]
+        ):
+            lines.append(f"| `{row[0]}` | " + " | ".join(_md_escape(c) for c in row[1:]) + " |")
+        if len(rows) > _MAX_LISTED:
+            lines.append(f"\n_and {len(rows) - _MAX_LISTED} more rows (see the JSON plan)_")
+        lines.append("")
+        for warning in plan.impact.get("warnings", []):
+            lines.append(
+                f"- :warning: `{warning['address']}` {_md_escape(warning['message'])} "
+                f"({warning['code']})"
+            )
+        if plan.impact.get("warnings"):
+            lines.append("")
+    if plan.diagnostics:
+        lines += ["#### Warnings", ""]
+        for d in plan.diagnostics[:_MAX_LISTED]:
+            lines.append(f"- `{d.file}:{d.line}:{d.column}` {d.code} {_md_escape(d.message)}")
+        if len(plan.diagnostics) > _MAX_LISTED:
+            lines.append(f"- and {len(plan.diagnostics) - _MAX_LISTED} more")
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+
+
+def _group_blocks(plan: Plan, group: str, budget: int) -> Iterator[str]:
+    """One collapsible section per workflow; a section larger than a comment is cut at
+    resource boundaries into several sections."""
+    changes = plan.groups()[group]
+    title = group_title(group)
+    counts = {a: sum(c.action == a for c in changes) for a in _SIGNS}
+    label = ", ".join(f"{n} to {a}" for a, n in counts.items() if n)
+    chunk: list[str] = []
+    size = 0
+    continued = False
+    for change in changes:
+        lines = [f"{_SIGNS[change.action]} {change.address}"]
+        lines += [f"    {line}" for line in change_lines(change)]
+        text_block = "\n".join(lines) + "\n"
+        if len(text_block) > budget - 300:  # one enormous resource: cut its lines
+            text_block = text_block[: budget - 400] + "\n    … (cut; see the saved plan)\n"
+        if chunk and size + len(text_block) > budget - 300:
+            yield _details(title, label, chunk, continued)
+            chunk, size, continued = [], 0, True
+        chunk.append(text_block)
+        size += len(text_block)
+    if chunk:
+        yield _details(title, label, chunk, continued)
+
+
+def _details(title: str, label: str, chunk: list[str], continued: bool) -> str:
+    suffix = " (continued)" if continued else ""
+    body = "".join(chunk).replace("```", "ˋˋˋ")
+    return (
+        f"<details><summary><b>{_md_escape(title)}</b>{suffix}: {label}</summary>\n\n"
+        f"```diff\n{body}```\n\n</details>\n\n"
+    )

@@ -1,0 +1,94 @@
+"""The launch checklist as text, Markdown or JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from qplan.check.readiness import Enqueued, Gate, gates
+
+if TYPE_CHECKING:
+    from qplan.check.semantics import ValidationResult
+
+
+@dataclass(frozen=True)
+class QueueReadiness:
+    queue: str
+    kind: str
+    status: str
+    gates: tuple[Gate, ...]
+
+    @property
+    def ready(self) -> bool:
+        return all(g.passed for g in self.gates)
+
+    def contract(self) -> dict[str, Any]:
+        return {
+            "queue": self.queue,
+            "kind": self.kind,
+            "status": self.status,
+            "ready": self.ready,
+            "gates": [g.contract() for g in self.gates],
+        }
+
+
+def checklist(
+    validation: ValidationResult, queue_ids: Iterable[str], enqueued: Mapping[str, Enqueued]
+) -> list[QueueReadiness]:
+    from qplan.capacity.staffing import derive_organisation
+
+    org = validation.organisation
+    capacity = derive_organisation(org, validation.settings.today)
+    failed = frozenset(d.file for d in validation.report if d.code == "QP143")
+    rows = []
+    for qid in queue_ids:
+        queue = org.queues[qid]
+        found = gates(
+            org,
+            queue,
+            today=validation.settings.today,
+            capacity=capacity,
+            enqueued=dict(enqueued),
+            failed_sops=failed,
+        )
+        rows.append(QueueReadiness(qid, queue.kind, queue.status, tuple(found)))
+    return rows
+
+
+def _verdict(row: QueueReadiness) -> str:
+    if row.ready:
+        return "ready"
+    failing = sum(not g.passed for g in row.gates)
+    note = "; information only while draft" if row.status == "draft" else ""
+    gates_fail = "1 gate fails" if failing == 1 else f"{failing} gates fail"
+    return f"not ready ({gates_fail}{note})"
+
+
+def render(rows: list[QueueReadiness], fmt: str) -> str:
+    if fmt == "json":
+        document = {"format_version": "1", "queues": [r.contract() for r in rows]}
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    ready = sum(r.ready for r in rows)
+    summary = f"{len(rows)} queue(s): {ready} ready, {len(rows) - ready} not ready."
+    out: list[str] = []
+    if fmt == "markdown":
+        out += ["## Readiness", "", f"**{summary}**", ""]
+        for row in rows:
+            out += [f"### `{row.queue}` ({row.status}, {row.kind}): {_verdict(row)}", ""]
+            out += ["| | gate | detail | to do |", "|---|---|---|---|"]
+            for g in row.gates:
+                mark = "✅" if g.passed else "❌"
+                detail = g.reason.replace("|", "\\\\|")
+                out.append(f"| {mark} | {g.title} | {detail} | {g.fix if not g.passed else ''} |")
+            out.append("")
+        return "\n".join(out)
+    for row in rows:
+        out.append(f"{row.queue} ({row.status}, {row.kind}): {_verdict(row)}")
+        for g in row.gates:
+            out.append(f"  {'✓' if g.passed else '✗'} {g.title}: {g.reason}")
+            if not g.passed and g.fix:
+                out.append(f"      to do: {g.fix}")
+    out.append(summary)
+    return "\n".join(out) + "\n"

@@ -1,0 +1,48 @@
+"""JSON Schemas of the file format, generated from the models, for editors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+SCHEMA_FILES = ("workflows.schema.json", "sop-front-matter.schema.json")
+
+
+def generate() -> dict[str, str]:
+    """File name → JSON text of every schema."""
+    from qplan.model.format import SopFrontMatter, WorkflowsFile
+
+    out = {}
+    for name, model, title in (
+        ("workflows.schema.json", WorkflowsFile, "qplan workflows file"),
+        ("sop-front-matter.schema.json", SopFrontMatter, "qplan SOP front matter"),
+    ):
+        schema = model.model_json_schema(mode="validation")
+        schema = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            **schema,
+            "title": title,
+        }
+        out[name] = json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return out
+
+
+def stale_files(folder: Path) -> list[str]:
+    """The schema files that are missing or differ from what the models say."""
+    stale = []
+    for name, text in generate().items():
+        path = folder / name
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            stale.append(name)
+    return stale
+
+
+def write(folder: Path) -> list[str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in generate().items():
+        path = folder / name
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            written.append(name)
+    return written

@@ -1,0 +1,657 @@
+"""Render: the documentation site, made from the same data the plan uses.
+
+:func:`site_files` turns the organisation, its capacity figures, its rendered SOPs and
+the state history into a MkDocs project (``mkdocs.yml`` and Markdown pages): pure, so the
+same input gives the same files. :func:`write_project` writes only the files that
+changed and removes the ones no longer made; :func:`build_site` is the one place that runs
+the builder (MkDocs with the Material theme; the project is plain ``mkdocs.yml``, so docs
+portals that consume MkDocs projects, and Material's successor, read it too).
+
+Everything that comes from the repository is untrusted: names are escaped, and the pages
+are built with raw HTML switched off (:mod:`qplan.render.site_markdown`), so an SOP cannot put a
+script on the site.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from qplan.capacity.staffing import Capacity
+    from qplan.model.format import Queue, Team
+    from qplan.model.organisation import Organisation
+    from qplan.plan.state import Revision
+    from qplan.render.sops import RenderedSop
+
+STATUSES = ("draft", "ready", "live", "paused", "retired")
+DAY_NAMES = {"mon": "Mon", "tue": "Tue", "wed": "Wed", "thu": "Thu", "fri": "Fri"}
+DAY_NAMES |= {"sat": "Sat", "sun": "Sun"}
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+_HTML_COMMENT = re.compile(r"<!--.*?-->\n?", re.DOTALL)
+_HEADING = re.compile(r"^(#{1,6})(?=\s)")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def text(value: Any) -> str:
+    """A value from the repository as inline Markdown text: no markup, no HTML."""
+    escaped = html.escape(str(value), quote=False)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", escaped).replace("\n", " ")
+
+
+def code(value: Any) -> str:
+    """A value as inline code (ids); backticks cannot occur in ids."""
+    return f"`{str(value).replace('`', '')}`"
+
+
+def _table(head: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return [*lines, ""]
+
+
+def _pct(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value:.{digits}f}%"
+
+
+def _money(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.2f}"
+
+
+class _Links:
+    """Relative links between pages; every page sits one folder below ``docs/``."""
+
+    def __init__(self, org: Organisation, sop_pages: Mapping[str, str]) -> None:
+        self.org = org
+        self.sop_pages = sop_pages
+
+    def page(self, kind: str, ident: str, label: str | None = None, *, up: bool = True) -> str:
+        prefix = "../" if up else ""
+        return f"[{text(label or ident)}]({prefix}{kind}/{ident}.md)"
+
+    def queue(self, qid: str | None, *, up: bool = True, name: bool = False) -> str:
+        if not qid:
+            return "—"
+        queue = self.org.queues.get(qid)
+        if queue is None:
+            return code(qid)
+        return self.page("queues", qid, queue.name if name else qid, up=up)
+
+    def team(self, tid: str, *, up: bool = True) -> str:
+        return self.page("teams", tid, up=up) if tid in self.org.teams else code(tid)
+
+    def workflow(self, wid: str, *, up: bool = True) -> str:
+        workflow = self.org.workflows.get(wid)
+        return self.page("workflows", wid, workflow.name if workflow else wid, up=up)
+
+    def policy(self, binding: str, *, up: bool = True) -> str:
+        pid = binding.partition("@")[0]
+        return (
+            self.page("policies", pid, binding, up=up)
+            if pid in self.org.policies
+            else code(binding)
+        )
+
+    def sop(self, path: str | None, *, up: bool = True) -> str:
+        if not path or path not in self.sop_pages:
+            return "—" if not path else code(path)
+        title = self.org.sops[path].front.title
+        return self.page("sops", self.sop_pages[path], title, up=up)
+
+
+def sop_page_name(path: str, sops_dir: str = "sops") -> str:
+    """``sops/short-video/hate.md.j2`` → ``short-video--hate`` (one flat folder of pages)."""
+    name = path.removeprefix(f"{sops_dir}/").removesuffix(".md.j2")
+    return name.replace("/", "--")
+
+
+def _shares(links: _Links, shares: Mapping[str, float]) -> str:
+    return ", ".join(f"{links.team(t)} {s:g}%" for t, s in shares.items()) or "—"
+
+
+def _sla(org: Organisation, queue: Queue) -> str:
+    target = org.target_for(queue)
+    if target is None:
+        return "—"
+    return f"{target.sla.percent:g}% within {target.sla.within}"
+
+
+def coverage_text(team: Team) -> str:
+    days = [d for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun") if d in team.coverage.days]
+    if len(days) == 7:
+        span = "every day"
+    elif days == ["mon", "tue", "wed", "thu", "fri"]:
+        span = "Mon–Fri"
+    else:
+        span = ", ".join(DAY_NAMES[d] for d in days)
+    return f"{span} {team.coverage.start}–{team.coverage.end} ({team.timezone})"
+
+
+def demote(markdown: str, levels: int) -> str:
+    """Headings of embedded Markdown moved down ``levels`` (code blocks left alone)."""
+    out = []
+    fenced = False
+    for line in markdown.splitlines():
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced:
+            line = _HEADING.sub(lambda m: "#" * min(6, len(m.group(1)) + levels), line)
+        out.append(line)
+    return "\n".join(out)
+
+
+def sop_markdown(rendered: str) -> str:
+    """Rendered SOP text as a page body: HTML comments dropped (raw HTML is not shown)."""
+    return _HTML_COMMENT.sub("", rendered).strip() + "\n"
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+def _overview(org: Organisation, capacity: Capacity | None, links: _Links, title: str) -> str:
+    lines = [f"# {text(title)}", ""]
+    by_status = {s: sum(q.status == s for q in org.queues.values()) for s in STATUSES}
+    vendors = sorted({t.vendor for t in org.teams.values() if t.vendor})
+    summary = (
+        f"{len(org.workflows)} workflows, {len(org.queues)} queues "
+        f"({', '.join(f'{n} {s}' for s, n in by_status.items() if n)}), "
+        f"{len(org.teams)} teams ({len(vendors)} vendors)."
+    )
+    lines += [summary, ""]
+    if capacity is not None:
+        from qplan.capacity.staffing import TOTALS
+
+        totals = {n: capacity.total(n) for n in TOTALS}
+        lines += [
+            f"**Staffing:** {totals['required_fte']:.1f} FTE required of "
+            f"{totals['headcount_fte']:g} headcount. **Weekly cost:** "
+            f"{_money(totals['weekly_cost'])}.",
+            "",
+        ]
+        from qplan.render.capacity_report import flags
+
+        problems = flags(capacity)
+        if problems:
+            lines += ['!!! warning "Capacity problems"', ""]
+            lines += [f"    - {text(p)}" for p in problems] + [""]
+        else:
+            lines += [
+                "Every queue's projected SLA meets its target and no team is over its cap.",
+                "",
+            ]
+    lines += ["## Workflows", ""]
+    rows = []
+    for wid, workflow in sorted(org.workflows.items()):
+        counts = [
+            sum(q.workflow == wid and q.status == s for q in org.queues.values()) for s in STATUSES
+        ]
+        rows.append([links.workflow(wid, up=False), text(workflow.owner), *map(str, counts)])
+    lines += _table(["Workflow", "Owner", *STATUSES], rows)
+    lines += ["## Teams and vendors", ""]
+    rows = []
+    for tid, team in sorted(org.teams.items()):
+        figures = capacity.teams.get(tid) if capacity else None
+        rows.append(
+            [
+                links.team(tid, up=False),
+                team.type.replace("_", "-"),
+                text(team.vendor or "—"),
+                team.country,
+                f"{team.headcount_fte:g}",
+                _pct(figures.utilisation_percent) if figures else "—",
+            ]
+        )
+    lines += _table(["Team", "Type", "Vendor", "Country", "Headcount", "Utilisation"], rows)
+    if capacity is not None:
+        lines += [
+            "## Utilisation and SLA",
+            "",
+            "![Team utilisation against its cap, and each queue's projected SLA against its "
+            "target](capacity.svg)",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def _workflow_page(org: Organisation, wid: str, links: _Links) -> str:
+    workflow = org.workflows[wid]
+    lines = [
+        f"# {text(workflow.name)}",
+        "",
+        f"Workflow {code(wid)} · owner {text(workflow.owner)}",
+        "",
+    ]
+    if workflow.description:
+        lines += [text(workflow.description), ""]
+    lines += ["## Queues", ""]
+    rows = []
+    for qid, queue in sorted(org.queues.items()):
+        if queue.workflow != wid:
+            continue
+        allocation = org.allocations.get(qid)
+        rows.append(
+            [
+                links.queue(qid, name=True),
+                queue.status,
+                links.policy(queue.policy),
+                ", ".join(queue.languages),
+                _sla(org, queue),
+                _shares(links, allocation.shares) if allocation else "—",
+            ]
+        )
+    lines += _table(
+        ["Queue", "Status", "Policy", "Languages", "SLA target", "Teams and shares"], rows
+    )
+    return "\n".join(lines)
+
+
+def _escalation_path(org: Organisation, queue: Queue, links: _Links) -> str:
+    from qplan.check.readiness import escalation_path
+
+    path, _ = escalation_path(org, queue)
+    if len(path) == 1:
+        return "this queue does not escalate"
+    return " → ".join(links.queue(q.id) for q in path)
+
+
+def _queue_page(
+    org: Organisation,
+    qid: str,
+    capacity: Capacity | None,
+    links: _Links,
+    rendered: Mapping[str, RenderedSop],
+    today: date,
+) -> str:
+    queue = org.queues[qid]
+    lines = [
+        f"# {text(queue.name)}",
+        "",
+        f"Queue {code(qid)} in {links.workflow(queue.workflow)} · **{queue.status}**",
+        "",
+        "## Details",
+        "",
+    ]
+    forecast = queue.forecast
+    fields = [
+        ("Kind", queue.kind),
+        ("Status", queue.status),
+        ("Policy", links.policy(queue.policy)),
+        ("Labeling template", code(queue.template) if queue.template else "—"),
+        ("Languages", ", ".join(queue.languages)),
+        ("Markets", ", ".join(queue.markets) or "—"),
+        ("Data classification", queue.data_classification),
+        ("Priority", str(queue.priority)),
+        ("TTP logical queue", code(queue.ttp_queue) if queue.ttp_queue else "—"),
+        ("Training queue", links.queue(queue.training_queue)),
+        ("Escalates to", links.queue(queue.escalates_to)),
+        ("SOP", links.sop(queue.sop)),
+        ("QA sample rate", f"{queue.qa.sample_rate:.1%}" if queue.qa else "—"),
+        ("Owner", text(queue.owner) if queue.owner else "—"),
+    ]
+    if forecast is not None:
+        fields += [
+            ("Arrival", forecast.arrival),
+            ("Weekly volume", f"{forecast.weekly_volume:,.0f} items"),
+            ("Average handle time", f"{forecast.aht_seconds:g} s"),
+        ]
+        if forecast.patience is not None:
+            fields.append(("Mean patience", str(forecast.patience)))
+    lines += _table(["Field", "Value"], ([k, v] for k, v in fields))
+    if queue.description:
+        lines += [text(queue.description), ""]
+    lines += ["## Targets", ""]
+    target = org.target_for(queue)
+    if target is None:
+        lines += ["No target is set.", ""]
+    else:
+        source = "its own target" if qid in org.targets else f"the {text(queue.workflow)} default"
+        rows = [["SLA", f"{target.sla.percent:g}% within {target.sla.within}"]]
+        if target.quality:
+            rows.append(["Quality", f"{target.quality.min_accuracy:.0%} accuracy in QA sampling"])
+        if target.productivity:
+            rows.append(["Productivity", f"{target.productivity.units_per_hour:g} items per hour"])
+        if target.max_occupancy is not None:
+            rows.append(["Occupancy cap", f"{target.max_occupancy:.0%}"])
+        lines += [f"From {source}.", "", *_table(["Target", "Value"], rows)]
+    lines += ["## Allocation", ""]
+    allocation = org.allocations.get(qid)
+    figures = capacity.queues.get(qid) if capacity else None
+    if allocation is None:
+        lines += ["No teams are allocated.", ""]
+    else:
+        per_team = {s.team: s for s in figures.shares} if figures else {}
+        in_force = allocation.shares_on(today)
+        if allocation.phases:
+            lines += [f"In force on {today.isoformat()}:", ""]
+        rows = []
+        for tid, share in in_force.items():
+            team = org.teams.get(tid)
+            part = per_team.get(tid)
+            rows.append(
+                [
+                    links.team(tid),
+                    f"{share:g}%",
+                    team.type.replace("_", "-") if team else "—",
+                    text(team.vendor or "—") if team else "—",
+                    team.country if team else "—",
+                    f"{part.required_fte:.1f}" if part else "—",
+                    _pct(part.projected_sla_percent) if part else "—",
+                ]
+            )
+        head = ["Team", "Share", "Type", "Vendor", "Country", "Required FTE", "Projected SLA"]
+        lines += _table(head, rows)
+        if allocation.phases:
+            schedule = [
+                [
+                    "until " + allocation.phases[0].starts.isoformat(),
+                    _shares(links, allocation.shares),
+                ]
+            ]
+            schedule += [
+                [f"from {phase.starts.isoformat()}", _shares(links, phase.shares)]
+                for phase in allocation.phases
+            ]
+            lines += ["Staged rollout:", "", *_table(["When", "Teams and shares"], schedule)]
+    if figures is not None:
+        verdict = (
+            "**unstable**: the backlog grows without bound, by "
+            f"{figures.backlog_growth_per_day:,.0f} items a day"
+            if not figures.stable
+            else ("meets its target" if figures.meets_target else "**below its target**")
+        )
+        lines += [
+            "## Capacity",
+            "",
+            f"Projected SLA {_pct(figures.projected_sla_percent)} within "
+            f"{figures.target_within or '—'} ({verdict}); {figures.required_fte:.1f} FTE "
+            f"required; weekly cost {_money(figures.weekly_cost)}; cost per item "
+            f"{_money(figures.cost_per_item)}.",
+            "",
+        ]
+    lines += ["## Escalation path", "", _escalation_path(org, queue, links), ""]
+    lines += ["## Training pair", ""]
+    trained_by = [q for q in org.queues.values() if q.training_queue == qid]
+    if queue.training_queue:
+        lines.append(f"New reviewers train in {links.queue(queue.training_queue)}.")
+    elif trained_by:
+        lines.append(
+            "Trains reviewers for " + ", ".join(links.queue(q.id) for q in trained_by) + "."
+        )
+    else:
+        lines.append("No training pair.")
+    lines += ["", "## Readiness checklist", ""]
+    from qplan.check.readiness import gates
+
+    found = gates(org, queue, today=today, capacity=capacity)
+    rows = [["✅" if g.passed else "❌", g.title, text(g.reason)] for g in found]
+    lines += _table(["", "Gate", "Detail"], rows)
+    if queue.sop and queue.sop in rendered:
+        sop = rendered[queue.sop]
+        body = demote(sop_markdown(sop.text), 2)
+        lines += [f"## SOP: {text(sop.title)}", "", f"From {links.sop(queue.sop)}.", "", body]
+    return "\n".join(lines)
+
+
+def _team_page(org: Organisation, tid: str, capacity: Capacity | None, links: _Links) -> str:
+    team = org.teams[tid]
+    kind = "in-house site" if team.type == "in_house" else f"BPO site of {text(team.vendor)}"
+    lines = [f"# {text(team.name)}", "", f"Team {code(tid)} · {kind} · {team.country}", ""]
+    fields = [
+        ("Languages", ", ".join(team.languages)),
+        ("Data clearances", ", ".join(team.clearances) or "none"),
+        ("Coverage hours", text(coverage_text(team))),
+        ("Headcount", f"{team.headcount_fte:g} FTE"),
+        ("Shrinkage", f"{team.shrinkage:.0%}"),
+        ("Paid hours per FTE", f"{team.paid_hours_per_week:g} a week"),
+        ("Occupancy cap", f"{team.occupancy_cap:.0%}"),
+        ("Cost per paid hour", _money(team.cost_per_hour)),
+        ("Skills", ", ".join(team.skills) or "—"),
+        ("Owner", text(team.owner) if team.owner else "—"),
+    ]
+    lines += _table(["Field", "Value"], ([k, v] for k, v in fields))
+    lines += ["## Queues", ""]
+    rows = []
+    for qid, allocation in sorted(org.allocations.items()):
+        if tid not in allocation.shares or qid not in org.queues:
+            continue
+        queue = org.queues[qid]
+        rows.append(
+            [
+                links.queue(qid),
+                links.workflow(queue.workflow),
+                queue.status,
+                f"{allocation.shares[tid]:g}%",
+            ]
+        )
+    lines += _table(["Queue", "Workflow", "Status", "Share"], rows) if rows else ["No queues.", ""]
+    figures = capacity.teams.get(tid) if capacity else None
+    if figures is not None:
+        state = "**over its cap**" if figures.over_cap else "within its cap"
+        lines += [
+            "## Capacity",
+            "",
+            f"{figures.required_fte:.1f} FTE required of {figures.headcount_fte:g} headcount "
+            f"({figures.available_fte:.1f} available after shrinkage); utilisation "
+            f"{_pct(figures.utilisation_percent)} against a cap of {figures.cap_percent:g}% "
+            f"({state}); weekly cost {_money(figures.weekly_cost)}.",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def _policy_page(org: Organisation, pid: str, links: _Links) -> str:
+    policy = org.policies[pid]
+    lines = [f"# {text(policy.name)}", "", f"Policy {code(pid)}", ""]
+    if policy.owner:
+        lines += [f"Owner: {text(policy.owner)}", ""]
+    if policy.description:
+        lines += [text(policy.description), ""]
+    lines += [f"Decisions: {', '.join(code(d) for d in policy.decisions)}", "", "## Versions", ""]
+    rows = []
+    for version in sorted(policy.versions, reverse=True):
+        bound = sorted(q.id for q in org.queues.values() if q.policy == f"{pid}@{version}")
+        rows.append([str(version), ", ".join(links.queue(q) for q in bound) or "—"])
+    lines += _table(["Version", "Queues bound to it"], rows)
+    return "\n".join(lines)
+
+
+def _sop_page(org: Organisation, path: str, sop: RenderedSop, links: _Links) -> str:
+    front = org.sops[path].front
+    governed = ", ".join(links.queue(q) for q in front.queues)
+    note = (
+        f"{code(path)} · owner {text(front.owner)} · governs {governed} · reviewed "
+        f"{front.last_reviewed.isoformat()}, every {front.review_every_days} days"
+    )
+    body = sop_markdown(sop.text)
+    if not body.lstrip().startswith("# "):
+        body = f"# {text(sop.title)}\n\n{body}"
+    return f"{body}\n---\n\n{note}\n"
+
+
+def _changelog(history: Sequence[Revision]) -> str:
+    lines = ["# Change log", "", "Every change applied to the state, newest first.", ""]
+    if not history:
+        return "\n".join([*lines, "Nothing has been applied yet.", ""])
+    rows = [
+        [
+            str(r.serial),
+            r.created_at,
+            text(r.actor),
+            code(r.git_commit[:12]) if r.git_commit else "—",
+            text(r.origin),
+            r.summary(),
+        ]
+        for r in reversed(history)
+    ]
+    lines += _table(["Serial", "Time (UTC)", "Actor", "Commit", "Origin", "Changes"], rows)
+    for r in reversed(history):
+        changed = [
+            f"{'+~-'[['create', 'update', 'delete'].index(a)]} {code(addr)}"
+            for a, addr in r.changes
+        ]
+        lines += [f"## Serial {r.serial}", ""]
+        lines += [f"- {c}" for c in changed[:200]]
+        if len(changed) > 200:
+            lines.append(f"- … and {len(changed) - 200} more")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _mkdocs_yml(title: str, nav: list[Any]) -> str:
+    import json
+
+    def dump(value: Any, indent: int) -> list[str]:
+        pad = "  " * indent
+        out = []
+        for item in value:
+            if isinstance(item, dict):
+                ((key, val),) = item.items()
+                if isinstance(val, list):
+                    out.append(f"{pad}- {json.dumps(key, ensure_ascii=False)}:")
+                    out += dump(val, indent + 1)
+                else:
+                    out.append(f"{pad}- {json.dumps(key, ensure_ascii=False)}: {val}")
+            else:
+                out.append(f"{pad}- {item}")
+        return out
+
+    lines = [
+        "# Generated by `qplan docs build`; edit the repository, not this file.",
+        f"site_name: {json.dumps(title, ensure_ascii=False)}",
+        "docs_dir: docs",
+        "use_directory_urls: false",
+        "theme:",
+        "  name: material",
+        "  font: false",
+        "  features: [navigation.sections, navigation.top, search.highlight]",
+        # Search is MkDocs' own, built at build time. (Material's "offline" plugin is left
+        # out: it loads a script from the internet for search from file://.)
+        "plugins:",
+        "  - search",
+        "extra:",
+        "  generator: false",
+        "markdown_extensions:",
+        "  - tables",
+        "  - admonition",
+        "  - attr_list",
+        "  - pymdownx.details",
+        "  - toc:",
+        "      permalink: true",
+        "  - qplan.render.site_markdown",
+        "validation:",
+        "  omitted_files: warn",
+        "  absolute_links: warn",
+        "  unrecognized_links: warn",
+        "  anchors: warn",
+        "nav:",
+        *dump(nav, 1),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def site_files(
+    org: Organisation,
+    capacity: Capacity | None,
+    rendered: Mapping[str, RenderedSop],
+    history: Sequence[Revision] | None,
+    *,
+    title: str = "Moderation operations",
+    sops_dir: str = "sops",
+    chart: str | None = None,
+    today: date | None = None,
+) -> dict[str, str]:
+    """Every file of the MkDocs project, by path relative to the project folder."""
+    today = today or date.today()
+    sop_pages = {path: sop_page_name(path, sops_dir) for path in sorted(rendered)}
+    links = _Links(org, sop_pages)
+    files: dict[str, str] = {"docs/index.md": _overview(org, capacity, links, title)}
+    if chart is not None:
+        files["docs/capacity.svg"] = chart
+    nav: list[Any] = [{"Overview": "index.md"}]
+    workflow_nav = []
+    queue_nav = []
+    queues_by_workflow: dict[str, list[str]] = defaultdict(list)
+    for qid, queue in sorted(org.queues.items()):
+        queues_by_workflow[queue.workflow].append(qid)
+    for wid, workflow in sorted(org.workflows.items()):
+        files[f"docs/workflows/{wid}.md"] = _workflow_page(org, wid, links)
+        workflow_nav.append({workflow.name: f"workflows/{wid}.md"})
+        queue_nav.append(
+            {workflow.name: [{q: f"queues/{q}.md"} for q in queues_by_workflow.get(wid, [])]}
+        )
+    for qid in sorted(org.queues):
+        files[f"docs/queues/{qid}.md"] = _queue_page(org, qid, capacity, links, rendered, today)
+    orphans = [q for w, qs in queues_by_workflow.items() if w not in org.workflows for q in qs]
+    if orphans:
+        queue_nav.append({"Other": [{q: f"queues/{q}.md"} for q in orphans]})
+    for tid in sorted(org.teams):
+        files[f"docs/teams/{tid}.md"] = _team_page(org, tid, capacity, links)
+    for pid in sorted(org.policies):
+        files[f"docs/policies/{pid}.md"] = _policy_page(org, pid, links)
+    for path, name in sop_pages.items():
+        files[f"docs/sops/{name}.md"] = _sop_page(org, path, rendered[path], links)
+    nav += [
+        {"Workflows": workflow_nav},
+        {"Queues": queue_nav},
+        {"Teams": [{t: f"teams/{t}.md"} for t in sorted(org.teams)]},
+        {"Policies": [{org.policies[p].name: f"policies/{p}.md"} for p in sorted(org.policies)]},
+        {"SOPs": [{rendered[p].title: f"sops/{n}.md"} for p, n in sop_pages.items()]},
+    ]
+    if history is not None:
+        files["docs/changelog.md"] = _changelog(history)
+        nav.append({"Change log": "changelog.md"})
+    nav = [item for item in nav if not (isinstance(item, dict) and list(item.values()) == [[]])]
+    files["mkdocs.yml"] = _mkdocs_yml(title, nav)
+    return files
+
+
+def write_project(files: Mapping[str, str], project: Path) -> list[str]:
+    """Write the files that differ, remove the generated ones no longer made; return the
+    paths written (so a rebuild after a small change rewrites only what changed)."""
+    from qplan.core.output import write_file
+
+    written = []
+    for rel, content in sorted(files.items()):
+        target = project / rel
+        if target.is_file() and target.read_text(encoding="utf-8") == content:
+            continue
+        write_file(target, content)
+        written.append(rel)
+    docs = project / "docs"
+    if docs.is_dir():
+        for existing in sorted(docs.rglob("*")):
+            rel = existing.relative_to(project).as_posix()
+            if existing.is_file() and rel not in files:
+                existing.unlink()
+    return written
+
+
+def build_site(project: Path, site: Path, *, strict: bool = True) -> None:
+    """Build the project into static HTML: the one place the site builder is called.
+
+    The build date comes from ``SOURCE_DATE_EPOCH`` (0 when unset), so the same project
+    gives the same files.
+    """
+    from qplan.core.errors import OutputError
+
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
+    import logging
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    try:
+        config = load_config(
+            str(project / "mkdocs.yml"), site_dir=str(site.resolve()), strict=strict
+        )
+        build(config)
+    except MkDocsException as exc:
+        raise OutputError(f"the documentation site did not build: {exc}") from None

@@ -1,0 +1,331 @@
+"""SOP templates rendered in a sandbox.
+
+SOPs arrive in pull requests, so they are untrusted code: they render in Jinja's
+immutable sandbox, undefined names are errors, only a list of harmless filters
+is available, ranges and string or list products are bounded, and rendering
+stops at a size and a time limit. Templates see plain data (dicts, lists,
+strings and numbers), never the models.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from qplan.core.diagnostics import Diagnostic, Position
+from qplan.core.durations import Duration
+from qplan.load.settings import Settings
+from qplan.model.organisation import Organisation, Sop
+
+MAX_OUTPUT_CHARS = 1_000_000
+MAX_SECONDS = 2.0
+MAX_RANGE = 10_000
+MAX_RANGE_TOTAL = 100_000
+MAX_PRODUCT = 100_000
+
+SAFE_FILTERS = [
+    "abs",
+    "batch",
+    "capitalize",
+    "count",
+    "d",
+    "default",
+    "dictsort",
+    "e",
+    "escape",
+    "first",
+    "float",
+    "groupby",
+    "int",
+    "items",
+    "join",
+    "last",
+    "length",
+    "list",
+    "lower",
+    "map",
+    "max",
+    "min",
+    "reject",
+    "rejectattr",
+    "reverse",
+    "round",
+    "select",
+    "selectattr",
+    "slice",
+    "sort",
+    "string",
+    "sum",
+    "title",
+    "trim",
+    "truncate",
+    "unique",
+    "upper",
+]
+
+
+class RenderError(Exception):
+    """A template failed; ``line`` is the template's line when known."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def duration(value: Any) -> str:
+    """``86400`` or ``"24h"`` → ``24h``."""
+    if isinstance(value, int | float):
+        return Duration.of_seconds(value).text
+    return Duration.parse(value).text
+
+
+def percent(value: Any, digits: int = 0) -> str:
+    """``0.92`` → ``92%``; ``95`` → ``95%`` (values above 1 are already percentages)."""
+    number = float(value)
+    if number <= 1:
+        number *= 100
+    return f"{number:.{digits}f}%"
+
+
+def team_list(shares: Any) -> str:
+    """``{"us-austin": 40, "ph-manila": 60}`` → ``us-austin (40%), ph-manila (60%)``."""
+    if isinstance(shares, dict):
+        return ", ".join(f"{team} ({share:g}%)" for team, share in shares.items())
+    return ", ".join(str(t) for t in shares)
+
+
+class _Budget:
+    def __init__(self) -> None:
+        self.range_total = 0
+
+
+def _environment(budget: _Budget) -> Any:
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    class SopEnvironment(ImmutableSandboxedEnvironment):
+        intercepted_binops = frozenset(["*", "**", "+"])
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            if operator == "**" and (abs(_number(right)) > 64 or abs(_number(left)) > 10**6):
+                raise RenderError("power too large in template")
+            if operator == "*":
+                sized = left if isinstance(left, str | list | tuple) else right
+                count = right if sized is left else left
+                if (
+                    isinstance(sized, str | list | tuple)
+                    and isinstance(count, int)
+                    and len(sized) * count > MAX_PRODUCT
+                ):
+                    raise RenderError(f"repetition builds more than {MAX_PRODUCT:,} items")
+            if (
+                operator == "+"
+                and isinstance(left, str | list)
+                and isinstance(right, str | list)
+                and len(left) + len(right) > MAX_OUTPUT_CHARS
+            ):
+                raise RenderError("concatenation builds a value over the output limit")
+            return super().call_binop(context, operator, left, right)
+
+    env = SopEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+    env.filters = {name: env.filters[name] for name in SAFE_FILTERS if name in env.filters}
+    env.filters.update(duration=duration, percent=percent, team_list=team_list)
+
+    def bounded_range(*args: int) -> range:
+        result = range(*args)
+        if len(result) > MAX_RANGE:
+            raise RenderError(f"range of {len(result):,} is over the limit of {MAX_RANGE:,}")
+        budget.range_total += len(result)
+        if budget.range_total > MAX_RANGE_TOTAL:
+            raise RenderError(f"loops over ranges run over {MAX_RANGE_TOTAL:,} iterations")
+        return result
+
+    # Only these names: Jinja's defaults (namespace, cycler, joiner, lipsum) are left out,
+    # namespace() in particular would let a loop grow a value without bound.
+    env.globals = {"range": bounded_range, "dict": dict}
+    return env
+
+
+def _number(value: Any) -> float:
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt rendering after ``seconds`` (on the main thread, via SIGALRM)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "setitimer"
+    ):
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise RenderError(f"rendering took longer than {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _template_line(exc: BaseException, name: str) -> int | None:
+    line = getattr(exc, "lineno", None)
+    if isinstance(line, int):
+        return line
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == name]
+    return frames[-1].lineno if frames else None
+
+
+class SopRenderer:
+    """Renders templates in one sandboxed environment; compiled templates are reused."""
+
+    def __init__(self) -> None:
+        self._budget = _Budget()
+        self._env = _environment(self._budget)
+        self._compiled: dict[tuple[str, str], Any] = {}
+
+    def _template(self, source: str, name: str) -> Any:
+        from jinja2 import TemplateError
+
+        key = (name, source)
+        if key not in self._compiled:
+            try:
+                template = self._env.from_string(source)
+            except TemplateError as exc:
+                message = getattr(exc, "message", None) or str(exc)
+                raise RenderError(
+                    f"template syntax error: {message}", _template_line(exc, name)
+                ) from None
+            template.filename = name
+            self._compiled[key] = template
+        return self._compiled[key]
+
+    def render(self, source: str, context: dict[str, Any], name: str = "<sop>") -> str:
+        """Render one template in the sandbox; raises :class:`RenderError`."""
+        from jinja2 import TemplateError
+        from jinja2.exceptions import SecurityError
+
+        template = self._template(source, name)
+        self._budget.range_total = 0
+        chunks: list[str] = []
+        size = 0
+        started = time.monotonic()
+        try:
+            with _time_limit(MAX_SECONDS):
+                for chunk in template.generate(**context):
+                    size += len(chunk)
+                    if size > MAX_OUTPUT_CHARS:
+                        raise RenderError(
+                            f"output is over the limit of {MAX_OUTPUT_CHARS:,} characters"
+                        )
+                    if time.monotonic() - started > MAX_SECONDS:
+                        raise RenderError(f"rendering took longer than {MAX_SECONDS:g} s")
+                    chunks.append(chunk)
+        except RenderError as exc:
+            exc.line = exc.line or _template_line(exc, name)
+            raise
+        except SecurityError as exc:
+            raise RenderError(f"not allowed in an SOP: {exc}", _template_line(exc, name)) from None
+        except TemplateError as exc:
+            raise RenderError(str(exc.message or exc), _template_line(exc, name)) from None
+        except (ArithmeticError, TypeError, ValueError, LookupError, AttributeError) as exc:
+            raise RenderError(f"{type(exc).__name__}: {exc}", _template_line(exc, name)) from None
+        except RecursionError:
+            raise RenderError("template recursion too deep") from None
+        return "".join(chunks)
+
+
+def render_text(source: str, context: dict[str, Any], name: str = "<sop>") -> str:
+    """Render one template in a fresh sandbox; raises :class:`RenderError`."""
+    return SopRenderer().render(source, context, name)
+
+
+@dataclass(frozen=True)
+class RenderedSop:
+    path: str
+    title: str
+    text: str
+
+
+def team_data(org: Organisation) -> dict[str, Any]:
+    """Every team as plain data, by id."""
+    return {tid: team.model_dump(mode="json") for tid, team in sorted(org.teams.items())}
+
+
+def sop_context(org: Organisation, sop: Sop, teams: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The plain data a template sees: its queues, their workflow, and all teams."""
+    teams = team_data(org) if teams is None else teams
+    queues = []
+    for qid in sop.front.queues:
+        queue = org.queues.get(qid)
+        if queue is None:
+            continue
+        data = queue.model_dump(mode="json")
+        target = org.target_for(queue)
+        allocation = org.allocations.get(qid)
+        data["targets"] = target.model_dump(mode="json", exclude={"suppress"}) if target else None
+        data["allocation"] = dict(allocation.shares) if allocation else {}
+        data["teams"] = [
+            teams[t] | {"share": s} for t, s in data["allocation"].items() if t in teams
+        ]
+        for field_name, key in (
+            ("escalates_to", "escalation_queue"),
+            ("training_queue", "training_pair"),
+        ):
+            other = org.queues.get(getattr(queue, field_name) or "")
+            data[key] = other.model_dump(mode="json") if other else None
+        policy = org.policies.get(queue.policy_id)
+        data["policy_info"] = policy.model_dump(mode="json") if policy else None
+        queues.append(data)
+    workflow_ids = sorted({q["workflow"] for q in queues})
+    workflow = org.workflows.get(workflow_ids[0]) if workflow_ids else None
+    return {
+        "sop": sop.front.model_dump(mode="json"),
+        "queues": queues,
+        "workflow": workflow.model_dump(mode="json") if workflow else None,
+        "teams": teams,
+    }
+
+
+def render_sop(
+    org: Organisation,
+    sop: Sop,
+    renderer: SopRenderer | None = None,
+    teams: dict[str, Any] | None = None,
+) -> RenderedSop:
+    context = sop_context(org, sop, teams)
+    text = (renderer or SopRenderer()).render(sop.body, context, sop.path)
+    return RenderedSop(sop.path, sop.front.title, text)
+
+
+def render_diagnostics(org: Organisation, settings: Settings) -> list[Diagnostic]:
+    """Render every SOP; a template that fails is a QP143 error at its line."""
+    found = []
+    renderer = SopRenderer()
+    teams = team_data(org) if org.sops else {}
+    rendered: dict[str, RenderedSop] = {}
+    org.derived["rendered_sops"] = rendered  # kept for the plan and the docs site
+    for sop in org.sops.values():
+        try:
+            rendered[sop.path] = render_sop(org, sop, renderer, teams)
+        except RenderError as exc:
+            line = sop.body_line + (exc.line - 1 if exc.line else 0)
+            found.append(
+                Diagnostic.at(
+                    Position(sop.path, line, 1),
+                    "QP143",
+                    f"SOP does not render: {exc.message}",
+                    "templates see queues, workflow, teams and sop; see the README",
+                )
+            )
+    return found

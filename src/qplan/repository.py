@@ -1,0 +1,217 @@
+"""The stages run for one repository: what ``qplan validate``, ``plan`` and ``docs`` call.
+
+Above every stage (it may import all of them); only :mod:`qplan.cli` imports it.
+
+>>> from qplan.repository import validate_repository
+>>> result = validate_repository("examples/org")      # doctest: +SKIP
+>>> result.valid, len(result.report.errors)            # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from qplan.check.semantics import ValidationResult, check
+from qplan.core.diagnostics import Report
+from qplan.load.settings import Settings, load_settings
+from qplan.model.organisation import load_organisation
+
+if TYPE_CHECKING:
+    from qplan.plan.plan import Plan
+    from qplan.plan.resources import Resource
+    from qplan.plan.state import StateStore
+
+
+def validate_repository(
+    root: str | os.PathLike[str] = ".", settings: Settings | None = None
+) -> ValidationResult:
+    """Load, validate and check a repository; every problem ends up in ``report``."""
+    settings = settings or load_settings(root)
+    report = Report()
+    organisation = load_organisation(settings, report)
+    report.extend(check(organisation, settings.today))
+    from qplan.render.sops import render_diagnostics
+
+    report.extend(render_diagnostics(organisation, settings))
+    return ValidationResult(settings, organisation, report)
+
+
+@dataclass
+class PlanResult:
+    """What ``qplan plan`` made: the validation it ran and the plan (None if invalid)."""
+
+    validation: ValidationResult
+    plan: Plan | None
+
+
+def desired_snapshot(validation: ValidationResult) -> dict[str, Resource]:
+    from qplan.plan.resources import desired_resources
+
+    return desired_resources(validation.organisation, validation.settings.sops_dir)
+
+
+def sources_digest(settings: Settings) -> str | None:
+    """A digest of every file the desired resources are made from (None if one is unreadable).
+
+    Equal digests mean the repository still says what it said when a plan was made, so
+    apply need not load and validate it again to check for drift.
+    """
+    import hashlib
+
+    from qplan.load.reader import yaml_files
+
+    files = [settings.root / "pyproject.toml", *yaml_files(settings.workflows_path)]
+    if settings.sops_path.is_dir():
+        files.extend(sorted(f for f in settings.sops_path.rglob("*") if f.is_file()))
+    sha = hashlib.sha256()
+    try:
+        for file in files:
+            sha.update(file.relative_to(settings.root).as_posix().encode() + b"\0")
+            content = file.read_bytes() if file.exists() else b"(none)"
+            sha.update(len(content).to_bytes(8, "big") + content)
+    except (OSError, ValueError):
+        return None
+    return sha.hexdigest()
+
+
+def open_state(settings: Settings, url: str | None = None) -> StateStore:
+    """The store named by ``url``, else the settings (``QPLAN_STATE``, ``[tool.qplan] state``)."""
+    from qplan.plan.state import open_store
+
+    return open_store(url or settings.state, settings.root)
+
+
+def plan_repository(settings: Settings, store: StateStore) -> PlanResult:
+    """Validate the repository and, when it is valid, plan it against the latest revision."""
+    from qplan.capacity.staffing import derive_organisation
+    from qplan.plan.plan import Base, make_plan
+
+    sources = sources_digest(settings)
+    validation = validate_repository(settings=settings)
+    if validation.report.has_errors:
+        return PlanResult(validation, None)
+    head = store.head()
+    current = store.resources()
+    from qplan.plan.lifecycle import transition_problems
+
+    refused = transition_problems(validation.organisation, current)
+    if refused:
+        validation.report.extend(refused)
+        return PlanResult(validation, None)
+    base = Base(head.lineage if head else None, head.serial if head else 0, len(current))
+    plan = make_plan(
+        desired_snapshot(validation),
+        current,
+        base,
+        diagnostics=validation.report.sorted(),
+        max_share_move=settings.max_share_move,
+        sources_digest=sources,
+        capacity_after=derive_organisation(validation.organisation, settings.today),
+        extra_approvers=settings.approvers,
+        on=settings.today,
+    )
+    return PlanResult(validation, plan)
+
+
+def rollback_plan(settings: Settings, store: StateStore, serial: int) -> Plan:
+    """A plan that brings the state back to revision ``serial``, reviewed like any other."""
+    from qplan.plan.plan import Base, make_plan
+
+    store.revision(serial)  # an error if there is no such revision
+    head = store.head()
+    assert head is not None
+    current = store.resources()
+    return make_plan(
+        store.resources(serial),
+        current,
+        Base(head.lineage, head.serial, len(current)),
+        max_share_move=settings.max_share_move,
+        origin=f"rollback to serial {serial}",
+        extra_approvers=settings.approvers,
+        on=settings.today,
+    )
+
+
+def _git(root: Path, *args: str) -> str | None:
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=10
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() or None if done.returncode == 0 else None
+
+
+def git_commit(root: Path) -> str | None:
+    """The commit the repository is at, when it is a git checkout."""
+    return _git(root, "rev-parse", "HEAD")
+
+
+def actor(root: Path, given: str | None = None) -> str:
+    """Who applies: ``--actor``, ``QPLAN_ACTOR``, the git author, or the login name."""
+    if given:
+        return given
+    if os.environ.get("QPLAN_ACTOR"):
+        return os.environ["QPLAN_ACTOR"]
+    ident = _git(root, "var", "GIT_AUTHOR_IDENT")
+    if ident and ">" in ident:
+        return ident[: ident.rindex(">") + 1]
+    from qplan.plan.state import default_actor
+
+    return default_actor()
+
+
+def docs_project(
+    settings: Settings, state_url: str | None = None
+) -> tuple[ValidationResult, dict[str, str] | None]:
+    """Validate, then make every file of the documentation site's MkDocs project (None
+    when the repository has errors). The change log comes from the state, when it has
+    revisions."""
+    from qplan.capacity.staffing import derive_organisation
+    from qplan.render.capacity_report import svg_chart
+    from qplan.render.site import site_files
+
+    validation = validate_repository(settings=settings)
+    if validation.report.has_errors:
+        return validation, None
+    org = validation.organisation
+    capacity = derive_organisation(org, settings.today)
+    store = open_state(settings, state_url)
+    try:
+        history = store.history() if store.serial() > 0 else None
+    finally:
+        store.close()
+    files = site_files(
+        org,
+        capacity,
+        org.derived.get("rendered_sops", {}),
+        history,
+        title=settings.site_name,
+        sops_dir=settings.sops_dir,
+        chart=svg_chart(capacity),
+        today=settings.today,
+    )
+    return validation, files
+
+
+def enqueued_case_sets(settings: Settings, state_url: str | None = None) -> dict[str, Any]:
+    """What the state says was enqueued, by case set path: {path: Enqueued}."""
+    import json
+
+    from qplan.check.readiness import Enqueued
+
+    store = open_state(settings, state_url)
+    try:
+        found = {}
+        for resource in store.resources().values():
+            if resource.kind == "cases":
+                fields = json.loads(resource.body)
+                found[fields["path"]] = Enqueued(fields["checksum"], int(fields["count"]))
+        return found
+    finally:
+        store.close()
