@@ -10,6 +10,7 @@ Above every stage (it may import all of them); only :mod:`qplan.cli` imports it.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from qplan.check.semantics import ValidationResult, check
 from qplan.core.diagnostics import Report
 from qplan.load.settings import Settings, load_settings
-from qplan.model.organisation import load_organisation
+from qplan.model.organisation import Organisation, load_organisation
 
 if TYPE_CHECKING:
     from qplan.plan.plan import Plan
@@ -53,28 +54,49 @@ def desired_snapshot(validation: ValidationResult) -> dict[str, Resource]:
     return desired_resources(validation.organisation, validation.settings.sops_dir)
 
 
-def sources_digest(settings: Settings) -> str | None:
+def sources_digest(settings: Settings, case_sets: Iterable[str] = ()) -> str | None:
     """A digest of every file the desired resources are made from (None if one is unreadable).
 
-    Equal digests mean the repository still says what it said when a plan was made, so
-    apply need not load and validate it again to check for drift.
+    The files are pyproject.toml, the workflow YAML, the SOP templates and the training case
+    sets the organisation names, read through the same guarded reader as validation. Equal
+    digests mean the repository still says what it said when a plan was made.
     """
     import hashlib
 
-    from qplan.load.reader import yaml_files
+    from qplan.load.reader import LoadError, input_files, read_bytes
 
-    files = [settings.root / "pyproject.toml", *yaml_files(settings.workflows_path)]
-    if settings.sops_path.is_dir():
-        files.extend(sorted(f for f in settings.sops_path.rglob("*") if f.is_file()))
     sha = hashlib.sha256()
     try:
+        files = [
+            settings.root / "pyproject.toml",
+            *input_files(
+                settings.workflows_path,
+                settings.root,
+                (".yaml", ".yml"),
+                max_files=settings.max_files,
+            ),
+            *input_files(
+                settings.sops_path, settings.root, (".md.j2",), max_files=settings.max_files
+            ),
+            *(settings.root / path for path in sorted(set(case_sets))),
+        ]
         for file in files:
             sha.update(file.relative_to(settings.root).as_posix().encode() + b"\0")
-            content = file.read_bytes() if file.exists() else b"(none)"
+            if file.exists() or file.is_symlink():
+                content = read_bytes(file, settings.root, max_bytes=settings.max_file_bytes)
+            else:
+                content = b"(none)"
             sha.update(len(content).to_bytes(8, "big") + content)
-    except (OSError, ValueError):
+    except (LoadError, OSError, ValueError):
         return None
     return sha.hexdigest()
+
+
+def case_set_paths(organisation: Organisation) -> list[str]:
+    """The training case set files the organisation's queues name."""
+    return sorted(
+        {q.training.case_set for q in organisation.queues.values() if q.training is not None}
+    )
 
 
 def open_state(settings: Settings, url: str | None = None) -> StateStore:
@@ -89,10 +111,10 @@ def plan_repository(settings: Settings, store: StateStore) -> PlanResult:
     from qplan.capacity.staffing import derive_organisation
     from qplan.plan.plan import Base, make_plan
 
-    sources = sources_digest(settings)
     validation = validate_repository(settings=settings)
     if validation.report.has_errors:
         return PlanResult(validation, None)
+    sources = sources_digest(settings, case_set_paths(validation.organisation))
     head = store.head()
     current = store.resources()
     from qplan.plan.lifecycle import transition_problems
@@ -147,9 +169,18 @@ def _git(root: Path, *args: str) -> str | None:
     return done.stdout.strip() or None if done.returncode == 0 else None
 
 
+#: appended to the commit a revision records when the working tree had uncommitted changes
+DIRTY = "-dirty"
+
+
 def git_commit(root: Path) -> str | None:
-    """The commit the repository is at, when it is a git checkout."""
-    return _git(root, "rev-parse", "HEAD")
+    """The commit the repository is at, when it is a git checkout; ``<sha>-dirty`` when
+    files under it have uncommitted changes (as ``git describe --dirty`` says)."""
+    commit = _git(root, "rev-parse", "HEAD")
+    if commit is None:
+        return None
+    status = _git(root, "status", "--porcelain", "--untracked-files=normal", "--", ".")
+    return commit + DIRTY if status else commit
 
 
 def actor(root: Path, given: str | None = None) -> str:

@@ -97,7 +97,9 @@ def plan(
             + (" (the plan was not saved)" if out else "")
         )
     if out:
-        result.plan.save(out)
+        from qplan.plan.plan import plan_key
+
+        result.plan.save(out, plan_key())
     write_plan(result.plan, fmt, settings, split_dir)
     if out and fmt == "text":
         click.echo(f"Saved the plan to {out}; apply it with `qplan apply {out}`.")
@@ -129,6 +131,11 @@ def show(obj: Context, plan_file: str, fmt: str) -> None:
 @click.option(
     "--ignore-repo-drift", is_flag=True, help="Apply a saved plan though the files changed since."
 )
+@click.option(
+    "--allow-dirty",
+    is_flag=True,
+    help="Without PLAN_FILE: plan and apply though the git tree has uncommitted changes.",
+)
 @pass_context
 def apply(
     obj: Context,
@@ -138,6 +145,7 @@ def apply(
     lock_timeout: str,
     allow_large_change: bool,
     ignore_repo_drift: bool,
+    allow_dirty: bool,
 ) -> None:
     """Record a plan as the next state revision.
 
@@ -149,24 +157,34 @@ def apply(
     from qplan import repository as project
     from qplan.core.errors import PlanRefused
     from qplan.plan.apply import ApplyOptions, apply_plan
-    from qplan.plan.plan import Plan
+    from qplan.plan.plan import Plan, plan_case_sets, plan_key
     from qplan.plan.resources import digest
+    from qplan.repository import DIRTY
 
     timeout = (
         0.0 if lock_timeout in ("0", "0s") else duration_seconds(lock_timeout, "--lock-timeout")
     )
     settings = obj.settings()
     store = project.open_state(settings, obj.state)
+    commit = project.git_commit(settings.root)
     if plan_file:
-        plan = Plan.load(plan_file)
+        plan = Plan.load(plan_file, plan_key())
         repo_digest = None
         if plan.origin == "repository" and not ignore_repo_drift:
-            if plan.sources_digest and plan.sources_digest == project.sources_digest(settings):
-                repo_digest = plan.desired_digest  # the very files the plan was made from
+            sources = project.sources_digest(settings, plan_case_sets(plan))
+            if plan.signed and plan.sources_digest and plan.sources_digest == sources:
+                # a plan this CI signed, made from the very files that are here now
+                repo_digest = plan.desired_digest
             else:
+                # anything else is worked out again from the repository
                 validation = project.validate_repository(settings=settings)
                 repo_digest = digest(project.desired_snapshot(validation).values())
     else:
+        if commit and commit.endswith(DIRTY) and not allow_dirty:
+            raise PlanRefused(
+                "the git tree has uncommitted changes: commit them (so the revision names "
+                "the commit it came from), apply a saved plan, or pass --allow-dirty"
+            )
         result = project.plan_repository(settings, store)
         if result.plan is None:
             write_refusal(result.validation.report, "text")
@@ -182,7 +200,7 @@ def apply(
         repo_digest = plan.desired_digest
     options = ApplyOptions(
         actor=project.actor(settings.root, actor),
-        git_commit=project.git_commit(settings.root),
+        git_commit=commit,
         allow_large_change=allow_large_change,
         ignore_repo_drift=ignore_repo_drift,
         lock_timeout=timeout,

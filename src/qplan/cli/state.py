@@ -148,7 +148,9 @@ def state_rollback(obj: Context, serial: int, out: str | None, fmt: str) -> None
     settings = obj.settings()
     plan = rollback_plan(settings, open_state(settings, obj.state), serial)
     if out:
-        plan.save(out)
+        from qplan.plan.plan import plan_key
+
+        plan.save(out, plan_key())
     write_plan(plan, fmt, settings)
     if fmt == "text":
         if out:

@@ -63,6 +63,20 @@ _TABLE: tuple[Rule, ...] = (
         "invisible-character",
         "Identifiers contain no invisible or bidirectional control characters.",
     ),
+    Rule(
+        "QP012",
+        _E,
+        "unsafe-file-name",
+        'File names hold no control characters, newlines or characters (\\ " < > | * ? `) '
+        "that generated files cannot carry.",
+    ),
+    Rule(
+        "QP013",
+        _E,
+        "not-a-regular-file",
+        "Input files are regular files, not directories, FIFOs, devices or symlink loops.",
+    ),
+    Rule("QP014", _E, "too-many-files", "A folder holds no more input files than max_files."),
     # --- schema ------------------------------------------------------------------
     Rule("QP020", _E, "unknown-field", "Every key is a field of its kind (typos get a hint)."),
     Rule("QP021", _E, "missing-field", "Every required field is present."),

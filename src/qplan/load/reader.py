@@ -15,7 +15,10 @@ for the position of a path, which only happens when there is something to say.
 from __future__ import annotations
 
 import gc
+import os
 import re
+import stat
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -328,6 +331,17 @@ def _check_aliases(root: Node, path: str, max_depth: int) -> None:
 def _decode(raw: bytes, path: str) -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    nul = raw.find(b"\0")
+    if nul != -1 and raw[:2] not in (b"\xff\xfe", b"\xfe\xff"):
+        before = raw[:nul]
+        raise LoadError(
+            Diagnostic.at(
+                Position(path, before.count(b"\n") + 1, nul - (before.rfind(b"\n") + 1) + 1),
+                "QP007",
+                "NUL byte in a text file",
+                "the file is binary or corrupted; save it as UTF-8 text",
+            )
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -423,10 +437,55 @@ def parse_text(
     return Document(path, text, data, line_offset, root), diagnostics
 
 
-def read_text(file: Path, root: Path, *, max_bytes: int) -> str:
-    """Read a file of the repository as text, refusing what should not be read."""
+#: characters a path under the repository may not hold: the generated files (mkdocs.yml,
+#: CODEOWNERS, Markdown links, diagnostics) could not carry them safely
+_UNSAFE_IN_NAME = frozenset('\\"<>|*?`')
+_NAME_CATEGORIES = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
+
+
+def printable_name(rel: str) -> str:
+    """A path as it can be shown on one line: control characters escaped."""
+    return "".join(
+        c
+        if c == " " or unicodedata.category(c) not in (*_NAME_CATEGORIES, "Zs")
+        else c.encode("unicode_escape").decode("ascii")
+        for c in rel
+    )
+
+
+def name_problem(rel: str) -> Diagnostic | None:
+    """QP012 when a path under the repository holds what generated files cannot carry."""
+    for c in rel:
+        if c in _UNSAFE_IN_NAME or (
+            c != " " and unicodedata.category(c) in (*_NAME_CATEGORIES, "Zs")
+        ):
+            shown = c.encode("unicode_escape").decode("ascii") if c not in _UNSAFE_IN_NAME else c
+            return Diagnostic.at(
+                Position(printable_name(rel)),
+                "QP012",
+                f"file name holds {shown!r}, which qplan's generated files cannot carry",
+                "rename it with letters, digits, '-', '_', '.', '/' and spaces only",
+            )
+    return None
+
+
+def read_bytes(file: Path, root: Path, *, max_bytes: int) -> bytes:
+    """Read a file of the repository, refusing what should not be read.
+
+    The one guarded read every stage uses: the name must be safe, the file must stay
+    inside the repository and be a regular file (not a directory, FIFO or device), and
+    no more than ``max_bytes`` are ever read, whatever the file system says of its size.
+    """
     rel = relative_name(file, root)
-    real = file.resolve()
+    problem = name_problem(rel)
+    if problem is not None:
+        raise LoadError(problem)
+    try:
+        real = file.resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        raise LoadError(
+            Diagnostic.at(Position(rel), "QP013", "file cannot be resolved (a symlink loop?)")
+        ) from None
     if not real.is_relative_to(root.resolve()):
         raise LoadError(
             Diagnostic.at(
@@ -436,8 +495,27 @@ def read_text(file: Path, root: Path, *, max_bytes: int) -> str:
                 "symlinks under workflows/ and sops/ must stay inside the repository",
             )
         )
-    size = real.stat().st_size
-    if size > max_bytes:
+    try:
+        handle = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise LoadError(
+            Diagnostic.at(Position(rel), "QP013", f"cannot read file: {exc.strerror}")
+        ) from None
+    with os.fdopen(handle, "rb") as stream:
+        mode = os.fstat(stream.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            what = "a directory" if stat.S_ISDIR(mode) else "a FIFO, socket or device"
+            raise LoadError(
+                Diagnostic.at(
+                    Position(rel),
+                    "QP013",
+                    f"not a regular file: it is {what}",
+                    "qplan reads only regular files; rename or remove it",
+                )
+            )
+        raw = stream.read(max_bytes + 1)
+    if len(raw) > max_bytes:
+        size = max(len(raw), real.stat().st_size)
         raise LoadError(
             Diagnostic.at(
                 Position(rel),
@@ -446,7 +524,12 @@ def read_text(file: Path, root: Path, *, max_bytes: int) -> str:
                 "split it into several files, or raise [tool.qplan] max_file_bytes",
             )
         )
-    return _decode(real.read_bytes(), rel)
+    return raw
+
+
+def read_text(file: Path, root: Path, *, max_bytes: int) -> str:
+    """:func:`read_bytes`, decoded as UTF-8 (a leading BOM is dropped)."""
+    return _decode(read_bytes(file, root, max_bytes=max_bytes), relative_name(file, root))
 
 
 def relative_name(file: Path, root: Path) -> str:
@@ -456,15 +539,44 @@ def relative_name(file: Path, root: Path) -> str:
         return file.as_posix()
 
 
-def yaml_files(folder: Path) -> Iterator[Path]:
-    """The YAML files under ``folder``, in a stable order; hidden files are skipped."""
+class TooManyFiles(LoadError):
+    """The repository holds more input files than ``max_files`` allows."""
+
+
+def input_files(
+    folder: Path, root: Path, suffixes: tuple[str, ...], *, max_files: int
+) -> Iterator[Path]:
+    """The files under ``folder`` whose names end in one of ``suffixes``, in a stable order.
+
+    Hidden files are skipped. Anything with such a name is listed, directories and FIFOs
+    included, so that :func:`read_bytes` says what it is instead of it being ignored.
+    Raises :class:`TooManyFiles` past ``max_files``.
+    """
     if not folder.is_dir():
         return
-    for file in sorted(folder.rglob("*")):
+    found: list[Path] = []
+    for file in folder.rglob("*"):
         if any(part.startswith(".") for part in file.relative_to(folder).parts):
             continue
-        if file.suffix in (".yaml", ".yml") and (file.is_file() or file.is_symlink()):
-            yield file
+        if file.name.endswith(suffixes):
+            found.append(file)
+            if len(found) > max_files:
+                raise TooManyFiles(
+                    Diagnostic.at(
+                        Position(relative_name(folder, root)),
+                        "QP014",
+                        f"more than {max_files:,} input files under this folder",
+                        "raise [tool.qplan] max_files if the organisation really is this large",
+                    )
+                )
+    yield from sorted(found)
+
+
+def yaml_files(
+    folder: Path, root: Path | None = None, *, max_files: int = 10_000
+) -> Iterator[Path]:
+    """The YAML files under ``folder``, in a stable order; hidden files are skipped."""
+    return input_files(folder, root or folder, (".yaml", ".yml"), max_files=max_files)
 
 
 @dataclass
@@ -473,15 +585,21 @@ class LoadResult:
     diagnostics: list[Diagnostic]
 
 
-def load_folder(folder: Path, root: Path, *, max_bytes: int, max_depth: int) -> LoadResult:
+def load_folder(
+    folder: Path, root: Path, *, max_bytes: int, max_depth: int, max_files: int = 10_000
+) -> LoadResult:
     """Load every YAML file under ``folder``; a broken file costs only itself."""
     documents: list[Document] = []
     diagnostics: list[Diagnostic] = []
     gc_was_enabled = gc.isenabled()
     gc.disable()  # the node trees are acyclic; collecting during the load only costs time
     try:
-        for file in yaml_files(folder):
-            rel = relative_name(file, root)
+        try:
+            files = list(yaml_files(folder, root, max_files=max_files))
+        except TooManyFiles as exc:
+            return LoadResult([], [exc.diagnostic])
+        for file in files:
+            rel = printable_name(relative_name(file, root))
             try:
                 text = read_text(file, root, max_bytes=max_bytes)
                 document, found = parse_text(text, rel, max_depth=max_depth)

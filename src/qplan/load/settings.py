@@ -16,6 +16,11 @@ from qplan.core.errors import ConfigError
 
 DEFAULT_MAX_FILE_BYTES = 1024 * 1024
 DEFAULT_MAX_DEPTH = 20
+DEFAULT_MAX_FILES = 10_000
+#: hard ceilings: a repository may raise its limits, never past these
+CEILINGS = {"max_file_bytes": 64 * 1024 * 1024, "max_depth": 100, "max_files": 100_000}
+#: the largest pyproject.toml read for settings
+MAX_PYPROJECT_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,8 @@ class Settings:
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     #: deepest nesting of mappings and lists in a YAML file
     max_depth: int = DEFAULT_MAX_DEPTH
+    #: most input files (YAML, SOPs) under one folder
+    max_files: int = DEFAULT_MAX_FILES
     #: where the state lives (a path or ``postgresql://`` URL); ``QPLAN_STATE`` overrides
     state: str = ".qplan/state.db"
     #: the day "today" is for review-date checks (``QPLAN_TODAY`` overrides; for reproducible CI)
@@ -55,7 +62,7 @@ class Settings:
         return self.root / self.sops_dir
 
 
-_INT_KEYS = {"max_file_bytes", "max_depth"}
+_INT_KEYS = {"max_file_bytes", "max_depth", "max_files"}
 _STR_KEYS = {"state", "workflows_dir", "sops_dir", "site_name"}
 
 
@@ -118,9 +125,15 @@ def load_settings(root: str | os.PathLike[str] = ".") -> Settings:
     values: dict[str, Any] = {}
     pyproject = root_path / "pyproject.toml"
     if pyproject.is_file():
+        if pyproject.stat().st_size > MAX_PYPROJECT_BYTES:
+            raise ConfigError(f"pyproject.toml is over {MAX_PYPROJECT_BYTES:,} bytes")
         try:
-            table = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            with pyproject.open("rb") as stream:
+                raw = stream.read(MAX_PYPROJECT_BYTES + 1)
+            if len(raw) > MAX_PYPROJECT_BYTES:
+                raise ConfigError(f"pyproject.toml is over {MAX_PYPROJECT_BYTES:,} bytes")
+            table = tomllib.loads(raw.decode("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
             raise ConfigError(f"pyproject.toml: cannot read [tool.qplan]: {exc}") from exc
         section = table.get("tool", {}).get("qplan", {})
         known = {f.name for f in fields(Settings)} - {"root"}
@@ -129,8 +142,15 @@ def load_settings(root: str | os.PathLike[str] = ".") -> Settings:
         for key, value in section.items():
             if key not in known or key in _SAFETY_KEYS or key == "approvers":
                 continue  # later stages own their keys (e.g. safety thresholds)
-            if key in _INT_KEYS and (not isinstance(value, int) or value <= 0):
+            if key in _INT_KEYS and (
+                isinstance(value, bool) or not isinstance(value, int) or value <= 0
+            ):
                 raise ConfigError(f"pyproject.toml: [tool.qplan] {key} must be a positive integer")
+            if key in CEILINGS and value > CEILINGS[key]:
+                raise ConfigError(
+                    f"pyproject.toml: [tool.qplan] {key} = {value:,} is over qplan's ceiling "
+                    f"of {CEILINGS[key]:,}"
+                )
             if key in _STR_KEYS and not isinstance(value, str):
                 raise ConfigError(f"pyproject.toml: [tool.qplan] {key} must be a string")
             if key == "today":

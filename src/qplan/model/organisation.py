@@ -19,6 +19,7 @@ from qplan.load.reader import (
     Document,
     LoadError,
     PathKey,
+    input_files,
     load_folder,
     parse_text,
     read_text,
@@ -397,7 +398,12 @@ def load_sops(settings: Settings, report: Report) -> dict[str, Sop]:
     folder = settings.sops_path
     if not folder.is_dir():
         return sops
-    for file in sorted(folder.rglob("*.md.j2")):
+    try:
+        files = list(input_files(folder, settings.root, (".md.j2",), max_files=settings.max_files))
+    except LoadError as exc:
+        report.add(exc.diagnostic)
+        return sops
+    for file in files:
         rel = relative_name(file, settings.root)
         try:
             text = read_text(file, settings.root, max_bytes=settings.max_file_bytes)
@@ -446,6 +452,7 @@ def load_organisation(settings: Settings, report: Report) -> Organisation:
         settings.root,
         max_bytes=settings.max_file_bytes,
         max_depth=settings.max_depth,
+        max_files=settings.max_files,
     )
     report.extend(loaded.diagnostics)
     org = build_organisation(loaded.documents, report)

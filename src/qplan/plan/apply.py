@@ -6,11 +6,13 @@ one transaction under the state lock, which is released whatever happens.
 
 from __future__ import annotations
 
+import re
 from contextlib import suppress
 from dataclasses import dataclass
 
 from qplan.core.errors import PlanRefused, StateError
-from qplan.plan.plan import Plan
+from qplan.plan.plan import Plan, diff
+from qplan.plan.resources import BadResource, body_problem, digest
 from qplan.plan.state import Change, Revision, StateStore
 
 
@@ -51,8 +53,49 @@ def refusal(
             "the repository's files no longer match the plan (they changed after it was made); "
             "make a new plan, or apply with --ignore-repo-drift"
         )
+    inconsistent = _inconsistency(plan, store)
+    if inconsistent:
+        return inconsistent
     if not options.allow_large_change:
         return plan.unsafe_reason(options.max_change_percent, options.min_existing)
+    return None
+
+
+_ROLLBACK = re.compile(r"^rollback to serial ([1-9][0-9]{0,17})$")
+
+
+def _inconsistency(plan: Plan, store: StateStore) -> str | None:
+    """Why the plan's changes are not what its desired state makes of this state, or None.
+
+    A plan file is an artifact anyone could have edited: the changes apply writes are
+    worked out again from the desired snapshot and the state, and every body it would
+    write is validated like a file of the repository.
+    """
+    if plan.origin != "repository":
+        match = _ROLLBACK.match(plan.origin)
+        if match is None:
+            return f"plan has an unknown origin {plan.origin[:80]!r}"
+        wanted = digest(store.resources(int(match.group(1))).values())
+        if wanted != plan.desired_digest:
+            return (
+                f"plan says it rolls back to serial {match.group(1)}, but its resources are not "
+                "that revision's"
+            )
+    try:
+        expected = diff(plan.desired, store.resources())
+    except BadResource as exc:
+        return f"cannot compare the plan with the state: {exc}"
+    if [(c.address, c.action) for c in expected] != [(c.address, c.action) for c in plan.changes]:
+        return (
+            "the plan's changes do not follow from its desired resources and this state: "
+            "it was not made by qplan, or was edited; make a new plan"
+        )
+    for change in plan.changes:
+        if change.action == "delete":
+            continue
+        problem = body_problem(plan.desired[change.address])
+        if problem:
+            return f"plan would write an invalid resource {change.address}: {problem}"
     return None
 
 

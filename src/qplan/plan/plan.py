@@ -12,7 +12,9 @@ whether it is too large to apply without an explicit override
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -157,6 +159,8 @@ class Plan:
     sources_digest: str | None = None
     #: who must approve, each with why: {"approver": …, "reasons": […]}
     approvals: list[dict[str, Any]] = field(default_factory=list)
+    #: True when the plan was loaded from a file whose signature verified
+    signed: bool = False
     _checksum: str | None = None
 
     # --- what it holds -----------------------------------------------------------------
@@ -240,27 +244,29 @@ class Plan:
             self._checksum = hashlib.sha256(text.encode()).hexdigest()
         return self._checksum
 
-    def save(self, path: str | Path) -> None:
+    def save(self, path: str | Path, key: bytes | None = None) -> None:
+        """Write the plan file; with ``key`` (``QPLAN_PLAN_KEY``), sign it."""
         document = self.contract()
+        if key:
+            document["signature"] = sign(self.checksum, key)
         document["desired"] = snapshot_to_json(self.desired)
         text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
         write_file(path, text + "\n")
 
     @classmethod
-    def load(cls, path: str | Path) -> Plan:
-        """Read a saved plan; refuse one that is not a plan or does not match its checksum."""
+    def load(cls, path: str | Path, key: bytes | None = None) -> Plan:
+        """Read a saved plan; refuse one that is not a plan or does not match its checksum.
+
+        With ``key``, the plan must carry a signature made with that key, and ``signed`` is
+        set. Without, a plan is only as good as the checks apply makes of it again.
+        """
         name = str(path)
-        try:
-            document = json.loads(Path(path).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise PlanRefused(f"plan file {name} does not exist") from None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise PlanRefused(f"{name} is not a qplan plan file: {exc}") from None
+        document = _read_plan_document(Path(path), name)
         try:
             plan = _from_document(document)
         except KeyError as exc:
             raise PlanRefused(f"{name} is not a qplan plan file (no {exc.args[0]!r})") from None
-        except (TypeError, ValueError, AttributeError) as exc:
+        except (TypeError, ValueError, AttributeError, RecursionError, OverflowError) as exc:
             raise PlanRefused(f"{name} is not a qplan plan file (bad {exc})") from None
         if (
             plan.checksum != document.get("checksum")
@@ -270,7 +276,78 @@ class Plan:
                 f"plan file {name} does not match its checksum: it was changed after it was "
                 "made; make a new plan"
             )
+        if key:
+            signature = document.get("signature")
+            if not isinstance(signature, str):
+                raise PlanRefused(
+                    f"plan file {name} is not signed, and QPLAN_PLAN_KEY is set: only plans "
+                    "made with the key are applied"
+                )
+            if not hmac.compare_digest(signature, sign(plan.checksum, key)):
+                raise PlanRefused(
+                    f"plan file {name} has a signature that does not verify with "
+                    "QPLAN_PLAN_KEY: it was changed, or made with another key"
+                )
+            plan.signed = True
         return plan
+
+
+#: the largest plan file read: a 10,000-queue organisation's plan is about 20 MB
+MAX_PLAN_BYTES = 256 * 1024 * 1024
+KEY_ENV = "QPLAN_PLAN_KEY"
+
+
+def plan_key() -> bytes | None:
+    """The key plans are signed and verified with (``QPLAN_PLAN_KEY``), if set."""
+    import os
+
+    value = os.environ.get(KEY_ENV, "")
+    return value.encode() if value else None
+
+
+def plan_case_sets(plan: Plan) -> list[str]:
+    """The training case set files a plan's desired resources were read from."""
+    paths = set()
+    for resource in plan.desired.values():
+        if resource.kind == "cases":
+            path = resource.fields().get("path")
+            if isinstance(path, str):
+                paths.add(path)
+    return sorted(paths)
+
+
+def sign(checksum: str, key: bytes) -> str:
+    return hmac.new(key, f"qplan-plan-v1:{checksum}".encode(), hashlib.sha256).hexdigest()
+
+
+def _read_plan_document(path: Path, name: str) -> dict[str, Any]:
+    """Read and parse a plan file with a size cap; one clear refusal for anything else."""
+    import stat
+
+    try:
+        with path.open("rb") as stream:
+            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+                raise PlanRefused(f"{name} is not a regular file")
+            raw = stream.read(MAX_PLAN_BYTES + 1)
+    except FileNotFoundError:
+        raise PlanRefused(f"plan file {name} does not exist") from None
+    except IsADirectoryError:
+        raise PlanRefused(f"{name} is not a regular file") from None
+    except OSError as exc:
+        raise PlanRefused(f"cannot read plan file {name}: {exc.strerror}") from None
+    if len(raw) > MAX_PLAN_BYTES:
+        raise PlanRefused(f"{name} is over {MAX_PLAN_BYTES:,} bytes: not a plan qplan made")
+    try:
+        document = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise PlanRefused(f"{name} is not a qplan plan file: not UTF-8") from None
+    except json.JSONDecodeError as exc:
+        raise PlanRefused(f"{name} is not a qplan plan file: {exc}") from None
+    except RecursionError:
+        raise PlanRefused(f"{name} is not a qplan plan file: nested too deeply") from None
+    if not isinstance(document, dict):
+        raise PlanRefused(f"{name} is not a qplan plan file: not a JSON object")
+    return document
 
 
 def _from_document(document: dict[str, Any]) -> Plan:
@@ -281,13 +358,15 @@ def _from_document(document: dict[str, Any]) -> Plan:
     for c in document["resource_changes"]:
         if c["action"] not in ACTIONS:
             raise ValueError(f"action {c['action']!r}")
+        if not isinstance(c["address"], str) or not isinstance(c["group"], str):
+            raise ValueError("resource change address")
         before, after = c["before"], c["after"]
         fields = field_changes(before or {}, after or {}) if c["action"] == "update" else []
         changes.append(
             ResourceChange(c["address"], c["group"], c["action"], before, after, tuple(fields))
         )
     plan = Plan(
-        base=Base(base["lineage"], int(base["serial"]), int(base["resources"])),
+        base=Base(_lineage(base["lineage"]), _count(base["serial"]), _count(base["resources"])),
         desired=snapshot_from_json(document["desired"]),
         changes=changes,
         risks=[
@@ -301,6 +380,18 @@ def _from_document(document: dict[str, Any]) -> Plan:
         approvals=list(document.get("approvals", [])),
     )
     return plan
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**53:
+        raise ValueError(f"count {str(value)[:40]!r}")
+    return value
+
+
+def _lineage(value: Any) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise ValueError("lineage")
+    return value
 
 
 def _diagnostic(d: dict[str, Any]) -> Diagnostic:

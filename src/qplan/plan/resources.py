@@ -45,8 +45,75 @@ class Resource:
         return f"{self.kind}.{self.id}"
 
     def fields(self) -> dict[str, Any]:
-        value: dict[str, Any] = json.loads(self.body)
+        """The body as a mapping; :class:`BadResource` when it is not a JSON object."""
+        try:
+            value = json.loads(self.body)
+        except (ValueError, RecursionError):
+            raise BadResource(self.address, "its body is not JSON") from None
+        if not isinstance(value, dict):
+            raise BadResource(self.address, "its body is not a JSON object")
         return value
+
+
+class BadResource(ValueError):
+    """A resource body read from a plan file or the state is not what qplan writes."""
+
+    def __init__(self, address: str, problem: str) -> None:
+        super().__init__(f"resource {address}: {problem}")
+        self.address = address
+
+
+def body_problem(resource: Resource) -> str | None:
+    """Why a body read back (from a plan file or the state) is not a valid resource, or None.
+
+    Bodies of the file format's kinds are validated by the same models as the files;
+    case sets and SOPs by the shape :func:`desired_resources` gives them.
+    """
+    from pydantic import TypeAdapter, ValidationError
+
+    if resource.kind not in KIND_ORDER:
+        return f"unknown kind {resource.kind!r}"
+    try:
+        fields = resource.fields()
+    except BadResource as exc:
+        return str(exc).partition(": ")[2]
+    adapter = _adapter(resource.kind)
+    if adapter is not None:
+        try:
+            TypeAdapter(adapter).validate_json(resource.body)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "body"
+            return f"not a valid {resource.kind} ({where}: {first['msg']})"
+        return None
+    wanted = _OTHER_FIELDS[resource.kind]
+    missing = sorted(wanted - fields.keys())
+    if missing:
+        return f"not a valid {resource.kind} (no {', '.join(missing)})"
+    if not all(isinstance(fields[name], str) for name in ("path",)):
+        return f"not a valid {resource.kind} (path must be text)"
+    return None
+
+
+_OTHER_FIELDS = {
+    "cases": frozenset({"path", "checksum", "count", "item_ids"}),
+    "sop": frozenset({"path", "title", "template"}),
+}
+
+
+def _adapter(kind: str) -> Any:
+    from qplan.model import format as m
+
+    models: dict[str, Any] = {
+        "workflow": m.Workflow,
+        "policy": m.Policy,
+        "team": m.Team,
+        "guardrail": m.Guardrail,
+        "queue": m.Queue,
+        "target": m.Target,
+        "allocation": m.Allocation,
+    }
+    return models.get(kind)
 
 
 def split_address(address: str) -> tuple[str, str]:
@@ -139,8 +206,17 @@ def snapshot_to_json(resources: Mapping[str, Resource]) -> dict[str, list[str]]:
 
 
 def snapshot_from_json(data: Mapping[str, Any]) -> dict[str, Resource]:
+    """A snapshot read from a plan file; :class:`BadResource` when its shape is wrong."""
     resources = {}
-    for address, (group, body) in data.items():
+    for address, value in data.items():
+        if (
+            not isinstance(address, str)
+            or not isinstance(value, list)
+            or len(value) != 2
+            or not all(isinstance(v, str) for v in value)
+        ):
+            raise BadResource(str(address)[:80], "not an [group, body] pair")
+        group, body = value
         kind, ident = split_address(address)
         resources[address] = Resource(kind, ident, group, body)
     return resources

@@ -178,11 +178,17 @@ def yaml_paths(settings: Settings, given: Iterable[str]) -> list[Path]:
 
     chosen = list(given)
     if not chosen:
-        return list(yaml_files(settings.workflows_path))
+        return list(
+            yaml_files(settings.workflows_path, settings.root, max_files=settings.max_files)
+        )
     paths: list[Path] = []
     for name in chosen:
         path = Path(name)
         if not path.is_absolute():
             path = Path.cwd() / path
-        paths.extend(yaml_files(path) if path.is_dir() else [path])
+        paths.extend(
+            yaml_files(path, settings.root, max_files=settings.max_files)
+            if path.is_dir()
+            else [path]
+        )
     return paths
