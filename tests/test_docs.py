@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 from urllib.request import urlopen
 
+import yaml
+
 from tests.conftest import ROOT, TODAY, copy_case, run_qplan
 from tests.plan_scenario import apply_all, edit
 
@@ -85,7 +87,9 @@ def test_build_is_deterministic_and_incremental(example_repo: Path) -> None:
         "workflows",
     ]
     config = (project / "mkdocs.yml").read_text(encoding="utf-8")
-    assert "  font: false\n" in config and "  - qplan.render.site_markdown\n" in config
+    parsed = yaml.safe_load(config)
+    assert parsed["theme"]["font"] is False
+    assert "qplan.render.site_markdown" in parsed["markdown_extensions"]
     assert "http" not in config
 
 

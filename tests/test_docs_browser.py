@@ -8,6 +8,7 @@ the reason, unless ``QPLAN_REQUIRE_BROWSER`` is set (``.ci/run`` sets it).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -38,18 +39,17 @@ FLAGS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The example organisation's site, built and served; yields its base URL."""
+def _require_chromium() -> None:
     if not Path(CHROMIUM).exists():
         reason = f"no Chromium at {CHROMIUM} (apt-get install -y chromium)"
         if os.environ.get("QPLAN_REQUIRE_BROWSER"):
             pytest.fail(f"QPLAN_REQUIRE_BROWSER is set but there is {reason}")
         pytest.skip(reason)
-    repo = tmp_path_factory.mktemp("docs") / "repo"
-    for name in ("workflows", "sops", "training"):
-        shutil.copytree(ROOT / name, repo / name)
-    shutil.copy(ROOT / "pyproject.toml", repo / "pyproject.toml")
+
+
+@contextlib.contextmanager
+def _served(repo: Path) -> Iterator[str]:
+    """Build the repository's site and serve it on 127.0.0.1; yields its base URL."""
     result = run_qplan("docs", "build", "--out", "site", repo=repo)
     assert result.exit_code == 0, result.output
     handler = functools.partial(_QuietHandler, directory=str(repo / "site"))
@@ -61,6 +61,18 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The example organisation's site, built and served; yields its base URL."""
+    _require_chromium()
+    repo = tmp_path_factory.mktemp("docs") / "repo"
+    for name in ("workflows", "sops", "training"):
+        shutil.copytree(ROOT / name, repo / name)
+    shutil.copy(ROOT / "pyproject.toml", repo / "pyproject.toml")
+    with _served(repo) as url:
+        yield url
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -186,3 +198,50 @@ def test_no_internal_link_is_broken(site: str) -> None:
     ]
     assert missing == []
     assert sum(url.endswith(".html") for url in pages) == 74  # every page was reached
+
+
+HOSTILE = ROOT / "tests" / "security" / "cases" / "hostile-site"
+
+
+_UNSAFE_ATTRIBUTES = """() => [...document.querySelectorAll('*')].flatMap(e =>
+    [...e.attributes].filter(a =>
+        a.name.startsWith('on')
+        || (a.name === 'style' && e.closest('article'))
+        || (['href', 'src'].includes(a.name) && /^\\s*(javascript|data|vbscript):/i.test(a.value))
+    ).map(a => `${location.pathname} <${e.tagName}> ${a.name}=${a.value}`))"""
+
+
+def test_a_hostile_organisation_runs_no_script(tmp_path: Path, browser: Any) -> None:
+    """Names, titles, the site name and SOP bodies full of script: none of it runs."""
+    repo = tmp_path / "repo"
+    shutil.copytree(HOSTILE, repo)
+    dialogs: list[str] = []
+    with _served(repo) as url:
+        page = browser.new_page()
+
+        def on_dialog(dialog: Any) -> None:
+            dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", on_dialog)
+        site = repo / "site"
+        pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+        assert len(pages) == 10  # 9 pages and 404.html
+        unsafe = []
+        for name in pages:
+            page.goto(url + name)
+            page.wait_for_load_state("load")
+            for element in page.query_selector_all("article a, article img, article p"):
+                element.hover()
+            unsafe += page.evaluate(_UNSAFE_ATTRIBUTES)
+            title = page.title()
+            assert "<" not in title and ">" not in title, title
+        page.goto(url + "sops/wf.html")
+        body = page.inner_text("article")
+        assert "<script>alert(12)</script>" in body  # shown as text, not run
+        safe = page.get_attribute("article a:text-is('safe')", "href")
+        assert safe == "https://example.com/policy"
+        assert page.get_attribute("article a:text-is('script link')", "href") is None
+        page.close()
+    assert unsafe == []
+    assert dialogs == []

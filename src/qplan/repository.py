@@ -92,6 +92,14 @@ def sources_digest(settings: Settings, case_sets: Iterable[str] = ()) -> str | N
     return sha.hexdigest()
 
 
+def input_paths(settings: Settings) -> list[Path]:
+    """What qplan reads or keeps in a repository: no output folder may hold or be in these."""
+    root = settings.root
+    paths = [settings.workflows_path, settings.sops_path, root / "pyproject.toml", root / ".git"]
+    paths += [root / name for name in ("training", "forecasts", "actuals", "scenarios")]
+    return paths
+
+
 def case_set_paths(organisation: Organisation) -> list[str]:
     """The training case set files the organisation's queues name."""
     return sorted(

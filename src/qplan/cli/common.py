@@ -35,12 +35,6 @@ def format_option(*choices: str) -> Callable[[F], F]:
     )
 
 
-def json_str(value: str) -> str:
-    import json
-
-    return json.dumps(value)
-
-
 PLAN_FORMATS = click.Choice(["text", "markdown", "json"])
 
 

@@ -23,7 +23,18 @@ HEADER = (
 
 
 def _escape(path: str) -> str:
+    """A path as a CODEOWNERS pattern: anchored, with space, '#' and '\\' escaped."""
+    _refuse_line_breaks(path)
     return "/" + path.replace("\\", "\\\\").replace(" ", "\\ ").replace("#", "\\#")
+
+
+def _refuse_line_breaks(value: str) -> None:
+    """CODEOWNERS is line-based: a value that could start a new line is never written.
+    (Validation already refuses such names, QP012; this keeps the writer safe alone.)"""
+    if any(c in value for c in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029\x00"):
+        from qplan.core.errors import OutputError
+
+        raise OutputError(f"refusing to write CODEOWNERS: {value!r} holds a line break")
 
 
 def file_owners(org: Organisation) -> dict[str, set[str]]:
@@ -60,5 +71,7 @@ def file_owners(org: Organisation) -> dict[str, set[str]]:
 def codeowners(org: Organisation) -> str:
     lines = [HEADER]
     for path, people in sorted(file_owners(org).items()):
+        for person in people:
+            _refuse_line_breaks(person)
         lines.append(f"{_escape(path)} {' '.join(sorted(people))}\n")
     return "".join(lines)

@@ -1,7 +1,11 @@
-"""A Python-Markdown extension for the docs site: raw HTML is shown as text, never run.
+"""A Python-Markdown extension for the docs site: raw HTML is shown as text, never run,
+and what Markdown makes is sanitised before it reaches a page.
 
-SOP templates and every name on the site come in with pull requests; with this extension
-``<script>`` in an SOP is printed, not executed. Listed in the generated ``mkdocs.yml``
+SOP templates and every name on the site come in with pull requests. With this extension
+``<script>`` in an SOP is printed, not executed; and after rendering, the HTML goes through
+nh3 (the ammonia sanitiser): only the tags and attributes Markdown and its extensions make
+are kept, event handlers (``on…``) and ``style`` attributes are dropped, and links keep only
+the http, https and mailto schemes or stay relative. Listed in the generated ``mkdocs.yml``
 as ``qplan.render.site_markdown``.
 """
 
@@ -11,12 +15,96 @@ from typing import Any
 
 from markdown import Markdown
 from markdown.extensions import Extension
+from markdown.postprocessors import Postprocessor
+
+#: the tags Markdown and the site's extensions (tables, admonition, details, toc) make
+TAGS = frozenset(
+    [
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "code",
+        "dd",
+        "del",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "ins",
+        "kbd",
+        "li",
+        "mark",
+        "ol",
+        "p",
+        "pre",
+        "s",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "summary",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "u",
+        "ul",
+    ]
+)
+_COMMON = {"class", "id", "title"}
+ATTRIBUTES: dict[str, set[str]] = {
+    "*": _COMMON,
+    "a": {*_COMMON, "href"},
+    "img": {*_COMMON, "src", "alt", "width", "height"},
+    "td": {*_COMMON, "align", "colspan", "rowspan"},
+    "th": {*_COMMON, "align", "colspan", "rowspan"},
+    "details": {*_COMMON, "open"},
+    "ol": {*_COMMON, "start"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def sanitise(html: str) -> str:
+    """Keep the markup Markdown makes; drop scripts, handlers, styles and unsafe links."""
+    import nh3
+
+    return nh3.clean(
+        html,
+        tags=set(TAGS),
+        attributes=ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+class _Sanitise(Postprocessor):
+    def run(self, text: str) -> str:
+        return sanitise(text)
 
 
 class NoRawHtml(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
+        # after every other postprocessor: what is sanitised is what the page gets
+        md.postprocessors.register(_Sanitise(md), "qplan_sanitise", -100)
 
 
 def makeExtension(**kwargs: Any) -> NoRawHtml:
