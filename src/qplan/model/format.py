@@ -130,9 +130,8 @@ IsoDate = Annotated[
 Language = Annotated[str, Field(pattern=r"^[a-z]{2}$", description="ISO 639-1 code")]
 Country = Annotated[str, Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code")]
 ClockTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$")]
-Email = Annotated[
-    str, Field(pattern=r"^[^@\s#\x00-\x1f\x7f]+@[^@\s#\x00-\x1f\x7f]+\.[^@\s#\x00-\x1f\x7f]+$")
-]
+EMAIL_PATTERN = r"^[^@\s#\x00-\x1f\x7f]+@[^@\s#\x00-\x1f\x7f]+\.[^@\s#\x00-\x1f\x7f]+$"
+Email = Annotated[str, Field(pattern=EMAIL_PATTERN)]
 Percent = Annotated[float, Field(gt=0, le=100)]
 Fraction = Annotated[float, Field(ge=0, le=1)]
 RuleCode = Annotated[str, Field(pattern=r"^QP[0-9]{3}$")]

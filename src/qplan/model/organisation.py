@@ -26,6 +26,7 @@ from qplan.load.reader import (
     relative_name,
 )
 from qplan.load.settings import Settings
+from qplan.model import format as m
 from qplan.model.format import (
     GUARDRAIL_TYPES,
     KINDS,
@@ -144,7 +145,7 @@ _TYPE_WORDS = {
 
 
 _PATTERN_WORDS = {
-    r"^[^@\s]+@[^@\s]+\.[^@\s]+$": "an email address",
+    m.EMAIL_PATTERN: "an email address",
     r"^[a-z]{2}$": "an ISO 639-1 language code, like en",
     r"^[A-Z]{2}$": "an ISO 3166 country code, like US",
     r"^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$": "a time of day, like 08:00 or 24:00",
