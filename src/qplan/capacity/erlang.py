@@ -11,6 +11,45 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+#: limits of what these routines accept, so that each call is bounded in time: one
+#: real-time queue of 5,000 Erlangs needs about 5,000 agents (a very large contact centre)
+MAX_TRAFFIC_ERLANGS = 5_000.0
+MAX_AGENTS = 20_000
+#: handle times, answer targets and patience: at most 30 days
+MAX_SECONDS = 30 * 86_400.0
+#: Erlang A: the most queue states the birth-death chain may need before it is cut off
+MAX_STATES = 200_000
+
+
+def check_inputs(
+    traffic: float,
+    aht_seconds: float,
+    within_seconds: float,
+    patience_seconds: float | None = None,
+    agents: int | None = None,
+) -> None:
+    """Refuse (``ValueError``) what the routines cannot answer in bounded time."""
+    for name, value in (
+        ("traffic", traffic),
+        ("handle time", aht_seconds),
+        ("answer target", within_seconds),
+    ):
+        if not math.isfinite(value) or value < 0:
+            raise ValueError(f"{name} must be a finite number >= 0, not {value!r}")
+    if traffic > MAX_TRAFFIC_ERLANGS:
+        raise ValueError(
+            f"traffic of {traffic:,.1f} Erlangs is over the limit of {MAX_TRAFFIC_ERLANGS:,.0f} "
+            "for one queue; split the queue"
+        )
+    if aht_seconds <= 0 or aht_seconds > MAX_SECONDS:
+        raise ValueError(f"handle time must be over 0 and at most {MAX_SECONDS:,.0f} s")
+    if within_seconds > MAX_SECONDS:
+        raise ValueError(f"answer target must be at most {MAX_SECONDS:,.0f} s")
+    if patience_seconds is not None and not (0 < patience_seconds <= MAX_SECONDS):
+        raise ValueError(f"patience must be over 0 and at most {MAX_SECONDS:,.0f} s")
+    if agents is not None and not 0 <= agents <= MAX_AGENTS:
+        raise ValueError(f"agents must be between 0 and {MAX_AGENTS:,}")
+
 
 @dataclass(frozen=True, slots=True)
 class QueueFigures:
@@ -34,6 +73,7 @@ def erlang_c(
     traffic: float, agents: int, aht_seconds: float, within_seconds: float
 ) -> QueueFigures:
     """Probability of waiting, service level and ASA of an M/M/n queue."""
+    check_inputs(traffic, aht_seconds, within_seconds, None, agents)
     if traffic <= 0:
         return QueueFigures(agents, 0.0, 1.0, 0.0, 0.0)
     if agents <= traffic:  # unstable: the queue grows without bound
@@ -46,29 +86,53 @@ def erlang_c(
 
 
 def _reach_server_within(rates: list[float], seconds: float) -> float:
-    """P(a chain of exponential stages with these rates finishes within ``seconds``),
-    by uniformization (stable for any number of stages)."""
+    """P(a chain of exponential stages with these rates finishes within ``seconds``).
+
+    When even the slowest possible chain (every stage at the lowest rate, a Gamma
+    distribution) finishes within ``seconds`` all but surely, the answer is 1. Otherwise
+    by uniformization, with the Poisson weights in log space so that long targets cannot
+    underflow them to zero.
+    """
+    if seconds <= 0:
+        return 0.0
+    stages = len(rates)
+    slowest = min(rates) * seconds
+    if _poisson_below(stages, slowest) < 1e-13:
+        return 1.0
     uniform = max(rates)
     mean = uniform * seconds
-    stages = len(rates)
     state = [1.0] + [0.0] * stages  # probability of being at each stage after k jumps
+    moves = [rate / uniform for rate in rates]
     total = 0.0
-    weight = math.exp(-mean)
     k = 0
-    cumulative = 0.0
-    while cumulative < 1 - 1e-12 and k < 100_000:
-        total += weight * state[stages]
-        cumulative += weight
+    log_mean = math.log(mean)
+    last = int(mean + 12 * math.sqrt(mean) + 60)
+    while k <= last:
+        log_weight = -mean + k * log_mean - math.lgamma(k + 1)
+        if log_weight > -745:
+            total += math.exp(log_weight) * state[stages]
         nxt = [0.0] * (stages + 1)
         nxt[stages] = state[stages]
-        for i, rate in enumerate(rates):
-            move = rate / uniform
+        for i, move in enumerate(moves):
             nxt[i] += state[i] * (1 - move)
             nxt[i + 1] += state[i] * move
         state = nxt
         k += 1
-        weight *= mean / k
-    return total
+    # what the truncated Poisson tail leaves out has finished at least as often as state says
+    return min(1.0, total + state[stages] * _poisson_above(last, mean))
+
+
+def _poisson_below(count: int, mean: float) -> float:
+    """P(Poisson(mean) < count): a Gamma(count) chain not finished by then."""
+    if mean <= 0:
+        return 1.0
+    log_mean = math.log(mean)
+    return min(1.0, sum(math.exp(-mean + j * log_mean - math.lgamma(j + 1)) for j in range(count)))
+
+
+def _poisson_above(count: int, mean: float) -> float:
+    """P(Poisson(mean) > count)."""
+    return max(0.0, 1.0 - _poisson_below(count + 1, mean))
 
 
 def erlang_a(
@@ -79,6 +143,7 @@ def erlang_a(
     The service level is the share of all arrivals that reach a reviewer within
     the target (those who abandon first count as missed).
     """
+    check_inputs(traffic, aht_seconds, within_seconds, patience_seconds, agents)
     if traffic <= 0:
         return QueueFigures(agents, 0.0, 1.0, 0.0, 0.0, 0.0)
     mu = 1 / aht_seconds
@@ -92,6 +157,11 @@ def erlang_a(
         log_p.append(log_p[-1] + math.log(arrival) - math.log(rate))
         if k > agents and log_p[-1] < max(log_p) - 50:
             break
+        if k > MAX_STATES:
+            raise ValueError(
+                "the patience is too long for this load for Erlang A; "
+                "plan it without patience (Erlang C)"
+            )
     top = max(log_p)
     weights = [math.exp(v - top) for v in log_p]
     norm = sum(weights)
@@ -138,15 +208,36 @@ def agents_for_target(
     max_occupancy: float = 1.0,
 ) -> int:
     """The fewest agents whose service level reaches ``target`` (0–1) within the
-    occupancy cap."""
+    occupancy cap.
+
+    Service level rises and occupancy falls with every agent added, so the answer is
+    found by doubling and then bisection: a few dozen evaluations at most.
+    """
+    check_inputs(traffic, aht_seconds, within_seconds, patience_seconds)
     if traffic <= 0:
         return 0
-    agents = max(1, math.floor(traffic) if patience_seconds is None else 1)
-    while True:
+
+    def enough(agents: int) -> bool:
         result = figures(traffic, agents, aht_seconds, within_seconds, patience_seconds)
-        if result.service_level >= target and result.occupancy <= max_occupancy:
-            return agents
-        agents += 1
+        return result.service_level >= target and result.occupancy <= max_occupancy
+
+    low = max(1, math.floor(traffic) if patience_seconds is None else 1)
+    if enough(low):
+        return low
+    step = max(1, math.ceil(math.sqrt(traffic)))
+    high = low + step
+    while not enough(high):
+        if high >= MAX_AGENTS:
+            raise ValueError(f"no staffing of up to {MAX_AGENTS:,} agents reaches the target")
+        low, step = high, step * 2
+        high = min(MAX_AGENTS, high + step)
+    while high - low > 1:  # enough(high), not enough(low)
+        middle = (low + high) // 2
+        if enough(middle):
+            high = middle
+        else:
+            low = middle
+    return high
 
 
 def scheduled_fte(agents: int, shrinkage: float) -> int:

@@ -36,7 +36,7 @@ from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from qplan.capacity.erlang import agents_for_target, figures
+from qplan.capacity.erlang import MAX_SECONDS, agents_for_target, figures
 
 if TYPE_CHECKING:
     from qplan.model.format import Allocation, Queue, Target, Team
@@ -308,7 +308,13 @@ def _agents(
     patience: float | None,
     cap: float,
 ) -> int:
+    within, patience = _bounded(within), None if patience is None else _bounded(patience)
     return agents_for_target(traffic, aht, within, target, patience, max_occupancy=cap)
+
+
+def _bounded(seconds: float) -> float:
+    """Past the Erlang routines' limit (30 days) a longer target changes nothing."""
+    return min(seconds, MAX_SECONDS)
 
 
 @lru_cache(maxsize=8192)
@@ -319,6 +325,7 @@ def _service_level(
         return 0.0
     if patience is None and agents <= traffic:
         return 0.0
+    within, patience = _bounded(within), None if patience is None else _bounded(patience)
     return figures(traffic, agents, aht, within, patience).service_level
 
 

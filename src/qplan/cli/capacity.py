@@ -16,24 +16,30 @@ from qplan.cli.common import (
 
 
 @click.command()
-@click.option("--volume", type=click.FloatRange(min=0), required=True, help="Items per interval.")
+@click.option(
+    "--volume",
+    type=click.FloatRange(min=0, max=10_000_000),
+    required=True,
+    help="Items per interval (at most 10,000,000).",
+)
 @click.option("--interval", default="30m", show_default=True, help="Length of the interval.")
 @click.option("--aht", required=True, help="Average handle time, e.g. 180s.")
 @click.option("--within", required=True, help="Answer-time target, e.g. 20s.")
 @click.option(
     "--target",
-    type=click.FloatRange(min=0, max=100, min_open=True),
+    type=float,
     default=80,
     show_default=True,
-    help="Service-level target in percent.",
+    help="Service-level target in percent (80 means 80 %).",
 )
 @click.option("--agents", type=click.IntRange(min=1), help="Always include this agent count.")
 @click.option("--patience", help="Mean patience before abandoning (Erlang A), e.g. 1m.")
 @click.option(
     "--shrinkage",
-    type=click.FloatRange(min=0, max=1, max_open=True),
+    type=float,
     default=0.0,
     show_default=True,
+    help="Share of paid time not available for work, as a fraction (0.3 means 30 %).",
 )
 @format_option("text", "json")
 def erlang(
@@ -55,13 +61,20 @@ def erlang(
     import math
 
     from qplan.capacity import erlang as model
+    from qplan.core.units import check_fraction, check_percent, plural
 
+    target = check_percent(target, "--target", "service-level target")
+    shrinkage = check_fraction(shrinkage, "--shrinkage", "shrinkage", below_one=True)
     interval_s = duration_seconds(interval, "--interval")
     aht_s = duration_seconds(aht, "--aht")
     within_s = duration_seconds(within, "--within")
     patience_s = duration_seconds(patience, "--patience") if patience else None
     traffic = volume * aht_s / interval_s
-    recommended = model.agents_for_target(traffic, aht_s, within_s, target / 100, patience_s)
+    try:
+        model.check_inputs(traffic, aht_s, within_s, patience_s, agents)
+        recommended = model.agents_for_target(traffic, aht_s, within_s, target / 100, patience_s)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
     first = math.floor(traffic) + 1 if patience_s is None else max(1, math.floor(traffic) - 2)
     counts = set(range(max(1, first), max(recommended, first) + 4))
     if agents:
@@ -106,8 +119,8 @@ def erlang(
         marker = "  <- recommended" if r.agents == recommended else ""
         click.echo(line + marker)
     click.echo(
-        f"Recommended: {recommended} agents for {target:g}% within {within}; "
-        f"{scheduled} scheduled FTE at {shrinkage:.0%} shrinkage."
+        f"Recommended: {plural(recommended, 'agent')} for {target:g}% within {within}; "
+        f"{scheduled:g} scheduled FTE at {shrinkage:.0%} shrinkage."
     )
 
 

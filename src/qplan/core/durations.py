@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+#: the longest duration qplan accepts: a year
+MAX_SECONDS = 366 * 86400
 _PART = re.compile(r"(\d+(?:\.\d+)?)([smhdw])")
 PATTERN = r"^(\d+(\.\d+)?[smhdw])+$"
 _WHOLE = re.compile(PATTERN)
@@ -31,6 +33,8 @@ class Duration:
         seconds = sum(float(n) * _UNITS[u] for n, u in _PART.findall(text))
         if seconds <= 0:
             raise ValueError("a duration must be longer than zero")
+        if seconds > MAX_SECONDS or len(text) > 40:
+            raise ValueError(f"{value!r} is longer than qplan accepts (at most 366d)")
         return cls(seconds, text)
 
     @classmethod

@@ -134,6 +134,30 @@ EMAIL_PATTERN = r"^[^@\s#\x00-\x1f\x7f]+@[^@\s#\x00-\x1f\x7f]+\.[^@\s#\x00-\x1f\
 Email = Annotated[str, Field(pattern=EMAIL_PATTERN)]
 Percent = Annotated[float, Field(gt=0, le=100)]
 Fraction = Annotated[float, Field(ge=0, le=1)]
+
+
+def _percent_not_fraction(value: float) -> float:
+    if value <= 1:
+        raise PydanticCustomError(
+            "percent_as_fraction",
+            "{value} is a percentage from 1 to 100, not a fraction",
+            {"value": value},
+        )
+    return value
+
+
+#: a target in percent (95 means 95 %): a value of 1 or less is refused as a likely fraction
+TargetPercent = Annotated[float, Field(gt=0, le=100), AfterValidator(_percent_not_fraction)]
+
+# Upper limits of the file format's numbers: far above any real organisation, low enough
+# that every figure derived from them stays finite and every model runs in bounded time.
+MAX_FTE = 100_000
+MAX_HOURLY_COST = 100_000
+MAX_WEEKLY_VOLUME = 100_000_000
+MAX_HANDLE_SECONDS = 86_400
+#: the most traffic one real-time queue may carry (qplan.capacity.erlang has the same limit)
+MAX_REALTIME_ERLANGS = 5_000
+WEEK_SECONDS = 7 * 86_400
 RuleCode = Annotated[str, Field(pattern=r"^QP[0-9]{3}$")]
 
 DataClassification = Literal["public", "internal", "us_protected"]
@@ -144,7 +168,7 @@ WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun"
 class Item(BaseModel):
     """Common configuration of every model of the file format."""
 
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Suppressible(Item):
@@ -164,7 +188,7 @@ class Workflow(Suppressible):
 class Policy(Suppressible):
     id: Identifier
     name: str = Field(min_length=1)
-    versions: list[Annotated[int, Field(ge=1)]] = Field(min_length=1)
+    versions: list[Annotated[int, Field(ge=1, le=1_000_000)]] = Field(min_length=1)
     decisions: list[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]] = Field(min_length=1)
     owner: Email | None = None
     description: str | None = None
@@ -237,11 +261,11 @@ class Team(Suppressible):
     country: Country
     languages: list[Language] = Field(min_length=1)
     skills: list[Identifier] = Field(default_factory=list)
-    headcount_fte: Annotated[float, Field(ge=0)]
+    headcount_fte: Annotated[float, Field(ge=0, le=MAX_FTE)]
     shrinkage: Annotated[float, Field(ge=0, lt=1)]
     paid_hours_per_week: Annotated[float, Field(gt=0, le=84)] = 40
     occupancy_cap: Annotated[float, Field(gt=0, le=1)] = 0.85
-    cost_per_hour: Annotated[float, Field(ge=0)]
+    cost_per_hour: Annotated[float, Field(ge=0, le=MAX_HOURLY_COST)]
     clearances: list[DataClassification] = Field(default_factory=list)
     timezone: TimeZone
     coverage: Coverage
@@ -264,16 +288,28 @@ class QualityAssurance(Item):
 
 class TrainingCases(Item):
     case_set: str = Field(pattern=r"^training/[^\s]+\.csv$")
-    min_cases: Annotated[int, Field(ge=1)] = 200
+    min_cases: Annotated[int, Field(ge=1, le=1_000_000)] = 200
 
 
 class Forecast(Item):
     arrival: Literal["backlog", "realtime"]
-    weekly_volume: Annotated[float, Field(ge=0)]
-    aht_seconds: Annotated[float, Field(gt=0)]
+    weekly_volume: Annotated[float, Field(ge=0, le=MAX_WEEKLY_VOLUME)]
+    aht_seconds: Annotated[float, Field(gt=0, le=MAX_HANDLE_SECONDS)]
     patience: DurationField | None = Field(
         default=None, description="mean time an item waits before it is abandoned (realtime)"
     )
+
+    @model_validator(mode="after")
+    def _traffic_within_limit(self) -> Forecast:
+        traffic = self.weekly_volume * self.aht_seconds / WEEK_SECONDS
+        if self.arrival == "realtime" and traffic > MAX_REALTIME_ERLANGS:
+            raise PydanticCustomError(
+                "traffic_too_high",
+                "a real-time queue of {traffic} Erlangs is over the limit of {limit:,}; "
+                "split it into several queues",
+                {"traffic": f"{traffic:,.0f}", "limit": MAX_REALTIME_ERLANGS},
+            )
+        return self
 
 
 QueueKind = Literal["production", "training", "escalation", "qa"]
@@ -317,7 +353,7 @@ class Queue(Suppressible):
 
 
 class ServiceLevel(Item):
-    percent: Annotated[float, Field(gt=0, le=100)]
+    percent: TargetPercent
     within: DurationField
 
 
@@ -326,7 +362,7 @@ class Quality(Item):
 
 
 class Productivity(Item):
-    units_per_hour: Annotated[float, Field(gt=0)]
+    units_per_hour: Annotated[float, Field(gt=0, le=100_000)]
 
 
 class Target(Suppressible):
@@ -416,7 +452,7 @@ class MaxVendorShare(_Guardrail):
 
 class MinTeamsPerLiveQueue(_Guardrail):
     type: Literal["min_teams_per_live_queue"]
-    min_teams: Annotated[int, Field(ge=1)]
+    min_teams: Annotated[int, Field(ge=1, le=1_000)]
 
 
 class MaxBpoShare(_Guardrail):
@@ -447,7 +483,7 @@ class SopFrontMatter(Suppressible):
     title: str = Field(min_length=1)
     owner: Email
     queues: list[Identifier] = Field(min_length=1)
-    review_every_days: Annotated[int, Field(ge=1)]
+    review_every_days: Annotated[int, Field(ge=1, le=3_650)]
     last_reviewed: IsoDate
 
 

@@ -8,6 +8,7 @@ out, so the rest of the organisation can still be checked.
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -186,6 +187,18 @@ def _label(kind: str, item: Any) -> str:
     return singular
 
 
+def _unit_hint(err: Any) -> str | None:
+    """'did you mean …' for a percentage written as a fraction, or the other way round."""
+    value, limit = err.get("input"), (err.get("ctx") or {})
+    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
+        return None
+    if err["type"] == "less_than_equal" and limit.get("le") == 1 and 1 < value <= 100:
+        return f"this is a fraction from 0 to 1; did you mean {value / 100:g}?"
+    if err["type"] == "percent_as_fraction":
+        return f"this is a percentage; did you mean {value * 100:g}?"
+    return None
+
+
 def schema_diagnostics(
     error: ValidationError, document: Document, base: PathKey, label: str
 ) -> list[Diagnostic]:
@@ -261,6 +274,7 @@ def schema_diagnostics(
             code = "QP023"
             msg = err["msg"]
             message = f"{where}: {msg[0].lower() + msg[1:]}" if msg else where
+            hint = _unit_hint(err)
         found.append(Diagnostic.at(document.position(path, key=on_key), code, message, hint))
     return found
 
