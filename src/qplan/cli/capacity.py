@@ -32,7 +32,9 @@ from qplan.cli.common import (
     show_default=True,
     help="Service-level target in percent (80 means 80 %).",
 )
-@click.option("--agents", type=click.IntRange(min=1), help="Always include this agent count.")
+@click.option(
+    "--agents", type=click.IntRange(min=1, max=20_000), help="Always include this agent count."
+)
 @click.option("--patience", help="Mean patience before abandoning (Erlang A), e.g. 1m.")
 @click.option(
     "--shrinkage",

@@ -20,7 +20,8 @@ def state() -> None:
     """Inspect and manage the applied revisions and the lock."""
 
 
-_SERIAL = click.option("--serial", type=click.IntRange(min=1), help="A past revision.")
+SERIAL_TYPE = click.IntRange(min=1, max=2**62)
+_SERIAL = click.option("--serial", type=SERIAL_TYPE, help="A past revision.")
 
 
 @state.command("list")
@@ -78,6 +79,13 @@ def state_show(obj: Context, resource: str | None, serial: int | None, fmt: str)
     found = resources.get(resource)
     if found is None:
         raise StateError(f"revision {revision.serial} has no resource {resource}")
+    from qplan.plan.resources import body_problem
+
+    problem = body_problem(found)
+    if problem:
+        raise StateError(
+            f"the state's {resource} at serial {revision.serial} is invalid: {problem}"
+        )
     if fmt == "json":
         body = {"format_version": "1", "address": resource, "serial": revision.serial}
         body |= {"group": found.group, "fields": found.fields()}
@@ -134,7 +142,7 @@ def state_history(obj: Context, fmt: str) -> None:
 
 
 @state.command("rollback")
-@click.argument("serial", type=click.IntRange(min=1))
+@click.argument("serial", type=SERIAL_TYPE)
 @click.option("--out", type=click.Path(dir_okay=False), help="Save the plan for `qplan apply`.")
 @click.option("--format", "fmt", type=PLAN_FORMATS, default="text", show_default=True)
 @pass_context

@@ -43,6 +43,8 @@ class Settings:
     sops_dir: str = "sops"
     #: the title of the documentation site
     site_name: str = "Moderation operations"
+    #: ``qplan fmt``: ``keep`` a file's CRLF line endings, or make every file ``lf``
+    line_endings: str = "keep"
     #: ``[tool.qplan.approvers]``: extra approvers per risk class, added to every plan
     #: that has a risky change of that class
     approvers: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -63,7 +65,7 @@ class Settings:
 
 
 _INT_KEYS = {"max_file_bytes", "max_depth", "max_files"}
-_STR_KEYS = {"state", "workflows_dir", "sops_dir", "site_name"}
+_STR_KEYS = {"state", "workflows_dir", "sops_dir", "site_name", "line_endings"}
 
 
 #: the classes of risky change a plan names (``[tool.qplan.approvers]`` keys)
@@ -155,6 +157,8 @@ def load_settings(root: str | os.PathLike[str] = ".") -> Settings:
                 raise ConfigError(f"pyproject.toml: [tool.qplan] {key} must be a string")
             if key == "today":
                 continue
+            if key == "line_endings" and value not in ("keep", "lf"):
+                raise ConfigError("pyproject.toml: [tool.qplan] line_endings must be keep or lf")
             values[key] = value
     if os.environ.get("QPLAN_STATE"):
         values["state"] = os.environ["QPLAN_STATE"]

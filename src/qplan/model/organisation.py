@@ -425,7 +425,7 @@ def load_sops(settings: Settings, report: Report) -> dict[str, Sop]:
         except LoadError as exc:
             report.add(exc.diagnostic)
             continue
-        split = _split_front_matter(text)
+        split = _split_front_matter(text.replace("\r\n", "\n"))
         if split is None:
             report.add(
                 Diagnostic.at(

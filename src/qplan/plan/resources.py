@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from qplan.core.errors import QplanError
 from qplan.model.organisation import Organisation
 
 #: kinds in the order plans list them
@@ -55,7 +56,7 @@ class Resource:
         return value
 
 
-class BadResource(ValueError):
+class BadResource(QplanError, ValueError):
     """A resource body read from a plan file or the state is not what qplan writes."""
 
     def __init__(self, address: str, problem: str) -> None:

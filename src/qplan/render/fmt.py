@@ -162,7 +162,10 @@ def format_files(settings: Settings, paths: Iterable[Path], *, write: bool) -> F
         if found:  # duplicate keys: formatting would silently drop one of them
             result.problems.extend(found)
             continue
-        formatted = format_text(text)
+        crlf = "\r\n" in text
+        formatted = format_text(text.replace("\r\n", "\n") if crlf else text)
+        if crlf and settings.line_endings == "keep":
+            formatted = formatted.replace("\n", "\r\n")
         if formatted != text:
             result.changed.append(rel)
             if write:

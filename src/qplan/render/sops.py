@@ -9,6 +9,7 @@ strings and numbers), never the models.
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 import time
@@ -28,6 +29,11 @@ MAX_SECONDS = 2.0
 MAX_RANGE = 10_000
 MAX_RANGE_TOTAL = 100_000
 MAX_PRODUCT = 100_000
+#: the most memory SOP rendering may take beyond what qplan already uses
+MAX_RENDER_BYTES = 512 * 1024 * 1024
+#: string methods that build a value from a size given in the template
+_SIZED_METHODS = frozenset({"ljust", "rjust", "center", "zfill", "expandtabs"})
+_DENIED_METHODS = frozenset({"format", "format_map"})
 
 SAFE_FILTERS = [
     "abs",
@@ -111,9 +117,37 @@ def _environment(budget: _Budget) -> Any:
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     class SopEnvironment(ImmutableSandboxedEnvironment):
-        intercepted_binops = frozenset(["*", "**", "+"])
+        # "%" too: intercepted operators are also never folded at compile time
+        intercepted_binops = frozenset(["*", "**", "+", "%"])
+
+        def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+            owner = getattr(__obj, "__self__", None)
+            name = getattr(__obj, "__name__", "")
+            if isinstance(owner, str):
+                if name in _DENIED_METHODS:
+                    raise RenderError(f"str.{name} is not available in SOPs; use the filters")
+                if name in _SIZED_METHODS:
+                    sizes = [a for a in (*args, *kwargs.values()) if isinstance(a, int)]
+                    if any(abs(size) > MAX_OUTPUT_CHARS for size in sizes):
+                        raise RenderError(f"str.{name} with a size over the output limit")
+                    if name == "expandtabs" and any(abs(size) > 64 for size in sizes):
+                        raise RenderError("str.expandtabs with a tab size over 64")
+                if name == "join":
+                    items = list(args[0]) if args else []
+                    total = sum(len(str(i)) for i in items) + len(owner) * len(items)
+                    if total > MAX_OUTPUT_CHARS:
+                        raise RenderError("join builds a value over the output limit")
+                    args = (items, *args[1:])
+                if name == "replace" and len(args) >= 2:
+                    old, new = str(args[0]), str(args[1])
+                    count = owner.count(old) if old else len(owner) + 1
+                    if len(owner) + count * max(0, len(new) - len(old)) > MAX_OUTPUT_CHARS:
+                        raise RenderError("replace builds a value over the output limit")
+            return super().call(__context, __obj, *args, **kwargs)
 
         def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            if operator == "%" and isinstance(left, str):
+                raise RenderError("string % formatting is not available in SOPs; use the filters")
             if operator == "**" and (abs(_number(right)) > 64 or abs(_number(left)) > 10**6):
                 raise RenderError("power too large in template")
             if operator == "*":
@@ -137,6 +171,9 @@ def _environment(budget: _Budget) -> Any:
     env = SopEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
     env.filters = {name: env.filters[name] for name in SAFE_FILTERS if name in env.filters}
     env.filters.update(duration=duration, percent=percent, team_list=team_list)
+    for name in ("join", "center", "indent", "truncate"):
+        if name in env.filters:
+            env.filters[name] = _bounded_filter(env.filters[name], name)
 
     def bounded_range(*args: int) -> range:
         result = range(*args)
@@ -151,6 +188,28 @@ def _environment(budget: _Budget) -> Any:
     # namespace() in particular would let a loop grow a value without bound.
     env.globals = {"range": bounded_range, "dict": dict}
     return env
+
+
+def _bounded_filter(filter_function: Any, name: str) -> Any:
+    """A filter whose result may not grow past the output limit."""
+    from jinja2 import pass_eval_context
+
+    @pass_eval_context
+    def bounded(eval_ctx: Any, value: Any, *args: Any, **kwargs: Any) -> Any:
+        sizes = [a for a in (*args, *kwargs.values()) if isinstance(a, int)]
+        if any(abs(size) > MAX_OUTPUT_CHARS for size in sizes):
+            raise RenderError(f"filter {name} with a size over the output limit")
+        if name == "join" and not isinstance(value, str):
+            value = list(value)
+            sep = str(args[0]) if args else str(kwargs.get("d", ""))
+            total = sum(len(str(v)) for v in value) + len(sep) * len(value)
+            if total > MAX_OUTPUT_CHARS:
+                raise RenderError("join builds a value over the output limit")
+        if getattr(filter_function, "jinja_pass_arg", None) is not None:
+            return filter_function(eval_ctx, value, *args, **kwargs)
+        return filter_function(value, *args, **kwargs)
+
+    return bounded
 
 
 def _number(value: Any) -> float:
@@ -242,6 +301,8 @@ class SopRenderer:
             raise RenderError(f"{type(exc).__name__}: {exc}", _template_line(exc, name)) from None
         except RecursionError:
             raise RenderError("template recursion too deep") from None
+        except MemoryError:
+            raise RenderError("rendering ran out of memory") from None
         return "".join(chunks)
 
 
@@ -308,24 +369,145 @@ def render_sop(
     return RenderedSop(sop.path, sop.front.title, text)
 
 
-def render_diagnostics(org: Organisation, settings: Settings) -> list[Diagnostic]:
-    """Render every SOP; a template that fails is a QP143 error at its line."""
-    found = []
-    renderer = SopRenderer()
-    teams = team_data(org) if org.sops else {}
+def render_all(org: Organisation) -> tuple[dict[str, RenderedSop], dict[str, RenderError]]:
+    """Render every SOP: each rendered text, and each failure, by path.
+
+    Where the platform allows (POSIX), rendering runs in a child process under an
+    address-space limit (``MAX_RENDER_BYTES`` beyond what qplan already uses) and a time
+    limit per SOP, so that no template can exhaust the memory or the time of the run.
+    A template that kills the child is reported; the others are rendered again.
+    """
+    sops = list(org.sops.values())
+    if not sops:
+        return {}, {}
+    if not (hasattr(os, "fork") and _address_space() is not None):
+        return _render_here(org, sops)
     rendered: dict[str, RenderedSop] = {}
-    org.derived["rendered_sops"] = rendered  # kept for the plan and the docs site
-    for sop in org.sops.values():
+    failed: dict[str, RenderError] = {}
+    pending = sops
+    while pending:
+        done, culprit = _render_in_child(org, pending)
+        for path, outcome in done.items():
+            if isinstance(outcome, RenderError):
+                failed[path] = outcome
+            else:
+                rendered[path] = outcome
+        if culprit is None:
+            break
+        failed[culprit[0].path] = culprit[1]
+        index = pending.index(culprit[0])
+        pending = pending[index + 1 :]
+    return rendered, failed
+
+
+def _render_here(
+    org: Organisation, sops: list[Sop]
+) -> tuple[dict[str, RenderedSop], dict[str, RenderError]]:
+    renderer = SopRenderer()
+    teams = team_data(org)
+    rendered: dict[str, RenderedSop] = {}
+    failed: dict[str, RenderError] = {}
+    for sop in sops:
         try:
             rendered[sop.path] = render_sop(org, sop, renderer, teams)
         except RenderError as exc:
-            line = sop.body_line + (exc.line - 1 if exc.line else 0)
-            found.append(
-                Diagnostic.at(
-                    Position(sop.path, line, 1),
-                    "QP143",
-                    f"SOP does not render: {exc.message}",
-                    "templates see queues, workflow, teams and sop; see the README",
-                )
+            failed[sop.path] = exc
+    return rendered, failed
+
+
+def _address_space() -> int | None:
+    """This process's virtual memory size in bytes (Linux), or None."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as stream:
+            pages = int(stream.read().split()[0])
+        return pages * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _render_in_child(
+    org: Organisation, sops: list[Sop]
+) -> tuple[dict[str, RenderedSop | RenderError], tuple[Sop, RenderError] | None]:
+    """Render ``sops`` in a forked child; returns what it reported, and the SOP it died
+    on (with why) if it did not finish."""
+    import json
+    import resource
+    import select
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: render under the limit, report one JSON line per SOP
+        try:
+            os.close(read_end)
+            limit = (_address_space() or 0) + MAX_RENDER_BYTES
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+            renderer = SopRenderer()
+            teams = team_data(org)
+            with os.fdopen(write_end, "w", encoding="utf-8") as out:
+                for sop in sops:
+                    try:
+                        text = render_sop(org, sop, renderer, teams).text
+                        line: dict[str, Any] = {"path": sop.path, "text": text}
+                    except RenderError as exc:
+                        line = {"path": sop.path, "error": exc.message, "line": exc.line}
+                    except MemoryError:
+                        line = {"path": sop.path, "error": "rendering ran out of memory"}
+                    out.write(json.dumps(line) + "\n")
+                    out.flush()
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    by_path = {sop.path: sop for sop in sops}
+    done: dict[str, RenderedSop | RenderError] = {}
+    buffer = b""
+    deadline = time.monotonic() + MAX_SECONDS + 5
+    with os.fdopen(read_end, "rb") as stream:
+        while True:
+            remaining = deadline - time.monotonic()
+            ready, _, _ = select.select([stream], [], [], max(0.0, remaining))
+            if not ready:
+                os.kill(pid, signal.SIGKILL)
+                break
+            chunk = os.read(stream.fileno(), 1 << 20)
+            if not chunk:
+                break
+            buffer += chunk
+            while b"\n" in buffer:
+                raw, buffer = buffer.split(b"\n", 1)
+                report = json.loads(raw)
+                sop = by_path[report["path"]]
+                if "error" in report:
+                    done[sop.path] = RenderError(report["error"], report.get("line"))
+                else:
+                    done[sop.path] = RenderedSop(sop.path, sop.front.title, report["text"])
+                deadline = time.monotonic() + MAX_SECONDS + 5
+    _, status = os.waitpid(pid, 0)
+    unfinished = [sop for sop in sops if sop.path not in done]
+    if not unfinished:
+        return done, None
+    if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL:
+        why = RenderError(f"rendering took longer than {MAX_SECONDS:g} s")
+    else:
+        why = RenderError(
+            f"rendering needed more than {MAX_RENDER_BYTES // (1024 * 1024)} MiB of memory"
+        )
+    return done, (unfinished[0], why)
+
+
+def render_diagnostics(org: Organisation, settings: Settings) -> list[Diagnostic]:
+    """Render every SOP; a template that fails is a QP143 error at its line."""
+    found = []
+    rendered, failed = render_all(org)
+    org.derived["rendered_sops"] = rendered  # kept for the plan and the docs site
+    for path, exc in sorted(failed.items()):
+        sop = org.sops[path]
+        line = sop.body_line + (exc.line - 1 if exc.line else 0)
+        found.append(
+            Diagnostic.at(
+                Position(sop.path, line, 1),
+                "QP143",
+                f"SOP does not render: {exc.message}",
+                "templates see queues, workflow, teams and sop; see the README",
             )
+        )
     return found

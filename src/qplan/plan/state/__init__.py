@@ -54,7 +54,8 @@ _SCHEMA = (
         first_serial INTEGER NOT NULL,
         last_serial INTEGER,
         PRIMARY KEY (address, first_serial))""",
-    "CREATE INDEX IF NOT EXISTS qplan_resources_current ON qplan_resources (address)"
+    # one current row per address, whatever writes to the tables
+    "CREATE UNIQUE INDEX IF NOT EXISTS qplan_resources_one_current ON qplan_resources (address)"
     " WHERE last_serial IS NULL",
     """CREATE TABLE IF NOT EXISTS qplan_lock (
         singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
@@ -398,6 +399,14 @@ def first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+def redact_loosely(url: str) -> str:
+    """A URL that may not parse, without anything between '://' and '@'."""
+    scheme, sep, rest = url.partition("://")
+    if "@" in rest:
+        rest = "***@" + rest.rsplit("@", 1)[1]
+    return scheme + sep + rest
+
+
 def redact(url: str) -> str:
     """The URL without its password, for messages."""
     parts = urlsplit(url)
@@ -414,7 +423,14 @@ def open_store(url: str, root: Path | None = None) -> StateStore:
     lazily: a missing SQLite file reads as an empty state and is created on the
     first write.
     """
+    if any(ord(c) < 32 or ord(c) == 127 for c in url):
+        raise StateError("state URL holds control characters")
     if url.startswith(("postgresql://", "postgres://")):
+        try:
+            parts = urlsplit(url)
+            _ = parts.port  # a bad port raises here
+        except ValueError as exc:
+            raise StateError(f"state URL {redact_loosely(url)} is not a valid URL: {exc}") from None
         from qplan.plan.state.postgres import PostgresStore
 
         return PostgresStore(url)
