@@ -125,15 +125,18 @@ def plan_repository(settings: Settings, store: StateStore) -> PlanResult:
     sources = sources_digest(settings, case_set_paths(validation.organisation))
     head = store.head()
     current = store.resources()
+    desired = desired_snapshot(validation)
     from qplan.plan.lifecycle import transition_problems
+    from qplan.plan.resources import check_read_back
 
+    check_read_back(current, desired, "the state")
     refused = transition_problems(validation.organisation, current)
     if refused:
         validation.report.extend(refused)
         return PlanResult(validation, None)
     base = Base(head.lineage if head else None, head.serial if head else 0, len(current))
     plan = make_plan(
-        desired_snapshot(validation),
+        desired,
         current,
         base,
         diagnostics=validation.report.sorted(),
@@ -149,13 +152,17 @@ def plan_repository(settings: Settings, store: StateStore) -> PlanResult:
 def rollback_plan(settings: Settings, store: StateStore, serial: int) -> Plan:
     """A plan that brings the state back to revision ``serial``, reviewed like any other."""
     from qplan.plan.plan import Base, make_plan
+    from qplan.plan.resources import check_read_back
 
     store.revision(serial)  # an error if there is no such revision
     head = store.head()
     assert head is not None
     current = store.resources()
+    wanted = store.resources(serial)
+    check_read_back(wanted, {}, "the state")
+    check_read_back(current, wanted, "the state")
     return make_plan(
-        store.resources(serial),
+        wanted,
         current,
         Base(head.lineage, head.serial, len(current)),
         max_share_move=settings.max_share_move,

@@ -459,11 +459,11 @@ def name_problem(rel: str) -> Diagnostic | None:
         if c in _UNSAFE_IN_NAME or (
             c != " " and unicodedata.category(c) in (*_NAME_CATEGORIES, "Zs")
         ):
-            shown = c.encode("unicode_escape").decode("ascii") if c not in _UNSAFE_IN_NAME else c
+            shown = f"U+{ord(c):04X} {unicodedata.name(c, 'CONTROL CHARACTER')}"
             return Diagnostic.at(
                 Position(printable_name(rel)),
                 "QP012",
-                f"file name holds {shown!r}, which qplan's generated files cannot carry",
+                f"file name holds {shown}, which qplan's generated files cannot carry",
                 "rename it with letters, digits, '-', '_', '.', '/' and spaces only",
             )
     return None

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from qplan.core.errors import PlanRefused, StateError
 from qplan.plan.plan import Plan, diff
-from qplan.plan.resources import BadResource, body_problem, digest
+from qplan.plan.resources import BadResource, body_problem, check_read_back, digest
 from qplan.plan.state import Change, Revision, StateStore
 
 
@@ -81,8 +81,10 @@ def _inconsistency(plan: Plan, store: StateStore) -> str | None:
                 f"plan says it rolls back to serial {match.group(1)}, but its resources are not "
                 "that revision's"
             )
+    current = store.resources()
     try:
-        expected = diff(plan.desired, store.resources())
+        check_read_back(current, plan.desired, "the state")
+        expected = diff(plan.desired, current)
     except BadResource as exc:
         return f"cannot compare the plan with the state: {exc}"
     if [(c.address, c.action) for c in expected] != [(c.address, c.action) for c in plan.changes]:

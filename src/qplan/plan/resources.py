@@ -117,6 +117,22 @@ def _adapter(kind: str) -> Any:
     return models.get(kind)
 
 
+def check_read_back(
+    snapshot: Mapping[str, Resource], trusted: Mapping[str, Resource], source: str
+) -> None:
+    """Raise :class:`BadResource` for the first resource of ``snapshot`` (read from a state
+    or a plan file) that is not valid. Resources whose body equals the one in ``trusted``
+    (just derived from the repository) are valid by construction and are not parsed."""
+    for address in sorted(snapshot):
+        resource = snapshot[address]
+        same = trusted.get(address)
+        if same is not None and same.body == resource.body:
+            continue
+        problem = body_problem(resource)
+        if problem:
+            raise BadResource(address, f"{source} holds an invalid body: {problem}")
+
+
 def split_address(address: str) -> tuple[str, str]:
     kind, _, ident = address.partition(".")
     return kind, ident
