@@ -17,8 +17,9 @@ MAX_TRAFFIC_ERLANGS = 5_000.0
 MAX_AGENTS = 20_000
 #: handle times, answer targets and patience: at most 30 days
 MAX_SECONDS = 30 * 86_400.0
-#: Erlang A: the most queue states the birth-death chain may need before it is cut off
-MAX_STATES = 200_000
+#: Erlang A: the most waiting states the birth-death chain may need (far more only when
+#: there are far too few agents for the load, which cannot meet a target anyway)
+MAX_QUEUE_STATES = 5_000
 
 
 def check_inputs(
@@ -126,6 +127,11 @@ def _poisson_below(count: int, mean: float) -> float:
     """P(Poisson(mean) < count): a Gamma(count) chain not finished by then."""
     if mean <= 0:
         return 1.0
+    spread = 12 * math.sqrt(mean) + 60
+    if count < mean - spread:
+        return 0.0  # below 1e-30
+    if count > mean + spread:
+        return 1.0
     log_mean = math.log(mean)
     return min(1.0, sum(math.exp(-mean + j * log_mean - math.lgamma(j + 1)) for j in range(count)))
 
@@ -149,20 +155,22 @@ def erlang_a(
     mu = 1 / aht_seconds
     arrival = traffic * mu
     theta = 1 / patience_seconds
+    log_arrival = math.log(arrival)
     log_p = [0.0]
+    top = 0.0
     k = 0
     while True:
         k += 1
         rate = mu * min(k, agents) + theta * max(k - agents, 0)
-        log_p.append(log_p[-1] + math.log(arrival) - math.log(rate))
-        if k > agents and log_p[-1] < max(log_p) - 50:
+        log_p.append(log_p[-1] + log_arrival - math.log(rate))
+        top = max(top, log_p[-1])
+        if k > agents and log_p[-1] < top - 50:
             break
-        if k > MAX_STATES:
+        if k > agents + MAX_QUEUE_STATES:
             raise ValueError(
-                "the patience is too long for this load for Erlang A; "
-                "plan it without patience (Erlang C)"
+                f"Erlang A needs more than {MAX_QUEUE_STATES:,} waiting states here: "
+                f"{agents:,} agents are far too few for the load"
             )
-    top = max(log_p)
     weights = [math.exp(v - top) for v in log_p]
     norm = sum(weights)
     p = [w / norm for w in weights]
@@ -171,16 +179,23 @@ def erlang_a(
     abandonment = theta * queue_length / arrival
     service_level = sum(p[:agents])
     served_wait = 0.0
+    # An item that finds `ahead` items waiting reaches a reviewer after ahead + 1 stages:
+    # stage i (from ahead down to 0) ends at rate n·mu + i·theta, or the item abandons at
+    # theta first. Both sums grow by one stage per step of `ahead`.
+    reach = 1.0  # P(it does not abandon in any stage)
+    mean_wait = 0.0  # its expected wait, given that it does not abandon
+    stage_rates: list[float] = []
     for ahead in range(len(p) - agents):
+        rate = agents * mu + ahead * theta
+        reach *= rate / (rate + theta)
+        mean_wait += 1 / (rate + theta)
+        stage_rates.append(rate + theta)
         share = p[agents + ahead]
         if share < 1e-15:
             continue
-        rates = [agents * mu + i * theta for i in range(ahead, -1, -1)]
-        reach = math.prod(r / (r + theta) for r in rates)
-        service_level += (
-            share * reach * _reach_server_within([r + theta for r in rates], within_seconds)
-        )
-        served_wait += share * reach * sum(1 / (r + theta) for r in rates)
+        within = _reach_server_within(stage_rates, within_seconds)
+        service_level += share * reach * within
+        served_wait += share * reach * mean_wait
     served = 1 - abandonment
     asa = served_wait / served if served > 0 else math.inf
     occupancy = traffic * served / agents
@@ -218,7 +233,10 @@ def agents_for_target(
         return 0
 
     def enough(agents: int) -> bool:
-        result = figures(traffic, agents, aht_seconds, within_seconds, patience_seconds)
+        try:
+            result = figures(traffic, agents, aht_seconds, within_seconds, patience_seconds)
+        except ValueError:  # far too few agents for Erlang A's chain: not enough
+            return False
         return result.service_level >= target and result.occupancy <= max_occupancy
 
     low = max(1, math.floor(traffic) if patience_seconds is None else 1)

@@ -326,7 +326,10 @@ def _service_level(
     if patience is None and agents <= traffic:
         return 0.0
     within, patience = _bounded(within), None if patience is None else _bounded(patience)
-    return figures(traffic, agents, aht, within, patience).service_level
+    try:
+        return figures(traffic, agents, aht, within, patience).service_level
+    except ValueError:  # far too few agents for the load
+        return 0.0
 
 
 # --- the whole organisation ------------------------------------------------------------

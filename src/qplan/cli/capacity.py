@@ -81,7 +81,12 @@ def erlang(
     counts = set(range(max(1, first), max(recommended, first) + 4))
     if agents:
         counts.add(agents)
-    rows = [model.figures(traffic, n, aht_s, within_s, patience_s) for n in sorted(counts)]
+    rows = []
+    for n in sorted(counts):
+        try:
+            rows.append(model.figures(traffic, n, aht_s, within_s, patience_s))
+        except ValueError:  # far too few agents for Erlang A's chain: no row for them
+            continue
     scheduled = model.scheduled_fte(recommended, shrinkage)
     if fmt == "json":
         document = {

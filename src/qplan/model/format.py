@@ -305,9 +305,9 @@ class Forecast(Item):
         if self.arrival == "realtime" and traffic > MAX_REALTIME_ERLANGS:
             raise PydanticCustomError(
                 "traffic_too_high",
-                "a real-time queue of {traffic} Erlangs is over the limit of {limit:,}; "
+                "a real-time queue of {traffic} Erlangs is over the limit of {limit}; "
                 "split it into several queues",
-                {"traffic": f"{traffic:,.0f}", "limit": MAX_REALTIME_ERLANGS},
+                {"traffic": f"{traffic:,.0f}", "limit": f"{MAX_REALTIME_ERLANGS:,}"},
             )
         return self
 

@@ -1,0 +1,147 @@
+"""Untrusted numbers are finite and bounded, so every model runs in bounded time."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.security.harness import minimal_repo, qplan
+
+FORECAST = "forecast: {arrival: backlog, weekly_volume: 10000, aht_seconds: 30}"
+
+PAYLOADS = [
+    (
+        "forecast: {arrival: realtime, weekly_volume: 1e12, aht_seconds: 30}",
+        "QP023 queue q-prod: forecast.weekly_volume: input should be less than or equal to "
+        "100000000",
+    ),
+    (
+        "forecast: {arrival: realtime, weekly_volume: 99000000, aht_seconds: 3600}",
+        "QP023 queue q-prod: forecast: a real-time queue of 589,286 Erlangs is over the limit of "
+        "5,000; split it into several queues",
+    ),
+    (
+        "forecast: {arrival: backlog, weekly_volume: .inf, aht_seconds: 30}",
+        "QP023 queue q-prod: forecast.weekly_volume: input should be a finite number",
+    ),
+    (
+        "forecast: {arrival: backlog, weekly_volume: .nan, aht_seconds: 30}",
+        "QP023 queue q-prod: forecast.weekly_volume: input should be a finite number",
+    ),
+    (
+        "forecast: {arrival: backlog, weekly_volume: 1e308, aht_seconds: 30}",
+        "QP023 queue q-prod: forecast.weekly_volume: input should be less than or equal to "
+        "100000000",
+    ),
+    (
+        "forecast: {arrival: backlog, weekly_volume: 10000, aht_seconds: 1e300}",
+        "QP023 queue q-prod: forecast.aht_seconds: input should be less than or equal to 86400",
+    ),
+    (
+        "forecast: {arrival: backlog, weekly_volume: 10000, aht_seconds: -.inf}",
+        "QP023 queue q-prod: forecast.aht_seconds: input should be a finite number",
+    ),
+]
+
+
+@pytest.mark.parametrize(("forecast", "diagnostic"), PAYLOADS)
+def test_a_hostile_forecast_is_one_diagnostic_in_bounded_time(
+    tmp_path: Path, forecast: str, diagnostic: str
+) -> None:
+    repo = minimal_repo(tmp_path)
+    org = repo / "workflows" / "org.yaml"
+    org.write_text(org.read_text().replace(FORECAST, forecast))
+    for command in ("validate", "plan", "capacity"):
+        done = qplan(command, repo=repo, timeout=30)
+        assert done.returncode == 1, command
+        first = done.stdout.splitlines()[0]
+        assert first.startswith("workflows/org.yaml:51:"), first
+        assert first.split(": ", 1)[1] == diagnostic
+
+
+@pytest.mark.parametrize(
+    ("text", "hostile", "diagnostic"),
+    [
+        (
+            "headcount_fte: 50\n",
+            "headcount_fte: 1e9\n",
+            "workflows/org.yaml:18:20: QP023 team team-a: headcount_fte: input should be less "
+            "than or equal to 100000",
+        ),
+        (
+            "cost_per_hour: 50\n",
+            "cost_per_hour: .nan\n",
+            "workflows/org.yaml:20:20: QP023 team team-a: cost_per_hour: input should be a "
+            "finite number",
+        ),
+    ],
+)
+def test_team_figures_are_bounded(tmp_path: Path, text: str, hostile: str, diagnostic: str) -> None:
+    repo = minimal_repo(tmp_path)
+    org = repo / "workflows" / "org.yaml"
+    org.write_text(org.read_text().replace(text, hostile, 1))
+    done = qplan("validate", repo=repo, timeout=30)
+    assert done.returncode == 1
+    assert done.stdout.splitlines()[0] == diagnostic
+
+
+def test_a_year_long_duration_is_the_limit(tmp_path: Path) -> None:
+    repo = minimal_repo(tmp_path)
+    org = repo / "workflows" / "org.yaml"
+    org.write_text(org.read_text().replace("within: 24h", "within: 99999999999999999999d"))
+    done = qplan("validate", repo=repo, timeout=30)
+    assert done.returncode == 1
+    assert (
+        "workflows/org.yaml:76:32: QP023 target q-prod: sla.within: "
+        "'99999999999999999999d' is longer than qplan accepts (at most 366d)"
+    ) in done.stdout.splitlines()
+
+
+ERLANG = ["erlang", "--aht", "180s", "--within", "20s"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--volume", "inf"], "Invalid value for '--volume': inf is not in the range"),
+        (["--volume", "nan"], "Error: traffic must be a finite number >= 0, not nan"),
+        (["--volume", "1e308"], "Invalid value for '--volume': 1e+308 is not in the range"),
+        (
+            ["--volume", "1000000"],
+            "Error: traffic of 100,000.0 Erlangs is over the limit of 5,000 for one queue",
+        ),
+        (["--volume", "100", "--agents", "99999999999"], "Invalid value for '--agents'"),
+        (["--volume", "100", "--patience", "1e308s"], "Invalid value for --patience"),
+        (["--volume", "100", "--target", "nan"], "error: --target nan: service-level target"),
+    ],
+)
+def test_erlang_refuses_what_it_cannot_answer(
+    tmp_path: Path, extra: list[str], message: str
+) -> None:
+    done = qplan(*ERLANG, *extra, repo=tmp_path, timeout=30)
+    assert done.returncode == 64
+    assert message in done.stderr
+
+
+def test_erlang_a_with_a_long_patience_answers_in_bounded_time(tmp_path: Path) -> None:
+    done = qplan(
+        "erlang",
+        "--volume",
+        "4000",
+        "--interval",
+        "30m",
+        "--aht",
+        "1s",
+        "--within",
+        "30d",
+        "--patience",
+        "30d",
+        "--format",
+        "json",
+        repo=tmp_path,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["recommended_agents"] == 3
