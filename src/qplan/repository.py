@@ -188,13 +188,15 @@ def _git(root: Path, *args: str) -> str | None:
 DIRTY = "-dirty"
 
 
-def git_commit(root: Path) -> str | None:
+def git_commit(root: Path, inputs: Iterable[Path] = ()) -> str | None:
     """The commit the repository is at, when it is a git checkout; ``<sha>-dirty`` when
-    files under it have uncommitted changes (as ``git describe --dirty`` says)."""
+    the organisation's files (``inputs``, default: the whole tree) differ from it, or
+    new ones are there (as ``git describe --dirty`` says)."""
     commit = _git(root, "rev-parse", "HEAD")
     if commit is None:
         return None
-    status = _git(root, "status", "--porcelain", "--untracked-files=normal", "--", ".")
+    paths = [str(p.relative_to(root)) for p in inputs if p.exists()] or ["."]
+    status = _git(root, "status", "--porcelain", "--untracked-files=normal", "--", *paths)
     return commit + DIRTY if status else commit
 
 

@@ -88,7 +88,7 @@ def docs_build(obj: Context, out: str, project_dir: str) -> None:
     """
     from qplan import repository as project
     from qplan.core.errors import UsageError
-    from qplan.core.output import claim_output_folder
+    from qplan.core.output import claim_output_folder, mark_output_folder
     from qplan.render.site import build_site, write_project
     from qplan.repository import input_paths
 
@@ -98,11 +98,13 @@ def docs_build(obj: Context, out: str, project_dir: str) -> None:
         write_refusal(validation.report, "text", "No site was built")
     inputs = input_paths(settings)
     project_path = claim_output_folder(
-        settings.root / project_dir, settings.root, inputs, "--project-dir"
+        settings.root / project_dir, settings.root, inputs, "--project-dir", project_dir, mark=False
     )
-    site = claim_output_folder(settings.root / out, settings.root, inputs, "--out")
+    site = claim_output_folder(settings.root / out, settings.root, inputs, "--out", out, mark=False)
     if site.is_relative_to(project_path) or project_path.is_relative_to(site):
         raise UsageError("--out and --project-dir must be separate folders")
+    mark_output_folder(project_path)
+    mark_output_folder(site)
     changed = write_project(files, project_path)
     build_site(project_path, site)
     pages = sum(1 for name in files if name.endswith(".md"))
@@ -147,7 +149,11 @@ def docs_serve(obj: Context, dev_addr: str, project_dir: str) -> None:
     if files is None:
         write_refusal(validation.report, "text", "No site was served")
     project_path = claim_output_folder(
-        settings.root / project_dir, settings.root, input_paths(settings), "--project-dir"
+        settings.root / project_dir,
+        settings.root,
+        input_paths(settings),
+        "--project-dir",
+        project_dir,
     )
     write_project(files, project_path)
     write_file(project_path / "qplan_serve_hooks.py", _SERVE_HOOKS)

@@ -166,7 +166,7 @@ def apply(
     )
     settings = obj.settings()
     store = project.open_state(settings, obj.state)
-    commit = project.git_commit(settings.root)
+    commit = project.git_commit(settings.root, project.input_paths(settings))
     if plan_file:
         plan = Plan.load(plan_file, plan_key())
         repo_digest = None

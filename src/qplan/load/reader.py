@@ -501,18 +501,19 @@ def read_bytes(file: Path, root: Path, *, max_bytes: int) -> bytes:
         raise LoadError(
             Diagnostic.at(Position(rel), "QP013", f"cannot read file: {exc.strerror}")
         ) from None
-    with os.fdopen(handle, "rb") as stream:
-        mode = os.fstat(stream.fileno()).st_mode
-        if not stat.S_ISREG(mode):
-            what = "a directory" if stat.S_ISDIR(mode) else "a FIFO, socket or device"
-            raise LoadError(
-                Diagnostic.at(
-                    Position(rel),
-                    "QP013",
-                    f"not a regular file: it is {what}",
-                    "qplan reads only regular files; rename or remove it",
-                )
+    mode = os.fstat(handle).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(handle)
+        what = "a directory" if stat.S_ISDIR(mode) else "a FIFO, socket or device"
+        raise LoadError(
+            Diagnostic.at(
+                Position(rel),
+                "QP013",
+                f"not a regular file: it is {what}",
+                "qplan reads only regular files; rename or remove it",
             )
+        )
+    with os.fdopen(handle, "rb") as stream:
         raw = stream.read(max_bytes + 1)
     if len(raw) > max_bytes:
         size = max(len(raw), real.stat().st_size)

@@ -123,9 +123,9 @@ def _environment(budget: _Budget) -> Any:
         def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
             owner = getattr(__obj, "__self__", None)
             name = getattr(__obj, "__name__", "")
+            if name in _DENIED_METHODS:  # the sandbox wraps str.format in a function of its own
+                raise RenderError(f"str.{name} is not available in SOPs; use the filters")
             if isinstance(owner, str):
-                if name in _DENIED_METHODS:
-                    raise RenderError(f"str.{name} is not available in SOPs; use the filters")
                 if name in _SIZED_METHODS:
                     sizes = [a for a in (*args, *kwargs.values()) if isinstance(a, int)]
                     if any(abs(size) > MAX_OUTPUT_CHARS for size in sizes):
@@ -301,8 +301,8 @@ class SopRenderer:
             raise RenderError(f"{type(exc).__name__}: {exc}", _template_line(exc, name)) from None
         except RecursionError:
             raise RenderError("template recursion too deep") from None
-        except MemoryError:
-            raise RenderError("rendering ran out of memory") from None
+        except MemoryError as exc:
+            raise RenderError("rendering ran out of memory", _template_line(exc, name)) from None
         return "".join(chunks)
 
 

@@ -1,0 +1,57 @@
+"""One line, never a traceback: odd URLs, serials, encodings and line endings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.security.harness import minimal_repo, qplan
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        (
+            "postgresql://u@[::1/db",
+            "error: state URL postgresql://***@[::1/db is not a valid URL: Invalid IPv6 URL\n",
+        ),
+        (
+            "postgresql://u:p@host:99999/db",
+            "error: state URL postgresql://***@host:99999/db is "
+            "not a valid URL: Port out of range 0-65535\n",
+        ),
+        ("postgresql://host/db\nx", "error: state URL holds control characters\n"),
+        (
+            "ftp://host/state",
+            "error: state URL scheme 'ftp' is not supported; use a file path, "
+            "sqlite:///path or postgresql://…\n",
+        ),
+    ],
+)
+def test_a_bad_state_url_is_one_line(tmp_path: Path, url: str, message: str) -> None:
+    done = qplan("--state", url, "state", "list", repo=tmp_path, timeout=30)
+    assert done.returncode == 1
+    assert done.stderr == message
+
+
+@pytest.mark.parametrize("command", [["state", "show"], ["state", "list"]])
+def test_a_huge_serial_is_a_usage_error(tmp_path: Path, command: list[str]) -> None:
+    done = qplan(*command, "--serial", "99999999999999999999", repo=tmp_path, timeout=30)
+    assert done.returncode == 64
+    assert "Invalid value for '--serial': 99999999999999999999 is not in the range" in done.stderr
+
+
+def test_crlf_sops_and_yaml_are_accepted_and_fmt_keeps_them(tmp_path: Path) -> None:
+    repo = minimal_repo(tmp_path)
+    for path in (repo / "sops" / "wf.md.j2", repo / "workflows" / "org.yaml"):
+        path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    done = qplan("validate", repo=repo, timeout=30)
+    assert done.returncode == 0, done.stdout
+    assert done.stdout == "Valid: no problems found.\n"
+    done = qplan("fmt", "--check", repo=repo, timeout=30)
+    assert done.returncode == 0, done.stdout + done.stderr
+    (repo / "pyproject.toml").write_text('[tool.qplan]\nline_endings = "lf"\n')
+    done = qplan("fmt", "--check", repo=repo, timeout=30)
+    assert done.returncode == 1
+    assert "workflows/org.yaml" in done.stdout
