@@ -16,6 +16,13 @@ from qplan.core.rules import RULES, Severity
 __all__ = ["Diagnostic", "Position", "Report", "Severity"]
 
 
+def _one_line(text: str) -> str:
+    """A message is one line, whatever the input it quotes holds."""
+    if "\n" in text or "\r" in text:
+        return " ".join(text.split())
+    return text
+
+
 @dataclass(frozen=True, slots=True)
 class Position:
     """A 1-based line and column in a file relative to the repository root."""
@@ -50,8 +57,8 @@ class Diagnostic:
             file=position.file,
             line=position.line,
             column=position.column,
-            message=message,
-            hint=hint,
+            message=_one_line(message),
+            hint=None if hint is None else _one_line(hint),
         )
 
     @property

@@ -408,9 +408,26 @@ def parse_text(
                 Position(path, line + line_offset, column), "QP001", f"YAML syntax error: {problem}"
             )
         ) from None
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        line = before.count("\n") + 1
+        column = exc.position - (before.rfind("\n") + 1) + 1
+        character = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        raise LoadError(
+            Diagnostic.at(
+                Position(path, line + line_offset, column),
+                "QP007",
+                f"character U+{ord(character):04X} is not allowed in YAML",
+                "remove the control character",
+            )
+        ) from None
     except yaml.YAMLError as exc:
         raise LoadError(
-            Diagnostic.at(Position(path, 1 + line_offset, 1), "QP001", f"YAML error: {exc}")
+            Diagnostic.at(
+                Position(path, 1 + line_offset, 1),
+                "QP001",
+                f"YAML error: {' '.join(str(exc).split())}",
+            )
         ) from None
     converter = _Converter(path, max_depth)
     if root is None:
