@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qplan.capacity.erlang import agents_for_target, erlang_a, erlang_b, erlang_c, scheduled_fte
 from tests.conftest import run_qplan
@@ -95,3 +98,52 @@ def test_erlang_command_rejects_bad_duration() -> None:
     result = run_qplan("erlang", "--volume", "1", "--aht", "3 minutes", "--within", "20s")
     assert result.exit_code == 64
     assert "--aht" in result.output
+
+
+# --- service level is monotone (issue: Erlang A collapsed for long answer targets) ---------
+
+
+_TRAFFIC = st.floats(min_value=0.05, max_value=60.0)
+_AHT = st.sampled_from([20.0, 50.0, 180.0, 600.0])
+_PATIENCE = st.sampled_from([None, 30.0, 180.0, 3600.0])
+
+
+@settings(max_examples=60, deadline=None)
+@given(_TRAFFIC, _AHT, _PATIENCE, st.integers(min_value=0, max_value=8))
+def test_service_level_never_falls_as_the_answer_target_grows(
+    traffic: float, aht: float, patience: float | None, extra: int
+) -> None:
+    from qplan.capacity.erlang import figures
+
+    agents = max(1, math.floor(traffic) + extra - (2 if patience else 0))
+    if patience is None and agents <= traffic:
+        agents = math.floor(traffic) + 1
+    targets = [10.0, 90.0, 600.0, 3600.0, 4 * 3600.0, 24 * 3600.0, 7 * 86400.0]
+    levels = [figures(traffic, agents, aht, t, patience).service_level for t in targets]
+    assert all(b >= a - 1e-9 for a, b in itertools.pairwise(levels)), levels
+    assert all(0.0 <= level <= 1.0 + 1e-9 for level in levels)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_TRAFFIC, _AHT, _PATIENCE, st.sampled_from([20.0, 90.0, 3600.0, 86400.0]))
+def test_service_level_never_falls_as_agents_are_added(
+    traffic: float, aht: float, patience: float | None, within: float
+) -> None:
+    from qplan.capacity.erlang import figures
+
+    first = max(1, math.floor(0.8 * traffic)) if patience else math.floor(traffic) + 1
+    levels = [
+        figures(traffic, n, aht, within, patience).service_level for n in range(first, first + 12)
+    ]
+    assert all(b >= a - 1e-9 for a, b in itertools.pairwise(levels)), levels
+
+
+def test_a_long_answer_target_never_needs_more_agents_than_a_short_one() -> None:
+    """The reported case: 29 an hour, AHT 50 s, patience 3 min, one agent."""
+    levels = {
+        within: erlang_a(29 * 50 / 3600, 1, 50, within, 180).service_level
+        for within in (90, 2 * 3600, 24 * 3600)
+    }
+    assert levels[90] <= levels[7200] <= levels[86400]
+    assert round(levels[86400], 4) == round(levels[7200], 4) == 0.9029
+    assert agents_for_target(40, 50, 24 * 3600, 0.9, 180) <= agents_for_target(40, 50, 90, 0.9, 180)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 #: limits of what these routines accept, so that each call is bounded in time: one
 #: real-time queue of 5,000 Erlangs needs about 5,000 agents (a very large contact centre)
@@ -86,41 +87,52 @@ def erlang_c(
     return QueueFigures(agents, wait, service_level, asa, traffic / agents)
 
 
-def _reach_server_within(rates: list[float], seconds: float) -> float:
-    """P(a chain of exponential stages with these rates finishes within ``seconds``).
+def _served_within(
+    shares: list[float], forward: list[float], theta: float, seconds: float, eventually: float
+) -> float:
+    """P(an item that waits is reviewed within ``seconds``), over the states it may find.
 
-    When even the slowest possible chain (every stage at the lowest rate, a Gamma
-    distribution) finishes within ``seconds`` all but surely, the answer is 1. Otherwise
-    by uniformization, with the Poisson weights in log space so that long targets cannot
-    underflow them to zero.
+    The tagged item's chain (items ahead, then reviewed or abandoned) is solved once for
+    all starting states: when even the slowest path (every stage at the lowest rate) is
+    over by ``seconds`` all but surely, the answer is the probability of being reviewed at
+    all; otherwise the chain's linear ODE is integrated with an implicit (BDF) method,
+    whose cost does not grow with the length of the target.
     """
-    if seconds <= 0:
+    if seconds <= 0 or eventually <= 0:
         return 0.0
-    stages = len(rates)
-    slowest = min(rates) * seconds
-    if _poisson_below(stages, slowest) < 1e-13:
-        return 1.0
-    uniform = max(rates)
-    mean = uniform * seconds
-    state = [1.0] + [0.0] * stages  # probability of being at each stage after k jumps
-    moves = [rate / uniform for rate in rates]
-    total = 0.0
-    k = 0
-    log_mean = math.log(mean)
-    last = int(mean + 12 * math.sqrt(mean) + 60)
-    while k <= last:
-        log_weight = -mean + k * log_mean - math.lgamma(k + 1)
-        if log_weight > -745:
-            total += math.exp(log_weight) * state[stages]
-        nxt = [0.0] * (stages + 1)
-        nxt[stages] = state[stages]
-        for i, move in enumerate(moves):
-            nxt[i] += state[i] * (1 - move)
-            nxt[i + 1] += state[i] * move
-        state = nxt
-        k += 1
-    # what the truncated Poisson tail leaves out has finished at least as often as state says
-    return min(1.0, total + state[stages] * _poisson_above(last, mean))
+    slowest = (forward[0] + theta) * seconds
+    if _poisson_below(len(forward), slowest) < 1e-13:
+        return eventually
+    import numpy as np
+    from scipy.integrate import solve_ivp
+    from scipy.sparse import coo_matrix
+
+    size = len(forward)
+    # states 0 … size-1: items ahead; state `size`: reviewed (absorbing)
+    rows = [*range(size), *range(size - 1), size]
+    cols = [*range(size), *range(1, size), 0]
+    values = [*(-(f + theta) for f in forward), *forward[1:], forward[0]]
+    generator = coo_matrix((values, (rows, cols)), shape=(size + 1, size + 1)).tocsr()
+
+    def flow(_: float, state: Any) -> Any:
+        return generator @ state
+
+    def jacobian(_: float, state: Any) -> Any:
+        return generator
+
+    start = np.append(np.asarray(shares, dtype=float), 0.0)
+    result = solve_ivp(
+        flow,
+        (0.0, seconds),
+        start,
+        method="BDF",
+        jac=jacobian,
+        rtol=1e-8,
+        atol=1e-14,
+        t_eval=[seconds],
+    )
+    served = float(result.y[-1, -1]) if result.success else eventually
+    return min(max(served, 0.0), eventually)
 
 
 def _poisson_below(count: int, mean: float) -> float:
@@ -134,11 +146,6 @@ def _poisson_below(count: int, mean: float) -> float:
         return 1.0
     log_mean = math.log(mean)
     return min(1.0, sum(math.exp(-mean + j * log_mean - math.lgamma(j + 1)) for j in range(count)))
-
-
-def _poisson_above(count: int, mean: float) -> float:
-    """P(Poisson(mean) > count)."""
-    return max(0.0, 1.0 - _poisson_below(count + 1, mean))
 
 
 def erlang_a(
@@ -178,24 +185,21 @@ def erlang_a(
     queue_length = sum((state - agents) * p[state] for state in range(agents, len(p)))
     abandonment = theta * queue_length / arrival
     service_level = sum(p[:agents])
-    served_wait = 0.0
     # An item that finds `ahead` items waiting reaches a reviewer after ahead + 1 stages:
-    # stage i (from ahead down to 0) ends at rate n·mu + i·theta, or the item abandons at
-    # theta first. Both sums grow by one stage per step of `ahead`.
-    reach = 1.0  # P(it does not abandon in any stage)
+    # in the stage with i items ahead, a review ends (n·mu) or one of them abandons (i·theta),
+    # moving it forward, or it abandons itself (theta).
+    shares = p[agents:]
+    forward = [agents * mu + i * theta for i in range(len(shares))]
+    reach = 1.0  # P(it does not abandon before it reaches a reviewer)
     mean_wait = 0.0  # its expected wait, given that it does not abandon
-    stage_rates: list[float] = []
-    for ahead in range(len(p) - agents):
-        rate = agents * mu + ahead * theta
+    served_wait = 0.0
+    served_eventually = 0.0
+    for i, rate in enumerate(forward):
         reach *= rate / (rate + theta)
         mean_wait += 1 / (rate + theta)
-        stage_rates.append(rate + theta)
-        share = p[agents + ahead]
-        if share < 1e-15:
-            continue
-        within = _reach_server_within(stage_rates, within_seconds)
-        service_level += share * reach * within
-        served_wait += share * reach * mean_wait
+        served_eventually += shares[i] * reach
+        served_wait += shares[i] * reach * mean_wait
+    service_level += _served_within(shares, forward, theta, within_seconds, served_eventually)
     served = 1 - abandonment
     asa = served_wait / served if served > 0 else math.inf
     occupancy = traffic * served / agents
@@ -239,7 +243,10 @@ def agents_for_target(
             return False
         return result.service_level >= target and result.occupancy <= max_occupancy
 
-    low = max(1, math.floor(traffic) if patience_seconds is None else 1)
+    # Erlang C needs more agents than traffic; with abandonment, the share reviewed (which
+    # bounds the service level) is at most agents / traffic, so fewer than target × traffic
+    # agents can never do.
+    low = max(1, math.floor(traffic) if patience_seconds is None else math.floor(target * traffic))
     if enough(low):
         return low
     step = max(1, math.ceil(math.sqrt(traffic)))
