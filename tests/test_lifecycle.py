@@ -187,7 +187,55 @@ def test_deleting_a_live_queue_with_volume_is_refused(applied: tuple[Path, str])
     assert code == 1
     assert output.startswith(
         "workflows/short-video.yaml:5:5: QP191 queue sv-qa-en is deleted while live with 4200 "
-        "items a week; retire it with migrate_to first, delete it later\n"
+        "items a week; retire it first (with migrate_to), delete it in a later plan\n"
+    )
+
+
+def test_a_plan_from_an_empty_folder_deletes_nothing(applied: tuple[Path, str]) -> None:
+    """Running qplan in the wrong folder must not propose deleting every live queue."""
+    repo, state = applied
+    for path in (repo / "workflows").iterdir():
+        path.unlink()
+    (repo / "workflows").rmdir()
+    code, output = _plan(repo, state)
+    assert code == 1
+    assert "workflows:1:1: QP015 there is no workflows/ folder: no organisation to check\n" in (
+        output
+    )
+    assert output.endswith("No plan was made: fix the errors above first.\n")
+    assert "delete" not in output
+
+
+def test_deleting_a_live_queue_without_volume_is_refused_too(
+    applied: tuple[Path, str],
+) -> None:
+    repo, state = applied
+    text = (repo / SV).read_text(encoding="utf-8")
+    start = text.index("  - id: sv-qa-en\n")
+    end = text.index("\n\n", start)
+    text = text[:start] + text[end + 2 :]
+    text = text.replace("\n  - queue: sv-qa-en\n    shares: {us-reno: 100}\n", "\n")
+    (repo / SV).write_text(text, encoding="utf-8")
+    state_db = Path(state)
+    import sqlite3
+
+    with sqlite3.connect(state_db) as connection:  # the state says it had no volume
+        body = connection.execute(
+            "SELECT body FROM qplan_resources WHERE address = 'queue.sv-qa-en' "
+            "AND last_serial IS NULL"
+        ).fetchone()[0]
+        fields = json.loads(body)
+        fields.pop("forecast", None)
+        connection.execute(
+            "UPDATE qplan_resources SET body = ? WHERE address = 'queue.sv-qa-en' "
+            "AND last_serial IS NULL",
+            (json.dumps(fields),),
+        )
+    code, output = _plan(repo, state)
+    assert code == 1
+    assert output.startswith(
+        "workflows/short-video.yaml:5:5: QP191 queue sv-qa-en is deleted while live with 0 "
+        "items a week; retire it first (with migrate_to), delete it in a later plan\n"
     )
 
 

@@ -130,7 +130,7 @@ def plan_repository(settings: Settings, store: StateStore) -> PlanResult:
     from qplan.plan.resources import check_read_back
 
     check_read_back(current, desired, "the state")
-    refused = transition_problems(validation.organisation, current)
+    refused = transition_problems(validation.organisation, current, settings.workflows_dir)
     if refused:
         validation.report.extend(refused)
         return PlanResult(validation, None)

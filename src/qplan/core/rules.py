@@ -77,6 +77,12 @@ _TABLE: tuple[Rule, ...] = (
         "Input files are regular files, not directories, FIFOs, devices or symlink loops.",
     ),
     Rule("QP014", _E, "too-many-files", "A folder holds no more input files than max_files."),
+    Rule(
+        "QP015",
+        _E,
+        "empty-organisation",
+        "The repository has a workflows/ folder that defines workflows, teams or queues.",
+    ),
     # --- schema ------------------------------------------------------------------
     Rule("QP020", _E, "unknown-field", "Every key is a field of its kind (typos get a hint)."),
     Rule("QP021", _E, "missing-field", "Every required field is present."),

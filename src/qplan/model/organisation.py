@@ -471,6 +471,26 @@ def load_organisation(settings: Settings, report: Report) -> Organisation:
     )
     report.extend(loaded.diagnostics)
     org = build_organisation(loaded.documents, report)
+    if not settings.workflows_path.is_dir():
+        report.add(
+            Diagnostic.at(
+                Position(settings.workflows_dir),
+                "QP015",
+                f"there is no {settings.workflows_dir}/ folder: no organisation to check",
+                "run qplan in the repository's root folder, or pass --repo DIR",
+            )
+        )
+    elif not (loaded.documents or loaded.diagnostics) or not (
+        org.queues or org.teams or org.workflows or org.duplicates or report.has_errors
+    ):
+        report.add(
+            Diagnostic.at(
+                Position(settings.workflows_dir),
+                "QP015",
+                f"{settings.workflows_dir}/ defines no workflows, teams or queues",
+                "an empty organisation would plan the deletion of everything applied",
+            )
+        )
     org.sops = load_sops(settings, report)
     _load_case_sets(org, settings, report)
     return org

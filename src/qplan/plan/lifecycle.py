@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from qplan.core.diagnostics import Diagnostic
+from qplan.core.diagnostics import Diagnostic, Position
 
 if TYPE_CHECKING:
     from qplan.model.organisation import Organisation
@@ -33,7 +33,9 @@ def _fields(resource: Resource | None) -> dict[str, Any]:
     return json.loads(resource.body) if resource is not None else {}
 
 
-def transition_problems(org: Organisation, current: Mapping[str, Resource]) -> list[Diagnostic]:
+def transition_problems(
+    org: Organisation, current: Mapping[str, Resource], folder: str = "workflows"
+) -> list[Diagnostic]:
     """Every status change of the desired organisation that the state does not allow.
 
     Against an empty state (the first plan, when an organisation adopts qplan) queues are
@@ -75,18 +77,20 @@ def transition_problems(org: Organisation, current: Mapping[str, Resource]) -> l
         if resource.kind != "queue" or resource.id in org.queues:
             continue
         before = _fields(resource)
-        volume = (before.get("forecast") or {}).get("weekly_volume", 0)
-        if before.get("status") != "retired" and (
-            volume > 0 or f"allocation.{resource.id}" in current
-        ):
+        status = before.get("status")
+        if status in ("live", "paused"):
+            volume = (before.get("forecast") or {}).get("weekly_volume", 0)
             workflow = org.workflows.get(resource.group)
-            where = org.origin("workflow", workflow.id).at() if workflow else None
-            message = (
-                f"queue {resource.id} is deleted while {before.get('status')} with "
-                f"{volume:g} items a week; retire it with migrate_to first, delete it later"
+            where = org.origin("workflow", workflow.id).at() if workflow else Position(folder)
+            problems.append(
+                Diagnostic.at(
+                    where,
+                    "QP191",
+                    f"queue {resource.id} is deleted while {status} with {volume:g} items a "
+                    "week; retire it first (with migrate_to), delete it in a later plan",
+                    "a live or paused queue goes to retired before it leaves the repository",
+                )
             )
-            if where is not None:
-                problems.append(Diagnostic.at(where, "QP191", message))
     return problems
 
 
