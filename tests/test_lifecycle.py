@@ -88,7 +88,7 @@ def test_draft_cannot_go_live_directly(applied: tuple[Path, str]) -> None:
     code, output = _plan(repo, state)
     assert code == 1
     assert output == (
-        "workflows/livestream.yaml:83:13: QP190 queue ls-safety-hi cannot go from draft to live; "
+        "workflows/livestream.yaml:85:13: QP190 queue ls-safety-hi cannot go from draft to live; "
         "from draft it may go to ready or retired\n"
         "  hint: draft → ready → live ⇄ paused, and any status → retired\n"
         "Invalid: 1 error, 0 warnings.\n"
@@ -102,7 +102,7 @@ def test_live_back_to_draft_and_retired_to_live_are_refused(applied: tuple[Path,
     code, output = _plan(repo, state)
     assert code == 1
     assert output.startswith(
-        "workflows/comments.yaml:128:13: QP190 queue cm-qa cannot go from live to draft; from "
+        "workflows/comments.yaml:132:13: QP190 queue cm-qa cannot go from live to draft; from "
         "live it may go to paused or retired\n"
     )
     _status(repo, "workflows/comments.yaml", "cm-qa", "draft", "live")
@@ -145,7 +145,7 @@ def test_retirement_needs_migrate_to(applied: tuple[Path, str]) -> None:
     code, output = _plan(repo, state)
     assert code == 1
     assert (
-        "workflows/short-video.yaml:128:13: QP191 queue sv-qa-en is retired with 4200 items a "
+        "workflows/short-video.yaml:132:13: QP191 queue sv-qa-en is retired with 4200 items a "
         "week and an allocation; say where its items go with migrate_to\n"
     ) in output
     edit(

@@ -75,28 +75,28 @@ def test_the_plan_shows_the_schedule(example_repo: Path, tmp_path: Path) -> None
     [
         (
             "{from: 2027-01-04, shares: {co-bogota: 60, us-austin: 10, us-raleigh: 20}}",
-            "workflows/short-video.yaml:168:36: QP110 shares of sv-hate-speech-es from "
+            "workflows/short-video.yaml:172:36: QP110 shares of sv-hate-speech-es from "
             "2027-01-04 sum to 90, not 100",
         ),
         (
             "{from: 2027-01-04, shares: {ph-manila: 50, us-reno: 50}}",
-            "workflows/short-video.yaml:168:36: QP111 no team allocated to sv-hate-speech-es "
+            "workflows/short-video.yaml:172:36: QP111 no team allocated to sv-hate-speech-es "
             "from 2027-01-04 speaks 'es'",
         ),
         (
             "{from: 2027-01-04, shares: {co-bogota: 80, us-raleigh: 20}}",
-            "workflows/short-video.yaml:168:36: QP201 vendor Helix Trust Partners takes 80% of "
+            "workflows/short-video.yaml:172:36: QP201 vendor Helix Trust Partners takes 80% of "
             "sv-hate-speech-es from 2027-01-04, over the 60% of guardrail vendor-concentration",
         ),
         (
             "{from: 2027-01-04, shares: {us-raleigh: 100}}",
-            "workflows/short-video.yaml:168:36: QP202 live queue sv-hate-speech-es from "
+            "workflows/short-video.yaml:172:36: QP202 live queue sv-hate-speech-es from "
             "2027-01-04 is worked by 1 team(s), guardrail two-sites-per-live-queue asks for at "
             "least 2",
         ),
         (
             "{from: 2026-11-01, shares: {co-bogota: 60, us-raleigh: 40}}",
-            "workflows/short-video.yaml:167:7: QP023 allocation sv-hate-speech-es: phases: "
+            "workflows/short-video.yaml:171:7: QP023 allocation sv-hate-speech-es: phases: "
             "phases must be in date order: 2026-11-01 does not come after 2026-12-01",
         ),
     ],

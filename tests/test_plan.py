@@ -154,7 +154,7 @@ def test_invalid_repository_gets_no_plan(example_repo: Path, tmp_path: Path) -> 
         result = run_qplan("--state", str(state), "plan", "--format", fmt, repo=example_repo)
         assert result.exit_code == 1
         assert tail in result.output
-        assert "workflows/short-video.yaml:162:" in result.output
+        assert "workflows/short-video.yaml:166:" in result.output
     result = run_qplan("--state", str(state), "plan", "--format", "json", repo=example_repo)
     assert result.exit_code == 1
     assert json.loads(result.output)["summary"] == {"errors": 1, "warnings": 0}

@@ -97,7 +97,7 @@ def references(org: Organisation, today: date) -> Iterator[Finding]:
             ref = getattr(queue, field_name)
             if ref is not None and not org.defines("queue", ref):
                 yield _ref(origin.at(field_name), "queue", ref, org.queues), ()
-        if queue.sop is not None and queue.sop not in org.sops:
+        if queue.sop is not None and not org.defines("sop", queue.sop):
             yield (
                 Diagnostic.at(
                     origin.at("sop"),
@@ -211,6 +211,18 @@ def escalation_graph(org: Organisation, today: date) -> Iterator[Finding]:
                     f"queue {qid} escalates to {target}, "
                     f"which is a {org.queues[target].kind} queue",
                     "escalate to a queue of kind escalation",
+                ),
+                (queue,),
+            )
+        elif missing := sorted(set(queue.languages) - set(org.queues[target].languages)):
+            yield (
+                Diagnostic.at(
+                    org.origin("queue", qid).at("escalates_to"),
+                    "QP123",
+                    f"queue {qid} escalates to {target}, which does not review "
+                    f"{', '.join(missing)}",
+                    f"add {', '.join(missing)} to {target}'s languages, or escalate to a "
+                    "queue that reviews them",
                 ),
                 (queue,),
             )

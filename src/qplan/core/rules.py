@@ -142,6 +142,13 @@ _TABLE: tuple[Rule, ...] = (
         "A queue escalates to an escalation queue, never to itself.",
         suppressible=True,
     ),
+    Rule(
+        "QP123",
+        _W,
+        "escalation-languages",
+        "An escalation queue reviews every language of the queues that escalate to it.",
+        suppressible=True,
+    ),
     # --- readiness of live queues ----------------------------------------------------
     Rule(
         "QP130",

@@ -120,7 +120,7 @@ def _field_names() -> set[str]:
 
 
 _FIELD_NAMES: set[str] = set()
-_PLURAL = {singular: plural for plural, singular in SINGULAR.items()}
+_PLURAL = {singular: plural for plural, singular in SINGULAR.items()} | {"sop": "sops"}
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
@@ -407,9 +407,11 @@ def _split_front_matter(text: str) -> tuple[str, str, int] | None:
     return front, body, body_line
 
 
-def load_sops(settings: Settings, report: Report) -> dict[str, Sop]:
-    """Read the front matter of every ``sops/**/*.md.j2`` template."""
+def load_sops(settings: Settings, report: Report, failed: set[str] | None = None) -> dict[str, Sop]:
+    """Read the front matter of every ``sops/**/*.md.j2`` template; the paths of those that
+    exist but could not be read go into ``failed`` (their problems are already reported)."""
     sops: dict[str, Sop] = {}
+    failed = set() if failed is None else failed
     folder = settings.sops_path
     if not folder.is_dir():
         return sops
@@ -420,6 +422,7 @@ def load_sops(settings: Settings, report: Report) -> dict[str, Sop]:
         return sops
     for file in files:
         rel = relative_name(file, settings.root)
+        failed.add(rel)  # until its front matter is read
         try:
             text = read_text(file, settings.root, max_bytes=settings.max_file_bytes)
         except LoadError as exc:
@@ -457,6 +460,7 @@ def load_sops(settings: Settings, report: Report) -> dict[str, Sop]:
             report.extend(schema_diagnostics(exc, document, (), "SOP"))
             continue
         sops[rel] = Sop(rel, front, body, body_line, Origin(document, ()))
+        failed.discard(rel)
     return sops
 
 
@@ -491,7 +495,9 @@ def load_organisation(settings: Settings, report: Report) -> Organisation:
                 "an empty organisation would plan the deletion of everything applied",
             )
         )
-    org.sops = load_sops(settings, report)
+    failed_sops: set[str] = set()
+    org.sops = load_sops(settings, report, failed_sops)
+    org.invalid["sop"] = failed_sops
     _load_case_sets(org, settings, report)
     return org
 
