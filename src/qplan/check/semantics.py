@@ -577,6 +577,45 @@ def capacity(org: Organisation, today: date) -> Iterator[Finding]:
             )
 
 
+#: the answer targets each arrival model can project: a backlog is worked in hours, a
+#: real-time queue answers in seconds or minutes
+BACKLOG_SHORTEST_SLA_SECONDS = 3600
+REALTIME_LONGEST_SLA_SECONDS = 4 * 3600
+
+
+@rule
+def sla_horizon(org: Organisation, today: date) -> Iterator[Finding]:
+    """A queue's SLA horizon fits its arrival model (QP164)."""
+    for qid, queue in sorted(org.queues.items()):
+        target = org.target_for(queue)
+        if queue.forecast is None or target is None:
+            continue
+        if queue.kind == "training" and qid not in org.targets:
+            continue  # the workflow's default is for its production work
+        within = target.sla.within
+        arrival = queue.forecast.arrival
+        if arrival == "backlog" and within.seconds < BACKLOG_SHORTEST_SLA_SECONDS:
+            message = (
+                f"queue {qid} is a backlog queue with an SLA of {within}: a backlog is "
+                "worked in hours, so it cannot be projected to answer within minutes"
+            )
+            hint = "make it arrival: realtime (Erlang), or give the SLA in hours"
+        elif arrival == "realtime" and within.seconds > REALTIME_LONGEST_SLA_SECONDS:
+            message = (
+                f"queue {qid} is a real-time queue with an SLA of {within}: Erlang models "
+                "answers in seconds or minutes, not a backlog worked over hours"
+            )
+            hint = "make it arrival: backlog, or give the SLA in seconds or minutes"
+        else:
+            continue
+        own = qid in org.targets
+        position = (
+            org.origin("target", qid).at("sla") if own else org.origin("queue", qid).at("forecast")
+        )
+        about = (queue, *([org.targets[qid]] if own else []))
+        yield Diagnostic.at(position, "QP164", message, hint), about
+
+
 @rule
 def readiness(org: Organisation, today: date) -> Iterator[Finding]:
     """Ready and live queues pass the launch gates that no other rule already checks."""

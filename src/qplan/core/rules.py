@@ -264,6 +264,13 @@ _TABLE: tuple[Rule, ...] = (
         suppressible=True,
     ),
     Rule(
+        "QP164",
+        _W,
+        "sla-horizon",
+        "A backlog queue's SLA is in hours or more, a real-time queue's in seconds or minutes.",
+        suppressible=True,
+    ),
+    Rule(
         "QP163",
         _E,
         "team-without-hours",

@@ -124,7 +124,8 @@ _PLURAL = {singular: plural for plural, singular in SINGULAR.items()} | {"sop": 
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
-    matches = difflib.get_close_matches(str(word), list(candidates), n=1, cutoff=0.6)
+    others = [c for c in candidates if c != word]  # never "did you mean" the same word
+    matches = difflib.get_close_matches(str(word), others, n=1, cutoff=0.6)
     return f"did you mean {matches[0]!r}?" if matches else None
 
 
