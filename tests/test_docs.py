@@ -156,8 +156,19 @@ def test_change_log_comes_from_the_state(example_repo: Path) -> None:
     lines = log.splitlines()
     assert lines[4] == "| Serial | Time (UTC) | Actor | Commit | Origin | Changes |"
     assert lines[6].startswith("| 2 | ") and lines[6].endswith(" | repository | +0 ~1 -0 |")
-    assert "## Serial 2\n\n- ~ `queue.sv-hate-speech-en`\n\n## Serial 1\n" in log
-    assert (example_repo / "site" / "changelog.html").is_file()
+    assert (
+        "## Serial 2\n\n"
+        "| Change | Resource | Fields changed |\n"
+        "|---|---|---|\n"
+        "| updated | `queue.sv-hate-speech-en` | `forecast.weekly_volume` |\n\n"
+        "## Serial 1\n\n"
+        "| Change | Resource | Fields changed |\n"
+        "|---|---|---|\n"
+        "| created | `policy.appeals-review` | — |\n"
+    ) in log
+    html = (example_repo / "site" / "changelog.html").read_text(encoding="utf-8")
+    assert "<ul>\n<li>\n<ul>" not in html  # no list nested in a list, as "- + x" made
+    assert "<td>updated</td>" in html
 
 
 def _free_port() -> int:

@@ -232,6 +232,7 @@ def docs_project(
     store = open_state(settings, state_url)
     try:
         history = store.history() if store.serial() > 0 else None
+        changed = _changed_fields(store, history or [])
     finally:
         store.close()
     files = site_files(
@@ -243,8 +244,35 @@ def docs_project(
         sops_dir=settings.sops_dir,
         chart=svg_chart(capacity),
         today=settings.today,
+        changed_fields=changed,
     )
     return validation, files
+
+
+#: the change log lists the changed fields of this many newest revisions
+CHANGELOG_DETAIL_REVISIONS = 20
+
+
+def _changed_fields(store: StateStore, history: list[Any]) -> dict[tuple[int, str], list[str]]:
+    """(serial, address) → the fields an update changed, for the newest revisions."""
+    import json
+
+    from qplan.plan.plan import field_changes
+
+    found: dict[tuple[int, str], list[str]] = {}
+    for revision in history[-CHANGELOG_DETAIL_REVISIONS:]:
+        updates = [address for action, address in revision.changes if action == "update"]
+        for address in updates[:200]:
+            before = store.body_at(address, revision.serial - 1)
+            after = store.body_at(address, revision.serial)
+            if before is None or after is None:
+                continue
+            try:
+                paths = [c.path for c in field_changes(json.loads(before), json.loads(after))]
+            except (ValueError, TypeError, RecursionError):
+                continue
+            found[(revision.serial, address)] = paths
+    return found
 
 
 def enqueued_case_sets(settings: Settings, state_url: str | None = None) -> dict[str, Any]:

@@ -489,7 +489,9 @@ def _sop_page(org: Organisation, path: str, sop: RenderedSop, links: _Links) -> 
     return f"{body}\n---\n\n{note}\n"
 
 
-def _changelog(history: Sequence[Revision]) -> str:
+def _changelog(
+    history: Sequence[Revision], changed_fields: Mapping[tuple[int, str], list[str]]
+) -> str:
     lines = ["# Change log", "", "Every change applied to the state, newest first.", ""]
     if not history:
         return "\n".join([*lines, "Nothing has been applied yet.", ""])
@@ -505,16 +507,19 @@ def _changelog(history: Sequence[Revision]) -> str:
         for r in reversed(history)
     ]
     lines += _table(["Serial", "Time (UTC)", "Actor", "Commit", "Origin", "Changes"], rows)
+    words = {"create": "created", "update": "updated", "delete": "deleted"}
     for r in reversed(history):
-        changed = [
-            f"{'+~-'[['create', 'update', 'delete'].index(a)]} {code(addr)}"
-            for a, addr in r.changes
-        ]
         lines += [f"## Serial {r.serial}", ""]
-        lines += [f"- {c}" for c in changed[:200]]
-        if len(changed) > 200:
-            lines.append(f"- … and {len(changed) - 200} more")
-        lines.append("")
+        table = []
+        for action, address in r.changes[:200]:
+            fields = changed_fields.get((r.serial, address))
+            shown = ", ".join(code(f) for f in fields[:12]) if fields else "—"
+            if fields and len(fields) > 12:
+                shown += f" and {len(fields) - 12} more"
+            table.append([words.get(action, text(action)), code(address), shown])
+        lines += _table(["Change", "Resource", "Fields changed"], table)
+        if len(r.changes) > 200:
+            lines += [f"… and {len(r.changes) - 200} more changes.", ""]
     return "\n".join(lines)
 
 
@@ -566,6 +571,7 @@ def site_files(
     sops_dir: str = "sops",
     chart: str | None = None,
     today: date | None = None,
+    changed_fields: Mapping[tuple[int, str], list[str]] | None = None,
 ) -> dict[str, str]:
     """Every file of the MkDocs project, by path relative to the project folder."""
     today = today or date.today()
@@ -613,7 +619,7 @@ def site_files(
         {"SOPs": [{theme_text(rendered[p].title): f"sops/{n}.md"} for p, n in sop_pages.items()]},
     ]
     if history is not None:
-        files["docs/changelog.md"] = _changelog(history)
+        files["docs/changelog.md"] = _changelog(history, changed_fields or {})
         nav.append({"Change log": "changelog.md"})
     nav = [item for item in nav if not (isinstance(item, dict) and list(item.values()) == [[]])]
     files["mkdocs.yml"] = _mkdocs_yml(title, nav)

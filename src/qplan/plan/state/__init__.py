@@ -217,6 +217,17 @@ class StateStore(ABC):
             found[address] = Resource(kind, ident, group, body)
         return found
 
+    def body_at(self, address: str, serial: int) -> str | None:
+        """One resource's body as it was at ``serial`` (None when it did not exist)."""
+        if not self._exists():
+            return None
+        rows = self._rows(
+            "SELECT body FROM qplan_resources WHERE address = ? AND first_serial <= ?"
+            " AND (last_serial IS NULL OR last_serial > ?)",
+            (address, serial, serial),
+        )
+        return str(rows[0][0]) if rows else None
+
     def applied_as(self, plan_checksum: str) -> Revision | None:
         """The revision a plan was applied as, if it was."""
         if not self._exists():
