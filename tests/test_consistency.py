@@ -50,3 +50,61 @@ def test_an_escalation_queue_reviews_the_languages_escalated_to_it(tmp_path: Pat
         "  hint: add tl to q-esc's languages, or escalate to a queue that reviews them\n"
         "Valid with warnings: 0 errors, 1 warning.\n"
     )
+
+
+def test_a_semicolon_separated_case_set_says_so(tmp_path: Path) -> None:
+    repo = _minimal(tmp_path)
+    cases = repo / "training" / "q-train.csv"
+    cases.write_text(cases.read_text().replace(",", ";"))
+    result = run_qplan("validate", repo=repo)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        "training/q-train.csv:1:1: QP171 training case set separates its columns with ';'; "
+        "qplan reads comma-separated CSV"
+    )
+
+
+def test_erlang_speaks_of_one_agent_and_has_help_for_shrinkage() -> None:
+    result = run_qplan(
+        "erlang", "--volume", "1", "--interval", "1h", "--aht", "60s", "--within", "1h"
+    )
+    assert result.exit_code == 0
+    assert result.output.splitlines()[-1] == (
+        "Recommended: 1 agent for 80% within 1h; 1 scheduled FTE at 0% shrinkage."
+    )
+    help_text = run_qplan("erlang", "--help").output
+    assert "--shrinkage FLOAT" in help_text and "(0.3 means 30 %)" in help_text
+
+
+def test_percent_and_fraction_are_not_confused() -> None:
+    common = ["erlang", "--volume", "100", "--aht", "180s", "--within", "20s"]
+    result = run_qplan(*common, "--target", "0.85")
+    assert result.exit_code == 64
+    assert result.output == (
+        "error: --target 0.85: service-level target is a percentage, not a fraction; "
+        "did you mean 85 %? (write --target 85)\n"
+    )
+    result = run_qplan(*common, "--shrinkage", "30")
+    assert result.exit_code == 64
+    assert result.output == (
+        "error: --shrinkage 30: shrinkage is a fraction from 0 to 1, not a percentage; "
+        "did you mean 0.3? (write --shrinkage 0.3)\n"
+    )
+
+
+def test_a_target_written_as_a_fraction_gets_a_hint(tmp_path: Path) -> None:
+    repo = _minimal(tmp_path)
+    _edit(repo / "workflows" / "org.yaml", "sla: {percent: 95,", "sla: {percent: 0.95,")
+    _edit(repo / "workflows" / "org.yaml", "shrinkage: 0.3\n", "shrinkage: 30\n")
+    result = run_qplan("validate", repo=repo)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    at = lines.index(
+        "workflows/org.yaml:19:16: QP023 team team-a: shrinkage: input should be less than 1"
+    )
+    assert lines[at + 1] == "  hint: this is a fraction from 0 to 1; did you mean 0.3?"
+    at = lines.index(
+        "workflows/org.yaml:76:20: QP023 target q-prod: sla.percent: 0.95 is a percentage "
+        "from 1 to 100, not a fraction"
+    )
+    assert lines[at + 1] == "  hint: this is a percentage; did you mean 95?"

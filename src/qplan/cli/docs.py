@@ -167,4 +167,5 @@ def docs_serve(obj: Context, dev_addr: str, project_dir: str) -> None:
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
     from mkdocs.commands.serve import serve
 
+    click.echo(f"Serving the site at http://{dev_addr}/ (Ctrl+C stops it).", err=True)
     serve(config_file=str(project_path / "mkdocs.serve.yml"), dev_addr=dev_addr, livereload=True)

@@ -48,7 +48,7 @@ def read_case_set(root: Path, path: str, *, max_bytes: int) -> CaseSet | None:
     from qplan.load.reader import read_text
 
     file = root / path
-    if not file.is_file():
+    if not (file.exists() or file.is_symlink()):
         return None
     text = read_text(file, root, max_bytes=max_bytes)
     result = CaseSet(path, hashlib.sha256(text.encode("utf-8")).hexdigest())
@@ -57,6 +57,17 @@ def read_case_set(root: Path, path: str, *, max_bytes: int) -> CaseSet | None:
         header = next(reader, None)
     except csv.Error as exc:
         result.problems.append(_problem(path, 1, f"is not CSV: {exc}"))
+        return result
+    separator = next((s for s in (";", "\t", "|") if header and s in header[0]), None)
+    if header is not None and len(header) == 1 and separator is not None:
+        result.problems.append(
+            _problem(
+                path,
+                1,
+                f"separates its columns with {separator!r}; qplan reads comma-separated CSV",
+                "save it as CSV with commas (in a spreadsheet: CSV UTF-8, comma-delimited)",
+            )
+        )
         return result
     if header is None or [h.strip() for h in header[:3]] != list(COLUMNS):
         result.problems.append(
@@ -86,10 +97,10 @@ def read_case_set(root: Path, path: str, *, max_bytes: int) -> CaseSet | None:
     return result
 
 
-def _problem(path: str, line: int, message: str) -> Diagnostic:
+def _problem(path: str, line: int, message: str, hint: str | None = None) -> Diagnostic:
     return Diagnostic.at(
         Position(path, line, 1),
         "QP171",
         f"training case set {message}",
-        "columns: item_id,expected_decision,policy_version,note",
+        hint or "columns: item_id,expected_decision,policy_version,note",
     )

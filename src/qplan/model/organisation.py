@@ -193,7 +193,10 @@ def _unit_hint(err: Any) -> str | None:
     value, limit = err.get("input"), (err.get("ctx") or {})
     if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
         return None
-    if err["type"] == "less_than_equal" and limit.get("le") == 1 and 1 < value <= 100:
+    bound_one = (err["type"] == "less_than_equal" and limit.get("le") == 1) or (
+        err["type"] == "less_than" and limit.get("lt") == 1
+    )
+    if bound_one and 1 < value <= 100:
         return f"this is a fraction from 0 to 1; did you mean {value / 100:g}?"
     if err["type"] == "percent_as_fraction":
         return f"this is a percentage; did you mean {value * 100:g}?"
