@@ -196,7 +196,7 @@ def _unit_hint(err: Any) -> str | None:
     bound_one = (err["type"] == "less_than_equal" and limit.get("le") == 1) or (
         err["type"] == "less_than" and limit.get("lt") == 1
     )
-    if bound_one and 1 < value <= 100:
+    if bound_one and 2 <= value <= 100:  # 1.3 is a typo more likely than 1.3 %
         return f"this is a fraction from 0 to 1; did you mean {value / 100:g}?"
     if err["type"] == "percent_as_fraction":
         return f"this is a percentage; did you mean {value * 100:g}?"
