@@ -108,3 +108,23 @@ def test_a_target_written_as_a_fraction_gets_a_hint(tmp_path: Path) -> None:
         "from 1 to 100, not a fraction"
     )
     assert lines[at + 1] == "  hint: this is a percentage; did you mean 95?"
+
+
+def test_reordering_set_like_lists_is_no_change_and_fmt_after_plan_keeps_it_appliable(
+    tmp_path: Path,
+) -> None:
+    repo = _minimal(tmp_path)
+    state = str(tmp_path / "state.db")
+    assert run_qplan("--state", state, "apply", "--auto-approve", repo=repo).exit_code == 0
+    _edit(repo / "workflows" / "org.yaml", "languages: [en, tl]", "languages: [tl, en]")
+    result = run_qplan("--state", state, "plan", repo=repo)
+    assert result.exit_code == 0
+    assert result.output.endswith("\nNo changes. The state matches the repository.\n")
+    _edit(repo / "workflows" / "org.yaml", "weekly_volume: 10000", "weekly_volume: 12000")
+    plan_file = str(tmp_path / "pr.plan")
+    assert run_qplan("--state", state, "plan", "--out", plan_file, repo=repo).exit_code == 0
+    assert run_qplan("fmt", repo=repo).exit_code == 0  # sorts the languages back
+    assert "languages: [en, tl]" in (repo / "workflows" / "org.yaml").read_text()
+    result = run_qplan("--state", state, "apply", plan_file, repo=repo)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Apply complete: 0 created, 1 updated, 0 deleted.")

@@ -128,6 +128,15 @@ IsoDate = Annotated[
 ]
 
 Language = Annotated[str, Field(pattern=r"^[a-z]{2}$", description="ISO 639-1 code")]
+
+
+def _as_set(values: list[Any]) -> list[Any]:
+    """Lists whose order carries no meaning are kept sorted: they compare as sets."""
+    return sorted(values, key=str)
+
+
+#: fields that are sets written as lists: their order never shows as a change
+SET_FIELDS = frozenset({"languages", "markets", "clearances", "skills"})
 Country = Annotated[str, Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code")]
 ClockTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$")]
 EMAIL_PATTERN = r"^[^@\s#\x00-\x1f\x7f]+@[^@\s#\x00-\x1f\x7f]+\.[^@\s#\x00-\x1f\x7f]+$"
@@ -259,14 +268,16 @@ class Team(Suppressible):
     vendor: str | None = Field(default=None, validate_default=True)
     site: str | None = None
     country: Country
-    languages: list[Language] = Field(min_length=1)
-    skills: list[Identifier] = Field(default_factory=list)
+    languages: Annotated[list[Language], AfterValidator(_as_set)] = Field(min_length=1)
+    skills: Annotated[list[Identifier], AfterValidator(_as_set)] = Field(default_factory=list)
     headcount_fte: Annotated[float, Field(ge=0, le=MAX_FTE)]
     shrinkage: Annotated[float, Field(ge=0, lt=1)]
     paid_hours_per_week: Annotated[float, Field(gt=0, le=84)] = 40
     occupancy_cap: Annotated[float, Field(gt=0, le=1)] = 0.85
     cost_per_hour: Annotated[float, Field(ge=0, le=MAX_HOURLY_COST)]
-    clearances: list[DataClassification] = Field(default_factory=list)
+    clearances: Annotated[list[DataClassification], AfterValidator(_as_set)] = Field(
+        default_factory=list
+    )
     timezone: TimeZone
     coverage: Coverage
     owner: Email | None = None
@@ -324,8 +335,8 @@ class Queue(Suppressible):
     status: QueueStatus
     policy: VersionBinding
     template: VersionBinding | None = None
-    languages: list[Language] = Field(min_length=1)
-    markets: list[Country] = Field(default_factory=list)
+    languages: Annotated[list[Language], AfterValidator(_as_set)] = Field(min_length=1)
+    markets: Annotated[list[Country], AfterValidator(_as_set)] = Field(default_factory=list)
     data_classification: DataClassification = "public"
     priority: Annotated[int, Field(ge=1, le=5)] = 3
     ttp_queue: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")] | None = None

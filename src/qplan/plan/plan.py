@@ -25,6 +25,7 @@ from qplan.capacity.staffing import Capacity
 from qplan.core.diagnostics import Diagnostic, Severity
 from qplan.core.errors import PlanRefused
 from qplan.core.output import write_file
+from qplan.model.format import SET_FIELDS
 from qplan.plan.impact import plan_impact
 from qplan.plan.resources import (
     ORGANISATION_GROUP,
@@ -53,7 +54,8 @@ def field_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[F
     """The fields that differ, nested mappings by path, lists of items by item id.
 
     A list of plain values (languages, versions) is one field: it changed or it
-    did not. An absent field and ``null`` are the same.
+    did not; set-like lists (languages, markets, clearances, skills) compare as sets.
+    An absent field and ``null`` are the same.
     """
     found: list[FieldChange] = []
     _compare(before, after, "", found)
@@ -69,7 +71,11 @@ def _compare(
         if old == new:
             continue
         path = f"{prefix}{key}"
-        if isinstance(old, dict) and isinstance(new, dict):
+        if key in SET_FIELDS and isinstance(old, list) and isinstance(new, list):
+            if sorted(map(str, old)) == sorted(map(str, new)):
+                continue  # the same set, written in another order
+            out.append(FieldChange(path, old, new))
+        elif isinstance(old, dict) and isinstance(new, dict):
             _compare(old, new, f"{path}.", out)
         elif isinstance(old, list) and isinstance(new, list) and _with_ids(old) and _with_ids(new):
             _compare(_by_id(old), _by_id(new), f"{path}.", out)
