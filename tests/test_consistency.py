@@ -128,3 +128,35 @@ def test_reordering_set_like_lists_is_no_change_and_fmt_after_plan_keeps_it_appl
     result = run_qplan("--state", state, "apply", plan_file, repo=repo)
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Apply complete: 0 created, 1 updated, 0 deleted.")
+
+
+def test_a_new_queue_at_a_vendor_with_a_new_policy_asks_their_owners(tmp_path: Path) -> None:
+    import json
+
+    repo = _minimal(tmp_path)
+    org = repo / "workflows" / "org.yaml"
+    _edit(org, "    vendor: Vendor B\n", "    vendor: Vendor B\n    owner: vendor-b@example.com\n")
+    state = str(tmp_path / "state.db")
+    assert run_qplan("--state", state, "apply", "--auto-approve", repo=repo).exit_code == 0
+    text = org.read_text()
+    text = text.replace(
+        "\nteams:\n",
+        "\n  - id: pol-new\n    name: New policy\n    versions: [1]\n"
+        "    decisions: [approve, remove]\n    owner: policy-new@example.com\n\nteams:\n",
+    )
+    text = text.replace(
+        "\ntargets:\n",
+        "\n  - id: q-new\n    name: New\n    workflow: wf\n    kind: production\n"
+        "    status: draft\n    policy: pol-new@1\n    template: tpl@1\n    languages: [en]\n"
+        "    ttp_queue: ttp-new\n\ntargets:\n",
+    )
+    text += "\n  - queue: q-new\n    shares: {team-a: 40, team-b: 60}\n"
+    org.write_text(text)
+    result = run_qplan("--state", state, "plan", "--format", "json", repo=repo)
+    assert result.exit_code == 0, result.output
+    approvals = {a["approver"]: a["reasons"] for a in json.loads(result.output)["approvals"]}
+    assert approvals == {
+        "owner@example.com": ["owner of workflow wf"],
+        "policy-new@example.com": ["owner of policy pol-new"],
+        "vendor-b@example.com": ["owner of team team-b"],
+    }

@@ -618,6 +618,24 @@ def make_plan(
     )
 
 
+def _teams_whose_share_moves(change: ResourceChange) -> list[str]:
+    """The teams an allocation change gives work to or takes it from, in any phase."""
+
+    def shares(fields: Mapping[str, Any] | None) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        if not fields:
+            return found
+        found.update({f"now:{t}": s for t, s in (fields.get("shares") or {}).items()})
+        for phase in fields.get("phases") or []:
+            start = phase.get("from")
+            found.update({f"{start}:{t}": s for t, s in (phase.get("shares") or {}).items()})
+        return found
+
+    before, after = shares(change.before), shares(change.after)
+    moved = {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
+    return sorted({key.split(":", 1)[1] for key in moved})
+
+
 def approvals(
     changes: Iterable[ResourceChange], risks: Iterable[Risk], owners: Owners
 ) -> list[dict[str, Any]]:
@@ -634,6 +652,20 @@ def approvals(
             need(owners.workflows[change.group], f"owner of workflow {change.group}")
         if change.kind == "sop":
             need(owners.sops.get(change.id), f"owner of SOP {change.id}")
+        if change.kind == "policy":
+            need(owners.policies.get(change.id), f"owner of policy {change.id}")
+        if change.kind == "team":
+            need(owners.teams.get(change.id), f"owner of team {change.id}")
+        if change.kind == "queue" and change.action != "delete":
+            policy = str((change.after or {}).get("policy", "")).partition("@")[0]
+            before = str((change.before or {}).get("policy", "")).partition("@")[0]
+            if change.action == "create" or "policy" in {f.path for f in change.fields}:
+                need(owners.policies.get(policy), f"owner of policy {policy}")
+                if before and before != policy:
+                    need(owners.policies.get(before), f"owner of policy {before}")
+        if change.kind == "allocation":
+            for team in _teams_whose_share_moves(change):
+                need(owners.teams.get(team), f"owner of team {team}")
     for risk in risks:
         for who in risk.approvers:
             need(who, f"{risk.code} on {risk.address}")
