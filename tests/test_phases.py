@@ -124,3 +124,27 @@ def test_the_docs_show_the_phase_in_force(example_repo: Path) -> None:
         "[us-austin](../teams/us-austin.md) 40% |"
     ) in text
     assert "| from 2027-02-01 | [co-bogota](../teams/co-bogota.md) 60%, " in text
+
+
+def test_a_phase_that_moves_many_points_is_a_dated_risk_with_site_approvals(
+    example_repo: Path, tmp_path: Path
+) -> None:
+    state = str(tmp_path / "state.db")
+    apply_all(example_repo, state)
+    move = (
+        BASE + "    phases:\n      - {from: 2027-01-04, shares: {us-austin: 40, us-raleigh: 60}}\n"
+    )
+    edit(example_repo, SV, BASE, move)
+    result = run_qplan("--state", state, "plan", "--format", "json", repo=example_repo)
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    risks = [r for r in document["risks"] if r["code"] == "allocation-move"]
+    assert [(r["address"], r["message"]) for r in risks] == [
+        (
+            "allocation.sv-hate-speech-es",
+            "from 2027-01-04 moves 60 points of share (co-bogota 60 → 0, us-raleigh 0 → 60)",
+        )
+    ]
+    approvers = {a["approver"] for a in document["approvals"]}
+    owners = {"site-raleigh@lakeside.example", "vendor-helix@lakeside.example"}
+    assert owners <= approvers, approvers

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
@@ -508,7 +509,47 @@ def find_risks(
                         approvers,
                     )
                 )
+        if change.kind == "allocation" and change.action != "delete":
+            workflow = queue_workflows.get(change.id, change.group)
+            for start, old, new in _new_phase_moves(before, after):
+                moves = {t: new.get(t, 0) - old.get(t, 0) for t in sorted(set(old) | set(new))}
+                biggest = max((abs(m) for m in moves.values()), default=0)
+                if biggest <= max_share_move:
+                    continue
+                detail = ", ".join(
+                    f"{t} {old.get(t, 0):g} → {new.get(t, 0):g}" for t, m in moves.items() if m
+                )
+                risks.append(
+                    Risk(
+                        "allocation-move",
+                        change.address,
+                        f"from {start} moves {biggest:g} points of share ({detail})",
+                        _approvers(owners.workflows.get(workflow), owners, moves),
+                    )
+                )
     return risks
+
+
+def _schedule(fields: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """An allocation's shares over time: today's, then each phase by its date."""
+    phases = sorted(
+        ((str(p.get("from")), dict(p.get("shares") or {})) for p in fields.get("phases") or []),
+        key=lambda item: item[0],
+    )
+    return [("now", dict(fields.get("shares") or {})), *phases]
+
+
+def _new_phase_moves(
+    before: Mapping[str, Any], after: Mapping[str, Any]
+) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """Each phase the change adds or alters, with the shares it moves from and to."""
+    known = {start: shares for start, shares in _schedule(before)[1:]}
+    schedule = _schedule(after)
+    found = []
+    for (_, previous), (start, shares) in itertools.pairwise(schedule):
+        if known.get(start) != shares:
+            found.append((start, previous, shares))
+    return found
 
 
 def _queue_risks(
