@@ -160,3 +160,37 @@ def test_a_new_queue_at_a_vendor_with_a_new_policy_asks_their_owners(tmp_path: P
         "policy-new@example.com": ["owner of policy pol-new"],
         "vendor-b@example.com": ["owner of team team-b"],
     }
+
+
+def test_languages_are_bcp_47_tags_and_a_general_team_covers_a_regional_queue(
+    tmp_path: Path,
+) -> None:
+    repo = _minimal(tmp_path)
+    org = repo / "workflows" / "org.yaml"
+    # q-prod becomes Mexican Spanish; team-a speaks Spanish, so it covers it
+    _edit(
+        org,
+        "    languages: [en]\n    headcount_fte: 50",
+        "    languages: [en, es]\n    headcount_fte: 50",
+    )
+    text = org.read_text().replace(
+        "    languages: [en]\n    ttp_queue: ttp-prod\n",
+        "    languages: [es-MX]\n    ttp_queue: ttp-prod\n",
+    )
+    org.write_text(text)
+    result = run_qplan("validate", repo=repo)
+    assert "QP111" not in result.output
+    assert "QP023" not in result.output
+    org.write_text(text.replace("[es-MX]", "[es-mx]"))
+    result = run_qplan("validate", repo=repo)
+    assert result.exit_code == 1
+    assert (
+        "workflows/org.yaml:45:17: QP023 queue q-prod: languages.0: 'es-mx' is written es-MX "
+        "in BCP 47"
+    ) in result.output.splitlines()
+    org.write_text(text.replace("[es-MX]", "[xx-YY-!]"))
+    result = run_qplan("validate", repo=repo)
+    assert (
+        "workflows/org.yaml:45:17: QP023 queue q-prod: languages.0: 'xx-YY-!' is not a BCP 47 "
+        "language tag, like en or es-MX"
+    ) in result.output.splitlines()

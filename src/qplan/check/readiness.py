@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from qplan.capacity.staffing import Capacity
     from qplan.model.format import Queue
-    from qplan.model.organisation import Organisation
+from qplan.model.format import speaks
+from qplan.model.organisation import Organisation
 
 #: gate id → what it checks, in checklist order
 GATES = {
@@ -280,7 +281,7 @@ def _allocation(org: Organisation, queue: Queue) -> Gate:
         return Gate("allocation", False, "no allocation", "allocate the queue to teams")
     teams = [org.teams[t] for t in allocation.shares if t in org.teams]
     spoken = {lang for t in teams for lang in t.languages}
-    missing = [lang for lang in queue.languages if lang not in spoken]
+    missing = [lang for lang in queue.languages if not speaks(spoken, lang)]
     if missing:
         return Gate(
             "allocation",

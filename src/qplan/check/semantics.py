@@ -17,6 +17,7 @@ from typing import Any
 from qplan.core.diagnostics import Diagnostic, Position, Report
 from qplan.core.rules import RULES
 from qplan.load.settings import Settings
+from qplan.model.format import speaks
 from qplan.model.organisation import Organisation, did_you_mean
 
 
@@ -162,7 +163,7 @@ def languages_and_clearances(org: Organisation, today: date) -> Iterator[Finding
             continue  # unknown teams are reported already
         spoken = {lang for team in teams for lang in team.languages}
         for language in queue.languages:
-            if language not in spoken:
+            if not speaks(spoken, language):
                 yield (
                     Diagnostic.at(
                         at("shares"),
@@ -214,7 +215,9 @@ def escalation_graph(org: Organisation, today: date) -> Iterator[Finding]:
                 ),
                 (queue,),
             )
-        elif missing := sorted(set(queue.languages) - set(org.queues[target].languages)):
+        elif missing := [
+            lang for lang in queue.languages if not speaks(org.queues[target].languages, lang)
+        ]:
             yield (
                 Diagnostic.at(
                     org.origin("queue", qid).at("escalates_to"),

@@ -127,7 +127,53 @@ IsoDate = Annotated[
     WithJsonSchema({"type": "string", "format": "date"}),
 ]
 
-Language = Annotated[str, Field(pattern=r"^[a-z]{2}$", description="ISO 639-1 code")]
+
+def _cased_tag(value: str) -> str:
+    """A BCP 47 tag in its conventional case: es-MX, zh-Hant, sr-Latn-RS."""
+    parts = value.split("-")
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha():
+            out.append(part.title())
+        elif len(part) == 2 and part.isalpha():
+            out.append(part.upper())
+        else:
+            out.append(part.lower())
+    return "-".join(out)
+
+
+def _language_tag(value: str) -> str:
+    import langcodes
+
+    if len(value) > 35 or not langcodes.tag_is_valid(value):
+        raise PydanticCustomError(
+            "language_tag",
+            "{value} is not a BCP 47 language tag, like en or es-MX",
+            {"value": repr(value)},
+        )
+    if value != _cased_tag(value):
+        raise PydanticCustomError(
+            "language_tag_case",
+            "{value} is written {cased} in BCP 47",
+            {"value": repr(value), "cased": _cased_tag(value)},
+        )
+    return value
+
+
+Language = Annotated[
+    str,
+    AfterValidator(_language_tag),
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$"},
+    ),
+    Field(description="BCP 47 language tag, like en or es-MX"),
+]
+
+
+def speaks(spoken: Any, language: str) -> bool:
+    """Whether a team speaking ``spoken`` covers ``language``: the same tag, or a more
+    general one (a team that speaks es covers es-MX; one that speaks es-MX covers only it)."""
+    return any(language == tag or language.startswith(tag + "-") for tag in spoken)
 
 
 def _as_set(values: list[Any]) -> list[Any]:

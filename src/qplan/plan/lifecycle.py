@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from qplan.core.diagnostics import Diagnostic, Position
+from qplan.model.format import speaks
 
 if TYPE_CHECKING:
     from qplan.model.organisation import Organisation
@@ -123,7 +124,7 @@ def _retirement(
         reasons.append(f"it is {target.status}, not live")
     if target.policy_id != queue.policy_id:
         reasons.append(f"it enforces {target.policy_id}, not {queue.policy_id}")
-    missing = [lang for lang in queue.languages if lang not in target.languages]
+    missing = [lang for lang in queue.languages if not speaks(target.languages, lang)]
     if missing:
         reasons.append(f"it does not review {', '.join(missing)}")
     if target.data_classification != queue.data_classification:
