@@ -194,3 +194,28 @@ def test_languages_are_bcp_47_tags_and_a_general_team_covers_a_regional_queue(
         "workflows/org.yaml:45:17: QP023 queue q-prod: languages.0: 'xx-YY-!' is not a BCP 47 "
         "language tag, like en or es-MX"
     ) in result.output.splitlines()
+
+
+def test_capacity_totals_state_their_scope_and_add_up(example_repo: Path) -> None:
+    import json
+
+    for args in ([], ["--workflow", "short-video"], ["--team", "us-austin"]):
+        result = run_qplan("capacity", "--format", "json", *args, repo=example_repo)
+        assert result.exit_code == 0, result.output
+        document = json.loads(result.output)
+        totals = document["totals"]
+        queue_cost = sum(q["weekly_cost"] for q in document["queues"])
+        queue_fte = sum(q["required_fte"] for q in document["queues"])
+        assert abs(totals["queue_weekly_cost"] - queue_cost) < 0.05
+        assert abs(totals["queue_required_fte"] - queue_fte) < 0.05
+        by_workflow = totals["by_workflow"].values()
+        assert abs(sum(w["weekly_cost"] for w in by_workflow) - queue_cost) < 0.05
+        team_cost = sum(t["weekly_cost"] for t in document["teams"])
+        assert abs(totals["weekly_cost"] - team_cost) < 0.05
+    text = run_qplan("capacity", "--workflow", "short-video", repo=example_repo).output
+    assert text.splitlines()[-3:] == [
+        "5 queues: 100.2 FTE required, queue cost 189,723.14 a week.",
+        "5 teams working them, all their queues: 358.5 FTE required of 455 headcount, "
+        "headcount cost 843,800.00 a week.",
+        "Every target holds.",
+    ]

@@ -44,7 +44,14 @@ if TYPE_CHECKING:
 #: statuses whose queues are staffed (the same set the guardrails count)
 STAFFED = ("ready", "live", "paused")
 #: the organisation-wide totals every report gives
-TOTALS = ("required_fte", "headcount_fte", "weekly_cost")
+#: totals over teams (all their work) and, prefixed ``queue_``, over the queues shown
+TOTALS = (
+    "required_fte",
+    "headcount_fte",
+    "weekly_cost",
+    "queue_required_fte",
+    "queue_weekly_cost",
+)
 WEEK_HOURS = 168
 STEPS_PER_HOUR = 4
 WEEK_STEPS = WEEK_HOURS * STEPS_PER_HOUR
@@ -174,7 +181,11 @@ class Capacity:
 
     def total(self, name: str) -> float:
         """The sum over every team of one figure (``required_fte``, ``headcount_fte``,
-        ``weekly_cost``)."""
+        ``weekly_cost``: the teams' whole work), or with ``queue_`` over every queue
+        (``queue_required_fte``, ``queue_weekly_cost``: the queues' own share of it)."""
+        if name.startswith("queue_"):
+            field_name = name.removeprefix("queue_")
+            return float(sum(getattr(q, field_name) or 0.0 for q in self.queues.values()))
         found: float = sum(getattr(t, name) for t in self.teams.values())
         return found
 

@@ -42,10 +42,15 @@ def flags(capacity: Capacity) -> list[str]:
             )
     for tid, t in sorted(capacity.teams.items()):
         if t.over_cap:
+            why = (
+                f"; handling fills {t.utilisation_percent:.0f}% of its productive hours, "
+                "the rest is real-time agents on duty"
+                if t.utilisation_percent <= t.cap_percent
+                else ""
+            )
             lines.append(
-                f"team {tid} is over its cap: needs {t.required_fte:.1f} FTE, has "
-                f"{t.headcount_fte:g} ({t.utilisation_percent:.0f}% utilised, cap "
-                f"{t.cap_percent:g}%)"
+                f"team {tid} is over its cap: its queues need {t.required_fte:.1f} FTE at its "
+                f"{t.cap_percent:g}% occupancy cap, it has {t.headcount_fte:g}{why}"
             )
     return lines
 
@@ -198,14 +203,21 @@ def text(capacity: Capacity, recoveries: list[Recovery] | None = None) -> str:
     problems = flags(capacity)
     out += [""]
     out += [f"! {p}" for p in problems]
-    total = {n: capacity.total(n) for n in TOTALS}
-    out.append(
-        f"{len(capacity.queues)} queues, {len(capacity.teams)} teams: "
-        f"{total['required_fte']:.1f} FTE required of {total['headcount_fte']:g} headcount, "
-        f"weekly cost {_money(total['weekly_cost'])}; "
-        + (f"{len(problems)} problem(s)." if problems else "every target holds.")
-    )
+    out += summary_lines(capacity)
+    out.append(f"{len(problems)} problem(s)." if problems else "Every target holds.")
     return "\n".join(out) + "\n"
+
+
+def summary_lines(capacity: Capacity) -> list[str]:
+    """The totals, each with its scope: the queues shown, and their teams' whole work."""
+    total = {n: capacity.total(n) for n in TOTALS}
+    return [
+        f"{len(capacity.queues)} queues: {total['queue_required_fte']:.1f} FTE required, "
+        f"queue cost {_money(total['queue_weekly_cost'])} a week.",
+        f"{len(capacity.teams)} teams working them, all their queues: "
+        f"{total['required_fte']:.1f} FTE required of {total['headcount_fte']:g} headcount, "
+        f"headcount cost {_money(total['weekly_cost'])} a week.",
+    ]
 
 
 def _md_table(head: list[str], rows: Iterable[list[str]]) -> list[str]:
@@ -220,15 +232,7 @@ def _md_table(head: list[str], rows: Iterable[list[str]]) -> list[str]:
 
 def markdown(capacity: Capacity, recoveries: list[Recovery] | None = None) -> str:
     problems = flags(capacity)
-    total = {n: capacity.total(n) for n in TOTALS}
-    out = [
-        "## Capacity",
-        "",
-        f"**{len(capacity.queues)} queues, {len(capacity.teams)} teams: "
-        f"{total['required_fte']:.1f} FTE required of {total['headcount_fte']:g} headcount, "
-        f"weekly cost {_money(total['weekly_cost'])}.**",
-        "",
-    ]
+    out = ["## Capacity", "", *(f"**{line}**  " for line in summary_lines(capacity)), ""]
     if problems:
         out += [f"- :warning: {p}" for p in problems] + [""]
     out += ["### Queues", ""]

@@ -200,7 +200,7 @@ def impact_rows(impact: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
     if totals:
         rows.append(
             (
-                "total",
+                "total of the teams",
                 _move(totals["required_fte"]["before"], totals["required_fte"]["after"], ".1f")
                 + f" of {totals['headcount_fte']['after']:g}",
                 "",
@@ -208,6 +208,17 @@ def impact_rows(impact: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
                 _move(totals["weekly_cost"]["before"], totals["weekly_cost"]["after"], ",.2f"),
             )
         )
+        if "queue_weekly_cost" in totals:
+            queue_fte, queue_cost = totals["queue_required_fte"], totals["queue_weekly_cost"]
+            rows.append(
+                (
+                    "total of the queues",
+                    _move(queue_fte["before"], queue_fte["after"], ".1f"),
+                    "",
+                    "",
+                    _move(queue_cost["before"], queue_cost["after"], ",.2f"),
+                )
+            )
     return rows
 
 
