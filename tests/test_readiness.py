@@ -100,13 +100,10 @@ GATES: list[tuple[str, str, Callable[[Path], object], list[str]]] = [
     (
         "sop",
         "sv-hate-speech-en",
-        lambda r: edit(
-            r, "sops/short-video.md.j2", "last_reviewed: 2026-09-14", "last_reviewed: 2026-01-05"
-        ),
+        lambda r: _in_queue(r, "sv-hate-speech-en", "    sop: sops/short-video.md.j2\n", ""),
         [
-            "  ✗ SOP present, renders and reviewed within its cadence: sops/short-video.md.j2 "
-            "was due for review on 2026-07-04",
-            "      to do: review it with its owner and update last_reviewed",
+            "  ✗ SOP present, renders and reviewed within its cadence: no SOP",
+            "      to do: write one under sops/ and set `sop`",
         ],
     ),
     (
@@ -163,6 +160,25 @@ def test_each_gate_fails_with_its_reason_and_what_to_do(
     assert _failing(repo, state, queue) == expected
 
 
+def test_an_overdue_sop_is_a_warning_in_readiness_as_in_validate(
+    applied: tuple[Path, str],
+) -> None:
+    """One rule table decides: QP141 is a warning, so the gate warns and does not block."""
+    repo, state = applied
+    edit(repo, "sops/short-video.md.j2", "last_reviewed: 2026-09-14", "last_reviewed: 2026-01-05")
+    result = run_qplan("--state", state, "readiness", "sv-hate-speech-en", repo=repo)
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0] == "sv-hate-speech-en (live, production): ready (1 warning)"
+    assert (
+        "  ! SOP present, renders and reviewed within its cadence: sops/short-video.md.j2 "
+        "was due for review on 2026-07-04"
+    ) in lines
+    validated = run_qplan("validate", repo=repo)
+    assert validated.exit_code == 0
+    assert " QP141 SOP review overdue since 2026-07-04" in validated.output
+
+
 def test_targets_and_training_queue_gates(applied: tuple[Path, str]) -> None:
     repo, state = applied
     _in_queue(repo, "sv-hate-speech-en", "    training_queue: sv-hate-speech-en-training\n", "")
@@ -198,6 +214,7 @@ def test_draft_queues_are_information_unless_asked(applied: tuple[Path, str]) ->
         "gate": "allocation",
         "title": "allocation covers the languages and data clearance",
         "passed": False,
+        "blocking": True,
         "reason": "no allocation",
         "fix": "allocate the queue to teams",
     }

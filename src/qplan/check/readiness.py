@@ -46,6 +46,18 @@ class Gate:
     passed: bool
     reason: str
     fix: str = ""
+    #: the rule whose severity a failure of this gate has (None: an error)
+    code: str | None = None
+
+    @property
+    def blocking(self) -> bool:
+        """A failure that keeps the queue from being ready: unless the rule table makes
+        the gate's rule a warning, as ``validate`` reports it."""
+        from qplan.core.rules import RULES, Severity
+
+        if self.passed:
+            return False
+        return self.code is None or RULES[self.code].severity is Severity.ERROR
 
     @property
     def title(self) -> str:
@@ -56,6 +68,7 @@ class Gate:
             "gate": self.id,
             "title": self.title,
             "passed": self.passed,
+            "blocking": self.blocking,
             "reason": self.reason,
             "fix": self.fix or None,
         }
@@ -264,6 +277,7 @@ def _sop(org: Organisation, queue: Queue, today: date, failed: frozenset[str]) -
             False,
             f"{queue.sop} was due for review on {due.isoformat()}",
             "review it with its owner and update last_reviewed",
+            code="QP141",
         )
     return Gate("sop", True, f"{queue.sop}, next review {due.isoformat()}")
 

@@ -138,15 +138,32 @@ def allocation_shares(org: Organisation, today: date) -> Iterator[Finding]:
                 ),
                 (),
             )
-    for qid, allocation in org.allocations.items():
-        queue = org.queues.get(qid)
-        if queue is not None and queue.status == "retired":
+    for qid, queue in sorted(org.queues.items()):
+        if queue.status != "retired":
+            continue
+        allocation = org.allocations.get(qid)
+        volume = queue.forecast.weekly_volume if queue.forecast else 0
+        if queue.migrate_to is None and (volume > 0 or allocation is not None):
+            # the same rule, and severity, as plan's check of the retirement (lifecycle)
+            yield (
+                Diagnostic.at(
+                    org.origin("queue", qid).at("status"),
+                    "QP191",
+                    f"queue {qid} is retired with {volume:g} items a week"
+                    + (" and an allocation" if allocation is not None else "")
+                    + "; say where its items go with migrate_to",
+                    "migrate_to: a live queue with the same policy, languages and data "
+                    "classification",
+                ),
+                (queue,),
+            )
+        elif allocation is not None:
             yield (
                 Diagnostic.at(
                     org.origin("allocation", qid).at("queue"),
                     "QP113",
                     f"queue {qid} is retired but still has an allocation",
-                    "remove the allocation, or move its volume with migrate_to",
+                    f"remove the allocation: its volume moves to {queue.migrate_to}",
                 ),
                 (allocation, queue),
             )

@@ -22,7 +22,7 @@ class QueueReadiness:
 
     @property
     def ready(self) -> bool:
-        return all(g.passed for g in self.gates)
+        return not any(g.blocking for g in self.gates)
 
     def contract(self) -> dict[str, Any]:
         return {
@@ -58,9 +58,10 @@ def checklist(
 
 
 def _verdict(row: QueueReadiness) -> str:
+    warnings = sum(not g.passed and not g.blocking for g in row.gates)
     if row.ready:
-        return "ready"
-    failing = sum(not g.passed for g in row.gates)
+        return "ready" + (f" ({warnings} warning{'s' if warnings > 1 else ''})" if warnings else "")
+    failing = sum(g.blocking for g in row.gates)
     note = "; information only while draft" if row.status == "draft" else ""
     gates_fail = "1 gate fails" if failing == 1 else f"{failing} gates fail"
     return f"not ready ({gates_fail}{note})"
@@ -79,7 +80,7 @@ def render(rows: list[QueueReadiness], fmt: str) -> str:
             out += [f"### `{row.queue}` ({row.status}, {row.kind}): {_verdict(row)}", ""]
             out += ["| | gate | detail | to do |", "|---|---|---|---|"]
             for g in row.gates:
-                mark = "✅" if g.passed else "❌"
+                mark = "✅" if g.passed else ("❌" if g.blocking else "⚠️")
                 detail = g.reason.replace("|", "\\\\|")
                 out.append(f"| {mark} | {g.title} | {detail} | {g.fix if not g.passed else ''} |")
             out.append("")
@@ -87,7 +88,8 @@ def render(rows: list[QueueReadiness], fmt: str) -> str:
     for row in rows:
         out.append(f"{row.queue} ({row.status}, {row.kind}): {_verdict(row)}")
         for g in row.gates:
-            out.append(f"  {'✓' if g.passed else '✗'} {g.title}: {g.reason}")
+            mark = "✓" if g.passed else ("✗" if g.blocking else "!")
+            out.append(f"  {mark} {g.title}: {g.reason}")
             if not g.passed and g.fix:
                 out.append(f"      to do: {g.fix}")
     out.append(summary)
