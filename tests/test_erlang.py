@@ -147,3 +147,19 @@ def test_a_long_answer_target_never_needs_more_agents_than_a_short_one() -> None
     assert levels[90] <= levels[7200] <= levels[86400]
     assert round(levels[86400], 4) == round(levels[7200], 4) == 0.9029
     assert agents_for_target(40, 50, 24 * 3600, 0.9, 180) <= agents_for_target(40, 50, 90, 0.9, 180)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [(2.2, 3, 50, 20, 180), (10, 12, 180, 20, 60), (30, 28, 20, 90, 3600), (5, 5, 50, 600, 3600)],
+)
+def test_erlang_a_solvers_agree(
+    case: tuple[float, int, float, float, float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Uniformization (short targets) and the implicit ODE (long ones) give one answer."""
+    from qplan.capacity import erlang
+
+    by_uniformization = erlang.erlang_a(*case).service_level
+    monkeypatch.setattr(erlang, "UNIFORMIZATION_WORK", 0)
+    by_ode = erlang.erlang_a(*case).service_level
+    assert abs(by_uniformization - by_ode) < 1e-6

@@ -18,6 +18,9 @@ MAX_TRAFFIC_ERLANGS = 5_000.0
 MAX_AGENTS = 20_000
 #: handle times, answer targets and patience: at most 30 days
 MAX_SECONDS = 30 * 86_400.0
+#: Erlang A: the most work (jumps × states) done by uniformization before an implicit ODE
+#: solver (SciPy, imported only then) takes over
+UNIFORMIZATION_WORK = 2_000_000
 #: Erlang A: the most waiting states the birth-death chain may need (far more only when
 #: there are far too few agents for the load, which cannot meet a target anyway)
 MAX_QUEUE_STATES = 5_000
@@ -104,10 +107,33 @@ def _served_within(
     if _poisson_below(len(forward), slowest) < 1e-13:
         return eventually
     import numpy as np
+
+    size = len(forward)
+    leave = np.asarray(forward, dtype=float) + theta
+    uniform = float(leave.max())
+    mean = uniform * seconds
+    steps = math.ceil(mean + 12 * math.sqrt(mean) + 60)
+    if steps * size <= UNIFORMIZATION_WORK:
+        # Uniformization: a Poisson number of jumps of a discrete chain; cheap when the
+        # target is short next to the stage times, which is the usual case.
+        stay = 1.0 - leave / uniform
+        ahead = np.asarray(forward[1:], dtype=float) / uniform
+        state = np.asarray(shares, dtype=float)
+        reviewed = 0.0
+        total = 0.0
+        log_mean = math.log(mean) if mean > 0 else 0.0
+        for k in range(steps + 1):
+            log_weight = -mean + k * log_mean - math.lgamma(k + 1)
+            if log_weight > -745:
+                total += math.exp(log_weight) * reviewed
+            reviewed += float(state[0]) * forward[0] / uniform
+            moved = state * stay
+            moved[:-1] += state[1:] * ahead
+            state = moved
+        return min(max(total, 0.0), eventually)
     from scipy.integrate import solve_ivp
     from scipy.sparse import coo_matrix
 
-    size = len(forward)
     # states 0 … size-1: items ahead; state `size`: reviewed (absorbing)
     rows = [*range(size), *range(size - 1), size]
     cols = [*range(size), *range(1, size), 0]
