@@ -175,14 +175,19 @@ def test_retirement_needs_migrate_to(applied: tuple[Path, str]) -> None:
     assert "      moves 4200 items a week to sv-hate-speech-en\n" in text
 
 
-def test_deleting_a_live_queue_with_volume_is_refused(applied: tuple[Path, str]) -> None:
-    repo, state = applied
+def _delete_sv_qa(repo: Path) -> None:
+    """Remove the live queue sv-qa-en and its allocation from the repository."""
     text = (repo / SV).read_text(encoding="utf-8")
     start = text.index("  - id: sv-qa-en\n")
     end = text.index("\n\n", start)
     text = text[:start] + text[end + 2 :]
     text = text.replace("\n  - queue: sv-qa-en\n    shares: {us-reno: 100}\n", "\n")
     (repo / SV).write_text(text, encoding="utf-8")
+
+
+def test_deleting_a_live_queue_with_volume_is_refused(applied: tuple[Path, str]) -> None:
+    repo, state = applied
+    _delete_sv_qa(repo)
     code, output = _plan(repo, state)
     assert code == 1
     assert output.startswith(
@@ -210,12 +215,7 @@ def test_deleting_a_live_queue_without_volume_is_refused_too(
     applied: tuple[Path, str],
 ) -> None:
     repo, state = applied
-    text = (repo / SV).read_text(encoding="utf-8")
-    start = text.index("  - id: sv-qa-en\n")
-    end = text.index("\n\n", start)
-    text = text[:start] + text[end + 2 :]
-    text = text.replace("\n  - queue: sv-qa-en\n    shares: {us-reno: 100}\n", "\n")
-    (repo / SV).write_text(text, encoding="utf-8")
+    _delete_sv_qa(repo)
     state_db = Path(state)
     import sqlite3
 

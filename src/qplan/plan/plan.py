@@ -491,43 +491,36 @@ def find_risks(
                     _approvers(owners.workflows.get(workflow), owners, teams),
                 )
             )
-        if change.kind == "allocation" and change.action == "update":
-            old, new = before.get("shares", {}), after.get("shares", {})
-            moves = {t: new.get(t, 0) - old.get(t, 0) for t in sorted(set(old) | set(new))}
-            biggest = max(abs(m) for m in moves.values())
-            if biggest > max_share_move:
-                detail = ", ".join(
-                    f"{t} {old.get(t, 0):g} → {new.get(t, 0):g}" for t, m in moves.items() if m
-                )
-                workflow = queue_workflows.get(change.id, change.group)
-                approvers = _approvers(owners.workflows.get(workflow), owners, moves)
-                risks.append(
-                    Risk(
-                        "allocation-move",
-                        change.address,
-                        f"moves {biggest:g} points of share ({detail})",
-                        approvers,
-                    )
-                )
         if change.kind == "allocation" and change.action != "delete":
-            workflow = queue_workflows.get(change.id, change.group)
-            for start, old, new in _new_phase_moves(before, after):
-                moves = {t: new.get(t, 0) - old.get(t, 0) for t in sorted(set(old) | set(new))}
-                biggest = max((abs(m) for m in moves.values()), default=0)
-                if biggest <= max_share_move:
-                    continue
-                detail = ", ".join(
-                    f"{t} {old.get(t, 0):g} → {new.get(t, 0):g}" for t, m in moves.items() if m
-                )
-                risks.append(
-                    Risk(
-                        "allocation-move",
-                        change.address,
-                        f"from {start} moves {biggest:g} points of share ({detail})",
-                        _approvers(owners.workflows.get(workflow), owners, moves),
-                    )
-                )
+            workflow_owner = owners.workflows.get(queue_workflows.get(change.id, change.group))
+            moves = _new_phase_moves(before, after)
+            if change.action == "update":
+                moves.insert(0, ("", before.get("shares", {}), after.get("shares", {})))
+            for start, old, new in moves:
+                risk = _share_move(change.address, start, old, new, max_share_move)
+                if risk is not None:
+                    message, moved = risk
+                    approvers = _approvers(workflow_owner, owners, moved)
+                    risks.append(Risk("allocation-move", change.address, message, approvers))
     return risks
+
+
+def _share_move(
+    address: str,
+    start: str,
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+    max_share_move: float,
+) -> tuple[str, dict[str, float]] | None:
+    """The message and the moves of a share change past ``max_share_move`` points, or None;
+    ``start`` is the date a phase takes effect ("" for today's shares)."""
+    moves = {t: new.get(t, 0) - old.get(t, 0) for t in sorted(set(old) | set(new))}
+    biggest = max((abs(m) for m in moves.values()), default=0)
+    if biggest <= max_share_move:
+        return None
+    detail = ", ".join(f"{t} {old.get(t, 0):g} → {new.get(t, 0):g}" for t, m in moves.items() if m)
+    when = f"from {start} " if start else ""
+    return f"{when}moves {biggest:g} points of share ({detail})", moves
 
 
 def _schedule(fields: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
