@@ -219,6 +219,7 @@ def test_capacity_json_contract(example_repo: Path) -> None:
         "queue", "workflow", "arrival", "weekly_volume", "aht_seconds", "required_fte",
         "target_sla_percent", "target_within", "projected_sla_percent", "meets_target",
         "stable", "backlog_growth_items_per_day", "weekly_cost", "cost_per_item", "shares",
+        "draft",
     }  # fmt: skip
     assert document["teams"][0] == {
         "team": "de-berlin",

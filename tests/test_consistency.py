@@ -219,3 +219,32 @@ def test_capacity_totals_state_their_scope_and_add_up(example_repo: Path) -> Non
         "headcount cost 843,800.00 a week.",
         "Every target holds.",
     ]
+
+
+def test_a_draft_queue_with_a_forecast_and_allocation_is_sized_but_not_counted(
+    tmp_path: Path,
+) -> None:
+    import json
+
+    repo = _minimal(tmp_path)
+    org = repo / "workflows" / "org.yaml"
+    text = org.read_text().replace(
+        "\ntargets:\n",
+        "\n  - id: q-new\n    name: New\n    workflow: wf\n    kind: production\n"
+        "    status: draft\n    policy: pol@2\n    template: tpl@1\n    languages: [en]\n"
+        "    ttp_queue: ttp-new\n"
+        "    forecast: {arrival: backlog, weekly_volume: 5000, aht_seconds: 60}\n\ntargets:\n",
+    )
+    org.write_text(text + "\n  - queue: q-new\n    shares: {team-a: 100}\n")
+    before = json.loads(run_qplan("capacity", "--format", "json", repo=_minimal(tmp_path / "b"))
+                        .output)  # fmt: skip
+    result = run_qplan("capacity", "--format", "json", repo=repo)
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    draft = next(q for q in document["queues"] if q["queue"] == "q-new")
+    assert draft["draft"] is True and draft["required_fte"] > 0
+    assert document["totals"]["queue_weekly_cost"] == before["totals"]["queue_weekly_cost"]
+    assert document["teams"] == before["teams"]  # the teams' figures leave drafts out
+    text_report = run_qplan("capacity", repo=repo).output
+    assert "q-new (draft)" in text_report
+    assert "1 queue (1 draft queue shown, not counted): " in text_report

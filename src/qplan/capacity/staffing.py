@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -93,6 +93,8 @@ class QueueCapacity:
     cost_per_item: float | None
     shares: tuple[ShareCapacity, ...]
     coverage_percent: float  # share of the week's arrivals that land in a team's hours
+    #: a draft queue, sized on top of today's work but not counted in any total
+    draft: bool = False
 
     @property
     def meets_target(self) -> bool | None:
@@ -105,6 +107,7 @@ class QueueCapacity:
             "queue": self.queue,
             "workflow": self.workflow,
             "arrival": self.arrival,
+            "draft": self.draft,
             "weekly_volume": _r(self.weekly_volume),
             "aht_seconds": _r(self.aht_seconds),
             "required_fte": _r(self.required_fte),
@@ -185,7 +188,8 @@ class Capacity:
         (``queue_required_fte``, ``queue_weekly_cost``: the queues' own share of it)."""
         if name.startswith("queue_"):
             field_name = name.removeprefix("queue_")
-            return float(sum(getattr(q, field_name) or 0.0 for q in self.queues.values()))
+            counted = (q for q in self.queues.values() if not q.draft)
+            return float(sum(getattr(q, field_name) or 0.0 for q in counted))
         found: float = sum(getattr(t, name) for t in self.teams.values())
         return found
 
@@ -194,6 +198,8 @@ class Capacity:
         out: dict[str, dict[str, float]] = {}
         if by == "workflow":
             for q in self.queues.values():
+                if q.draft:
+                    continue
                 row = out.setdefault(
                     q.workflow,
                     {"queues": 0, "weekly_volume": 0.0, "required_fte": 0.0, "weekly_cost": 0.0},
@@ -367,7 +373,34 @@ def derive(
     allocations: Mapping[str, Allocation],
     on: date | None = None,
 ) -> Capacity:
-    """Capacity figures of every staffed queue with a forecast and of every team.
+    """Capacity figures of every staffed queue with a forecast and of every team, and of
+    every draft queue with a forecast and an allocation, sized as if it were launched on
+    top of today's work (marked ``draft``; the teams' figures and the totals leave it out).
+    """
+    figures = _derive(teams, queues, targets, allocations, on, STAFFED)
+    drafts = [
+        qid
+        for qid, q in queues.items()
+        if q.status == "draft" and q.forecast is not None and qid in allocations
+    ]
+    if drafts:
+        launched = _derive(teams, queues, targets, allocations, on, (*STAFFED, "draft"))
+        for qid in drafts:
+            if qid in launched.queues:
+                figures.queues[qid] = replace(launched.queues[qid], draft=True)
+        figures.queues = dict(sorted(figures.queues.items()))
+    return figures
+
+
+def _derive(
+    teams: Mapping[str, Team],
+    queues: Mapping[str, Queue],
+    targets: Mapping[str, Target],
+    allocations: Mapping[str, Allocation],
+    on: date | None,
+    statuses: tuple[str, ...],
+) -> Capacity:
+    """Capacity figures of the queues in ``statuses`` with a forecast, and of every team.
 
     ``targets`` is keyed by queue id, or ``workflow:<id>`` for a workflow's default. ``on``
     picks the allocation phase in force that day (None: the first shares).
@@ -380,7 +413,7 @@ def derive(
     shares: list[_Share] = []
     for qid, allocation in sorted(allocations.items()):
         queue = queues.get(qid)
-        if queue is None or queue.status not in STAFFED or queue.forecast is None:
+        if queue is None or queue.status not in statuses or queue.forecast is None:
             continue
         in_force = allocation.shares_on(on)
         if not all(t in teams for t in in_force):

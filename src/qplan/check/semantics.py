@@ -562,6 +562,8 @@ def capacity(org: Organisation, today: date) -> Iterator[Finding]:
                 (org.teams[tid],),
             )
     for qid, queue in figures.queues.items():
+        if queue.draft:
+            continue  # sized for planning; readiness says what a draft queue still needs
         if not queue.stable:
             handled = sum(s.weekly_volume * min(s.capacity_ratio, 1.0) for s in queue.shares)
             yield _on_shares(

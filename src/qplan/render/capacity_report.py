@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from html import escape
 
 from qplan.capacity.staffing import TOTALS, Capacity, QueueCapacity, Recovery, TeamCapacity
+from qplan.core.units import plural
 
 
 def select(capacity: Capacity, workflow: str | None, team: str | None) -> Capacity:
@@ -30,6 +31,8 @@ def flags(capacity: Capacity) -> list[str]:
     """One line per problem: a target out of reach, an unstable queue, a team over its cap."""
     lines = []
     for qid, q in sorted(capacity.queues.items()):
+        if q.draft:
+            continue
         if not q.stable:
             lines.append(
                 f"queue {qid} is unstable: the backlog grows without bound, by "
@@ -67,7 +70,7 @@ def _queue_cells(q: QueueCapacity) -> list[str]:
     target = f"{q.target_sla_percent:g}% in {q.target_within}" if q.target_within else "-"
     state = "unstable" if not q.stable else ("below target" if q.meets_target is False else "")
     return [
-        q.queue,
+        f"{q.queue} (draft)" if q.draft else q.queue,
         q.workflow,
         q.arrival,
         f"{q.weekly_volume:,.0f}",
@@ -211,10 +214,15 @@ def text(capacity: Capacity, recoveries: list[Recovery] | None = None) -> str:
 def summary_lines(capacity: Capacity) -> list[str]:
     """The totals, each with its scope: the queues shown, and their teams' whole work."""
     total = {n: capacity.total(n) for n in TOTALS}
+    drafts = sum(q.draft for q in capacity.queues.values())
+    counted = len(capacity.queues) - drafts
+    note = (
+        f" ({drafts} draft queue{'s' if drafts > 1 else ''} shown, not counted)" if drafts else ""
+    )
     return [
-        f"{len(capacity.queues)} queues: {total['queue_required_fte']:.1f} FTE required, "
+        f"{plural(counted, 'queue')}{note}: {total['queue_required_fte']:.1f} FTE required, "
         f"queue cost {_money(total['queue_weekly_cost'])} a week.",
-        f"{len(capacity.teams)} teams working them, all their queues: "
+        f"{plural(len(capacity.teams), 'team')} working them, all their queues: "
         f"{total['required_fte']:.1f} FTE required of {total['headcount_fte']:g} headcount, "
         f"headcount cost {_money(total['weekly_cost'])} a week.",
     ]
