@@ -1,0 +1,44 @@
+"""The benchmarks still run, on an organisation small enough for CI (no timing is asserted:
+the numbers are for `python -m benchmarks.…` runs, reported in the README)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from benchmarks.generate import generate
+
+from tests.conftest import ROOT, run_qplan
+
+
+def test_the_synthetic_organisation_is_valid(tmp_path: Path) -> None:
+    generate(200, tmp_path / "org")
+    result = run_qplan("validate", repo=tmp_path / "org")
+    assert result.exit_code == 0, result.output[-2000:]
+
+
+@pytest.mark.parametrize(
+    ("module", "fields"),
+    [
+        ("benchmarks.bench_validate", {"queues", "baseline_s", "validate_s", "ratio"}),
+        ("benchmarks.bench_plan", {"queues", "plan_s", "apply_s", "plan_vs_validate"}),
+        ("benchmarks.bench_capacity", {"queues", "capacity_s", "capacity_vs_validate"}),
+    ],
+)
+def test_each_benchmark_runs_and_reports_its_figures(module: str, fields: set[str]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", module, "200"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout.strip().splitlines()[-1])
+    assert [row["queues"] for row in rows] == [200]
+    assert fields <= set(rows[0])
+    assert all(rows[0][name] > 0 for name in fields)
