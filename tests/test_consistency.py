@@ -58,10 +58,11 @@ def test_a_semicolon_separated_case_set_says_so(tmp_path: Path) -> None:
     cases.write_text(cases.read_text().replace(",", ";"))
     result = run_qplan("validate", repo=repo)
     assert result.exit_code == 1
-    assert result.output.splitlines()[0] == (
+    assert result.output.splitlines()[:2] == [
         "training/q-train.csv:1:1: QP171 training case set separates its columns with ';'; "
-        "qplan reads comma-separated CSV"
-    )
+        "qplan reads comma-separated CSV",
+        "  hint: save it as CSV with commas (in a spreadsheet: CSV UTF-8, comma-delimited)",
+    ]
 
 
 def test_erlang_speaks_of_one_agent_and_has_help_for_shrinkage() -> None:

@@ -646,7 +646,11 @@ def readiness(org: Organisation, today: date) -> Iterator[Finding]:
     for qid, queue in sorted(org.queues.items()):
         if queue.training is not None and queue.training.case_set in org.case_sets:
             case_set = org.case_sets[queue.training.case_set]
+            for problem in case_set.problems:  # reading the file: as read, with their hints
+                yield problem, (queue,)
             for line, message, code in case_set_problems(org, queue):
+                if code == "QP171":
+                    continue  # reported just above
                 position = (
                     org.origin("queue", qid).at("training")
                     if code == "QP173"
