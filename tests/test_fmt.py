@@ -42,8 +42,8 @@ workflows:
   - {id: wf, name: W, owner: o@example.com}
 queues:   # the work
   - id: sv
-  # why it exists
     name: Short video
+    # why it exists
     workflow: wf
     kind: production
     status: draft
@@ -77,6 +77,39 @@ def test_idempotent_and_meaning_preserving(case: Path, tmp_path: Path) -> None:
     assert formatted == {p: p.read_text(encoding="utf-8") for p in formatted}
     after = desired_snapshot(validate_repository(settings=load_settings(repo)))
     assert diff(after, before) == []
+
+
+COMMENTED = """\
+queues:
+  - id: q  # the queue
+    name: Q
+allocations:  # who does the work
+  - shares: {a: 60, b: 40}  # agreed in Q3
+    # a note on the queue key
+    queue: q
+workflows:
+  - name: W
+    # the owner signs off launches
+    owner: o@example.com
+    id: w  # the id
+"""
+
+
+def test_each_comment_stays_with_the_key_it_was_written_on() -> None:
+    """A comment at a line's end stays on that key's line; comments above a key move with
+    it, at its indentation; fmt stays idempotent."""
+    out = format_text(COMMENTED)
+    assert format_text(out) == out
+    lines = out.splitlines()
+    assert "allocations:  # who does the work" in lines
+    assert "    shares: {a: 60, b: 40}  # agreed in Q3" in lines
+    assert lines[lines.index("  - queue: q") - 1] == "  # a note on the queue key"
+    assert "  - id: w  # the id" in lines
+    assert lines[lines.index("    owner: o@example.com") - 1] == (
+        "    # the owner signs off launches"
+    )
+    assert "  - id: q  # the queue" in lines
+    assert out.count("#") == COMMENTED.count("#")
 
 
 def test_the_example_is_formatted() -> None:

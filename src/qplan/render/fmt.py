@@ -64,24 +64,66 @@ def _field_orders() -> dict[str, tuple[str, ...]]:
     }
 
 
-def _reorder(mapping: Any, order: Iterable[str]) -> None:
-    """Put ``mapping``'s keys in ``order`` (unknown keys after, as they were), in place,
-    so each key keeps its comments."""
+def _reorder(mapping: Any, order: Iterable[str], column: int = 0, item: bool = False) -> None:
+    """Put ``mapping``'s keys in ``order`` (unknown keys after, as they were), in place.
+
+    Each comment stays with the key it was written on: a comment at the end of a key's
+    line stays on that line, and own-line comments (and blank lines) above a key move with
+    it, re-indented to ``column``, the column the keys are written at (an ``item`` of a
+    list has its dash two columns before). What follows the last entry belongs to the
+    mapping's end.
+    """
     wanted = [k for k in order if k in mapping]
     wanted += [k for k in mapping if k not in wanted]
     current = list(mapping)
     if current == wanted:
         return
+    comments = mapping.ca.items
+    ends: dict[Any, tuple[Any, str]] = {}  # key → (its token, the end of its own line)
+    above: dict[Any, str] = {}  # key → the own-line comments and blank lines above it
+    tail = ""
+    for index, key in enumerate(current):
+        slot = comments.get(key)
+        token = slot[2] if slot and len(slot) > 2 else None
+        if token is None:
+            continue
+        value = token.value
+        first, newline, rest = value.partition("\n")
+        ends[key] = (token, first + newline)
+        if index + 1 < len(current):
+            above[current[index + 1]] = rest
+        else:
+            tail = rest
     for key in wanted:
         mapping.move_to_end(key)
-    # What follows the last entry (blank lines before the next item, a closing comment)
-    # belongs to the mapping's end, not to the key that happened to be last.
-    old_last, new_last = current[-1], wanted[-1]
-    comments = mapping.ca.items
-    if old_last != new_last and (old_last in comments or new_last in comments):
-        old_slot = comments.setdefault(old_last, [None, None, None, None])
-        new_slot = comments.setdefault(new_last, [None, None, None, None])
-        old_slot[2], new_slot[2] = new_slot[2], old_slot[2]
+    lead = [line.strip() for line in above.get(wanted[0], "").split("\n") if line.strip()]
+    if lead and wanted[0] != current[0]:
+        # comments above a key that is now the first: above the mapping (the item) itself
+        mapping.yaml_set_start_comment(
+            "\n".join(line.lstrip("#").removeprefix(" ") for line in lead),
+            indent=column - 2 if item else column,
+        )
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    for index, key in enumerate(wanted):
+        following = above.get(wanted[index + 1], "") if index + 1 < len(wanted) else tail
+        token, line_end = ends.get(key, (None, ""))
+        text = (line_end or "\n") + _indented(following, column)
+        slot = comments.setdefault(key, [None, None, None, None])
+        if text == "\n" and (token is None or not line_end.strip()):
+            slot[2] = None
+        elif token is not None:
+            token.value = text
+            slot[2] = token
+        else:
+            slot[2] = CommentToken(text, CommentMark(column), None)
+
+
+def _indented(text: str, column: int) -> str:
+    """Own-line comments at ``column``; blank lines stay blank."""
+    lines = text.split("\n")
+    return "\n".join(" " * column + line.lstrip() if line.strip() else "" for line in lines)
 
 
 def _sort_list(seq: Any, key: Any = None) -> None:
@@ -98,7 +140,7 @@ def _canonical(document: Any, orders: dict[str, tuple[str, ...]]) -> None:
 
     if not isinstance(document, CommentedMap):
         return
-    _reorder(document, KIND_ORDER)
+    _reorder(document, KIND_ORDER, 0)
     for kind in KIND_ORDER:
         items = document.get(kind)
         if not isinstance(items, CommentedSeq):
@@ -106,16 +148,16 @@ def _canonical(document: Any, orders: dict[str, tuple[str, ...]]) -> None:
         for item in items:
             if not isinstance(item, CommentedMap):
                 continue
-            _reorder(item, orders[kind])
+            _reorder(item, orders[kind], 4, item=True)
             for key, value in item.items():
                 if isinstance(value, CommentedMap):
                     if key in orders:
-                        _reorder(value, orders[key])
+                        _reorder(value, orders[key], 6)
                     if key == "coverage" and isinstance(value.get("days"), CommentedSeq):
                         days = value["days"]
                         _sort_list(days, key=lambda d: WEEKDAYS.index(d) if d in WEEKDAYS else 9)
                     if key == "shares":
-                        _reorder(value, sorted(str(k) for k in value))
+                        _reorder(value, sorted(str(k) for k in value), 6)
                 elif isinstance(value, CommentedSeq) and key in _SORTED_LISTS:
                     _sort_list(value)
 
