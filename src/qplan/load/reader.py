@@ -328,15 +328,21 @@ def _check_aliases(root: Node, path: str, max_depth: int) -> None:
     size(root, 0)
 
 
+def _line_column(data: bytes | str, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of ``offset`` in ``data`` (bytes or text)."""
+    newline: Any = b"\n" if isinstance(data, bytes) else "\n"
+    before = data[:offset]
+    return before.count(newline) + 1, offset - (before.rfind(newline) + 1) + 1
+
+
 def _decode(raw: bytes, path: str) -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     nul = raw.find(b"\0")
     if nul != -1 and raw[:2] not in (b"\xff\xfe", b"\xfe\xff"):
-        before = raw[:nul]
         raise LoadError(
             Diagnostic.at(
-                Position(path, before.count(b"\n") + 1, nul - (before.rfind(b"\n") + 1) + 1),
+                Position(path, *_line_column(raw, nul)),
                 "QP007",
                 "NUL byte in a text file",
                 "the file is binary or corrupted; save it as UTF-8 text",
@@ -345,9 +351,7 @@ def _decode(raw: bytes, path: str) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        line, column = _line_column(raw, exc.start)
         hint = "save the file as UTF-8"
         if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
             hint = "the file looks like UTF-16; save it as UTF-8"
@@ -409,9 +413,7 @@ def parse_text(
             )
         ) from None
     except yaml.reader.ReaderError as exc:
-        before = text[: exc.position]
-        line = before.count("\n") + 1
-        column = exc.position - (before.rfind("\n") + 1) + 1
+        line, column = _line_column(text, exc.position)
         character = exc.character if isinstance(exc.character, str) else chr(exc.character)
         raise LoadError(
             Diagnostic.at(
@@ -457,25 +459,23 @@ def parse_text(
 #: characters a path under the repository may not hold: the generated files (mkdocs.yml,
 #: CODEOWNERS, Markdown links, diagnostics) could not carry them safely
 _UNSAFE_IN_NAME = frozenset('\\"<>|*?`')
-_NAME_CATEGORIES = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs"})
+
+
+def _hidden(c: str) -> bool:
+    """A control, format, unassigned or separator character (a plain space is fine)."""
+    return c != " " and unicodedata.category(c) in _HIDDEN_CATEGORIES
 
 
 def printable_name(rel: str) -> str:
     """A path as it can be shown on one line: control characters escaped."""
-    return "".join(
-        c
-        if c == " " or unicodedata.category(c) not in (*_NAME_CATEGORIES, "Zs")
-        else c.encode("unicode_escape").decode("ascii")
-        for c in rel
-    )
+    return "".join(c.encode("unicode_escape").decode("ascii") if _hidden(c) else c for c in rel)
 
 
 def name_problem(rel: str) -> Diagnostic | None:
     """QP012 when a path under the repository holds what generated files cannot carry."""
     for c in rel:
-        if c in _UNSAFE_IN_NAME or (
-            c != " " and unicodedata.category(c) in (*_NAME_CATEGORIES, "Zs")
-        ):
+        if c in _UNSAFE_IN_NAME or _hidden(c):
             shown = f"U+{ord(c):04X} {unicodedata.name(c, 'CONTROL CHARACTER')}"
             return Diagnostic.at(
                 Position(printable_name(rel)),

@@ -127,8 +127,6 @@ def load_settings(root: str | os.PathLike[str] = ".") -> Settings:
     values: dict[str, Any] = {}
     pyproject = root_path / "pyproject.toml"
     if pyproject.is_file():
-        if pyproject.stat().st_size > MAX_PYPROJECT_BYTES:
-            raise ConfigError(f"pyproject.toml is over {MAX_PYPROJECT_BYTES:,} bytes")
         try:
             with pyproject.open("rb") as stream:
                 raw = stream.read(MAX_PYPROJECT_BYTES + 1)
