@@ -143,20 +143,9 @@ def allocation_shares(org: Organisation, today: date) -> Iterator[Finding]:
             continue
         allocation = org.allocations.get(qid)
         volume = queue.forecast.weekly_volume if queue.forecast else 0
-        if queue.migrate_to is None and (volume > 0 or allocation is not None):
-            # the same rule, and severity, as plan's check of the retirement (lifecycle)
-            yield (
-                Diagnostic.at(
-                    org.origin("queue", qid).at("status"),
-                    "QP191",
-                    f"queue {qid} is retired with {volume:g} items a week"
-                    + (" and an allocation" if allocation is not None else "")
-                    + "; say where its items go with migrate_to",
-                    "migrate_to: a live queue with the same policy, languages and data "
-                    "classification",
-                ),
-                (queue,),
-            )
+        unrouted = unrouted_retirement(org, qid, volume, allocation is not None)
+        if unrouted is not None:
+            yield unrouted, (queue,)
         elif allocation is not None:
             yield (
                 Diagnostic.at(
@@ -167,6 +156,23 @@ def allocation_shares(org: Organisation, today: date) -> Iterator[Finding]:
                 ),
                 (allocation, queue),
             )
+
+
+def unrouted_retirement(
+    org: Organisation, qid: str, volume: float, allocated: bool
+) -> Diagnostic | None:
+    """QP191 for a retired queue that still has volume or an allocation and does not say
+    where its items go: the one check ``validate`` and plan's lifecycle check both make."""
+    if org.queues[qid].migrate_to is not None or not (volume > 0 or allocated):
+        return None
+    return Diagnostic.at(
+        org.origin("queue", qid).at("status"),
+        "QP191",
+        f"queue {qid} is retired with {volume:g} items a week"
+        + (" and an allocation" if allocated else "")
+        + "; say where its items go with migrate_to",
+        "migrate_to: a live queue with the same policy, languages and data classification",
+    )
 
 
 @rule

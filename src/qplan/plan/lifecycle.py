@@ -13,6 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from qplan.check.semantics import unrouted_retirement
 from qplan.core.diagnostics import Diagnostic, Position
 from qplan.model.format import speaks
 
@@ -103,19 +104,8 @@ def _retirement(
     volume = (before.get("forecast") or {}).get("weekly_volume", 0)
     allocated = f"allocation.{qid}" in current or qid in org.allocations
     if queue.migrate_to is None:
-        if volume > 0 or allocated:
-            return [
-                Diagnostic.at(
-                    origin.at("status"),
-                    "QP191",
-                    f"queue {qid} is retired with {volume:g} items a week"
-                    + (" and an allocation" if allocated else "")
-                    + "; say where its items go with migrate_to",
-                    "migrate_to: a live queue with the same policy, languages and data "
-                    "classification",
-                )
-            ]
-        return []
+        unrouted = unrouted_retirement(org, qid, volume, allocated)
+        return [] if unrouted is None else [unrouted]
     target = org.queues.get(queue.migrate_to)
     if target is None:
         return []  # an unknown reference, reported by validate
