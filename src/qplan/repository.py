@@ -63,18 +63,13 @@ def sources_digest(settings: Settings, case_sets: Iterable[str] = ()) -> str | N
     """
     import hashlib
 
-    from qplan.load.reader import LoadError, input_files, read_bytes
+    from qplan.load.reader import LoadError, input_files, read_bytes, yaml_files
 
     sha = hashlib.sha256()
     try:
         files = [
             settings.root / "pyproject.toml",
-            *input_files(
-                settings.workflows_path,
-                settings.root,
-                (".yaml", ".yml"),
-                max_files=settings.max_files,
-            ),
+            *yaml_files(settings.workflows_path, settings.root, max_files=settings.max_files),
             *input_files(
                 settings.sops_path, settings.root, (".md.j2",), max_files=settings.max_files
             ),

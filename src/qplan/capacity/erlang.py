@@ -98,8 +98,9 @@ def _served_within(
     The tagged item's chain (items ahead, then reviewed or abandoned) is solved once for
     all starting states: when even the slowest path (every stage at the lowest rate) is
     over by ``seconds`` all but surely, the answer is the probability of being reviewed at
-    all; otherwise the chain's linear ODE is integrated with an implicit (BDF) method,
-    whose cost does not grow with the length of the target.
+    all; otherwise by uniformization while that is cheap (the usual, short targets), and
+    past ``UNIFORMIZATION_WORK`` by integrating the chain's linear ODE with an implicit
+    (BDF) method, whose cost does not grow with the length of the target.
     """
     if seconds <= 0 or eventually <= 0:
         return 0.0
@@ -121,11 +122,8 @@ def _served_within(
         state = np.asarray(shares, dtype=float)
         reviewed = 0.0
         total = 0.0
-        log_mean = math.log(mean) if mean > 0 else 0.0
         for k in range(steps + 1):
-            log_weight = -mean + k * log_mean - math.lgamma(k + 1)
-            if log_weight > -745:
-                total += math.exp(log_weight) * reviewed
+            total += _poisson(k, mean) * reviewed
             reviewed += float(state[0]) * forward[0] / uniform
             moved = state * stay
             moved[:-1] += state[1:] * ahead
@@ -170,8 +168,15 @@ def _poisson_below(count: int, mean: float) -> float:
         return 0.0  # below 1e-30
     if count > mean + spread:
         return 1.0
-    log_mean = math.log(mean)
-    return min(1.0, sum(math.exp(-mean + j * log_mean - math.lgamma(j + 1)) for j in range(count)))
+    return min(1.0, sum(_poisson(j, mean) for j in range(count)))
+
+
+def _poisson(k: int, mean: float) -> float:
+    """P(Poisson(mean) = k), in log space so that a large mean cannot underflow it early."""
+    if mean <= 0:
+        return 1.0 if k == 0 else 0.0
+    log_weight = -mean + k * math.log(mean) - math.lgamma(k + 1)
+    return math.exp(log_weight) if log_weight > -745 else 0.0
 
 
 def erlang_a(

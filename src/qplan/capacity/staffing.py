@@ -325,13 +325,14 @@ def _agents(
     patience: float | None,
     cap: float,
 ) -> int:
-    within, patience = _bounded(within), None if patience is None else _bounded(patience)
+    within, patience = _bounded(within, patience)
     return agents_for_target(traffic, aht, within, target, patience, max_occupancy=cap)
 
 
-def _bounded(seconds: float) -> float:
-    """Past the Erlang routines' limit (30 days) a longer target changes nothing."""
-    return min(seconds, MAX_SECONDS)
+def _bounded(within: float, patience: float | None) -> tuple[float, float | None]:
+    """Past the Erlang routines' limit (30 days) a longer target or patience changes
+    nothing."""
+    return min(within, MAX_SECONDS), None if patience is None else min(patience, MAX_SECONDS)
 
 
 @lru_cache(maxsize=8192)
@@ -342,7 +343,7 @@ def _service_level(
         return 0.0
     if patience is None and agents <= traffic:
         return 0.0
-    within, patience = _bounded(within), None if patience is None else _bounded(patience)
+    within, patience = _bounded(within, patience)
     try:
         return figures(traffic, agents, aht, within, patience).service_level
     except ValueError:  # far too few agents for the load

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from qplan.capacity.staffing import Capacity
     from qplan.model.format import Queue
+from qplan.core.rules import RULES, Severity
 from qplan.model.format import speaks
 from qplan.model.organisation import Organisation
 
@@ -53,8 +54,6 @@ class Gate:
     def blocking(self) -> bool:
         """A failure that keeps the queue from being ready: unless the rule table makes
         the gate's rule a warning, as ``validate`` reports it."""
-        from qplan.core.rules import RULES, Severity
-
         if self.passed:
             return False
         return self.code is None or RULES[self.code].severity is Severity.ERROR

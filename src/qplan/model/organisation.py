@@ -148,7 +148,6 @@ _TYPE_WORDS = {
 
 _PATTERN_WORDS = {
     m.EMAIL_PATTERN: "an email address",
-    r"^[a-z]{2}$": "an ISO 639-1 language code, like en",  # (before BCP 47 tags)
     r"^[A-Z]{2}$": "an ISO 3166 country code, like US",
     r"^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$": "a time of day, like 08:00 or 24:00",
     r"^sops/[^\s]+\.md\.j2$": "a path like sops/<name>.md.j2",
@@ -488,9 +487,7 @@ def load_organisation(settings: Settings, report: Report) -> Organisation:
                 "run qplan in the repository's root folder, or pass --repo DIR",
             )
         )
-    elif not (loaded.documents or loaded.diagnostics) or not (
-        org.queues or org.teams or org.workflows or org.duplicates or report.has_errors
-    ):
+    elif not (org.queues or org.teams or org.workflows or org.duplicates or report.has_errors):
         report.add(
             Diagnostic.at(
                 Position(settings.workflows_dir),

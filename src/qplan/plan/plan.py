@@ -306,8 +306,6 @@ KEY_ENV = "QPLAN_PLAN_KEY"
 
 def plan_key() -> bytes | None:
     """The key plans are signed and verified with (``QPLAN_PLAN_KEY``), if set."""
-    import os
-
     value = os.environ.get(KEY_ENV, "")
     return value.encode() if value else None
 
@@ -655,19 +653,13 @@ def make_plan(
 def _teams_whose_share_moves(change: ResourceChange) -> list[str]:
     """The teams an allocation change gives work to or takes it from, in any phase."""
 
-    def shares(fields: Mapping[str, Any] | None) -> dict[str, Any]:
-        found: dict[str, Any] = {}
-        if not fields:
-            return found
-        found.update({f"now:{t}": s for t, s in (fields.get("shares") or {}).items()})
-        for phase in fields.get("phases") or []:
-            start = phase.get("from")
-            found.update({f"{start}:{t}": s for t, s in (phase.get("shares") or {}).items()})
-        return found
+    def shares(fields: Mapping[str, Any] | None) -> dict[tuple[str, str], Any]:
+        schedule = _schedule(fields or {})
+        return {(start, team): s for start, table in schedule for team, s in table.items()}
 
     before, after = shares(change.before), shares(change.after)
     moved = {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
-    return sorted({key.split(":", 1)[1] for key in moved})
+    return sorted({team for _, team in moved})
 
 
 def approvals(

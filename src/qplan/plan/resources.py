@@ -10,6 +10,7 @@ guardrails).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
@@ -70,7 +71,7 @@ def body_problem(resource: Resource) -> str | None:
     Bodies of the file format's kinds are validated by the same models as the files;
     case sets and SOPs by the shape :func:`desired_resources` gives them.
     """
-    from pydantic import TypeAdapter, ValidationError
+    from pydantic import ValidationError
 
     if resource.kind not in KIND_ORDER:
         return f"unknown kind {resource.kind!r}"
@@ -81,7 +82,7 @@ def body_problem(resource: Resource) -> str | None:
     adapter = _adapter(resource.kind)
     if adapter is not None:
         try:
-            TypeAdapter(adapter).validate_json(resource.body)
+            adapter.validate_json(resource.body)
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"]) or "body"
@@ -91,7 +92,7 @@ def body_problem(resource: Resource) -> str | None:
     missing = sorted(wanted - fields.keys())
     if missing:
         return f"not a valid {resource.kind} (no {', '.join(missing)})"
-    if not all(isinstance(fields[name], str) for name in ("path",)):
+    if not isinstance(fields["path"], str):
         return f"not a valid {resource.kind} (path must be text)"
     return None
 
@@ -102,7 +103,11 @@ _OTHER_FIELDS = {
 }
 
 
+@functools.cache
 def _adapter(kind: str) -> Any:
+    """The validator of a kind of the file format (built once), or None."""
+    from pydantic import TypeAdapter
+
     from qplan.model import format as m
 
     models: dict[str, Any] = {
@@ -114,7 +119,7 @@ def _adapter(kind: str) -> Any:
         "target": m.Target,
         "allocation": m.Allocation,
     }
-    return models.get(kind)
+    return TypeAdapter(models[kind]) if kind in models else None
 
 
 def check_read_back(

@@ -216,9 +216,7 @@ def summary_lines(capacity: Capacity) -> list[str]:
     total = {n: capacity.total(n) for n in TOTALS}
     drafts = sum(q.draft for q in capacity.queues.values())
     counted = len(capacity.queues) - drafts
-    note = (
-        f" ({drafts} draft queue{'s' if drafts > 1 else ''} shown, not counted)" if drafts else ""
-    )
+    note = f" ({plural(drafts, 'draft queue')} shown, not counted)" if drafts else ""
     return [
         f"{plural(counted, 'queue')}{note}: {total['queue_required_fte']:.1f} FTE required, "
         f"queue cost {_money(total['queue_weekly_cost'])} a week.",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from qplan.check.readiness import Enqueued, Gate, gates
+from qplan.core.units import plural
 
 if TYPE_CHECKING:
     from qplan.check.semantics import ValidationResult
@@ -60,7 +61,7 @@ def checklist(
 def _verdict(row: QueueReadiness) -> str:
     warnings = sum(not g.passed and not g.blocking for g in row.gates)
     if row.ready:
-        return "ready" + (f" ({warnings} warning{'s' if warnings > 1 else ''})" if warnings else "")
+        return "ready" + (f" ({plural(warnings, 'warning')})" if warnings else "")
     failing = sum(g.blocking for g in row.gates)
     note = "; information only while draft" if row.status == "draft" else ""
     gates_fail = "1 gate fails" if failing == 1 else f"{failing} gates fail"

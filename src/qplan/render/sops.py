@@ -127,16 +127,14 @@ def _environment(budget: _Budget) -> Any:
                 raise RenderError(f"str.{name} is not available in SOPs; use the filters")
             if isinstance(owner, str):
                 if name in _SIZED_METHODS:
-                    sizes = [a for a in (*args, *kwargs.values()) if isinstance(a, int)]
-                    if any(abs(size) > MAX_OUTPUT_CHARS for size in sizes):
-                        raise RenderError(f"str.{name} with a size over the output limit")
-                    if name == "expandtabs" and any(abs(size) > 64 for size in sizes):
+                    _check_sizes(args, kwargs, f"str.{name}")
+                    if name == "expandtabs" and any(
+                        abs(size) > 64 for size in _sizes(args, kwargs)
+                    ):
                         raise RenderError("str.expandtabs with a tab size over 64")
                 if name == "join":
                     items = list(args[0]) if args else []
-                    total = sum(len(str(i)) for i in items) + len(owner) * len(items)
-                    if total > MAX_OUTPUT_CHARS:
-                        raise RenderError("join builds a value over the output limit")
+                    _check_join(items, owner)
                     args = (items, *args[1:])
                 if name == "replace" and len(args) >= 2:
                     old, new = str(args[0]), str(args[1])
@@ -190,21 +188,32 @@ def _environment(budget: _Budget) -> Any:
     return env
 
 
+def _sizes(args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[int]:
+    return [a for a in (*args, *kwargs.values()) if isinstance(a, int)]
+
+
+def _check_sizes(args: tuple[Any, ...], kwargs: dict[str, Any], what: str) -> None:
+    """A width or count argument may not build a value past the output limit."""
+    if any(abs(size) > MAX_OUTPUT_CHARS for size in _sizes(args, kwargs)):
+        raise RenderError(f"{what} with a size over the output limit")
+
+
+def _check_join(items: list[Any], separator: str) -> None:
+    """Joining ``items`` with ``separator`` may not build a value past the output limit."""
+    if sum(len(str(i)) for i in items) + len(separator) * len(items) > MAX_OUTPUT_CHARS:
+        raise RenderError("join builds a value over the output limit")
+
+
 def _bounded_filter(filter_function: Any, name: str) -> Any:
     """A filter whose result may not grow past the output limit."""
     from jinja2 import pass_eval_context
 
     @pass_eval_context
     def bounded(eval_ctx: Any, value: Any, *args: Any, **kwargs: Any) -> Any:
-        sizes = [a for a in (*args, *kwargs.values()) if isinstance(a, int)]
-        if any(abs(size) > MAX_OUTPUT_CHARS for size in sizes):
-            raise RenderError(f"filter {name} with a size over the output limit")
+        _check_sizes(args, kwargs, f"filter {name}")
         if name == "join" and not isinstance(value, str):
             value = list(value)
-            sep = str(args[0]) if args else str(kwargs.get("d", ""))
-            total = sum(len(str(v)) for v in value) + len(sep) * len(value)
-            if total > MAX_OUTPUT_CHARS:
-                raise RenderError("join builds a value over the output limit")
+            _check_join(value, str(args[0]) if args else str(kwargs.get("d", "")))
         if getattr(filter_function, "jinja_pass_arg", None) is not None:
             return filter_function(eval_ctx, value, *args, **kwargs)
         return filter_function(value, *args, **kwargs)
@@ -400,18 +409,31 @@ def render_all(org: Organisation) -> tuple[dict[str, RenderedSop], dict[str, Ren
     return rendered, failed
 
 
+def _render_each(
+    org: Organisation, sops: list[Sop]
+) -> Iterator[tuple[Sop, RenderedSop | RenderError]]:
+    """Each SOP with its rendered text, or why it did not render."""
+    renderer = SopRenderer()
+    teams = team_data(org)
+    for sop in sops:
+        try:
+            yield sop, render_sop(org, sop, renderer, teams)
+        except RenderError as exc:
+            yield sop, exc
+        except MemoryError:
+            yield sop, RenderError("rendering ran out of memory")
+
+
 def _render_here(
     org: Organisation, sops: list[Sop]
 ) -> tuple[dict[str, RenderedSop], dict[str, RenderError]]:
-    renderer = SopRenderer()
-    teams = team_data(org)
     rendered: dict[str, RenderedSop] = {}
     failed: dict[str, RenderError] = {}
-    for sop in sops:
-        try:
-            rendered[sop.path] = render_sop(org, sop, renderer, teams)
-        except RenderError as exc:
-            failed[sop.path] = exc
+    for sop, outcome in _render_each(org, sops):
+        if isinstance(outcome, RenderError):
+            failed[sop.path] = outcome
+        else:
+            rendered[sop.path] = outcome
     return rendered, failed
 
 
@@ -441,17 +463,13 @@ def _render_in_child(
             os.close(read_end)
             limit = (_address_space() or 0) + MAX_RENDER_BYTES
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-            renderer = SopRenderer()
-            teams = team_data(org)
             with os.fdopen(write_end, "w", encoding="utf-8") as out:
-                for sop in sops:
-                    try:
-                        text = render_sop(org, sop, renderer, teams).text
-                        line: dict[str, Any] = {"path": sop.path, "text": text}
-                    except RenderError as exc:
-                        line = {"path": sop.path, "error": exc.message, "line": exc.line}
-                    except MemoryError:
-                        line = {"path": sop.path, "error": "rendering ran out of memory"}
+                for sop, outcome in _render_each(org, sops):
+                    line: dict[str, Any] = {"path": sop.path}
+                    if isinstance(outcome, RenderError):
+                        line |= {"error": outcome.message, "line": outcome.line}
+                    else:
+                        line["text"] = outcome.text
                     out.write(json.dumps(line) + "\n")
                     out.flush()
         finally:
