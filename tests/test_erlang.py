@@ -163,3 +163,11 @@ def test_erlang_a_solvers_agree(
     monkeypatch.setattr(erlang, "UNIFORMIZATION_WORK", 0)
     by_ode = erlang.erlang_a(*case).service_level
     assert abs(by_uniformization - by_ode) < 1e-6
+
+
+def test_the_file_format_and_the_erlang_routines_share_one_traffic_limit() -> None:
+    """Kept in two places so that `qplan erlang` need not import the models; equal."""
+    from qplan.capacity import erlang
+    from qplan.model import format as m
+
+    assert m.MAX_REALTIME_ERLANGS == erlang.MAX_TRAFFIC_ERLANGS
