@@ -241,6 +241,7 @@ def test_capacity_json_contract(example_repo: Path) -> None:
             "co-regulated-goods-multi",
             "sv-violent-extremism-eu",
         ],
+        "exposure": [],
     }
 
 

@@ -88,7 +88,7 @@ def test_draft_cannot_go_live_directly(applied: tuple[Path, str]) -> None:
     code, output = _plan(repo, state)
     assert code == 1
     assert output == (
-        "workflows/livestream.yaml:85:13: QP190 queue ls-safety-hi cannot go from draft to live; "
+        "workflows/livestream.yaml:103:13: QP190 queue ls-safety-hi cannot go from draft to live; "
         "from draft it may go to ready or retired\n"
         "  hint: draft → ready → live ⇄ paused, and any status → retired\n"
         "Invalid: 1 error, 0 warnings.\n"

@@ -165,7 +165,7 @@ def test_plan_against_empty_state_writes_nothing(example_repo: Path) -> None:
     result = run_qplan("plan", "--detailed-exitcode", repo=example_repo)
     assert result.exit_code == 2
     assert result.output.splitlines()[0] == "Plan against an empty state."
-    assert result.output.endswith("Plan: 142 to create, 0 to update, 0 to delete.\n")
+    assert result.output.endswith("Plan: 145 to create, 0 to update, 0 to delete.\n")
     assert not (example_repo / ".qplan").exists()
 
 
@@ -181,7 +181,7 @@ def test_markdown_parts_fit_the_limit_and_keep_the_summary(example_repo: Path) -
     parts = markdown_parts(plan, limit=12_000)
     assert len(parts) > 2
     assert all(len(p) <= 12_000 for p in parts)
-    assert "**Plan: 142 to create, 0 to update, 0 to delete.**" in parts[0]
+    assert "**Plan: 145 to create, 0 to update, 0 to delete.**" in parts[0]
     assert all(f"part {n} of {len(parts)}" in p for n, p in enumerate(parts[1:], start=2))
     joined = "".join(parts)
     for change in plan.changes:

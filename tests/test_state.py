@@ -45,7 +45,7 @@ def test_apply_then_plan_shows_no_changes(
     code, output = _apply(example_repo, state_url, saved)
     assert (code, output) == (
         0,
-        "Apply complete: 142 created, 0 updated, 0 deleted. State is at serial 1.\n",
+        "Apply complete: 145 created, 0 updated, 0 deleted. State is at serial 1.\n",
     )
     result = run_qplan("--state", state_url, "plan", "--detailed-exitcode", repo=example_repo)
     assert result.exit_code == 0
@@ -66,7 +66,7 @@ def test_history_show_list_and_rollback(example_repo: Path, state_url: str, tmp_
     )
     rows = json.loads(history.output)["revisions"]
     assert [(r["serial"], r["actor"], r["origin"], r["changes"]) for r in rows] == [
-        (1, "tester@lakeside.example", "repository", {"create": 142, "update": 0, "delete": 0}),
+        (1, "tester@lakeside.example", "repository", {"create": 145, "update": 0, "delete": 0}),
         (2, "tester@lakeside.example", "repository", {"create": 1, "update": 7, "delete": 1}),
     ]
     text = run_qplan(
@@ -76,7 +76,7 @@ def test_history_show_list_and_rollback(example_repo: Path, state_url: str, tmp_
     assert text[2].split()[2:] == ["tester@lakeside.example", "-", "+1", "~7", "-1"]
 
     listed = run_qplan("--state", state_url, "state", "list", repo=example_repo).output.splitlines()
-    assert len(listed) == 142 and "allocation.sv-qa-en" not in listed
+    assert len(listed) == 145 and "allocation.sv-qa-en" not in listed
     old = run_qplan("--state", state_url, "state", "list", "--serial", "1", repo=example_repo)
     assert "allocation.sv-qa-en" in old.output.splitlines()
 
@@ -132,7 +132,7 @@ def test_a_revision_stores_only_what_changed(example_repo: Path, state_url: str)
     apply_all(example_repo, state_url)
     store = open_store(state_url)
     rows = store._rows("SELECT count(*) FROM qplan_resources")
-    assert rows[0][0] == 143  # 142 first, then one new row for the one changed queue
+    assert rows[0][0] == 146  # 145 first, then one new row for the one changed queue
     store.close()
 
 
@@ -245,7 +245,7 @@ def test_refuses_repository_drift(example_repo: Path, state_url: str, tmp_path: 
 
 
 def _large_change(repo: Path, state: str, tmp_path: Path) -> Path:
-    """A saved plan that renames every queue's TTP logical queue: 49 of 142 resources
+    """A saved plan that renames every queue's TTP logical queue: 49 of 145 resources
     (43 queues and the 6 SOPs that show those ids)."""
     apply_all(repo, state)
     for path in (repo / "workflows").glob("*.yaml"):
@@ -259,8 +259,8 @@ def test_safety_threshold(example_repo: Path, state_url: str, tmp_path: Path) ->
     saved = _large_change(example_repo, state_url, tmp_path)
     shown = run_qplan("show", str(saved), repo=example_repo)
     assert shown.output.endswith(
-        "Note: apply will refuse this plan: plan updates or deletes 49 of 142 existing resources "
-        "(34.5 %), more than the 30 % allowed; review it and apply with --allow-large-change.\n"
+        "Note: apply will refuse this plan: plan updates or deletes 49 of 145 existing resources "
+        "(33.8 %), more than the 30 % allowed; review it and apply with --allow-large-change.\n"
     )
     code, output = _apply(example_repo, state_url, saved)
     assert code == 1 and "more than the 30 % allowed" in output

@@ -249,6 +249,25 @@ def figures(
     return erlang_a(traffic, agents, aht_seconds, within_seconds, patience_seconds)
 
 
+def meets_target(
+    traffic: float,
+    agents: int,
+    aht_seconds: float,
+    within_seconds: float,
+    target: float,
+    patience_seconds: float | None = None,
+    max_occupancy: float = 1.0,
+) -> bool:
+    """Whether ``agents`` reach the service-level ``target`` (0–1) within the occupancy cap."""
+    if traffic <= 0:
+        return True
+    try:
+        result = figures(traffic, agents, aht_seconds, within_seconds, patience_seconds)
+    except ValueError:  # far too few agents for Erlang A's chain: not enough
+        return False
+    return result.service_level >= target and result.occupancy <= max_occupancy
+
+
 def agents_for_target(
     traffic: float,
     aht_seconds: float,
@@ -268,11 +287,9 @@ def agents_for_target(
         return 0
 
     def enough(agents: int) -> bool:
-        try:
-            result = figures(traffic, agents, aht_seconds, within_seconds, patience_seconds)
-        except ValueError:  # far too few agents for Erlang A's chain: not enough
-            return False
-        return result.service_level >= target and result.occupancy <= max_occupancy
+        return meets_target(
+            traffic, agents, aht_seconds, within_seconds, target, patience_seconds, max_occupancy
+        )
 
     # Erlang C needs more agents than traffic; with abandonment, the share reviewed (which
     # bounds the service level) is at most agents / traffic, so fewer than target × traffic

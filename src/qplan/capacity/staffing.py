@@ -39,7 +39,8 @@ from typing import TYPE_CHECKING, Any
 from qplan.capacity.erlang import MAX_SECONDS, agents_for_target, figures
 
 if TYPE_CHECKING:
-    from qplan.model.format import Allocation, Queue, Target, Team
+    from qplan.capacity.intervals import ArrivalPattern
+    from qplan.model.format import Allocation, ExposureCap, Queue, Target, Team
 
 #: statuses whose queues are staffed (the same set the guardrails count)
 STAFFED = ("ready", "live", "paused")
@@ -77,6 +78,82 @@ class ShareCapacity:
 
 
 @dataclass(frozen=True)
+class IntervalFigures:
+    """A profiled queue's week in 336 half-hours from Monday 00:00 in its profile's zone."""
+
+    profile: str
+    timezone: str
+    volume: tuple[float, ...]
+    aht_seconds: tuple[float, ...]
+    #: agents needed on duty: for the SLA, and never fewer than min_agents while open
+    required_agents: tuple[int, ...]
+    on_duty_agents: tuple[float, ...]
+    #: percent of the interval's items handled within the SLA (None: no items or no target)
+    service_level: tuple[float | None, ...]
+    #: whether one of the queue's teams is on duty
+    open: tuple[bool, ...]
+    min_agents: int | None
+    #: the agents the SLA alone needs (Erlang on the interval's traffic)
+    sla_agents: tuple[int, ...] = ()
+
+    @property
+    def required_agent_hours(self) -> float:
+        from qplan.capacity.intervals import INTERVAL_MINUTES
+
+        return sum(self.required_agents) * INTERVAL_MINUTES / 60
+
+    def understaffed(self) -> list[int]:
+        """Intervals with items and fewer agents on duty than the SLA needs, the largest
+        shortfall first (then in week order)."""
+        needed = self.sla_agents or self.required_agents
+        short = [
+            i
+            for i, volume in enumerate(self.volume)
+            if volume > 0 and self.on_duty_agents[i] + 1e-9 < needed[i]
+        ]
+        return sorted(short, key=lambda i: (self.on_duty_agents[i] - needed[i], i))
+
+    def below_minimum(self) -> list[int]:
+        """Open intervals with fewer than ``min_agents`` on duty."""
+        if self.min_agents is None:
+            return []
+        return [
+            i
+            for i, is_open in enumerate(self.open)
+            if is_open and self.on_duty_agents[i] + 1e-9 < self.min_agents
+        ]
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """A team's hours per agent-day on queues at or above an exposure cap's sensitivity."""
+
+    guardrail: str
+    sensitivity: str
+    hours_per_week: float
+    hours_per_agent_day: float  # with the whole headcount sharing the work
+    cap_hours: float
+    needed_fte: float  # the fewest FTE who can share the work within the cap
+    extra_fte: float  # what the cap and the wellness breaks add to the team's required FTE
+
+    @property
+    def over(self) -> bool:
+        return self.hours_per_agent_day > self.cap_hours + 1e-9
+
+    def contract(self) -> dict[str, Any]:
+        return {
+            "guardrail": self.guardrail,
+            "sensitivity": self.sensitivity,
+            "hours_per_week": _r(self.hours_per_week),
+            "hours_per_agent_day": _r(self.hours_per_agent_day),
+            "max_hours_per_day": _r(self.cap_hours),
+            "needed_fte": _r(self.needed_fte),
+            "extra_fte": _r(self.extra_fte),
+            "over_cap": self.over,
+        }
+
+
+@dataclass(frozen=True)
 class QueueCapacity:
     queue: str
     workflow: str
@@ -95,6 +172,8 @@ class QueueCapacity:
     coverage_percent: float  # share of the week's arrivals that land in a team's hours
     #: a draft queue, sized on top of today's work but not counted in any total
     draft: bool = False
+    #: the week by interval, for a queue whose forecast names a profile
+    intervals: IntervalFigures | None = field(default=None, compare=False, repr=False)
 
     @property
     def meets_target(self) -> bool | None:
@@ -151,6 +230,7 @@ class TeamCapacity:
     cap_percent: float
     weekly_cost: float
     queues: tuple[str, ...]
+    exposure: tuple[Exposure, ...] = ()
 
     @property
     def over_cap(self) -> bool:
@@ -172,6 +252,7 @@ class TeamCapacity:
             "over_cap": self.over_cap,
             "weekly_cost": _r(self.weekly_cost),
             "queues": list(self.queues),
+            "exposure": [e.contract() for e in self.exposure],
         }
 
 
@@ -252,6 +333,9 @@ def _r(value: float | None, digits: int = 2) -> float | None:
 
 
 def covered_hours(team: Team) -> float:
+    """Hours a week the team is on duty: its shifts' hours, or its coverage."""
+    if team.shifts:
+        return sum(team_mask(team)) / STEPS_PER_HOUR
     return len(set(team.coverage.days)) * team.coverage.hours_per_day
 
 
@@ -273,6 +357,11 @@ def _week_mask(days: tuple[str, ...], start: str, end: str) -> tuple[bool, ...]:
 
 
 def team_mask(team: Team) -> tuple[bool, ...]:
+    """The 15-minute steps of its local week the team is on duty (shifts, or coverage)."""
+    if team.shifts:
+        from qplan.capacity.intervals import on_duty
+
+        return tuple(agents > 0 for agents in on_duty(team))
     c = team.coverage
     return _week_mask(tuple(sorted(c.days)), c.start, c.end)
 
@@ -365,6 +454,21 @@ class _Share:
     agents: int | None = None
     staffed_hours: float = 0.0  # real time: agent hours on duty per week
     covered: float = 0.0  # the team's coverage hours per week
+    #: a profiled queue's pattern, and for real time the agents asked of the team per
+    #: half-hour of the queue's week
+    pattern: ArrivalPattern | None = None
+    requests: Any = None
+    #: real time, profiled: the agents the team gives per half-hour, once its fill is known
+    given: Any = None
+
+
+@dataclass(frozen=True)
+class Planning:
+    """What the capacity model reads besides the items: the arrival pattern of each
+    profile (by id) and the exposure caps (by guardrail id)."""
+
+    patterns: Mapping[str, ArrivalPattern] = field(default_factory=dict)
+    exposure_caps: Mapping[str, ExposureCap] = field(default_factory=dict)
 
 
 def derive(
@@ -373,19 +477,21 @@ def derive(
     targets: Mapping[str, Target],
     allocations: Mapping[str, Allocation],
     on: date | None = None,
+    planning: Planning | None = None,
 ) -> Capacity:
     """Capacity figures of every staffed queue with a forecast and of every team, and of
     every draft queue with a forecast and an allocation, sized as if it were launched on
     top of today's work (marked ``draft``; the teams' figures and the totals leave it out).
     """
-    figures = _derive(teams, queues, targets, allocations, on, STAFFED)
+    planning = planning or Planning()
+    figures = _derive(teams, queues, targets, allocations, on, STAFFED, planning)
     drafts = [
         qid
         for qid, q in queues.items()
         if q.status == "draft" and q.forecast is not None and qid in allocations
     ]
     if drafts:
-        launched = _derive(teams, queues, targets, allocations, on, (*STAFFED, "draft"))
+        launched = _derive(teams, queues, targets, allocations, on, (*STAFFED, "draft"), planning)
         for qid in drafts:
             if qid in launched.queues:
                 figures.queues[qid] = replace(launched.queues[qid], draft=True)
@@ -400,6 +506,7 @@ def _derive(
     allocations: Mapping[str, Allocation],
     on: date | None,
     statuses: tuple[str, ...],
+    planning: Planning,
 ) -> Capacity:
     """Capacity figures of the queues in ``statuses`` with a forecast, and of every team.
 
@@ -421,6 +528,7 @@ def _derive(
             continue
         target = targets.get(qid) or targets.get(f"workflow:{queue.workflow}")
         weekly = queue.forecast.weekly_volume + moved.get(qid, 0.0)
+        pattern = planning.patterns.get(queue.forecast.profile or "")
         for tid, percent in in_force.items():
             volume = weekly * percent / 100
             shares.append(
@@ -432,26 +540,50 @@ def _derive(
                     volume,
                     volume * queue.forecast.aht_seconds / 3600,
                     covered=hours[tid],
+                    pattern=pattern,
                 )
             )
-    by_team: dict[str, list[_Share]] = defaultdict(list)
+    grouped: dict[str, list[_Share]] = defaultdict(list)
     for share in shares:
-        by_team[share.team.id].append(share)
-        _requirement(share)
+        grouped[share.queue.id].append(share)
+    by_team: dict[str, list[_Share]] = defaultdict(list)
+    profiled: dict[str, _ProfiledQueue] = {}
+    for qid, parts in grouped.items():
+        first = parts[0]
+        if first.pattern is not None and first.queue.forecast is not None:
+            if first.queue.forecast.arrival == "realtime":
+                profiled[qid] = _ProfiledQueue.ask(parts, on)
+            else:
+                for share in parts:
+                    _requirement(share)
+        else:
+            for share in parts:
+                _requirement(share)
+        for share in parts:
+            by_team[share.team.id].append(share)
+    fills = {tid: _fill(teams[tid], mine, on) for tid, mine in by_team.items()}
+    for item in profiled.values():
+        item.give(fills, on)
+    exposures = _exposure(teams, by_team, planning.exposure_caps)
     share_results: dict[int, ShareCapacity] = {}
     team_results: dict[str, TeamCapacity] = {}
     for tid, team in sorted(teams.items()):
         mine = by_team.get(tid, [])
-        team_results[tid] = _team(team, mine)
+        team_results[tid] = _team(team, mine, exposures.get(tid, ()))
         load = _TeamLoad.of(team, mine)
         for share in mine:
-            share_results[id(share)] = _project(share, load)
+            if share.queue.id in profiled:
+                share_results[id(share)] = profiled[share.queue.id].project(share, load)
+            else:
+                share_results[id(share)] = _project(share, load, on)
     queue_results: dict[str, QueueCapacity] = {}
-    grouped: dict[str, list[_Share]] = defaultdict(list)
-    for share in shares:
-        grouped[share.queue.id].append(share)
     for qid, parts in grouped.items():
-        queue_results[qid] = _queue(parts, [share_results[id(s)] for s in parts])
+        result = _queue(parts, [share_results[id(s)] for s in parts])
+        if qid in profiled:
+            result = profiled[qid].finish(result)
+        elif parts[0].pattern is not None:
+            result = _backlog_intervals(parts, result, share_results, on)
+        queue_results[qid] = result
     return Capacity(queue_results, team_results)
 
 
@@ -461,9 +593,360 @@ def derive_organisation(org: Any, on: date | None = None) -> Capacity:
     key = f"capacity:{on}"
     cached = org.derived.get(key)
     if cached is None:
-        cached = org.derived[key] = derive(org.teams, org.queues, org.targets, org.allocations, on)
+        cached = org.derived[key] = derive(
+            org.teams, org.queues, org.targets, org.allocations, on, planning_of(org)
+        )
     assert isinstance(cached, Capacity)
     return cached
+
+
+def planning_of(org: Any) -> Planning:
+    """The profiles' arrival patterns and the exposure caps of an ``Organisation``."""
+    from qplan.capacity.intervals import arrival_pattern
+
+    patterns = {
+        pid: arrival_pattern(profile, org.forecasts.get(profile.csv or ""))
+        for pid, profile in org.profiles.items()
+        if profile.csv is None or profile.csv in org.forecasts
+    }
+    caps = {gid: g for gid, g in org.guardrails.items() if g.type == "exposure_cap"}
+    return Planning(patterns, caps)
+
+
+#: the days an FTE works a week, for exposure caps written per agent-day
+WORKDAYS_PER_WEEK = 5
+
+
+class _ProfiledQueue:
+    """A real-time queue planned interval by interval (see :mod:`qplan.capacity.intervals`)."""
+
+    def __init__(self, parts: list[_Share], on: date | None) -> None:
+        import numpy as np
+
+        from qplan.capacity import intervals as iv
+
+        self.parts = parts
+        queue, pattern, target = parts[0].queue, parts[0].pattern, parts[0].target
+        forecast = queue.forecast
+        assert forecast is not None and pattern is not None
+        self.pattern = pattern
+        self.min_agents = queue.min_agents
+        self.offset = iv.offset_steps(pattern.timezone, on)
+        weekly = sum(p.volume for p in parts)
+        steps = np.asarray(pattern.weights) * weekly
+        handle = np.asarray(pattern.aht_seconds)
+        handle = np.where(handle > 0, handle, forecast.aht_seconds)
+        pairs = (iv.WEEK_INTERVALS, iv.STEPS_PER_INTERVAL)
+        self.volume = steps.reshape(pairs).sum(axis=1)
+        work = (steps * handle).reshape(pairs).sum(axis=1)
+        has = self.volume > 0
+        self.aht = np.where(has, work / np.where(has, self.volume, 1.0), forecast.aht_seconds)
+        self.traffic = self.volume * self.aht / iv.INTERVAL_SECONDS
+        duty = {
+            p.team.id: iv.to_intervals(
+                iv.shift_frame(
+                    iv.on_duty(p.team), iv.offset_steps(p.team.timezone, on), self.offset
+                )
+            )
+            > 1e-9
+            for p in parts
+        }
+        self.open = np.any(np.stack(list(duty.values())), axis=0)
+        if target is None:
+            within, goal = forecast.aht_seconds, 0.0
+        else:
+            within, goal = target.sla.within.seconds, target.sla.percent / 100
+        patience = forecast.patience.seconds if forecast.patience else None
+        self.within, self.patience, self.has_target = within, patience, target is not None
+        inputs = iv.ErlangInputs(
+            min(within, MAX_SECONDS),
+            goal,
+            None if patience is None else min(patience, MAX_SECONDS),
+            min(_occupancy_cap(p) for p in parts),
+        )
+        required = np.asarray(
+            iv.required_agents(
+                [round(float(t), 9) for t in self.traffic],
+                [round(float(a), 6) for a in self.aht],
+                inputs,
+            ),
+            dtype=float,
+        )
+        self.sla_agents = required
+        if self.min_agents is not None:
+            required = np.where(self.open, np.maximum(required, self.min_agents), required)
+        self.required = required
+        percent_on = sum(p.percent * duty[p.team.id] for p in parts)
+        total = sum(p.percent for p in parts)
+        nobody = percent_on <= 0
+        self.routes: dict[int, Any] = {}
+        for p in parts:
+            mine = duty[p.team.id]
+            route = np.where(
+                nobody,
+                p.percent / total,
+                np.where(mine, p.percent / np.where(nobody, 1, percent_on), 0),
+            )
+            self.routes[id(p)] = route
+            p.requests = np.where(mine, required * route, 0.0)
+            p.volume = float((self.volume * route).sum())
+            p.workload = float((self.volume * route * self.aht).sum() / 3600)
+            p.required_fte = (
+                float(p.requests.sum())
+                * iv.INTERVAL_MINUTES
+                / 60
+                / (_productive_hours_per_fte(p.team))
+            )
+            p.agents = math.ceil(float(p.requests.max()) - 1e-9)
+        self.on_duty = np.zeros(iv.WEEK_INTERVALS)
+        self.levels: Any = None
+
+    @classmethod
+    def ask(cls, parts: list[_Share], on: date | None) -> _ProfiledQueue:
+        """Size the queue interval by interval and ask each team for its part."""
+        return cls(parts, on)
+
+    def give(self, fills: Mapping[str, Any], on: date | None) -> None:
+        """What the teams give (their fill of the requests) and the service level it buys."""
+        import numpy as np
+
+        from qplan.capacity import intervals as iv
+
+        for p in self.parts:
+            fill = fills.get(p.team.id)
+            local = (
+                np.ones(iv.WEEK_INTERVALS)
+                if fill is None
+                else iv.to_intervals(iv.shift_frame(fill, 0, self.offset))
+            )
+            p.given = p.requests * local
+            p.staffed_hours = float(p.given.sum()) * iv.INTERVAL_MINUTES / 60
+            self.on_duty = self.on_duty + p.given
+        levels = []
+        for i in range(iv.WEEK_INTERVALS):
+            if self.volume[i] <= 0:
+                levels.append(1.0)
+                continue
+            agents = math.floor(float(self.on_duty[i]) + 1e-9)
+            levels.append(
+                iv.service_level(
+                    round(float(self.traffic[i]), 9),
+                    agents,
+                    round(float(self.aht[i]), 6),
+                    self.within,
+                    self.patience,
+                )
+            )
+        self.levels = np.asarray(levels)
+
+    def project(self, share: _Share, load: _TeamLoad) -> ShareCapacity:
+        from qplan.capacity import intervals as iv
+
+        team = share.team
+        route = self.routes[id(share)]
+        routed = self.volume * route
+        projected: float | None = None
+        if self.has_target:
+            projected = (
+                100 * float((routed * self.levels).sum()) / share.volume if share.volume else 100.0
+            )
+        handled = float((share.given * iv.INTERVAL_SECONDS / self.aht).sum())
+        ratio = handled / share.volume if share.volume else math.inf
+        stable = self.patience is not None or ratio > 1 or share.volume == 0
+        return ShareCapacity(
+            team=team.id,
+            share_percent=share.percent,
+            weekly_volume=share.volume,
+            workload_hours=share.workload,
+            required_fte=share.required_fte,
+            agents_on_duty=share.agents,
+            projected_sla_percent=projected,
+            stable=stable,
+            backlog_growth_per_day=0.0 if stable else (share.volume - handled) / 7,
+            weekly_cost=share.required_fte * team.paid_hours_per_week * team.cost_per_hour,
+            capacity_ratio=ratio,
+        )
+
+    def finish(self, result: QueueCapacity) -> QueueCapacity:
+        total = float(self.volume.sum())
+        covered = float(self.volume[self.open].sum())
+        return replace(
+            result,
+            coverage_percent=100 * covered / total if total else 100.0,
+            intervals=IntervalFigures(
+                profile=self.pattern.profile,
+                timezone=self.pattern.timezone,
+                volume=tuple(float(v) for v in self.volume),
+                aht_seconds=tuple(float(a) for a in self.aht),
+                required_agents=tuple(int(r) for r in self.required),
+                on_duty_agents=tuple(float(a) for a in self.on_duty),
+                service_level=tuple(
+                    100 * float(level) if volume > 0 and self.has_target else None
+                    for level, volume in zip(self.levels, self.volume, strict=True)
+                ),
+                open=tuple(bool(o) for o in self.open),
+                min_agents=self.min_agents,
+                sla_agents=tuple(int(r) for r in self.sla_agents),
+            ),
+        )
+
+
+def _fill(team: Team, shares: list[_Share], on: date | None) -> Any:
+    """Per quarter-hour of the UTC week, the part of the agents its profiled real-time
+    queues ask for that the team has on duty (1: all); None when none ask."""
+    import numpy as np
+
+    from qplan.capacity import intervals as iv
+
+    asked = [s for s in shares if s.requests is not None]
+    if not asked:
+        return None
+    wanted = np.zeros(iv.WEEK_STEPS)
+    for share in asked:
+        assert share.pattern is not None
+        offset = iv.offset_steps(share.pattern.timezone, on)
+        steps = np.repeat(share.requests, iv.STEPS_PER_INTERVAL)
+        wanted = wanted + iv.shift_frame(steps, offset, 0)
+    duty = iv.shift_frame(iv.on_duty(team), iv.offset_steps(team.timezone, on), 0)
+    return np.where(
+        wanted > 1e-12, np.minimum(1.0, duty / np.where(wanted > 1e-12, wanted, 1)), 1.0
+    )
+
+
+def _exposure(
+    teams: Mapping[str, Team],
+    by_team: Mapping[str, list[_Share]],
+    caps: Mapping[str, ExposureCap],
+) -> dict[str, tuple[Exposure, ...]]:
+    """Each team's exposure under each cap; the FTE a cap adds (more people, each for
+    fewer hours, and their wellness breaks) go to the sensitive shares' required FTE."""
+    from qplan.model.format import SENSITIVITIES
+
+    found: dict[str, tuple[Exposure, ...]] = {}
+    for tid, shares in sorted(by_team.items()):
+        team = teams[tid]
+        per_fte = _productive_hours_per_fte(team)
+        agent_days = WORKDAYS_PER_WEEK * (1 - team.shrinkage)  # on duty, per FTE-week
+        records = []
+        for gid, cap in sorted(caps.items()):
+            floor = SENSITIVITIES.index(cap.sensitivity)
+            sensitive = [
+                s for s in shares if SENSITIVITIES.index(s.queue.sensitivity or "standard") >= floor
+            ]
+            hours = sum(s.required_fte for s in sensitive) * per_fte
+            if not sensitive or hours <= 0:
+                continue
+            needed = hours / (cap.max_hours_per_day * agent_days)
+            working = max(needed, hours / per_fte)  # the FTE who take sensitive work
+            required = sum(s.required_fte for s in shares)
+            extra = max(0.0, needed - required)
+            extra += working * agent_days * cap.wellness_minutes_per_shift / 60 / per_fte
+            for s in sensitive:
+                s.required_fte += extra * s.required_fte * per_fte / hours
+            per_day = hours / (team.headcount_fte * agent_days) if team.headcount_fte else math.inf
+            records.append(
+                Exposure(gid, cap.sensitivity, hours, per_day, cap.max_hours_per_day, needed, extra)
+            )
+        if records:
+            found[tid] = tuple(records)
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _fluid_flags(
+    duty: tuple[float, ...], pattern: ArrivalPattern, shift: int, ratio: float, within_hours: float
+) -> tuple[tuple[float, ...], tuple[bool, ...]]:
+    """A profiled backlog share's week in the team's local quarter-hours: the arrivals and
+    whether each step's items are handled within the SLA."""
+    from qplan.capacity.intervals import fluid_within, shift_frame
+
+    arrivals = shift_frame(pattern.weights, 0, shift)
+    if sum(duty) <= 0 or ratio <= 1:
+        return tuple(float(a) for a in arrivals), (False,) * len(duty)
+    flags = fluid_within(duty, arrivals, ratio, within_hours * STEPS_PER_HOUR)
+    return tuple(float(a) for a in arrivals), tuple(bool(f) for f in flags)
+
+
+def _profiled_backlog(share: _Share, ratio: float, within_hours: float, on: date | None) -> float:
+    """Share (0–1) of a profiled backlog share's items handled within the SLA."""
+    from qplan.capacity.intervals import offset_steps, on_duty
+
+    assert share.pattern is not None
+    shift = offset_steps(share.team.timezone, on) - offset_steps(share.pattern.timezone, on)
+    arrivals, flags = _fluid_flags(
+        on_duty(share.team), share.pattern, shift, round(min(ratio, 1e6), 6), within_hours
+    )
+    return sum(a for a, f in zip(arrivals, flags, strict=True) if f)
+
+
+def _backlog_intervals(
+    parts: list[_Share],
+    result: QueueCapacity,
+    shares: Mapping[int, ShareCapacity],
+    on: date | None,
+) -> QueueCapacity:
+    """A profiled backlog queue's week by interval: the agents its arrivals need at the
+    occupancy cap, those its teams give it, and the share handled within the SLA."""
+    import numpy as np
+
+    from qplan.capacity import intervals as iv
+
+    pattern, queue, target = parts[0].pattern, parts[0].queue, parts[0].target
+    forecast = queue.forecast
+    assert pattern is not None and forecast is not None
+    offset = iv.offset_steps(pattern.timezone, on)
+    steps = np.asarray(pattern.weights) * result.weekly_volume
+    handle = np.asarray(pattern.aht_seconds)
+    handle = np.where(handle > 0, handle, forecast.aht_seconds)
+    pairs = (iv.WEEK_INTERVALS, iv.STEPS_PER_INTERVAL)
+    volume = steps.reshape(pairs).sum(axis=1)
+    work = (steps * handle).reshape(pairs).sum(axis=1)
+    has = volume > 0
+    aht = np.where(has, work / np.where(has, volume, 1.0), forecast.aht_seconds)
+    cap = min(_occupancy_cap(p) for p in parts)
+    required = np.ceil(work / iv.INTERVAL_SECONDS / cap - 1e-9)
+    on_duty = np.zeros(iv.WEEK_INTERVALS)
+    within = np.zeros(iv.WEEK_STEPS)
+    is_open = np.zeros(iv.WEEK_INTERVALS, dtype=bool)
+    for p in parts:
+        figures = shares[id(p)]
+        team_offset = iv.offset_steps(p.team.timezone, on)
+        duty = iv.shift_frame(iv.on_duty(p.team), team_offset, offset)
+        is_open |= iv.to_intervals(duty) > 1e-9
+        if duty.sum() > 0 and math.isfinite(figures.capacity_ratio):
+            hours = min(figures.capacity_ratio, 1e6) * p.workload / _occupancy_cap(p)
+            on_duty += iv.to_intervals(duty / duty.sum() * hours * 60 / iv.STEP_MINUTES)
+        if target is not None and figures.stable:
+            _, flags = _fluid_flags(
+                iv.on_duty(p.team),
+                pattern,
+                team_offset - offset,
+                round(min(figures.capacity_ratio, 1e6), 6),
+                target.sla.within.hours,
+            )
+            within += (
+                p.percent
+                / 100
+                * iv.shift_frame(np.asarray(flags, dtype=float), team_offset, offset)
+            )
+    handled = (steps * within).reshape(pairs).sum(axis=1)
+    return replace(
+        result,
+        intervals=IntervalFigures(
+            profile=pattern.profile,
+            timezone=pattern.timezone,
+            volume=tuple(float(v) for v in volume),
+            aht_seconds=tuple(float(a) for a in aht),
+            required_agents=tuple(int(r) for r in required),
+            on_duty_agents=tuple(float(a) for a in on_duty),
+            service_level=tuple(
+                100 * float(h / v) if v > 0 and target is not None else None
+                for h, v in zip(handled, volume, strict=True)
+            ),
+            open=tuple(bool(o) for o in is_open),
+            min_agents=queue.min_agents,
+        ),
+    )
 
 
 def _productive_hours_per_fte(team: Team) -> float:
@@ -501,7 +984,7 @@ def _requirement(share: _Share) -> None:
     share.required_fte = share.staffed_hours / per_fte
 
 
-def _team(team: Team, shares: list[_Share]) -> TeamCapacity:
+def _team(team: Team, shares: list[_Share], exposure: tuple[Exposure, ...] = ()) -> TeamCapacity:
     productive = team.headcount_fte * _productive_hours_per_fte(team)
     workload = sum(s.workload for s in shares)
     required = sum(s.required_fte for s in shares)
@@ -520,6 +1003,7 @@ def _team(team: Team, shares: list[_Share]) -> TeamCapacity:
         cap_percent=100 * team.occupancy_cap,
         weekly_cost=team.headcount_fte * team.paid_hours_per_week * team.cost_per_hour,
         queues=tuple(sorted({s.queue.id for s in shares})),
+        exposure=exposure,
     )
 
 
@@ -534,16 +1018,19 @@ class _TeamLoad:
     @classmethod
     def of(cls, team: Team, shares: list[_Share]) -> _TeamLoad:
         productive = team.headcount_fte * _productive_hours_per_fte(team)
-        realtime_hours = sum(s.staffed_hours for s in shares)
-        # Real-time queues are staffed first; if the team cannot, each gets its part.
-        fill = min(1.0, productive / realtime_hours) if realtime_hours else 1.0
+        # Profiled real-time queues took their agents interval by interval; the other
+        # real-time queues are staffed next; if the team cannot, each gets its part.
+        profiled = sum(s.staffed_hours for s in shares if s.given is not None)
+        realtime_hours = sum(s.staffed_hours for s in shares if s.given is None)
+        left = max(0.0, productive - profiled)
+        fill = min(1.0, left / realtime_hours) if realtime_hours else 1.0
         backlog = sum(s.workload for s in shares if s.agents is None)
-        spare = max(0.0, productive - realtime_hours * fill) * team.occupancy_cap
+        spare = max(0.0, left - realtime_hours * fill) * team.occupancy_cap
         covered = shares[0].covered if shares else covered_hours(team)
         return cls(covered, fill, spare / backlog if backlog else math.inf)
 
 
-def _project(share: _Share, load: _TeamLoad) -> ShareCapacity:
+def _project(share: _Share, load: _TeamLoad, on: date | None = None) -> ShareCapacity:
     """What the share gets from its team: projected SLA, stability, growth."""
     team, forecast = share.team, share.queue.forecast
     assert forecast is not None
@@ -575,6 +1062,8 @@ def _project(share: _Share, load: _TeamLoad) -> ShareCapacity:
         if within is not None:
             if share.volume == 0:
                 projected = 100.0
+            elif stable and share.pattern is not None:
+                projected = 100 * _profiled_backlog(share, ratio, within.hours, on)
             elif stable:
                 level = share_within(team_mask(team), round(min(ratio, 1e6), 6), within.hours)
                 projected = 100 * level

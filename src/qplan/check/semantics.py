@@ -16,6 +16,7 @@ from typing import Any
 
 from qplan.core.diagnostics import Diagnostic, Position, Report
 from qplan.core.rules import RULES
+from qplan.core.units import plural
 from qplan.load.settings import Settings
 from qplan.model.format import speaks
 from qplan.model.organisation import Organisation, did_you_mean
@@ -94,6 +95,9 @@ def references(org: Organisation, today: date) -> Iterator[Finding]:
                 ),
                 (),
             )
+        profile = queue.forecast.profile if queue.forecast else None
+        if profile is not None and not org.defines("profile", profile):
+            yield _ref(origin.at("forecast", "profile"), "profile", profile, org.profiles), ()
         for field_name in ("training_queue", "escalates_to", "migrate_to"):
             ref = getattr(queue, field_name)
             if ref is not None and not org.defines("queue", ref):
@@ -605,6 +609,75 @@ def capacity(org: Organisation, today: date) -> Iterator[Finding]:
             )
 
 
+@rule
+def intervals(org: Organisation, today: date) -> Iterator[Finding]:
+    """Profiled queues by the half-hour (QP165, QP166) and exposure caps (QP205)."""
+    from qplan.capacity.intervals import interval_start
+    from qplan.capacity.staffing import derive_organisation
+
+    figures = derive_organisation(org, today)
+    for qid, queue in figures.queues.items():
+        week = queue.intervals
+        if week is None or queue.draft:
+            continue
+        origin = org.origin("queue", qid)
+        short = week.understaffed() if queue.arrival == "realtime" else []
+        if short and queue.target_sla_percent is not None:
+            needed = week.sla_agents or week.required_agents
+            worst = ", ".join(
+                f"{interval_start(i)} ({week.on_duty_agents[i]:.1f} on duty of {needed[i]} "
+                "needed"
+                + (
+                    f", {week.service_level[i]:.0f}% in time)"
+                    if week.service_level[i] is not None
+                    else ")"
+                )
+                for i in short[:3]
+            )
+            yield (
+                Diagnostic.at(
+                    origin.at("forecast", "profile"),
+                    "QP165",
+                    f"queue {qid} is short of the agents its SLA needs in "
+                    f"{plural(len(short), 'half-hour')} of the week ({week.timezone}); "
+                    f"worst: {worst}",
+                    "move shifts or FTE to those hours, or share the queue with a team on duty "
+                    "then (qplan capacity --intervals --queue " + qid + ")",
+                ),
+                (org.queues[qid],),
+            )
+        low = week.below_minimum()
+        if low:
+            yield (
+                Diagnostic.at(
+                    origin.at("min_agents"),
+                    "QP166",
+                    f"queue {qid} has fewer than its min_agents of {week.min_agents} on duty in "
+                    f"{plural(len(low), 'open half-hour')}; first: {interval_start(low[0])} "
+                    f"({week.on_duty_agents[low[0]]:.1f} on duty)",
+                    "its teams have too few agents on duty then for all their queues",
+                ),
+                (org.queues[qid],),
+            )
+    for tid, team in figures.teams.items():
+        for exposure in team.exposure:
+            if not exposure.over:
+                continue
+            yield (
+                Diagnostic.at(
+                    org.origin("team", tid).at("headcount_fte"),
+                    "QP205",
+                    f"team {tid} has {exposure.hours_per_week:,.0f} hours a week on "
+                    f"{exposure.sensitivity} queues: {exposure.hours_per_agent_day:.1f} hours per "
+                    f"agent-day with all {team.headcount_fte:g} FTE sharing them, over the "
+                    f"{exposure.cap_hours:g} of guardrail {exposure.guardrail}; it needs "
+                    f"{exposure.needed_fte:.1f} FTE to stay within the cap",
+                    "add headcount or move those queues' volume to more teams",
+                ),
+                (org.teams[tid], org.guardrails[exposure.guardrail]),
+            )
+
+
 #: the answer targets each arrival model can project: a backlog is worked in hours, a
 #: real-time queue answers in seconds or minutes
 BACKLOG_SHORTEST_SLA_SECONDS = 3600
@@ -698,9 +771,11 @@ def _only_readiness_finds(gate: str, reason: str, kind: str) -> bool:
 
 
 def _suppression_problems(org: Organisation, today: date) -> Iterator[Finding]:
-    items: list[tuple[Any, Callable[..., Position]]] = [
-        (getattr(org, _TABLE[kind])[key], origin.at) for (kind, key), origin in org.origins.items()
-    ]
+    items: list[tuple[Any, Callable[..., Position]]] = []
+    for (kind, key), origin in org.origins.items():
+        item = org.item(kind, key)
+        if item is not None:  # None: left out after validation (already reported)
+            items.append((item, origin.at))
     items.extend((sop.front, sop.origin.at) for sop in org.sops.values())
     for item, at in items:
         for index, code in enumerate(item.suppress):
@@ -716,17 +791,6 @@ def _suppression_problems(org: Organisation, today: date) -> Iterator[Finding]:
                     ),
                     (),
                 )
-
-
-_TABLE = {
-    "workflow": "workflows",
-    "policy": "policies",
-    "team": "teams",
-    "queue": "queues",
-    "target": "targets",
-    "allocation": "allocations",
-    "guardrail": "guardrails",
-}
 
 
 def check(org: Organisation, today: date) -> list[Diagnostic]:

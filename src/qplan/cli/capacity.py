@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import click
 
@@ -152,6 +153,13 @@ def erlang(
     metavar="YYYY-MM-DD",
     help="Use the allocation phases in force that day (default: today).",
 )
+@click.option(
+    "--intervals",
+    is_flag=True,
+    help="The week by half-hour of each queue with an arrival profile: volume, AHT, "
+    "required agents, agents on duty, service level.",
+)
+@click.option("--queue", "queue_id", metavar="QUEUE", help="With --intervals: only this queue.")
 @pass_context
 def capacity(
     obj: Context,
@@ -162,11 +170,17 @@ def capacity(
     recover_in: str,
     chart: str | None,
     on_day: str | None,
+    intervals: bool,
+    queue_id: str | None,
 ) -> None:
     """Staffing, utilisation, cost and projected SLA per queue and team.
 
     Example: qplan capacity --workflow short-video --backlog sv-hate-speech-en=20000
     """
+    if queue_id is not None and not intervals:
+        from qplan.core.errors import UsageError
+
+        raise UsageError("--queue goes with --intervals (or use --workflow or --team)")
     from qplan import repository as project
     from qplan.capacity.staffing import derive_organisation, recovery
     from qplan.core.errors import UsageError
@@ -186,6 +200,9 @@ def capacity(
     except ValueError:
         raise UsageError(f"--on {on_day!r}: write a date like 2026-12-01") from None
     figures = derive_organisation(org, day)
+    if intervals:
+        _intervals(report.select(figures, workflow, team), queue_id, fmt)
+        return
     recover_days = duration_seconds(recover_in, "--recover-in") / 86400
     recoveries = []
     for item in backlogs:
@@ -212,3 +229,29 @@ def capacity(
         click.echo(report.markdown(shown, recoveries), nl=False)
     else:
         click.echo(report.text(shown, recoveries), nl=False)
+
+
+def _intervals(figures: Any, queue_id: str | None, fmt: str) -> None:
+    from qplan.core.errors import UsageError
+    from qplan.render import interval_report
+
+    if queue_id is not None:
+        found = figures.queues.get(queue_id)
+        if found is None:
+            raise UsageError(
+                f"--queue: {queue_id!r} is not a queue with a forecast and an allocation"
+                " (in the workflow or team asked for)"
+            )
+        if found.intervals is None:
+            raise UsageError(
+                f"--queue: {queue_id} has no arrival profile, so it is planned on a flat week; "
+                "name a profile in its forecast to plan it by interval"
+            )
+    shown = interval_report.profiled(figures, queue_id)
+    flat = 0 if queue_id else len(figures.queues) - len(shown)
+    if fmt == "json":
+        click.echo(interval_report.as_json(shown), nl=False)
+    elif fmt == "markdown":
+        click.echo(interval_report.markdown(shown, flat), nl=False)
+    else:
+        click.echo(interval_report.text(shown, flat), nl=False)

@@ -97,12 +97,24 @@ _TABLE: tuple[Rule, ...] = (
         "unpublished-version",
         "A queue binds a policy version that the policy publishes.",
     ),
-    Rule("QP104", _E, "missing-file", "Referenced SOPs and training case sets exist."),
+    Rule(
+        "QP104",
+        _E,
+        "missing-file",
+        "Referenced SOPs, training case sets and forecast CSVs exist.",
+    ),
     Rule(
         "QP105",
         _E,
         "duplicate-binding",
         "At most one target and one allocation per queue.",
+    ),
+    Rule(
+        "QP106",
+        _E,
+        "profile-malformed",
+        "An arrival profile has seven day weights and 48 or 96 intraday weights that do not "
+        "sum to zero, or a forecast CSV of interval_start,volume(,aht_seconds) rows.",
     ),
     # --- allocation ----------------------------------------------------------------
     Rule("QP110", _E, "shares-sum", "Allocation shares sum to 100."),
@@ -271,6 +283,20 @@ _TABLE: tuple[Rule, ...] = (
         suppressible=True,
     ),
     Rule(
+        "QP165",
+        _W,
+        "interval-understaffed",
+        "A profiled queue has the agents its SLA needs on duty in every interval.",
+        suppressible=True,
+    ),
+    Rule(
+        "QP166",
+        _W,
+        "min-agents-not-met",
+        "A queue with min_agents has at least that many agents on duty whenever it is open.",
+        suppressible=True,
+    ),
+    Rule(
         "QP163",
         _E,
         "team-without-hours",
@@ -281,6 +307,14 @@ _TABLE: tuple[Rule, ...] = (
         _E,
         "guardrail-team-utilisation",
         "max_team_utilisation: no team's workload exceeds max_percent of its available FTE.",
+        suppressible=True,
+    ),
+    Rule(
+        "QP205",
+        _E,
+        "guardrail-exposure-cap",
+        "exposure_cap: a team's headcount can share its work on queues at or above the "
+        "sensitivity without anyone spending more than max_hours_per_day on it.",
         suppressible=True,
     ),
 )

@@ -1,5 +1,5 @@
-"""The file format as typed models: workflows, policies, teams, queues, targets,
-allocations and guardrails.
+"""The file format as typed models: workflows, policies, arrival profiles, teams, queues,
+targets, allocations and guardrails.
 
 Models are strict (``"40"`` is not a number), forbid unknown keys, and are frozen.
 They describe one item each; rules that look across items live in
@@ -212,6 +212,10 @@ MAX_WEEKLY_VOLUME = 100_000_000
 MAX_HANDLE_SECONDS = 86_400
 #: the most traffic one real-time queue may carry (qplan.capacity.erlang has the same limit)
 MAX_REALTIME_ERLANGS = 5_000
+#: the most agents one queue may ask for (qplan.capacity.erlang has the same limit)
+MAX_AGENTS = 20_000
+#: the most a profile weight may be (weights are relative; they are normalised)
+MAX_WEIGHT = 1_000_000
 WEEK_SECONDS = 7 * 86_400
 RuleCode = Annotated[str, Field(pattern=r"^QP[0-9]{3}$")]
 
@@ -256,6 +260,11 @@ class Policy(Suppressible):
         return versions
 
 
+def _minutes(text: str) -> int:
+    hours, mins = text.split(":")
+    return int(hours) * 60 + int(mins)
+
+
 class Coverage(Item):
     """When a team works, in its own time zone."""
 
@@ -277,11 +286,35 @@ class Coverage(Item):
 
     @property
     def hours_per_day(self) -> float:
-        def minutes(text: str) -> int:
-            hours, mins = text.split(":")
-            return int(hours) * 60 + int(mins)
+        return (_minutes(self.end) - _minutes(self.start)) / 60
 
-        return (minutes(self.end) - minutes(self.start)) / 60
+
+class Shift(Item):
+    """FTE on duty on some days from a start to an end time, in the team's time zone. A
+    shift that ends at or before its start ends the next day (22:00 to 06:00)."""
+
+    days: list[Weekday] = Field(min_length=1)
+    start: ClockTime
+    end: ClockTime
+    fte: Annotated[float, Field(ge=0, le=MAX_FTE)]
+
+    @field_validator("end")
+    @classmethod
+    def _not_empty(cls, end: str, info: Any) -> str:
+        start = info.data.get("start")
+        empty = start is not None and _minutes(end) % 1440 == _minutes(start) % 1440
+        if empty and not (start == "00:00" and end == "24:00"):
+            raise PydanticCustomError(
+                "shift_length",
+                "a shift from {start} to {end} has no hours",
+                {"start": start, "end": end},
+            )
+        return end
+
+    @property
+    def hours(self) -> float:
+        length = (_minutes(self.end) - _minutes(self.start)) % 1440
+        return (length or 1440) / 60
 
 
 def _check_timezone(value: str) -> str:
@@ -326,7 +359,25 @@ class Team(Suppressible):
     )
     timezone: TimeZone
     coverage: Coverage
+    shifts: list[Shift] = Field(
+        default_factory=list,
+        description="who is on duty when, in the team's time zone; without shifts, the "
+        "headcount's paid hours are spread evenly over the coverage hours",
+    )
     owner: Email | None = None
+
+    @field_validator("shifts")
+    @classmethod
+    def _shifts_within_headcount(cls, shifts: list[Shift], info: Any) -> list[Shift]:
+        headcount = info.data.get("headcount_fte")
+        total = sum(s.fte for s in shifts)
+        if headcount is not None and total > headcount + 1e-9:
+            raise PydanticCustomError(
+                "shift_headcount",
+                "the shifts put {total} FTE on the roster, more than the headcount of {headcount}",
+                {"total": f"{total:g}", "headcount": f"{headcount:g}"},
+            )
+        return shifts
 
     @field_validator("vendor")
     @classmethod
@@ -355,6 +406,11 @@ class Forecast(Item):
     patience: DurationField | None = Field(
         default=None, description="mean time an item waits before it is abandoned (realtime)"
     )
+    profile: Identifier | None = Field(
+        default=None,
+        description="the arrival profile (profiles:) that spreads the week's volume over its "
+        "intervals; without one, arrivals are flat over the 168 hours",
+    )
 
     @model_validator(mode="after")
     def _traffic_within_limit(self) -> Forecast:
@@ -369,7 +425,74 @@ class Forecast(Item):
         return self
 
 
+Weight = Annotated[float, Field(ge=0, le=MAX_WEIGHT)]
+#: intraday weights a profile may give: half-hours or quarter-hours
+INTRADAY_LENGTHS = (48, 96)
+
+
+def _profile_shape(message: str, **context: Any) -> PydanticCustomError:
+    return PydanticCustomError("profile_shape", message, context)
+
+
+class Profile(Suppressible):
+    """When a queue's items arrive: weights per weekday and per interval of the day, in a
+    time zone, or a forecast CSV under forecasts/. Weights are relative (normalised)."""
+
+    id: Identifier
+    name: str | None = None
+    timezone: TimeZone
+    days: list[Weight] | None = Field(default=None, description="seven weights, Monday to Sunday")
+    intraday: list[Weight] | None = Field(
+        default=None,
+        description="48 half-hour (or 96 quarter-hour) weights from 00:00, the same every day",
+    )
+    csv: Annotated[str, Field(pattern=r"^forecasts/[^\s]+\.csv$")] | None = Field(
+        default=None,
+        description="a forecast CSV: interval_start (mon 18:00, or an ISO date-time), "
+        "volume and optional aht_seconds",
+    )
+    description: str | None = None
+
+    @field_validator("days")
+    @classmethod
+    def _seven_days(cls, days: list[float] | None) -> list[float] | None:
+        if days is not None:
+            if len(days) != 7:
+                raise _profile_shape(
+                    "days has {count} weights; it takes seven, Monday to Sunday", count=len(days)
+                )
+            if sum(days) <= 0:
+                raise _profile_shape("days weights sum to zero: no item would ever arrive")
+        return days
+
+    @field_validator("intraday")
+    @classmethod
+    def _whole_day(cls, weights: list[float] | None) -> list[float] | None:
+        if weights is not None:
+            if len(weights) not in INTRADAY_LENGTHS:
+                raise _profile_shape(
+                    "intraday has {count} weights; it takes 48 (half-hours) or 96 "
+                    "(quarter-hours) from 00:00",
+                    count=len(weights),
+                )
+            if sum(weights) <= 0:
+                raise _profile_shape("intraday weights sum to zero: no item would ever arrive")
+        return weights
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Profile:
+        inline = self.days is not None or self.intraday is not None
+        if inline == (self.csv is not None):
+            raise _profile_shape(
+                "a profile gives either days and intraday weights or a csv, not both or neither"
+            )
+        return self
+
+
 QueueKind = Literal["production", "training", "escalation", "qa"]
+Sensitivity = Literal["standard", "sensitive", "egregious"]
+#: sensitivities from the least to the most harmful
+SENSITIVITIES: tuple[Sensitivity, ...] = ("standard", "sensitive", "egregious")
 QueueStatus = Literal["draft", "ready", "live", "paused", "retired"]
 
 
@@ -392,6 +515,14 @@ class Queue(Suppressible):
     qa: QualityAssurance | None = None
     training: TrainingCases | None = None
     forecast: Forecast | None = None
+    sensitivity: Sensitivity | None = Field(
+        default=None,
+        description="how harmful the content is to review: standard (the default), "
+        "sensitive or egregious; exposure_cap guardrails limit the hours on it",
+    )
+    min_agents: Annotated[int, Field(ge=1, le=MAX_AGENTS)] | None = Field(
+        default=None, description="agents on duty whenever the queue is open (a profiled queue)"
+    )
     migrate_to: Identifier | None = None
     owner: Email | None = None
     description: str | None = None
@@ -523,8 +654,23 @@ class MaxTeamUtilisation(_Guardrail):
     max_percent: Percent
 
 
+class ExposureCap(_Guardrail):
+    """Moderator wellness: the most hours an agent spends a day on queues at or above a
+    sensitivity, and breaks that reduce the productive time of those who work them."""
+
+    type: Literal["exposure_cap"]
+    sensitivity: Literal["sensitive", "egregious"]
+    max_hours_per_day: Annotated[float, Field(gt=0, le=24)]
+    wellness_minutes_per_shift: Annotated[float, Field(ge=0, le=480)] = 0
+
+
 Guardrail = Annotated[
-    ClearanceRequired | MaxVendorShare | MinTeamsPerLiveQueue | MaxBpoShare | MaxTeamUtilisation,
+    ClearanceRequired
+    | MaxVendorShare
+    | MinTeamsPerLiveQueue
+    | MaxBpoShare
+    | MaxTeamUtilisation
+    | ExposureCap,
     Field(discriminator="type"),
 ]
 GUARDRAIL_TYPES = (
@@ -533,6 +679,7 @@ GUARDRAIL_TYPES = (
     "min_teams_per_live_queue",
     "max_bpo_share",
     "max_team_utilisation",
+    "exposure_cap",
 )
 
 
@@ -548,6 +695,7 @@ class SopFrontMatter(Suppressible):
 KINDS: dict[str, Any] = {
     "workflows": Workflow,
     "policies": Policy,
+    "profiles": Profile,
     "teams": Team,
     "queues": Queue,
     "targets": Target,
@@ -557,6 +705,7 @@ KINDS: dict[str, Any] = {
 SINGULAR = {
     "workflows": "workflow",
     "policies": "policy",
+    "profiles": "profile",
     "teams": "team",
     "queues": "queue",
     "targets": "target",
@@ -570,6 +719,7 @@ class WorkflowsFile(Item):
 
     workflows: list[Workflow] = Field(default_factory=list)
     policies: list[Policy] = Field(default_factory=list)
+    profiles: list[Profile] = Field(default_factory=list)
     teams: list[Team] = Field(default_factory=list)
     queues: list[Queue] = Field(default_factory=list)
     targets: list[Target] = Field(default_factory=list)

@@ -34,6 +34,7 @@ from qplan.model.format import (
     SINGULAR,
     Allocation,
     Policy,
+    Profile,
     Queue,
     SopFrontMatter,
     Target,
@@ -78,6 +79,7 @@ class Organisation:
 
     workflows: dict[str, Workflow] = field(default_factory=dict)
     policies: dict[str, Policy] = field(default_factory=dict)
+    profiles: dict[str, Profile] = field(default_factory=dict)
     teams: dict[str, Team] = field(default_factory=dict)
     queues: dict[str, Queue] = field(default_factory=dict)
     targets: dict[str, Target] = field(default_factory=dict)  # by queue id or "workflow:<id>"
@@ -90,6 +92,8 @@ class Organisation:
     invalid: dict[str, set[str]] = field(default_factory=dict)
     #: training case sets, by path (the files the training queues name)
     case_sets: dict[str, Any] = field(default_factory=dict)
+    #: forecast CSVs, by path (the files the profiles name)
+    forecasts: dict[str, Any] = field(default_factory=dict)
     #: figures later stages derive from this organisation, kept so they are derived once
     derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -97,6 +101,11 @@ class Organisation:
         """Whether ``key`` names an item of ``kind``, valid or not (so no cascade of errors)."""
         table: dict[str, Any] = getattr(self, _PLURAL[kind])
         return key in table or key in self.invalid.get(kind, ())
+
+    def item(self, kind: str, key: str) -> Any | None:
+        """The valid item of ``kind`` named ``key``, or None."""
+        table: dict[str, Any] = getattr(self, _PLURAL[kind])
+        return table.get(key)
 
     def origin(self, kind: str, key: str) -> Origin:
         return self.origins[(kind, key)]
@@ -264,6 +273,9 @@ def schema_diagnostics(
             message = f"{where} must be one of {expected}, not {err['input']!r}"
             options = [o.strip(" '") for o in expected.replace(" or ", ", ").split(",")]
             hint = did_you_mean(str(err["input"]), options)
+        elif etype == "profile_shape":
+            code = "QP106"
+            message = f"{where}: {err['msg']}"
         elif etype == "invisible_character":
             code = "QP011"
             message = f"{label}: {err['msg']}"
@@ -335,6 +347,7 @@ def build_organisation(documents: list[Document], report: Report) -> Organisatio
     tables: dict[str, dict[str, Any]] = {
         "workflows": org.workflows,
         "policies": org.policies,
+        "profiles": org.profiles,
         "teams": org.teams,
         "queues": org.queues,
         "targets": org.targets,
@@ -500,7 +513,47 @@ def load_organisation(settings: Settings, report: Report) -> Organisation:
     org.sops = load_sops(settings, report, failed_sops)
     org.invalid["sop"] = failed_sops
     _load_case_sets(org, settings, report)
+    _load_forecasts(org, settings, report)
     return org
+
+
+def _load_forecasts(org: Organisation, settings: Settings, report: Report) -> None:
+    """Read the forecast CSV each profile names (a missing one is QP104)."""
+    from qplan.load.forecasts import read_forecast
+
+    for pid, profile in sorted(org.profiles.items()):
+        path = profile.csv
+        if path is None or path in org.forecasts:
+            continue
+        try:
+            found = read_forecast(settings.root, path, max_bytes=settings.max_file_bytes)
+        except LoadError as exc:
+            report.add(exc.diagnostic)
+            _drop_profile(org, pid)
+            continue
+        if found is None:
+            report.add(
+                Diagnostic.at(
+                    org.origin("profile", pid).at("csv"),
+                    "QP104",
+                    f"forecast {path} does not exist",
+                    "forecasts are CSV files under forecasts/ (interval_start,volume,aht_seconds)",
+                )
+            )
+            _drop_profile(org, pid)
+            continue
+        report.extend(found.problems)
+        if found.problems:
+            _drop_profile(org, pid)
+            continue
+        org.forecasts[path] = found
+
+
+def _drop_profile(org: Organisation, pid: str) -> None:
+    """A profile whose forecast cannot be used is left out, like an invalid item (already
+    reported, so the queues that name it raise no second error)."""
+    org.profiles.pop(pid, None)
+    org.invalid.setdefault("profile", set()).add(pid)
 
 
 def _load_case_sets(org: Organisation, settings: Settings, report: Report) -> None:

@@ -11,12 +11,21 @@ a queue that no longer meets its target or becomes unstable, a team pushed over 
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from qplan.capacity.staffing import TOTALS, Capacity, QueueCapacity, TeamCapacity, derive
+from qplan.capacity.staffing import (
+    TOTALS,
+    Capacity,
+    Planning,
+    QueueCapacity,
+    TeamCapacity,
+    derive,
+)
 from qplan.plan.resources import Resource
 
 #: impact warnings share the codes of the validate rules that find the same problem
@@ -27,13 +36,23 @@ OVER_CAP = "QP160"
 
 def capacity_of(snapshot: Mapping[str, Resource], on: date | None = None) -> Capacity:
     """Capacity figures of a snapshot of resources (a state revision or a plan's desired)."""
-    from qplan.model.format import Allocation, Queue, Target, Team
+    from qplan.capacity.intervals import arrival_pattern
+    from qplan.model.format import Allocation, Profile, Queue, Target, Team
 
     teams: dict[str, Team] = {}
     queues: dict[str, Queue] = {}
     targets: dict[str, Target] = {}
     allocations: dict[str, Allocation] = {}
+    profiles: dict[str, Profile] = {}
+    forecasts: dict[str, Any] = {}
+    caps: dict[str, Any] = {}
     for resource in snapshot.values():
+        if resource.kind == "profile":
+            profiles[resource.id] = Profile.model_validate(resource.fields())
+        elif resource.kind == "forecast":
+            forecasts[resource.id] = _ForecastWeek(**resource.fields())
+        elif resource.kind == "guardrail" and '"exposure_cap"' in resource.body:
+            caps[resource.id] = _guardrail_adapter().validate_python(resource.fields())
         if resource.kind == "team":
             teams[resource.id] = Team.model_validate(resource.fields())
         elif resource.kind == "queue":
@@ -42,7 +61,31 @@ def capacity_of(snapshot: Mapping[str, Resource], on: date | None = None) -> Cap
             targets[resource.id] = Target.model_validate(resource.fields())
         elif resource.kind == "allocation":
             allocations[resource.id] = Allocation.model_validate(resource.fields())
-    return derive(teams, queues, targets, allocations, on)
+    patterns = {
+        pid: arrival_pattern(profile, forecasts.get(pid))
+        for pid, profile in profiles.items()
+        if profile.csv is None or pid in forecasts
+    }
+    return derive(teams, queues, targets, allocations, on, Planning(patterns, caps))
+
+
+@dataclass(frozen=True)
+class _ForecastWeek:
+    """A forecast CSV's week as a state or plan stores it."""
+
+    path: str
+    checksum: str
+    volumes: list[float]
+    aht_seconds: list[float]
+
+
+@functools.cache
+def _guardrail_adapter() -> Any:
+    from pydantic import TypeAdapter
+
+    from qplan.model.format import Guardrail
+
+    return TypeAdapter(Guardrail)
 
 
 #: the figures an impact compares, per queue and per team
@@ -83,7 +126,14 @@ class _Index:
         self.queues_of: dict[str, set[str]] = defaultdict(set)
         self.by_workflow: dict[str, set[str]] = defaultdict(set)
         self.migrates_to: dict[str, str] = {}
+        self.by_profile: dict[str, set[str]] = defaultdict(set)
+        self.exposure_caps: set[str] = set()
+        self.teams: set[str] = set()
         for resource in snapshot.values():
+            if resource.kind == "team":
+                self.teams.add(resource.id)
+            elif resource.kind == "guardrail" and '"exposure_cap"' in resource.body:
+                self.exposure_caps.add(resource.id)
             if resource.kind == "allocation":
                 teams = set(resource.fields()["shares"])
                 self.teams_of[resource.id] = teams
@@ -91,8 +141,13 @@ class _Index:
                     self.queues_of[tid].add(resource.id)
             elif resource.kind == "queue":
                 self.by_workflow[resource.group].add(resource.id)
-                if '"migrate_to"' in resource.body:
-                    self.migrates_to[resource.id] = resource.fields()["migrate_to"]
+                if '"migrate_to"' in resource.body or '"profile"' in resource.body:
+                    fields = resource.fields()
+                    if "migrate_to" in fields:
+                        self.migrates_to[resource.id] = fields["migrate_to"]
+                    profile = (fields.get("forecast") or {}).get("profile")
+                    if profile:
+                        self.by_profile[profile].add(resource.id)
 
 
 def _reach(
@@ -104,8 +159,12 @@ def _reach(
     for kind, ident in changed:
         if kind == "team":
             touched.add(ident)
-        elif kind in ("queue", "allocation", "target"):
-            if ident.startswith("workflow:"):
+        elif kind == "guardrail" and any(ident in i.exposure_caps for i in indexes):
+            touched |= set().union(*(i.teams for i in indexes))  # a cap can move any team
+        elif kind in ("queue", "allocation", "target", "profile", "forecast"):
+            if kind in ("profile", "forecast"):
+                affected = set().union(*(i.by_profile[ident] for i in indexes))
+            elif ident.startswith("workflow:"):
                 affected = set().union(*(i.by_workflow[ident[9:]] for i in indexes))
             else:
                 affected = {ident}
@@ -145,6 +204,11 @@ def _part(
     for tid in teams:
         if f"team.{tid}" in snapshot:
             out[f"team.{tid}"] = snapshot[f"team.{tid}"]
+    for address, resource in snapshot.items():  # few, and any queue may use them
+        if resource.kind in ("profile", "forecast") or (
+            resource.kind == "guardrail" and '"exposure_cap"' in resource.body
+        ):
+            out[address] = resource
     return out
 
 

@@ -24,6 +24,8 @@ from qplan.model.organisation import Organisation
 KIND_ORDER = (
     "workflow",
     "policy",
+    "profile",
+    "forecast",
     "team",
     "guardrail",
     "queue",
@@ -99,6 +101,7 @@ def body_problem(resource: Resource) -> str | None:
 
 _OTHER_FIELDS = {
     "cases": frozenset({"path", "checksum", "count", "item_ids"}),
+    "forecast": frozenset({"path", "checksum", "volumes", "aht_seconds"}),
     "sop": frozenset({"path", "title", "template"}),
 }
 
@@ -113,6 +116,7 @@ def _adapter(kind: str) -> Any:
     models: dict[str, Any] = {
         "workflow": m.Workflow,
         "policy": m.Policy,
+        "profile": m.Profile,
         "team": m.Team,
         "guardrail": m.Guardrail,
         "queue": m.Queue,
@@ -168,6 +172,18 @@ def desired_resources(organisation: Organisation, sops_dir: str = "sops") -> dic
         found.append(Resource("workflow", workflow.id, workflow.id, _json(workflow)))
     for policy in organisation.policies.values():
         found.append(Resource("policy", policy.id, ORGANISATION_GROUP, _json(policy)))
+    for profile in organisation.profiles.values():
+        found.append(Resource("profile", profile.id, ORGANISATION_GROUP, _json(profile)))
+        forecast = organisation.forecasts.get(profile.csv or "")
+        if forecast is not None:  # the CSV's week, so that a changed forecast is a change
+            fields = {
+                "path": forecast.path,
+                "checksum": forecast.checksum,
+                "volumes": [round(v, 6) for v in forecast.volumes],
+                "aht_seconds": [round(a, 6) for a in forecast.aht_seconds],
+            }
+            body = json.dumps(fields, separators=(",", ":"))
+            found.append(Resource("forecast", profile.id, ORGANISATION_GROUP, body))
     for team in organisation.teams.values():
         found.append(Resource("team", team.id, ORGANISATION_GROUP, _json(team)))
     for key, guardrail in organisation.guardrails.items():
@@ -211,7 +227,7 @@ def _json(item: Any) -> str:
     return text
 
 
-_EMPTY_OMITTED = ("suppress", "phases")
+_EMPTY_OMITTED = ("suppress", "phases", "shifts")
 
 
 def digest(resources: Iterable[Resource]) -> str:

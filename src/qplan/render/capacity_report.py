@@ -55,7 +55,33 @@ def flags(capacity: Capacity) -> list[str]:
                 f"team {tid} is over its cap: its queues need {t.required_fte:.1f} FTE at its "
                 f"{t.cap_percent:g}% occupancy cap, it has {t.headcount_fte:g}{why}"
             )
+        for e in t.exposure:
+            if e.over:
+                lines.append(
+                    f"team {tid} is over exposure cap {e.guardrail}: "
+                    f"{e.hours_per_agent_day:.1f} hours per agent-day on {e.sensitivity} "
+                    f"queues, cap {e.cap_hours:g}"
+                )
+    for qid, q in sorted(capacity.queues.items()):
+        realtime = q.arrival == "realtime" and q.target_sla_percent is not None
+        if q.intervals is not None and not q.draft and realtime:
+            short = len(q.intervals.understaffed())
+            if short:
+                lines.append(
+                    f"queue {qid} is short of agents in {plural(short, 'half-hour')} of the week"
+                )
     return lines
+
+
+def exposure_lines(capacity: Capacity) -> list[str]:
+    """Each team's hours on sensitive queues against each exposure cap."""
+    return [
+        f"{tid}: {e.hours_per_week:,.1f} hours a week on {e.sensitivity} queues, "
+        f"{e.hours_per_agent_day:.2f} per agent-day (cap {e.cap_hours:g}, {e.guardrail}); "
+        f"the cap and wellness breaks add {e.extra_fte:.1f} FTE"
+        for tid, t in sorted(capacity.teams.items())
+        for e in t.exposure
+    ]
 
 
 def _pct(value: float | None) -> str:
@@ -201,6 +227,9 @@ def text(capacity: Capacity, recoveries: list[Recovery] | None = None) -> str:
     for by in ("workflow", "vendor", "country"):
         head, rows = _totals_rows(capacity, by)
         out += ["", f"Totals by {by}", *_table(head, rows)]
+    exposure = exposure_lines(capacity)
+    if exposure:
+        out += ["", "Exposure to sensitive content", *(f"  {line}" for line in exposure)]
     if recoveries:
         out += ["", "Backlog recovery", *_recovery_lines(recoveries)]
     problems = flags(capacity)
@@ -248,6 +277,9 @@ def markdown(capacity: Capacity, recoveries: list[Recovery] | None = None) -> st
     for by in ("workflow", "vendor", "country"):
         head, rows = _totals_rows(capacity, by)
         out += ["", f"### Totals by {by}", "", *_md_table(head, rows)]
+    exposure = exposure_lines(capacity)
+    if exposure:
+        out += ["", "### Exposure to sensitive content", "", *(f"- {x}" for x in exposure)]
     if recoveries:
         out += ["", "### Backlog recovery", "", *(f"- {x}" for x in _recovery_lines(recoveries))]
     return "\n".join(out) + "\n"

@@ -23,7 +23,16 @@ from typing import Any
 from qplan.core.diagnostics import Diagnostic
 from qplan.load.settings import Settings
 
-KIND_ORDER = ("workflows", "policies", "teams", "queues", "targets", "allocations", "guardrails")
+KIND_ORDER = (
+    "workflows",
+    "policies",
+    "profiles",
+    "teams",
+    "queues",
+    "targets",
+    "allocations",
+    "guardrails",
+)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: lists whose order carries no meaning, by key
 _SORTED_LISTS = {"languages", "markets", "clearances", "skills", "suppress", "versions"}
@@ -44,17 +53,20 @@ def _field_orders() -> dict[str, tuple[str, ...]]:
         m.MinTeamsPerLiveQueue,
         m.MaxBpoShare,
         m.MaxTeamUtilisation,
+        m.ExposureCap,
     ):
         guardrail_keys += [k for k in keys(cls) if k not in guardrail_keys and k != "suppress"]
     return {
         "workflows": keys(m.Workflow),
         "policies": keys(m.Policy),
+        "profiles": keys(m.Profile),
         "teams": keys(m.Team),
         "queues": keys(m.Queue),
         "targets": keys(m.Target),
         "allocations": keys(m.Allocation),
         "guardrails": (*guardrail_keys, "suppress"),
         "coverage": keys(m.Coverage),
+        "shifts": keys(m.Shift),
         "forecast": keys(m.Forecast),
         "sla": keys(m.ServiceLevel),
         "qa": keys(m.QualityAssurance),
@@ -160,6 +172,10 @@ def _canonical(document: Any, orders: dict[str, tuple[str, ...]]) -> None:
                         _reorder(value, sorted(str(k) for k in value), 6)
                 elif isinstance(value, CommentedSeq) and key in _SORTED_LISTS:
                     _sort_list(value)
+                elif isinstance(value, CommentedSeq) and key == "shifts":
+                    for shift in value:
+                        if isinstance(shift, CommentedMap):
+                            _reorder(shift, orders["shifts"], 8)
 
 
 def _yaml() -> Any:

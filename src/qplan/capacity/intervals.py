@@ -1,0 +1,273 @@
+"""Interval capacity: arrivals by the half-hour, teams on duty by their shifts.
+
+A queue whose forecast names a profile is planned interval by interval over a week of
+336 half-hours, in its profile's time zone:
+
+* the week's volume is spread by the profile's weights; each interval has its traffic
+  (volume × handle time ÷ 30 minutes);
+* a **real-time** queue needs, in each interval, the fewest agents that reach its SLA on
+  that traffic (Erlang C, or Erlang A with a patience) within the occupancy cap, and never
+  fewer than ``min_agents`` while one of its teams is on duty (the queue is open);
+* items go to the teams on duty in that interval, in proportion to their shares, and each
+  of those teams is asked for that part of the agents;
+* a team's agents on duty come from its shifts (FTE × (1 − shrinkage)), or, without shifts,
+  from its headcount's paid hours spread evenly over its coverage hours, each in the team's
+  own time zone. When the queues ask a team for more agents than it has on duty, each gets
+  its part of those it has;
+* the projected service level of an interval is Erlang's on the agents on duty there; the
+  week's is weighted by volume;
+* a **backlog** queue runs the fluid week of :mod:`qplan.capacity.staffing` on the
+  profile's arrivals and its teams' hours on duty.
+
+Time zones are taken at their offset on the planning day, so a week is planned as it
+falls on that day's side of a daylight-saving change.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from qplan.capacity.erlang import MAX_SECONDS, agents_for_target, figures, meets_target
+
+if TYPE_CHECKING:
+    from qplan.model.format import Profile, Team
+
+STEP_MINUTES = 15
+WEEK_STEPS = 7 * 24 * 60 // STEP_MINUTES  # 672 quarter-hours
+INTERVAL_MINUTES = 30
+STEPS_PER_INTERVAL = INTERVAL_MINUTES // STEP_MINUTES
+WEEK_INTERVALS = WEEK_STEPS // STEPS_PER_INTERVAL  # 336 half-hours
+INTERVAL_SECONDS = INTERVAL_MINUTES * 60
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+#: the day whose offsets plan a week when no planning day is given (northern winter time)
+REFERENCE_DAY = date(2026, 1, 12)
+
+
+@dataclass(frozen=True)
+class ArrivalPattern:
+    """A profile's week: a weight per quarter-hour from Monday 00:00 in its time zone
+    (summing to 1), and a handle time per quarter-hour (0: the queue's own)."""
+
+    profile: str
+    timezone: str
+    weights: tuple[float, ...]
+    aht_seconds: tuple[float, ...]
+
+
+def arrival_pattern(profile: Profile, forecast: Any | None = None) -> ArrivalPattern:
+    """The quarter-hour week of a profile; ``forecast`` is the
+    :class:`~qplan.load.forecasts.ForecastFile` of a CSV profile."""
+    if profile.csv is not None:
+        assert forecast is not None, "a CSV profile is planned from its forecast file"
+        raw = list(forecast.volumes)
+        aht = tuple(float(a) for a in forecast.aht_seconds)
+    else:
+        assert profile.days is not None and profile.intraday is not None
+        per_slot = WEEK_STEPS // 7 // len(profile.intraday)  # 2 for half-hours, 1 for quarters
+        raw = [
+            day * slot / per_slot
+            for day in profile.days
+            for slot in profile.intraday
+            for _ in range(per_slot)
+        ]
+        aht = (0.0,) * WEEK_STEPS
+    total = sum(raw)
+    return ArrivalPattern(profile.id, profile.timezone, tuple(w / total for w in raw), aht)
+
+
+@lru_cache(maxsize=1024)
+def offset_steps(timezone: str, on: date | None) -> int:
+    """The zone's offset from UTC on the planning day, in quarter-hours."""
+    from zoneinfo import ZoneInfo
+
+    moment = datetime.combine(on or REFERENCE_DAY, datetime.min.time()) + timedelta(hours=12)
+    offset = moment.replace(tzinfo=ZoneInfo(timezone)).utcoffset() or timedelta(0)
+    return round(offset.total_seconds() / 60 / STEP_MINUTES)
+
+
+def shift_frame(values: Any, from_offset: int, to_offset: int) -> Any:
+    """A week of quarter-hours in one zone's local time, seen in another's."""
+    import numpy as np
+
+    return np.roll(np.asarray(values, dtype=float), to_offset - from_offset)
+
+
+@lru_cache(maxsize=4096)
+def _duty_weights(
+    shifts: tuple[tuple[tuple[str, ...], str, str, float], ...],
+) -> tuple[float, ...]:
+    """FTE rostered per quarter-hour of the team's local week, from its shifts."""
+
+    def step(text: str) -> int:
+        hours, minutes = text.split(":")
+        return (int(hours) * 60 + int(minutes)) // STEP_MINUTES
+
+    roster = [0.0] * WEEK_STEPS
+    for days, start, end, fte in shifts:
+        first = step(start)
+        length = (step(end) - first) % (WEEK_STEPS // 7) or WEEK_STEPS // 7
+        for day in set(days):
+            base = DAYS.index(day) * (WEEK_STEPS // 7) + first
+            for offset in range(length):
+                roster[(base + offset) % WEEK_STEPS] += fte
+    return tuple(roster)
+
+
+def on_duty(team: Team) -> tuple[float, ...]:
+    """Agents on duty (productive, after shrinkage) per quarter-hour of the team's local
+    week: its shifts, or its headcount's paid hours spread over its coverage hours."""
+    available = 1 - team.shrinkage
+    if team.shifts:
+        key = tuple((tuple(sorted(s.days)), s.start, s.end, s.fte) for s in team.shifts)
+        return tuple(fte * available for fte in _duty_weights(key))
+    from qplan.capacity.staffing import covered_hours, team_mask
+
+    covered = covered_hours(team)
+    if covered <= 0:
+        return (0.0,) * WEEK_STEPS
+    agents = team.headcount_fte * team.paid_hours_per_week * available / covered
+    return tuple(agents if on else 0.0 for on in team_mask(team))
+
+
+def interval_start(index: int) -> str:
+    """``mon 18:00`` for a half-hour of the week."""
+    minutes = index * INTERVAL_MINUTES
+    day, minute = divmod(minutes, 1440)
+    return f"{DAYS[day]} {minute // 60:02d}:{minute % 60:02d}"
+
+
+def to_intervals(values: Any) -> Any:
+    """Quarter-hour values as half-hours: the mean of each pair."""
+    import numpy as np
+
+    return np.asarray(values, dtype=float).reshape(WEEK_INTERVALS, STEPS_PER_INTERVAL).mean(axis=1)
+
+
+# --- Erlang per interval ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ErlangInputs:
+    """What stays the same across a queue's intervals."""
+
+    within: float
+    target: float  # 0–1
+    patience: float | None
+    max_occupancy: float
+
+
+@lru_cache(maxsize=65536)
+def _meets(traffic: float, agents: int, aht: float, inputs: ErlangInputs) -> bool:
+    return meets_target(
+        traffic,
+        agents,
+        aht,
+        inputs.within,
+        inputs.target,
+        inputs.patience,
+        max_occupancy=inputs.max_occupancy,
+    )
+
+
+def required_agents(traffic: list[float], aht: list[float], inputs: ErlangInputs) -> list[int]:
+    """The fewest agents that reach the target in each interval (0 without traffic).
+
+    Required agents never fall as traffic rises (at one handle time), so the intervals are
+    taken in order of traffic and each agent count is tried once, with a bisection for the
+    busiest interval it still serves: a few dozen Erlang evaluations for a week.
+    """
+    out = [0] * len(traffic)
+    groups: dict[float, list[int]] = {}
+    for index, (load, seconds) in enumerate(zip(traffic, aht, strict=True)):
+        if load > 0:
+            groups.setdefault(seconds, []).append(index)
+    for seconds, indexes in groups.items():
+        levels = sorted({traffic[i] for i in indexes})
+        needed: dict[float, int] = {}
+        agents = 1
+        start = 0
+        while start < len(levels):
+            if not _meets(levels[start], agents, seconds, inputs):
+                agents += 1  # usually enough: levels are close together
+                if not _meets(levels[start], agents, seconds, inputs):
+                    agents = _fewest(levels[start], seconds, inputs)
+            # the busiest level these agents still serve
+            low, high = start, len(levels) - 1
+            while low < high:
+                middle = (low + high + 1) // 2
+                if _meets(levels[middle], agents, seconds, inputs):
+                    low = middle
+                else:
+                    high = middle - 1
+            for level in levels[start : low + 1]:
+                needed[level] = agents
+            start = low + 1
+        for i in indexes:
+            out[i] = needed[traffic[i]]
+    return out
+
+
+@lru_cache(maxsize=65536)
+def _fewest(traffic: float, aht: float, inputs: ErlangInputs) -> int:
+    return agents_for_target(
+        traffic,
+        aht,
+        inputs.within,
+        inputs.target,
+        inputs.patience,
+        max_occupancy=inputs.max_occupancy,
+    )
+
+
+@lru_cache(maxsize=65536)
+def service_level(
+    traffic: float, agents: int, aht: float, within: float, patience: float | None
+) -> float:
+    """Erlang's service level (0–1) of an interval; 0 when far too few agents are on duty."""
+    if traffic <= 0:
+        return 1.0
+    if agents <= 0 or (patience is None and agents <= traffic):
+        return 0.0
+    try:
+        return figures(
+            traffic, agents, aht, min(within, MAX_SECONDS), _bounded(patience)
+        ).service_level
+    except ValueError:
+        return 0.0
+
+
+def _bounded(patience: float | None) -> float | None:
+    return None if patience is None else min(patience, MAX_SECONDS)
+
+
+# --- backlog: the fluid week on profiled arrivals -------------------------------------------
+
+
+def fluid_within(
+    capacity_weights: Any, arrivals: Any, capacity_ratio: float, within_steps: float
+) -> Any:
+    """Per quarter-hour of the week: whether an item arriving then (mid-step) is handled
+    within ``within_steps``, for a fluid FIFO queue whose week's capacity is
+    ``capacity_ratio`` times its week's arrivals, spread over the steps by
+    ``capacity_weights``. The second week is measured, after the backlog has emptied."""
+    import numpy as np
+
+    weights = np.asarray(capacity_weights, dtype=float)
+    arriving = np.asarray(arrivals, dtype=float)
+    arriving = arriving / arriving.sum()
+    horizon = 2 * WEEK_STEPS + math.ceil(within_steps) + 2
+    weeks = math.ceil(horizon / WEEK_STEPS)
+    capacity = np.tile(weights / weights.sum() * capacity_ratio, weeks)[:horizon]
+    cumulative_capacity = np.concatenate(([0.0], np.cumsum(capacity)))
+    cumulative_arrivals = np.concatenate(([0.0], np.cumsum(np.tile(arriving, weeks)[:horizon])))
+    departures = cumulative_capacity + np.minimum.accumulate(
+        cumulative_arrivals - cumulative_capacity
+    )
+    steps = WEEK_STEPS + np.arange(WEEK_STEPS)
+    arrived = cumulative_arrivals[steps] + arriving / 2
+    done_by = np.interp(steps + 0.5 + within_steps, np.arange(horizon + 1), departures)
+    return done_by >= arrived - 1e-12

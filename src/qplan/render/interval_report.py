@@ -1,0 +1,253 @@
+"""The week by interval of each profiled queue: text, Markdown, JSON and a heat map.
+
+The JSON is a fixed contract (``format_version`` 1)::
+
+    {"format_version": "1", "interval_minutes": 30, "queues": [{"queue", "profile",
+     "timezone", "arrival", "required_agent_hours_per_week",
+     "projected_service_level_percent", "intervals": [{"start": "mon 18:00", "volume",
+     "aht_seconds", "required_agents", "on_duty_agents", "service_level_percent"}]}]}
+
+``start`` is the weekday and time in the profile's time zone; ``required_agents`` is an
+integer; ``service_level_percent`` is null in an interval without items (or for a queue
+without a target).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+from xml.etree import ElementTree
+
+from qplan.capacity.intervals import DAYS, INTERVAL_MINUTES, WEEK_INTERVALS, interval_start
+from qplan.capacity.staffing import Capacity, IntervalFigures, QueueCapacity
+from qplan.core.units import plural
+
+PER_DAY = WEEK_INTERVALS // 7
+
+
+def profiled(capacity: Capacity, queue: str | None = None) -> list[QueueCapacity]:
+    """The queues planned by interval (all, or the one asked for), in id order."""
+    return [
+        q
+        for qid, q in sorted(capacity.queues.items())
+        if q.intervals is not None and (queue is None or qid == queue)
+    ]
+
+
+def _r(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(value, digits) + 0.0
+
+
+def queue_contract(q: QueueCapacity) -> dict[str, Any]:
+    week = q.intervals
+    assert week is not None
+    return {
+        "queue": q.queue,
+        "profile": week.profile,
+        "timezone": week.timezone,
+        "arrival": q.arrival,
+        "draft": q.draft,
+        "required_agent_hours_per_week": _r(week.required_agent_hours),
+        "projected_service_level_percent": _r(q.projected_sla_percent),
+        "target_sla_percent": _r(q.target_sla_percent),
+        "target_within": q.target_within,
+        "min_agents": week.min_agents,
+        "intervals": [
+            {
+                "start": interval_start(i),
+                "volume": _r(week.volume[i]),
+                "aht_seconds": _r(week.aht_seconds[i]),
+                "required_agents": week.required_agents[i],
+                "on_duty_agents": _r(week.on_duty_agents[i]),
+                "service_level_percent": _r(week.service_level[i]),
+            }
+            for i in range(WEEK_INTERVALS)
+        ],
+    }
+
+
+def as_json(queues: Iterable[QueueCapacity]) -> str:
+    document = {
+        "format_version": "1",
+        "interval_minutes": INTERVAL_MINUTES,
+        "queues": [queue_contract(q) for q in queues],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _level(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}%"
+
+
+def _summary(q: QueueCapacity) -> str:
+    week = q.intervals
+    assert week is not None
+    target = (
+        f"target {q.target_sla_percent:g}% in {q.target_within}"
+        if q.target_sla_percent is not None
+        else "no target"
+    )
+    short = len(week.understaffed())
+    return (
+        f"{q.queue} ({q.arrival}, profile {week.profile}, {week.timezone}): "
+        f"{week.required_agent_hours:,.1f} agent-hours a week required; projected "
+        f"{_level(q.projected_sla_percent)} ({target}); "
+        f"{plural(short, 'half-hour')} short of agents"
+    )
+
+
+_HEAD = ["start", "volume", "AHT", "required", "on duty", "service level"]
+
+
+def _rows(week: IntervalFigures) -> list[list[str]]:
+    return [
+        [
+            interval_start(i),
+            f"{week.volume[i]:,.1f}",
+            f"{week.aht_seconds[i]:.0f}s",
+            str(week.required_agents[i]),
+            f"{week.on_duty_agents[i]:.1f}",
+            _level(week.service_level[i]),
+        ]
+        for i in range(WEEK_INTERVALS)
+    ]
+
+
+def text(queues: list[QueueCapacity], flat: int) -> str:
+    lines: list[str] = []
+    for q in queues:
+        assert q.intervals is not None
+        lines.append(_summary(q))
+        rows = [_HEAD, *_rows(q.intervals)]
+        widths = [max(len(r[c]) for r in rows) for c in range(len(_HEAD))]
+        for row in rows:
+            cells = [row[0].ljust(widths[0])] + [
+                cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True)
+            ]
+            lines.append("  " + "  ".join(cells).rstrip())
+        lines.append("")
+    lines.append(_closing(len(queues), flat))
+    return "\n".join(lines) + "\n"
+
+
+def _closing(shown: int, flat: int) -> str:
+    line = f"{plural(shown, 'queue')} planned by the half-hour"
+    if flat:
+        line += (
+            f"; {plural(flat, 'other queue')} without an arrival profile "
+            "(planned on a flat week: give its forecast a profile to see it by interval)"
+        )
+    return line + "."
+
+
+def markdown(queues: list[QueueCapacity], flat: int) -> str:
+    lines: list[str] = []
+    for q in queues:
+        assert q.intervals is not None
+        lines += [f"## {_md(q.queue)}", "", _md(_summary(q)), ""]
+        lines.append("| " + " | ".join(_HEAD) + " |")
+        lines.append("|---|" + "---:|" * (len(_HEAD) - 1))
+        lines += ["| " + " | ".join(row) + " |" for row in _rows(q.intervals)]
+        lines.append("")
+    lines.append(_closing(len(queues), flat))
+    return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    return "".join("\\" + c if c in "\\`*_{}[]<>()#+!|" else c for c in text)
+
+
+# --- heat map ------------------------------------------------------------------------------
+
+_CELL_W = 14
+_CELL_H = 18
+_LEFT = 44
+_TOP = 34
+
+
+def heat_map(q: QueueCapacity) -> str:
+    """Day × hour of the queue's week: each cell is coloured by the agents on duty over
+    those required (red short, green covered, grey without items), with both in its title.
+
+    A self-contained SVG built as an element tree (no script, no external resource).
+    """
+    week = q.intervals
+    assert week is not None
+    hours = PER_DAY // 2
+    width = _LEFT + hours * _CELL_W * 2 + 10
+    height = _TOP + 7 * _CELL_H + 34
+    svg = ElementTree.Element(
+        "svg",
+        {
+            "xmlns": "http://www.w3.org/2000/svg",
+            "width": str(width),
+            "height": str(height),
+            "viewBox": f"0 0 {width} {height}",
+            "font-family": "sans-serif",
+            "font-size": "11",
+            "role": "img",
+            "aria-label": f"Agents required and on duty by half-hour: {q.queue}",
+        },
+    )
+    ElementTree.SubElement(
+        svg, "rect", {"width": str(width), "height": str(height), "fill": "#fff"}
+    )
+    title = ElementTree.SubElement(svg, "text", {"x": "4", "y": "14", "font-weight": "bold"})
+    title.text = f"Agents on duty against required ({week.timezone})"
+    for hour in range(0, 24, 3):
+        label = ElementTree.SubElement(
+            svg, "text", {"x": str(_LEFT + hour * 2 * _CELL_W), "y": str(_TOP - 4)}
+        )
+        label.text = f"{hour:02d}"
+    for day, name in enumerate(DAYS):
+        label = ElementTree.SubElement(svg, "text", {"x": "4", "y": str(_TOP + day * _CELL_H + 13)})
+        label.text = name
+        for slot in range(PER_DAY):
+            i = day * PER_DAY + slot
+            cell = ElementTree.SubElement(
+                svg,
+                "rect",
+                {
+                    "x": str(_LEFT + slot * _CELL_W),
+                    "y": str(_TOP + day * _CELL_H),
+                    "width": str(_CELL_W - 1),
+                    "height": str(_CELL_H - 1),
+                    "fill": _colour(week, i),
+                },
+            )
+            tip = ElementTree.SubElement(cell, "title")
+            tip.text = (
+                f"{interval_start(i)}: {week.required_agents[i]} required, "
+                f"{week.on_duty_agents[i]:.1f} on duty, {week.volume[i]:,.1f} items, "
+                f"service level {_level(week.service_level[i])}"
+            )
+    legend_y = _TOP + 7 * _CELL_H + 18
+    for n, (colour, words) in enumerate(
+        (
+            ("#c0392b", "short"),
+            ("#f1c40f", "at least 90%"),
+            ("#2e7d32", "covered"),
+            ("#dddddd", "no items"),
+        )
+    ):
+        x = _LEFT + n * 110
+        ElementTree.SubElement(
+            svg,
+            "rect",
+            {"x": str(x), "y": str(legend_y - 10), "width": "12", "height": "12", "fill": colour},
+        )
+        label = ElementTree.SubElement(svg, "text", {"x": str(x + 16), "y": str(legend_y)})
+        label.text = words
+    return ElementTree.tostring(svg, encoding="unicode") + "\n"
+
+
+def _colour(week: IntervalFigures, i: int) -> str:
+    required = week.required_agents[i]
+    if week.volume[i] <= 0 and required == 0:
+        return "#dddddd"
+    if required <= 0 or week.on_duty_agents[i] + 1e-9 >= required:
+        return "#2e7d32"
+    if week.on_duty_agents[i] >= 0.9 * required:
+        return "#f1c40f"
+    return "#c0392b"
