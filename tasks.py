@@ -62,6 +62,16 @@ def demo() -> None:
     run(qplan, "state", "history")
     # What the short-video queues need in staffing, and what they cost.
     run(qplan, "capacity", "--workflow", "short-video")
+    # A real-time queue by the half-hour, with its heat map (evening peaks, in its profile's zone).
+    run(
+        qplan,
+        "capacity",
+        "--intervals",
+        "--queue",
+        "ls-safety-en",
+        "--chart",
+        ".qplan/ls-safety-en-week.svg",
+    )
     # The launch checklist of one queue, now that its training cases are enqueued.
     run(qplan, "readiness", "sv-hate-speech-en")
 

@@ -68,7 +68,7 @@ def test_invalid_repository_builds_no_site(tmp_path: Path) -> None:
 
 def test_build_is_deterministic_and_incremental(example_repo: Path) -> None:
     first = run_qplan("docs", "build", "--out", "a", repo=example_repo)
-    assert first.output == "Built 74 pages into a (76 project file(s) changed).\n"
+    assert first.output == "Built 74 pages into a (78 project file(s) changed).\n"
     again = run_qplan("docs", "build", "--out", "b", repo=example_repo)
     assert again.output == "Built 74 pages into b (0 project file(s) changed).\n"
     assert _files(example_repo / "a") == _files(example_repo / "b")

@@ -102,6 +102,19 @@ class IntervalFigures:
 
         return sum(self.required_agents) * INTERVAL_MINUTES / 60
 
+    def short_for_sla(self, i: int) -> bool:
+        """Whether interval ``i`` has items and fewer agents on duty than its SLA needs."""
+        needed = (self.sla_agents or self.required_agents)[i]
+        return self.volume[i] > 0 and self.on_duty_agents[i] + 1e-9 < needed
+
+    def short_of_minimum(self, i: int) -> bool:
+        """Whether interval ``i`` is open with fewer than ``min_agents`` on duty."""
+        return (
+            self.min_agents is not None
+            and self.open[i]
+            and self.on_duty_agents[i] + 1e-9 < self.min_agents
+        )
+
     def understaffed(self) -> list[int]:
         """Intervals with items and fewer agents on duty than the SLA needs, the largest
         shortfall first (then in week order)."""

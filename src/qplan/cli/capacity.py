@@ -146,7 +146,11 @@ def erlang(
 @click.option(
     "--recover-in", default="7d", show_default=True, help="Target recovery time for --backlog."
 )
-@click.option("--chart", type=click.Path(dir_okay=False), help="Write an SVG chart here.")
+@click.option(
+    "--chart",
+    type=click.Path(dir_okay=False),
+    help="Write an SVG chart here (with --intervals --queue: the queue's heat map).",
+)
 @click.option(
     "--on",
     "on_day",
@@ -201,7 +205,7 @@ def capacity(
         raise UsageError(f"--on {on_day!r}: write a date like 2026-12-01") from None
     figures = derive_organisation(org, day)
     if intervals:
-        _intervals(report.select(figures, workflow, team), queue_id, fmt)
+        _intervals(report.select(figures, workflow, team), queue_id, fmt, chart)
         return
     recover_days = duration_seconds(recover_in, "--recover-in") / 86400
     recoveries = []
@@ -231,7 +235,7 @@ def capacity(
         click.echo(report.text(shown, recoveries), nl=False)
 
 
-def _intervals(figures: Any, queue_id: str | None, fmt: str) -> None:
+def _intervals(figures: Any, queue_id: str | None, fmt: str, chart: str | None) -> None:
     from qplan.core.errors import UsageError
     from qplan.render import interval_report
 
@@ -247,8 +251,14 @@ def _intervals(figures: Any, queue_id: str | None, fmt: str) -> None:
                 f"--queue: {queue_id} has no arrival profile, so it is planned on a flat week; "
                 "name a profile in its forecast to plan it by interval"
             )
+    elif chart:
+        raise UsageError("--chart with --intervals draws one queue's week: add --queue")
     shown = interval_report.profiled(figures, queue_id)
     flat = 0 if queue_id else len(figures.queues) - len(shown)
+    if chart:
+        from qplan.core.output import write_file
+
+        write_file(chart, interval_report.heat_map(shown[0]))
     if fmt == "json":
         click.echo(interval_report.as_json(shown), nl=False)
     elif fmt == "markdown":

@@ -114,11 +114,40 @@ def _rows(week: IntervalFigures) -> list[list[str]]:
     ]
 
 
+def grid(week: IntervalFigures) -> list[str]:
+    """The week as characters, a row a day and a column a half-hour: the agents required
+    on a scale of 1 to 9 of the week's peak, ``!`` where fewer are on duty than the SLA
+    needs, ``-`` where fewer than ``min_agents``, ``.`` where none are needed."""
+    peak = max(week.required_agents, default=0)
+    rows = ["      " + "".join(f"{h:02d}    " for h in range(0, 24, 3)).rstrip()]
+    for day, name in enumerate(DAYS):
+        cells = []
+        for slot in range(PER_DAY):
+            i = day * PER_DAY + slot
+            required = week.required_agents[i]
+            if week.short_for_sla(i):
+                cells.append("!")
+            elif week.short_of_minimum(i):
+                cells.append("-")
+            elif required <= 0:
+                cells.append(".")
+            else:
+                cells.append(str(max(1, round(9 * required / peak))))
+        rows.append(f"  {name} " + "".join(cells))
+    return rows
+
+
 def text(queues: list[QueueCapacity], flat: int) -> str:
     lines: list[str] = []
     for q in queues:
         assert q.intervals is not None
         lines.append(_summary(q))
+        peak = max(q.intervals.required_agents, default=0)
+        lines += [
+            f"  agents required by half-hour, 1-9 of the peak of {peak} ('!' short for the "
+            "SLA, '-' below min_agents):",
+            *grid(q.intervals),
+        ]
         rows = [_HEAD, *_rows(q.intervals)]
         widths = [max(len(r[c]) for r in rows) for c in range(len(_HEAD))]
         for row in rows:
@@ -167,15 +196,16 @@ _TOP = 34
 
 
 def heat_map(q: QueueCapacity) -> str:
-    """Day × hour of the queue's week: each cell is coloured by the agents on duty over
-    those required (red short, green covered, grey without items), with both in its title.
+    """Day × half-hour of the queue's week: each cell is shaded by the agents it needs
+    (darker, more), yellow or red where fewer are on duty, with the figures in its title.
 
     A self-contained SVG built as an element tree (no script, no external resource).
     """
     week = q.intervals
     assert week is not None
+    peak = max(week.required_agents, default=0)
     hours = PER_DAY // 2
-    width = _LEFT + hours * _CELL_W * 2 + 10
+    width = max(_LEFT + hours * _CELL_W * 2 + 10, _LEFT + 5 * 130)
     height = _TOP + 7 * _CELL_H + 34
     svg = ElementTree.Element(
         "svg",
@@ -213,7 +243,7 @@ def heat_map(q: QueueCapacity) -> str:
                     "y": str(_TOP + day * _CELL_H),
                     "width": str(_CELL_W - 1),
                     "height": str(_CELL_H - 1),
-                    "fill": _colour(week, i),
+                    "fill": _colour(week, i, peak),
                 },
             )
             tip = ElementTree.SubElement(cell, "title")
@@ -225,13 +255,14 @@ def heat_map(q: QueueCapacity) -> str:
     legend_y = _TOP + 7 * _CELL_H + 18
     for n, (colour, words) in enumerate(
         (
-            ("#c0392b", "short"),
-            ("#f1c40f", "at least 90%"),
-            ("#2e7d32", "covered"),
+            ("hsl(210, 65%, 80%)", "covered, few needed"),
+            ("hsl(210, 65%, 33%)", f"covered, {peak} needed"),
+            ("#f1c40f", "nearly: 90%+ or min_agents"),
+            ("#c0392b", "short for the SLA"),
             ("#dddddd", "no items"),
         )
     ):
-        x = _LEFT + n * 110
+        x = _LEFT + n * 130
         ElementTree.SubElement(
             svg,
             "rect",
@@ -242,12 +273,17 @@ def heat_map(q: QueueCapacity) -> str:
     return ElementTree.tostring(svg, encoding="unicode") + "\n"
 
 
-def _colour(week: IntervalFigures, i: int) -> str:
+def _colour(week: IntervalFigures, i: int, peak: int) -> str:
+    """Blue, darker the more agents the half-hour needs; red where fewer are on duty than
+    the SLA needs (yellow within 10 % of it, or only below min_agents); grey without items
+    or agents."""
     required = week.required_agents[i]
     if week.volume[i] <= 0 and required == 0:
         return "#dddddd"
-    if required <= 0 or week.on_duty_agents[i] + 1e-9 >= required:
-        return "#2e7d32"
-    if week.on_duty_agents[i] >= 0.9 * required:
+    if week.short_for_sla(i):
+        needed = (week.sla_agents or week.required_agents)[i]
+        return "#f1c40f" if week.on_duty_agents[i] >= 0.9 * needed else "#c0392b"
+    if week.short_of_minimum(i):
         return "#f1c40f"
-    return "#c0392b"
+    lightness = 88 - 55 * (required / peak if peak else 0)
+    return f"hsl(210, 65%, {lightness:.0f}%)"

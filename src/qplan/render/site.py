@@ -137,15 +137,22 @@ def _sla(org: Organisation, queue: Queue) -> str:
     return f"{target.sla.percent:g}% within {target.sla.within}"
 
 
-def coverage_text(team: Team) -> str:
-    days = [d for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun") if d in team.coverage.days]
+def _days_text(chosen: Iterable[str]) -> str:
+    days = [d for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun") if d in chosen]
     if len(days) == 7:
-        span = "every day"
-    elif days == ["mon", "tue", "wed", "thu", "fri"]:
-        span = "Mon–Fri"
-    else:
-        span = ", ".join(DAY_NAMES[d] for d in days)
+        return "every day"
+    if days == ["mon", "tue", "wed", "thu", "fri"]:
+        return "Mon–Fri"
+    return ", ".join(DAY_NAMES[d] for d in days)
+
+
+def coverage_text(team: Team) -> str:
+    span = _days_text(team.coverage.days)
     return f"{span} {team.coverage.start}–{team.coverage.end} ({team.timezone})"
+
+
+def shift_text(shift: Any) -> str:
+    return f"{_days_text(shift.days)} {shift.start}–{shift.end}: {shift.fte:g} FTE"
 
 
 def demote(markdown: str, levels: int) -> str:
@@ -389,6 +396,20 @@ def _queue_page(
             f"{_money(figures.cost_per_item)}.",
             "",
         ]
+        week = figures.intervals
+        if week is not None:
+            lines += [
+                "### The week by half-hour",
+                "",
+                f"Arrivals follow profile {code(week.profile)} ({text(week.timezone)}): "
+                f"{week.required_agent_hours:,.1f} agent-hours a week required. Each cell is "
+                "a half-hour: red where fewer agents are on duty than required, yellow "
+                "within 10 % of it, green where they cover it, grey without items "
+                "(hover for the figures).",
+                "",
+                f"![Agents required and on duty by half-hour]({qid}.svg)",
+                "",
+            ]
     lines += ["## Escalation path", "", _escalation_path(org, queue, links), ""]
     lines += ["## Training pair", ""]
     trained_by = [q for q in org.queues.values() if q.training_queue == qid]
@@ -421,6 +442,11 @@ def _team_page(org: Organisation, tid: str, capacity: Capacity | None, links: _L
         ("Languages", ", ".join(team.languages)),
         ("Data clearances", ", ".join(team.clearances) or "none"),
         ("Coverage hours", text(coverage_text(team))),
+        *(
+            [("Shifts", "; ".join(text(shift_text(shift)) for shift in team.shifts))]
+            if team.shifts
+            else []
+        ),
         ("Headcount", f"{team.headcount_fte:g} FTE"),
         ("Shrinkage", f"{team.shrinkage:.0%}"),
         ("Paid hours per FTE", f"{team.paid_hours_per_week:g} a week"),
@@ -457,6 +483,29 @@ def _team_page(org: Organisation, tid: str, capacity: Capacity | None, links: _L
             f"({state}); weekly cost {_money(figures.weekly_cost)}.",
             "",
         ]
+        if figures.exposure:
+            rows = [
+                [
+                    text(e.guardrail),
+                    e.sensitivity,
+                    f"{e.hours_per_week:,.1f}",
+                    f"{e.hours_per_agent_day:.2f}",
+                    f"{e.cap_hours:g}",
+                    f"{e.extra_fte:.1f}",
+                    "**over the cap**" if e.over else "within the cap",
+                ]
+                for e in figures.exposure
+            ]
+            head = [
+                "Exposure cap",
+                "Sensitivity",
+                "Hours a week",
+                "Hours per agent-day",
+                "Cap",
+                "FTE it adds",
+                "",
+            ]
+            lines += ["## Exposure to sensitive content", "", *_table(head, rows)]
     return "\n".join(lines)
 
 
@@ -598,6 +647,11 @@ def site_files(
         )
     for qid in sorted(org.queues):
         files[f"docs/queues/{qid}.md"] = _queue_page(org, qid, capacity, links, rendered, today)
+        figures = capacity.queues.get(qid) if capacity else None
+        if figures is not None and figures.intervals is not None:
+            from qplan.render.interval_report import heat_map
+
+            files[f"docs/queues/{qid}.svg"] = heat_map(figures)
     orphans = [q for w, qs in queues_by_workflow.items() if w not in org.workflows for q in qs]
     if orphans:
         queue_nav.append({"Other": [{q: f"queues/{q}.md"} for q in orphans]})
