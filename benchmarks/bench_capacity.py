@@ -12,19 +12,21 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from benchmarks.bench_validate import BASELINE, _run, run_benchmark
-from benchmarks.generate import generate
+from benchmarks.generate import generate_shape
 
 
-def measure(queues: int, folder: Path) -> dict[str, float]:
-    generate(queues, folder)
+def measure(queues: int, folder: Path, shape: str = "pairs") -> dict[str, Any]:
+    generate_shape(shape, queues, folder)
     qplan = [sys.executable, "-m", "qplan", "--repo", str(folder)]
     baseline, _ = _run([sys.executable, "-c", BASELINE, str(folder)])
     validate, _ = _run([*qplan, "validate", "--format", "json"])
     capacity, peak = _run([*qplan, "capacity", "--format", "json"])
     return {
         "queues": queues,
+        "shape": shape,
         "baseline_s": round(baseline, 3),
         "validate_s": round(validate, 3),
         "capacity_s": round(capacity, 3),
@@ -34,9 +36,9 @@ def measure(queues: int, folder: Path) -> dict[str, float]:
     }
 
 
-def _describe(row: dict[str, float]) -> str:
+def _describe(row: dict[str, Any]) -> str:
     return (
-        f"{row['queues']:>6} queues  baseline {row['baseline_s']:.2f} s  "
+        f"{row['shape']:>5} {row['queues']:>6} queues  baseline {row['baseline_s']:.2f} s  "
         f"validate {row['validate_s']:.2f} s  capacity {row['capacity_s']:.2f} s "
         f"({row['capacity_vs_validate']:.2f}x validate, {row['capacity_vs_baseline']:.1f}x "
         f"baseline)  peak {row['peak_rss_mb']:.0f} MiB"

@@ -20,9 +20,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from benchmarks.bench_validate import BASELINE, _run, run_benchmark
-from benchmarks.generate import generate
+from benchmarks.generate import generate_shape
 
 # Every hundredth queue is a training queue whose volume the "pull request" raises.
 _CHANGED = re.compile(
@@ -59,8 +60,8 @@ def change_one_percent(folder: Path) -> int:
     return changed
 
 
-def measure(queues: int, folder: Path) -> dict[str, float]:
-    generate(queues, folder)
+def measure(queues: int, folder: Path, shape: str = "pairs") -> dict[str, Any]:
+    generate_shape(shape, queues, folder)
     state = folder / "state.db"
     first = folder / "first.plan"
     _must(_qplan(folder, state, "plan", "--out", str(first), "--format", "json"))
@@ -83,6 +84,7 @@ def measure(queues: int, folder: Path) -> dict[str, float]:
     grown = _state_bytes(copy) - after_first
     return {
         "queues": queues,
+        "shape": shape,
         "changed_queues": changed,
         "baseline_s": round(baseline, 3),
         "validate_s": round(validate, 3),
@@ -106,9 +108,9 @@ def _timed(command: list[str]) -> float:
     return elapsed
 
 
-def _describe(row: dict[str, float]) -> str:
+def _describe(row: dict[str, Any]) -> str:
     return (
-        f"{row['queues']:>6} queues ({row['changed_queues']} changed)  "
+        f"{row['shape']:>5} {row['queues']:>6} queues ({row['changed_queues']} changed)  "
         f"baseline {row['baseline_s']:.2f} s  validate {row['validate_s']:.2f} s  "
         f"plan {row['plan_s']:.2f} s ({row['plan_vs_baseline']:.1f}x baseline, "
         f"{row['plan_vs_validate']:.2f}x validate)  "

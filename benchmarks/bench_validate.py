@@ -3,6 +3,7 @@ a plain Python process that only loads the same files with PyYAML's CSafeLoader.
 
     python -m benchmarks.bench_validate            # 1,000 and 10,000 queues
     python -m benchmarks.bench_validate 2000 20000 # other sizes
+    python -m benchmarks.bench_validate --shape sites  # the second organisation shape
 
 Reports wall time (best of 3), the ratio to the baseline, and peak memory (max RSS).
 """
@@ -18,8 +19,9 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from benchmarks.generate import generate
+from benchmarks.generate import generate_shape
 
 BASELINE = """
 import gc, sys, yaml
@@ -48,8 +50,8 @@ def _run(command: list[str]) -> tuple[float, float]:
     return best, peak
 
 
-def measure(queues: int, folder: Path) -> dict[str, float]:
-    generate(queues, folder)
+def measure(queues: int, folder: Path, shape: str = "pairs") -> dict[str, Any]:
+    generate_shape(shape, queues, folder)
     size = sum(f.stat().st_size for f in (folder / "workflows").rglob("*.yaml"))
     baseline, _ = _run([sys.executable, "-c", BASELINE, str(folder)])
     env_qplan = [
@@ -65,6 +67,7 @@ def measure(queues: int, folder: Path) -> dict[str, float]:
     validate, peak = _run(env_qplan)
     return {
         "queues": queues,
+        "shape": shape,
         "yaml_mb": round(size / 1e6, 2),
         "baseline_s": round(baseline, 3),
         "validate_s": round(validate, 3),
@@ -74,17 +77,24 @@ def measure(queues: int, folder: Path) -> dict[str, float]:
 
 
 def run_benchmark(
-    measure: Callable[[int, Path], dict[str, float]],
-    describe: Callable[[dict[str, float]], str],
+    measure: Callable[[int, Path, str], dict[str, Any]],
+    describe: Callable[[dict[str, Any]], str],
     timed: str,
 ) -> None:
-    """Measure each size given on the command line (default 1,000 and 10,000 queues), print
-    one line per size, how ``timed`` grows per queue, and every row as JSON."""
-    sizes = [int(a) for a in sys.argv[1:]] or [1000, 10000]
+    """Measure each size given on the command line (default 1,000 and 10,000 queues) of the
+    organisation shape given by ``--shape pairs|sites`` (default pairs), print one line per
+    size, how ``timed`` grows per queue, and every row as JSON."""
+    args = sys.argv[1:]
+    shape = "pairs"
+    if "--shape" in args:
+        at = args.index("--shape")
+        shape = args[at + 1] if at + 1 < len(args) else ""
+        del args[at : at + 2]
+    sizes = [int(a) for a in args] or [1000, 10000]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for queues in sizes:
-            rows.append(measure(queues, Path(tmp) / str(queues)))
+            rows.append(measure(queues, Path(tmp) / str(queues), shape))
     for row in rows:
         print(describe(row))
     if len(rows) >= 2:
@@ -97,9 +107,9 @@ def run_benchmark(
     print(json.dumps(rows), file=sys.stderr if os.environ.get("QUIET") else sys.stdout)
 
 
-def _describe(row: dict[str, float]) -> str:
+def _describe(row: dict[str, Any]) -> str:
     return (
-        f"{row['queues']:>6} queues  {row['yaml_mb']:>5} MB  "
+        f"{row['shape']:>5} {row['queues']:>6} queues  {row['yaml_mb']:>5} MB  "
         f"baseline {row['baseline_s']:.2f} s  "
         f"validate {row['validate_s']:.2f} s  ratio {row['ratio']:.2f}x  "
         f"peak {row['peak_rss_mb']:.0f} MiB"

@@ -1,8 +1,15 @@
-"""Write a synthetic organisation: N queues (production and training pairs) with teams,
-targets and allocations, about 50 queues per file plus the file's escalation queue
-(10,000 queues is about 5.5 MB of YAML).
+"""Write a synthetic organisation of N queues, in one of two shapes.
 
-    python -m benchmarks.generate 10000 /tmp/org10k
+``pairs`` (the first shape): production and training pairs with teams, targets and
+allocations to two sites, about 50 queues per file plus the file's escalation queue
+(10,000 queues is about 5.5 MB of YAML). ``sites`` (the second, made to differ from the
+first): files of 10 to 150 queues, each production queue shared by three to five sites in
+six time zones, half the teams on shifts, a third of the queues real-time and half of all
+production queues on arrival profiles (inline and from a forecast CSV), staged rollouts on
+a fifth of the allocations, min_agents, egregious queues under an exposure cap, and one
+case set shared by every training queue.
+
+    python -m benchmarks.generate 10000 /tmp/org10k [pairs|sites]
 """
 
 from __future__ import annotations
@@ -152,5 +159,186 @@ def generate(queues: int, out: Path, seed: int = 7) -> None:
         )
 
 
+ZONES = [
+    "UTC",
+    "America/Chicago",
+    "Asia/Manila",
+    "Europe/Berlin",
+    "Asia/Kolkata",
+    "America/Bogota",
+]
+SPLITS = [[40, 30, 30], [25, 25, 25, 25], [30, 20, 20, 15, 15], [50, 30, 20]]
+SHIFTS = (
+    '      - {days: [mon, tue, wed, thu, fri], start: "06:00", end: "14:00", fte: 150}\n'
+    '      - {days: [mon, tue, wed, thu, fri], start: "14:00", end: "22:00", fte: 130}\n'
+    '      - {days: [fri, sat, sun, mon], start: "08:00", end: "18:00", fte: 70}\n'
+    '      - {days: [sun, mon, tue, wed, thu], start: "22:00", end: "06:00", fte: 50}\n'
+)
+
+
+def _profiles() -> str:
+    out = ["profiles:\n"]
+    for index, zone in enumerate(ZONES):
+        peak = 34 + index  # evenings, a little later in each
+        intraday = [2 + (8 if abs(slot - peak) < 6 else 0) for slot in range(48)]
+        days = [1, 1, 1, 1, 1.1 + index / 20, 1.3, 1.2]
+        out.append(
+            f"  - id: profile-{index}\n    timezone: {zone}\n"
+            f"    days: [{', '.join(f'{d:g}' for d in days)}]\n"
+            f"    intraday: [{', '.join(str(w) for w in intraday)}]\n"
+        )
+    out.append("  - id: profile-csv\n    timezone: Europe/Berlin\n    csv: forecasts/history.csv\n")
+    return "".join(out)
+
+
+def _history_csv() -> str:
+    """Four weeks of dated half-hourly history, folded by qplan into one week."""
+    rows = ["interval_start,volume,aht_seconds"]
+    for day in range(28):
+        for slot in range(48):
+            volume = 20 + (60 if 36 <= slot < 44 else 0) + (day % 7) * 3
+            rows.append(
+                f"2026-11-{2 + day:02d}T{slot // 2:02d}:{30 * (slot % 2):02d}" if day < 29 else "",
+            )
+            rows[-1] += f",{volume},{40 + slot % 5}"
+    return "\n".join(rows) + "\n"
+
+
+def _sites_team(index: int) -> str:
+    bpo = index % 3 != 0
+    vendor = f"    vendor: Vendor {index % 11}\n" if bpo else ""
+    shifts = f"    shifts:\n{SHIFTS}" if index % 2 else ""
+    return (
+        f"  - id: team-{index}\n    name: Site {index}\n    type: {'bpo' if bpo else 'in_house'}\n"
+        f"{vendor}    country: {'PH' if bpo else 'US'}\n    languages: [{', '.join(LANGS)}]\n"
+        "    headcount_fte: 400\n    shrinkage: 0.3\n    paid_hours_per_week: 40\n"
+        f"    occupancy_cap: 0.85\n    cost_per_hour: {18 + index % 45}.25\n"
+        "    clearances: [internal]\n"
+        f"    timezone: {ZONES[index % len(ZONES)]}\n    coverage: {ALWAYS}\n{shifts}"
+    )
+
+
+def _sites_queue(index: int, workflow: str, teams: int, rng: random.Random) -> tuple[str, str, str]:
+    qid = f"q-{index:05d}"
+    lang = LANGS[(index // 2) % len(LANGS)]
+    if index % 2:
+        queue = (
+            f"  - id: {qid}\n    name: Queue {index} · training\n    workflow: {workflow}\n"
+            f"    kind: training\n    status: live\n    policy: policy-{(index - 1) % 20}@2\n"
+            f"    template: review@3\n    languages: [{lang}]\n    ttp_queue: ttp-{qid}\n"
+            "    training: {case_set: training/shared.csv, min_cases: 3}\n"
+            "    forecast: {arrival: backlog, weekly_volume: 100, aht_seconds: 90}\n"
+        )
+        return queue, "", ""
+    realtime = index % 6 == 0
+    profiled = realtime or index % 4 == 0
+    profile = "profile-csv" if index % 40 == 0 else f"profile-{(index // 2) % len(ZONES)}"
+    extra = f", profile: {profile}" if profiled else ""
+    volume = rng.randint(300, 6000) if realtime else rng.randint(500, 20000)
+    queue = (
+        f"  - id: {qid}\n    name: Queue {index} · {lang}\n    workflow: {workflow}\n"
+        f"    kind: production\n    status: live\n    policy: policy-{index % 20}@2\n"
+        f"    template: review@3\n    languages: [{lang}]\n    markets: [BR, DE, IN, PH, US]\n"
+        f"    data_classification: internal\n    ttp_queue: ttp-{qid}\n"
+        f"    training_queue: q-{index + 1:05d}\n    escalates_to: esc-{workflow}\n"
+        f"    sop: sops/{workflow}.md.j2\n    qa: {{sample_rate: 0.05}}\n"
+        f"    forecast: {{arrival: {'realtime' if realtime else 'backlog'}, "
+        f"weekly_volume: {volume}, aht_seconds: {rng.randint(15, 150)}{extra}}}\n"
+        + ("    min_agents: 2\n" if realtime else "")
+        + ("    sensitivity: egregious\n" if index % 20 == 2 else "")
+    )
+    sla = "{percent: 85, within: 90s}" if realtime else "{percent: 90, within: 48h}"
+    target = f"  - queue: {qid}\n    sla: {sla}\n"
+    split = SPLITS[index % len(SPLITS)]
+    chosen = rng.sample(range(teams), len(split))
+    shares = ", ".join(f"team-{t}: {p}" for t, p in zip(chosen, split, strict=True))
+    allocation = f"  - queue: {qid}\n    shares: {{{shares}}}\n"
+    if index % 10 == 4:
+        moved = rng.sample(range(teams), len(split))
+        later = ", ".join(f"team-{t}: {p}" for t, p in zip(moved, split, strict=True))
+        allocation += f"    phases:\n      - {{from: 2027-03-01, shares: {{{later}}}}}\n"
+    return queue, target, allocation
+
+
+def generate_sites(queues: int, out: Path, seed: int = 11) -> None:
+    """The second shape (see the module's docstring)."""
+    rng = random.Random(seed)
+    folder = out / "workflows"
+    folder.mkdir(parents=True, exist_ok=True)
+    teams = max(12, queues // 12)
+    shared = ["# Synthetic benchmark organisation, second shape (generated, fictional).\n"]
+    shared.append("policies:\n")
+    for p in range(20):
+        shared.append(
+            f"  - id: policy-{p}\n    name: Policy {p}\n    versions: [1, 2]\n"
+            "    decisions: [approve, remove, escalate]\n"
+        )
+    shared.append(_profiles())
+    shared.append("teams:\n")
+    shared.extend(_sites_team(t) for t in range(teams))
+    shared.append(
+        "guardrails:\n  - id: egregious-hours\n    type: exposure_cap\n"
+        "    sensitivity: egregious\n    max_hours_per_day: 4\n"
+        "    wellness_minutes_per_shift: 20\n"
+    )
+    (folder / "organisation.yaml").write_text("".join(shared), encoding="utf-8")
+    for name, text in (
+        (
+            "training/shared.csv",
+            "item_id,expected_decision,policy_version,note\n"
+            "c-1,approve,2,\nc-2,remove,2,\nc-3,escalate,2,\n",
+        ),
+        ("forecasts/history.csv", _history_csv()),
+    ):
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_text(text, encoding="utf-8")
+    (out / "sops").mkdir(parents=True, exist_ok=True)
+    start = 0
+    while start < queues:
+        size = rng.randint(5, 75) * 2
+        workflow = f"wf-{start:05d}"
+        parts = [
+            f"workflows:\n  - id: {workflow}\n    name: Workflow {workflow}\n"
+            f"    owner: {workflow}@example.com\nqueues:\n",
+            f"  - id: esc-{workflow}\n    name: Escalations of {workflow}\n"
+            f"    workflow: {workflow}\n    kind: escalation\n    status: live\n"
+            f"    policy: policy-0@2\n    template: review@3\n    languages: [{', '.join(LANGS)}]\n"
+            f"    ttp_queue: ttp-esc-{workflow}\n"
+            "    forecast: {arrival: backlog, weekly_volume: 60, aht_seconds: 300}\n",
+        ]
+        targets = [
+            "targets:\n",
+            f"  - workflow: {workflow}\n    sla: {{percent: 90, within: 48h}}\n",
+        ]
+        allocations = [
+            "allocations:\n",
+            f"  - queue: esc-{workflow}\n    shares: {{team-0: 50, team-3: 50}}\n",
+        ]
+        end = min(start + size, queues)
+        for index in range(start, end):
+            queue, target, allocation = _sites_queue(index, workflow, teams, rng)
+            parts.append(queue)
+            targets.append(target)
+            allocations.append(allocation)
+        text = "".join(parts + targets + allocations)
+        (folder / f"{workflow}.yaml").write_text(text, encoding="utf-8")
+        governed = ", ".join(f"q-{i:05d}" for i in range(start, end, 2))
+        (out / "sops" / f"{workflow}.md.j2").write_text(
+            SOP.format(queues=governed), encoding="utf-8"
+        )
+        start = end
+
+
+SHAPES = {"pairs": generate, "sites": generate_sites}
+
+
+def generate_shape(shape: str, queues: int, out: Path) -> None:
+    if shape not in SHAPES:
+        raise SystemExit(f"unknown shape {shape!r}; one of: {', '.join(SHAPES)}")
+    SHAPES[shape](queues, out)
+
+
 if __name__ == "__main__":
-    generate(int(sys.argv[1]), Path(sys.argv[2]))
+    generate_shape(
+        sys.argv[3] if len(sys.argv) > 3 else "pairs", int(sys.argv[1]), Path(sys.argv[2])
+    )

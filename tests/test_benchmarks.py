@@ -9,13 +9,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from benchmarks.generate import generate
+from benchmarks.generate import generate_shape
 
 from tests.conftest import ROOT, run_qplan
 
 
-def test_the_synthetic_organisation_is_valid(tmp_path: Path) -> None:
-    generate(200, tmp_path / "org")
+@pytest.mark.parametrize("shape", ["pairs", "sites"])
+def test_the_synthetic_organisations_are_valid(tmp_path: Path, shape: str) -> None:
+    generate_shape(shape, 200, tmp_path / "org")
     result = run_qplan("validate", repo=tmp_path / "org")
     assert result.exit_code == 0, result.output[-2000:]
 
@@ -28,9 +29,12 @@ def test_the_synthetic_organisation_is_valid(tmp_path: Path) -> None:
         ("benchmarks.bench_capacity", {"queues", "capacity_s", "capacity_vs_validate"}),
     ],
 )
-def test_each_benchmark_runs_and_reports_its_figures(module: str, fields: set[str]) -> None:
+@pytest.mark.parametrize("shape", ["pairs", "sites"])
+def test_each_benchmark_runs_and_reports_its_figures(
+    module: str, fields: set[str], shape: str
+) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", module, "200"],
+        [sys.executable, "-m", module, "200", "--shape", shape],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -39,6 +43,6 @@ def test_each_benchmark_runs_and_reports_its_figures(module: str, fields: set[st
     )
     assert done.returncode == 0, done.stderr
     rows = json.loads(done.stdout.strip().splitlines()[-1])
-    assert [row["queues"] for row in rows] == [200]
+    assert [(row["queues"], row["shape"]) for row in rows] == [(200, shape)]
     assert fields <= set(rows[0])
     assert all(rows[0][name] > 0 for name in fields)

@@ -120,17 +120,30 @@ def _duty_weights(
 def on_duty(team: Team) -> tuple[float, ...]:
     """Agents on duty (productive, after shrinkage) per quarter-hour of the team's local
     week: its shifts, or its headcount's paid hours spread over its coverage hours."""
-    available = 1 - team.shrinkage
-    if team.shifts:
-        key = tuple((tuple(sorted(s.days)), s.start, s.end, s.fte) for s in team.shifts)
-        return tuple(fte * available for fte in _duty_weights(key))
-    from qplan.capacity.staffing import covered_hours, team_mask
+    shifts = tuple((tuple(sorted(s.days)), s.start, s.end, s.fte) for s in team.shifts)
+    coverage = (tuple(sorted(team.coverage.days)), team.coverage.start, team.coverage.end)
+    return _on_duty(shifts, coverage, team.headcount_fte, team.paid_hours_per_week, team.shrinkage)
 
-    covered = covered_hours(team)
+
+@lru_cache(maxsize=4096)
+def _on_duty(
+    shifts: tuple[tuple[tuple[str, ...], str, str, float], ...],
+    coverage: tuple[tuple[str, ...], str, str],
+    headcount: float,
+    paid_hours: float,
+    shrinkage: float,
+) -> tuple[float, ...]:
+    available = 1 - shrinkage
+    if shifts:
+        return tuple(fte * available for fte in _duty_weights(shifts))
+    from qplan.capacity.staffing import _week_mask
+
+    mask = _week_mask(*coverage)
+    covered = sum(mask) * STEP_MINUTES / 60
     if covered <= 0:
         return (0.0,) * WEEK_STEPS
-    agents = team.headcount_fte * team.paid_hours_per_week * available / covered
-    return tuple(agents if on else 0.0 for on in team_mask(team))
+    agents = headcount * paid_hours * available / covered
+    return tuple(agents if on else 0.0 for on in mask)
 
 
 def interval_start(index: int) -> str:

@@ -369,12 +369,17 @@ def _week_mask(days: tuple[str, ...], start: str, end: str) -> tuple[bool, ...]:
     return tuple(mask)
 
 
+@lru_cache(maxsize=1024)
+def _on_duty_mask(duty: tuple[float, ...]) -> tuple[bool, ...]:
+    return tuple(agents > 0 for agents in duty)
+
+
 def team_mask(team: Team) -> tuple[bool, ...]:
     """The 15-minute steps of its local week the team is on duty (shifts, or coverage)."""
     if team.shifts:
         from qplan.capacity.intervals import on_duty
 
-        return tuple(agents > 0 for agents in on_duty(team))
+        return _on_duty_mask(on_duty(team))
     c = team.coverage
     return _week_mask(tuple(sorted(c.days)), c.start, c.end)
 
@@ -679,8 +684,8 @@ class _ProfiledQueue:
         )
         required = np.asarray(
             iv.required_agents(
-                [round(float(t), 9) for t in self.traffic],
-                [round(float(a), 6) for a in self.aht],
+                np.round(self.traffic, 9).tolist(),
+                np.round(self.aht, 6).tolist(),
                 inputs,
             ),
             dtype=float,
@@ -736,19 +741,15 @@ class _ProfiledQueue:
             p.staffed_hours = float(p.given.sum()) * iv.INTERVAL_MINUTES / 60
             self.on_duty = self.on_duty + p.given
         levels = []
-        for i in range(iv.WEEK_INTERVALS):
-            if self.volume[i] <= 0:
+        traffic = np.round(self.traffic, 9).tolist()
+        handle = np.round(self.aht, 6).tolist()
+        agents = np.floor(self.on_duty + 1e-9).astype(int).tolist()
+        for i, volume in enumerate(self.volume.tolist()):
+            if volume <= 0:
                 levels.append(1.0)
                 continue
-            agents = math.floor(float(self.on_duty[i]) + 1e-9)
             levels.append(
-                iv.service_level(
-                    round(float(self.traffic[i]), 9),
-                    agents,
-                    round(float(self.aht[i]), 6),
-                    self.within,
-                    self.patience,
-                )
+                iv.service_level(traffic[i], agents[i], handle[i], self.within, self.patience)
             )
         self.levels = np.asarray(levels)
 
@@ -789,17 +790,17 @@ class _ProfiledQueue:
             intervals=IntervalFigures(
                 profile=self.pattern.profile,
                 timezone=self.pattern.timezone,
-                volume=tuple(float(v) for v in self.volume),
-                aht_seconds=tuple(float(a) for a in self.aht),
-                required_agents=tuple(int(r) for r in self.required),
-                on_duty_agents=tuple(float(a) for a in self.on_duty),
+                volume=tuple(self.volume.tolist()),
+                aht_seconds=tuple(self.aht.tolist()),
+                required_agents=tuple(self.required.astype(int).tolist()),
+                on_duty_agents=tuple(self.on_duty.tolist()),
                 service_level=tuple(
                     100 * float(level) if volume > 0 and self.has_target else None
                     for level, volume in zip(self.levels, self.volume, strict=True)
                 ),
-                open=tuple(bool(o) for o in self.open),
+                open=tuple(self.open.tolist()),
                 min_agents=self.min_agents,
-                sla_agents=tuple(int(r) for r in self.sla_agents),
+                sla_agents=tuple(self.sla_agents.astype(int).tolist()),
             ),
         )
 
@@ -875,9 +876,9 @@ def _fluid_flags(
 
     arrivals = shift_frame(pattern.weights, 0, shift)
     if sum(duty) <= 0 or ratio <= 1:
-        return tuple(float(a) for a in arrivals), (False,) * len(duty)
+        return tuple(arrivals.tolist()), (False,) * len(duty)
     flags = fluid_within(duty, arrivals, ratio, within_hours * STEPS_PER_HOUR)
-    return tuple(float(a) for a in arrivals), tuple(bool(f) for f in flags)
+    return tuple(arrivals.tolist()), tuple(flags.tolist())
 
 
 def _profiled_backlog(share: _Share, ratio: float, within_hours: float, on: date | None) -> float:
@@ -889,7 +890,12 @@ def _profiled_backlog(share: _Share, ratio: float, within_hours: float, on: date
     arrivals, flags = _fluid_flags(
         on_duty(share.team), share.pattern, shift, round(min(ratio, 1e6), 6), within_hours
     )
-    return sum(a for a, f in zip(arrivals, flags, strict=True) if f)
+    return _within_share(arrivals, flags)
+
+
+@lru_cache(maxsize=4096)
+def _within_share(arrivals: tuple[float, ...], flags: tuple[bool, ...]) -> float:
+    return math.fsum(a for a, f in zip(arrivals, flags, strict=True) if f)
 
 
 def _backlog_intervals(
@@ -948,15 +954,15 @@ def _backlog_intervals(
         intervals=IntervalFigures(
             profile=pattern.profile,
             timezone=pattern.timezone,
-            volume=tuple(float(v) for v in volume),
-            aht_seconds=tuple(float(a) for a in aht),
-            required_agents=tuple(int(r) for r in required),
-            on_duty_agents=tuple(float(a) for a in on_duty),
+            volume=tuple(volume.tolist()),
+            aht_seconds=tuple(aht.tolist()),
+            required_agents=tuple(required.astype(int).tolist()),
+            on_duty_agents=tuple(on_duty.tolist()),
             service_level=tuple(
                 100 * float(h / v) if v > 0 and target is not None else None
                 for h, v in zip(handled, volume, strict=True)
             ),
-            open=tuple(bool(o) for o in is_open),
+            open=tuple(is_open.tolist()),
             min_agents=queue.min_agents,
         ),
     )
