@@ -169,10 +169,12 @@ ZONES = [
 ]
 SPLITS = [[40, 30, 30], [25, 25, 25, 25], [30, 20, 20, 15, 15], [50, 30, 20]]
 SHIFTS = (
-    '      - {days: [mon, tue, wed, thu, fri], start: "06:00", end: "14:00", fte: 150}\n'
-    '      - {days: [mon, tue, wed, thu, fri], start: "14:00", end: "22:00", fte: 130}\n'
-    '      - {days: [fri, sat, sun, mon], start: "08:00", end: "18:00", fte: 70}\n'
-    '      - {days: [sun, mon, tue, wed, thu], start: "22:00", end: "06:00", fte: 50}\n'
+    '      - {days: [mon, tue, wed, thu, fri], start: "06:00", end: "14:00", fte: 130}\n'
+    '      - {days: [mon, tue, wed, thu, fri], start: "14:00", end: "22:00", fte: 120}\n'
+    '      - {days: [fri, sat, sun, mon], start: "08:00", end: "18:00", fte: 50}\n'
+    '      - {days: [fri, sat, sun, mon], start: "14:00", end: "24:00", fte: 30}\n'
+    '      - {days: [sun, mon, tue, wed, thu], start: "22:00", end: "06:00", fte: 40}\n'
+    '      - {days: [tue, wed, thu, fri, sat], start: "22:00", end: "08:00", fte: 30}\n'
 )
 
 

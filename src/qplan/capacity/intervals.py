@@ -93,7 +93,18 @@ def shift_frame(values: Any, from_offset: int, to_offset: int) -> Any:
     """A week of quarter-hours in one zone's local time, seen in another's."""
     import numpy as np
 
+    if isinstance(values, tuple):  # a roster or a pattern: the same few, many times
+        return _shifted(values, to_offset - from_offset)
     return np.roll(np.asarray(values, dtype=float), to_offset - from_offset)
+
+
+@lru_cache(maxsize=4096)
+def _shifted(values: tuple[float, ...], by: int) -> Any:
+    import numpy as np
+
+    found = np.roll(np.asarray(values, dtype=float), by)
+    found.flags.writeable = False
+    return found
 
 
 @lru_cache(maxsize=4096)

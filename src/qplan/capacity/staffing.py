@@ -28,9 +28,10 @@ The model, in the words a capacity planner uses:
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -185,8 +186,26 @@ class QueueCapacity:
     coverage_percent: float  # share of the week's arrivals that land in a team's hours
     #: a draft queue, sized on top of today's work but not counted in any total
     draft: bool = False
-    #: the week by interval, for a queue whose forecast names a profile
-    intervals: IntervalFigures | None = field(default=None, compare=False, repr=False)
+    #: the week by interval of a queue whose forecast names a profile, or what works it
+    #: out when first asked (a backlog queue's is needed only by reports)
+    interval_source: IntervalFigures | Callable[[], IntervalFigures] | None = field(
+        default=None, compare=False, repr=False
+    )
+
+    @property
+    def profiled(self) -> bool:
+        """Whether the queue is planned by interval (its forecast names a profile)."""
+        return self.interval_source is not None
+
+    @property
+    def intervals(self) -> IntervalFigures | None:
+        """The week by interval (None without a profile), worked out once."""
+        source = self.interval_source
+        if source is None or isinstance(source, IntervalFigures):
+            return source
+        found = source()
+        object.__setattr__(self, "interval_source", found)
+        return found
 
     @property
     def meets_target(self) -> bool | None:
@@ -600,7 +619,13 @@ def _derive(
         if qid in profiled:
             result = profiled[qid].finish(result)
         elif parts[0].pattern is not None:
-            result = _backlog_intervals(parts, result, share_results, on)
+            worked = [share_results[id(s)] for s in parts]
+            result = replace(
+                result,
+                interval_source=functools.partial(
+                    _backlog_intervals, parts, result.weekly_volume, worked, on
+                ),
+            )
         queue_results[qid] = result
     return Capacity(queue_results, team_results)
 
@@ -787,7 +812,7 @@ class _ProfiledQueue:
         return replace(
             result,
             coverage_percent=100 * covered / total if total else 100.0,
-            intervals=IntervalFigures(
+            interval_source=IntervalFigures(
                 profile=self.pattern.profile,
                 timezone=self.pattern.timezone,
                 volume=tuple(self.volume.tolist()),
@@ -900,10 +925,10 @@ def _within_share(arrivals: tuple[float, ...], flags: tuple[bool, ...]) -> float
 
 def _backlog_intervals(
     parts: list[_Share],
-    result: QueueCapacity,
-    shares: Mapping[int, ShareCapacity],
+    weekly_volume: float,
+    shares: list[ShareCapacity],
     on: date | None,
-) -> QueueCapacity:
+) -> IntervalFigures:
     """A profiled backlog queue's week by interval: the agents its arrivals need at the
     occupancy cap, those its teams give it, and the share handled within the SLA."""
     import numpy as np
@@ -914,7 +939,7 @@ def _backlog_intervals(
     forecast = queue.forecast
     assert pattern is not None and forecast is not None
     offset = iv.offset_steps(pattern.timezone, on)
-    steps = np.asarray(pattern.weights) * result.weekly_volume
+    steps = np.asarray(pattern.weights) * weekly_volume
     handle = np.asarray(pattern.aht_seconds)
     handle = np.where(handle > 0, handle, forecast.aht_seconds)
     pairs = (iv.WEEK_INTERVALS, iv.STEPS_PER_INTERVAL)
@@ -927,20 +952,19 @@ def _backlog_intervals(
     on_duty = np.zeros(iv.WEEK_INTERVALS)
     within = np.zeros(iv.WEEK_STEPS)
     is_open = np.zeros(iv.WEEK_INTERVALS, dtype=bool)
-    for p in parts:
-        figures = shares[id(p)]
+    for p, part in zip(parts, shares, strict=True):
         team_offset = iv.offset_steps(p.team.timezone, on)
         duty = iv.shift_frame(iv.on_duty(p.team), team_offset, offset)
         is_open |= iv.to_intervals(duty) > 1e-9
-        if duty.sum() > 0 and math.isfinite(figures.capacity_ratio):
-            hours = min(figures.capacity_ratio, 1e6) * p.workload / _occupancy_cap(p)
+        if duty.sum() > 0 and math.isfinite(part.capacity_ratio):
+            hours = min(part.capacity_ratio, 1e6) * p.workload / _occupancy_cap(p)
             on_duty += iv.to_intervals(duty / duty.sum() * hours * 60 / iv.STEP_MINUTES)
-        if target is not None and figures.stable:
+        if target is not None and part.stable:
             _, flags = _fluid_flags(
                 iv.on_duty(p.team),
                 pattern,
                 team_offset - offset,
-                round(min(figures.capacity_ratio, 1e6), 6),
+                round(min(part.capacity_ratio, 1e6), 6),
                 target.sla.within.hours,
             )
             within += (
@@ -949,22 +973,19 @@ def _backlog_intervals(
                 * iv.shift_frame(np.asarray(flags, dtype=float), team_offset, offset)
             )
     handled = (steps * within).reshape(pairs).sum(axis=1)
-    return replace(
-        result,
-        intervals=IntervalFigures(
-            profile=pattern.profile,
-            timezone=pattern.timezone,
-            volume=tuple(volume.tolist()),
-            aht_seconds=tuple(aht.tolist()),
-            required_agents=tuple(required.astype(int).tolist()),
-            on_duty_agents=tuple(on_duty.tolist()),
-            service_level=tuple(
-                100 * float(h / v) if v > 0 and target is not None else None
-                for h, v in zip(handled, volume, strict=True)
-            ),
-            open=tuple(is_open.tolist()),
-            min_agents=queue.min_agents,
+    return IntervalFigures(
+        profile=pattern.profile,
+        timezone=pattern.timezone,
+        volume=tuple(volume.tolist()),
+        aht_seconds=tuple(aht.tolist()),
+        required_agents=tuple(required.astype(int).tolist()),
+        on_duty_agents=tuple(on_duty.tolist()),
+        service_level=tuple(
+            100 * float(h / v) if v > 0 and target is not None else None
+            for h, v in zip(handled, volume, strict=True)
         ),
+        open=tuple(is_open.tolist()),
+        min_agents=queue.min_agents,
     )
 
 

@@ -617,11 +617,12 @@ def intervals(org: Organisation, today: date) -> Iterator[Finding]:
 
     figures = derive_organisation(org, today)
     for qid, queue in figures.queues.items():
+        if queue.arrival != "realtime" or not queue.profiled or queue.draft:
+            continue  # a backlog queue catches up later: no per-interval verdict
         week = queue.intervals
-        if week is None or queue.draft:
-            continue
+        assert week is not None
         origin = org.origin("queue", qid)
-        short = week.understaffed() if queue.arrival == "realtime" else []
+        short = week.understaffed()
         if short and queue.target_sla_percent is not None:
             needed = week.sla_agents or week.required_agents
             worst = ", ".join(

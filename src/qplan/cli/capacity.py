@@ -246,7 +246,7 @@ def _intervals(figures: Any, queue_id: str | None, fmt: str, chart: str | None) 
                 f"--queue: {queue_id!r} is not a queue with a forecast and an allocation"
                 " (in the workflow or team asked for)"
             )
-        if found.intervals is None:
+        if not found.profiled:
             raise UsageError(
                 f"--queue: {queue_id} has no arrival profile, so it is planned on a flat week; "
                 "name a profile in its forecast to plan it by interval"

@@ -64,7 +64,7 @@ def flags(capacity: Capacity) -> list[str]:
                 )
     for qid, q in sorted(capacity.queues.items()):
         realtime = q.arrival == "realtime" and q.target_sla_percent is not None
-        if q.intervals is not None and not q.draft and realtime:
+        if realtime and q.profiled and not q.draft and q.intervals is not None:
             short = len(q.intervals.understaffed())
             if short:
                 lines.append(

@@ -31,7 +31,7 @@ def profiled(capacity: Capacity, queue: str | None = None) -> list[QueueCapacity
     return [
         q
         for qid, q in sorted(capacity.queues.items())
-        if q.intervals is not None and (queue is None or qid == queue)
+        if q.profiled and (queue is None or qid == queue)
     ]
 
 
