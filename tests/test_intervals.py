@@ -340,3 +340,41 @@ def test_capacity_intervals_text_and_heat_map(tmp_path: Path) -> None:
     assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"')
     assert svg.count("<title>") == 336
     assert "<script" not in svg
+
+
+def test_a_changed_forecast_plans_as_its_shape_and_moves_its_queue(tmp_path: Path) -> None:
+    """A forecast CSV is a resource: the plan says how its week changed in one line (not
+    672 numbers), and the capacity impact reaches the queues on its profile."""
+    import shutil
+
+    from tests.plan_scenario import apply_all, edit
+
+    repo = tmp_path / "repo"
+    shutil.copytree(STAFFING_CASE, repo)
+    (repo / "forecasts").mkdir()
+    (repo / "forecasts" / "f.csv").write_text(
+        "interval_start,volume\nmon 09:00,10\nmon 18:00,40\n", encoding="utf-8"
+    )
+    edit(
+        repo,
+        "workflows/org.yaml",
+        "profiles:\n",
+        "profiles:\n  - id: from-csv\n    timezone: UTC\n    csv: forecasts/f.csv\n",
+    )
+    edit(repo, "workflows/org.yaml", "profile: evenings}", "profile: from-csv}")
+    state = f"sqlite:///{tmp_path / 'state.db'}"
+    apply_all(repo, state)
+    (repo / "forecasts" / "f.csv").write_text(
+        "interval_start,volume\nmon 09:00,10\nmon 18:00,80\n", encoding="utf-8"
+    )
+    result = run_qplan("--state", state, "plan", repo=repo)
+    assert result.exit_code == 0, result.output
+    assert (
+        "  ~ forecast.from-csv\n"
+        "      forecast from forecasts/f.csv: busiest half-hour mon 18:00 with 44.4% of the "
+        "week; 90 items in the file (was mon 18:00 with 40.0% of the week; 50 items)\n"
+    ) in result.output
+    # more of the week at 18:00 UTC, noon in Chicago: the day team takes more of it
+    assert "  team.day-team: required FTE 28.2 → 29.4 of 20;" in result.output
+    assert "  team.night-team: required FTE 12.6 → 11.4 of 10;" in result.output
+    assert result.output.endswith("Plan: 0 to create, 1 to update, 0 to delete.\n")

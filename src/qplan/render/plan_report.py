@@ -64,10 +64,39 @@ def enqueue_line(change: ResourceChange) -> str:
     return line
 
 
+def forecast_line(change: ResourceChange) -> str:
+    """A forecast CSV's week in a line: the shape it gives its profile (the busiest
+    half-hour's share of the week) and the items in the file."""
+    from qplan.capacity.intervals import STEPS_PER_INTERVAL, interval_start
+
+    def week(fields: dict[str, Any] | None) -> tuple[str, float] | None:
+        volumes = (fields or {}).get("volumes")
+        if not isinstance(volumes, list) or not volumes or sum(volumes) <= 0:
+            return None
+        halves = [
+            sum(volumes[i : i + STEPS_PER_INTERVAL])
+            for i in range(0, len(volumes), STEPS_PER_INTERVAL)
+        ]
+        busiest = max(range(len(halves)), key=lambda i: (halves[i], -i))
+        share = 100 * halves[busiest] / sum(volumes)
+        return f"{interval_start(busiest)} with {share:.1f}% of the week", sum(volumes)
+
+    before, after = week(change.before), week(change.after)
+    path = (change.after or change.before or {}).get("path", "")
+    if change.action == "delete" or after is None:
+        return f"forecast from {path} removed"
+    line = f"forecast from {path}: busiest half-hour {after[0]}; {after[1]:,.0f} items in the file"
+    if change.action == "update" and before is not None:
+        line += f" (was {before[0]}; {before[1]:,.0f} items)"
+    return line
+
+
 def change_lines(change: ResourceChange) -> list[str]:
     """The body of one change, without the address line, unindented."""
     if change.kind == "cases":
         return [enqueue_line(change)]
+    if change.kind == "forecast":
+        return [forecast_line(change)]
     if change.action == "delete":
         return []
     if change.action == "create":
