@@ -211,9 +211,12 @@ def test_capacity_json_contract(example_repo: Path) -> None:
     assert [t["team"] for t in document["teams"]] == ["de-berlin"]
     assert [q["queue"] for q in document["queues"]] == [
         "cm-harassment-de",
+        "cm-harassment-de-training",
         "cm-qa",
         "co-regulated-goods-multi",
+        "co-regulated-goods-multi-training",
         "sv-violent-extremism-eu",
+        "sv-violent-extremism-eu-training",
     ]
     assert set(document["queues"][0]) == {
         "queue", "workflow", "arrival", "weekly_volume", "aht_seconds", "required_fte",
@@ -228,18 +231,21 @@ def test_capacity_json_contract(example_repo: Path) -> None:
         "country": "DE",
         "headcount_fte": 40.0,
         "available_fte": 27.6,
-        "required_fte": 29.35,
-        "workload_hours_per_week": 671.33,
+        "required_fte": 29.82,
+        "workload_hours_per_week": 682.08,
         "productive_hours_per_week": 1076.4,
-        "utilisation_percent": 62.37,
+        "utilisation_percent": 63.37,
         "cap_percent": 85.0,
         "over_cap": False,
         "weekly_cost": 68640.0,
         "queues": [
             "cm-harassment-de",
+            "cm-harassment-de-training",
             "cm-qa",
             "co-regulated-goods-multi",
+            "co-regulated-goods-multi-training",
             "sv-violent-extremism-eu",
+            "sv-violent-extremism-eu-training",
         ],
         "exposure": [],
     }
@@ -297,24 +303,27 @@ def test_plan_names_capacity_warnings_and_strict_refuses(
     impact = json.loads(result.output)["impact"]
     assert [(w["code"], w["address"]) for w in impact["warnings"]] == [
         ("QP162", "queue.ap-content-en"),
+        ("QP162", "queue.ap-content-en-training"),
         ("QP162", "queue.ap-escalation"),
         ("QP162", "queue.cm-escalation"),
         ("QP162", "queue.cm-harassment-en"),
+        ("QP162", "queue.cm-harassment-en-training"),
         ("QP162", "queue.co-escalation"),
         ("QP162", "queue.co-regulated-goods-multi"),
+        ("QP162", "queue.co-regulated-goods-multi-training"),
         ("QP160", "team.us-raleigh"),
     ]
     assert impact["warnings"][-1]["message"] == (
-        "goes over its cap: needs 65.7 FTE, has 60 (93% utilised, cap 85%)"
+        "goes over its cap: needs 66.1 FTE, has 60 (94% utilised, cap 85%)"
     )
     assert [t["team"] for t in impact["teams"]] == ["us-raleigh"]
     assert impact["totals"]["weekly_cost"] == {"before": 1210975.0, "after": 1106975.0}
     saved = tmp_path / "strict.plan"
     result = run_qplan("--state", state, "plan", "--strict", "--out", str(saved), repo=example_repo)
     assert result.exit_code == 1 and not saved.exists()
-    assert "  ! team.us-raleigh goes over its cap: needs 65.7 FTE, has 60" in result.output
+    assert "  ! team.us-raleigh goes over its cap: needs 66.1 FTE, has 60" in result.output
     assert result.output.endswith(
-        "error: --strict: the plan has 14 warning(s); fix them first (the plan was not saved)\n"
+        "error: --strict: the plan has 20 warning(s); fix them first (the plan was not saved)\n"
     )
     result = run_qplan("--state", state, "plan", "--out", str(saved), repo=example_repo)
     assert result.exit_code == 0 and saved.is_file()

@@ -215,8 +215,8 @@ def test_capacity_totals_state_their_scope_and_add_up(example_repo: Path) -> Non
         assert abs(totals["weekly_cost"] - team_cost) < 0.05
     text = run_qplan("capacity", "--workflow", "short-video", repo=example_repo).output
     assert text.splitlines()[-3:] == [
-        "5 queues: 100.2 FTE required, queue cost 189,723.14 a week.",
-        "5 teams working them, all their queues: 347.8 FTE required of 455 headcount, "
+        "8 queues: 101.7 FTE required, queue cost 192,418.91 a week.",
+        "5 teams working them, all their queues: 351.8 FTE required of 455 headcount, "
         "headcount cost 843,800.00 a week.",
         "Every target holds.",
     ]

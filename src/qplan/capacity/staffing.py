@@ -521,6 +521,7 @@ def derive(
     top of today's work (marked ``draft``; the teams' figures and the totals leave it out).
     """
     planning = planning or Planning()
+    allocations = with_training_pairs(queues, allocations)
     figures = _derive(teams, queues, targets, allocations, on, STAFFED, planning)
     drafts = [
         qid
@@ -534,6 +535,26 @@ def derive(
                 figures.queues[qid] = replace(launched.queues[qid], draft=True)
         figures.queues = dict(sorted(figures.queues.items()))
     return figures
+
+
+def with_training_pairs(
+    queues: Mapping[str, Queue], allocations: Mapping[str, Allocation]
+) -> Mapping[str, Allocation]:
+    """The allocations, and for each training queue with a forecast but no allocation of
+    its own, its production queue's: new reviewers train at the sites that will work the
+    queue, in the same shares (and phases)."""
+    borrowed: dict[str, Allocation] = {}
+    for qid, queue in queues.items():
+        training = queue.training_queue
+        if training is None or training in allocations or qid not in allocations:
+            continue
+        pair = queues.get(training)
+        if pair is None or pair.kind != "training" or pair.forecast is None:
+            continue
+        borrowed[training] = allocations[qid].model_copy(update={"queue": training})
+    if not borrowed:
+        return allocations
+    return {**allocations, **borrowed}
 
 
 def _derive(
@@ -563,7 +584,9 @@ def _derive(
         in_force = allocation.shares_on(on)
         if not all(t in teams for t in in_force):
             continue
-        target = targets.get(qid) or targets.get(f"workflow:{queue.workflow}")
+        target = targets.get(qid)
+        if target is None and queue.kind != "training":  # a workflow's default is for its
+            target = targets.get(f"workflow:{queue.workflow}")  # production work
         weekly = queue.forecast.weekly_volume + moved.get(qid, 0.0)
         pattern = planning.patterns.get(queue.forecast.profile or "")
         for tid, percent in in_force.items():

@@ -450,6 +450,9 @@ def _on_shares(
 ) -> Finding:
     """A finding at a queue's allocation shares (or a phase's); the allocation may
     suppress it."""
+    if qid not in org.allocations:  # a training queue worked in its pair's shares
+        position = org.origin("queue", qid).at("forecast")
+        return Diagnostic.at(position, code, message, hint), (org.queues[qid], *subjects)
     position = (at or org.origin("allocation", qid).at)("shares")
     return Diagnostic.at(position, code, message, hint), (org.allocations[qid], *subjects)
 

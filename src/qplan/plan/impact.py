@@ -28,6 +28,8 @@ from qplan.capacity.staffing import (
 )
 from qplan.plan.resources import Resource
 
+#: the fields of a queue that tie it to other resources the impact must reach
+_LINKS = ("migrate_to", "profile", "training_queue")
 #: impact warnings share the codes of the validate rules that find the same problem
 SLA_BELOW_TARGET = "QP161"
 UNSTABLE = "QP162"
@@ -129,25 +131,37 @@ class _Index:
         self.by_profile: dict[str, set[str]] = defaultdict(set)
         self.exposure_caps: set[str] = set()
         self.teams: set[str] = set()
+        pairs: dict[str, str] = {}  # production queue → its training queue
         for resource in snapshot.values():
             if resource.kind == "team":
                 self.teams.add(resource.id)
             elif resource.kind == "guardrail" and '"exposure_cap"' in resource.body:
                 self.exposure_caps.add(resource.id)
             if resource.kind == "allocation":
-                teams = set(resource.fields()["shares"])
+                fields = resource.fields()  # every team of every phase: any may be in force
+                teams = set(fields["shares"]).union(
+                    *(phase["shares"] for phase in fields.get("phases", ()))
+                )
                 self.teams_of[resource.id] = teams
                 for tid in teams:
                     self.queues_of[tid].add(resource.id)
             elif resource.kind == "queue":
                 self.by_workflow[resource.group].add(resource.id)
-                if '"migrate_to"' in resource.body or '"profile"' in resource.body:
+                if any(f'"{name}"' in resource.body for name in _LINKS):
                     fields = resource.fields()
+                    if "training_queue" in fields:
+                        pairs[resource.id] = fields["training_queue"]
                     if "migrate_to" in fields:
                         self.migrates_to[resource.id] = fields["migrate_to"]
                     profile = (fields.get("forecast") or {}).get("profile")
                     if profile:
                         self.by_profile[profile].add(resource.id)
+        # a training queue without an allocation is worked by its production queue's teams
+        for production, training in pairs.items():
+            if training not in self.teams_of and production in self.teams_of:
+                self.teams_of[training] = self.teams_of[production]
+                for tid in self.teams_of[production]:
+                    self.queues_of[tid].add(training)
 
 
 def _reach(
