@@ -148,3 +148,36 @@ def test_a_phase_that_moves_many_points_is_a_dated_risk_with_site_approvals(
     approvers = {a["approver"] for a in document["approvals"]}
     owners = {"site-raleigh@lakeside.example", "vendor-helix@lakeside.example"}
     assert owners <= approvers, approvers
+
+
+def test_the_plan_shows_the_capacity_impact_of_each_future_phase(
+    example_repo: Path, tmp_path: Path
+) -> None:
+    """A phase is a change of its own, dated: the plan works out the figures on the day it
+    starts, not only today's (which a phase in the future does not move)."""
+    state = str(tmp_path / "state.db")
+    apply_all(example_repo, state)
+    later = (
+        BASE + "    phases:\n      - {from: 2027-02-01, shares: {co-bogota: 20, us-raleigh: 80}}\n"
+    )
+    edit(example_repo, SV, BASE, later)
+    result = run_qplan("--state", state, "plan", repo=example_repo)
+    assert result.exit_code == 0, result.output
+    impact = result.output[result.output.index("Capacity impact:") :]
+    assert impact.splitlines()[:7] == [
+        "Capacity impact:",
+        "  from 2027-02-01, when a phase of a changed allocation starts:",
+        "    queue.sv-hate-speech-es: required FTE 27.1 → 26.5; projected SLA 100.0% → 100.0% "
+        "(target 95% in 24h); weekly cost 38,603.33 → 48,354.13",
+        "    queue.sv-hate-speech-es-training: required FTE 0.4 → 0.4; weekly cost 593.90 → 743.91",
+        "    team.co-bogota: required FTE 58.0 → 47.3 of 80; utilisation 58.1% → 46.7% (cap 85%)",
+        "    team.us-austin: required FTE 121.2 → 109.8 of 150; utilisation 59.0% → 52.5% (cap 85%)",
+        "    team.us-raleigh: required FTE 66.1 → 87.7 of 110; utilisation 51.1% → 67.8% (cap 85%)",
+    ]
+    document = json.loads(
+        run_qplan("--state", state, "plan", "--format", "json", repo=example_repo).output
+    )
+    [phase] = document["impact"]["phases"]
+    assert phase["from"] == "2027-02-01"
+    assert [t["team"] for t in phase["teams"]] == ["co-bogota", "us-austin", "us-raleigh"]
+    assert "totals" not in phase

@@ -238,6 +238,7 @@ def plan_impact(
     ``after_whole``, the desired organisation's figures when the caller has them, saves
     deriving them again for the totals.
     """
+    changed = list(changed)
     touched, near, queues = _reach(changed, [_Index(desired), _Index(current)])
     if not touched and not queues:
         return {}
@@ -246,11 +247,52 @@ def plan_impact(
     whole = after_whole if after_whole is not None else capacity_of(desired, on)
     shown = {q for t in touched for q in (*_queues_of(before, t), *_queues_of(after, t))}
     shown |= {q for q in queues if not (_teams_of(before, q) | _teams_of(after, q)) - touched}
-    return impact(
+    found = impact(
         _only(before, touched, shown),
         _only(after, touched, shown),
         totals_after={name: whole.total(name) for name in TOTALS},
     )
+    phases = []
+    for day in _phase_dates(desired, current, changed, on):
+        later_before = capacity_of(_part(current, near, queues), day)
+        later_after = capacity_of(_part(desired, near, queues), day)
+        moved = impact(
+            _only(later_before, touched, shown | set(later_after.queues)),
+            _only(later_after, touched, shown | set(later_after.queues)),
+        )
+        if moved:
+            moved.pop("totals", None)  # the whole organisation is derived for today only
+            phases.append({"from": day.isoformat(), **moved})
+    if phases:
+        found = {**(found or {"queues": [], "teams": [], "warnings": []}), "phases": phases}
+    return found
+
+
+#: the most future phase dates a plan's impact is worked out for
+MAX_PHASE_DATES = 6
+
+
+def _phase_dates(
+    desired: Mapping[str, Resource],
+    current: Mapping[str, Resource],
+    changed: list[tuple[str, str]],
+    on: date | None,
+) -> list[date]:
+    """The dates after ``on`` on which a phase of a changed allocation starts, in either
+    snapshot: each is a change of its own, dated (the first few)."""
+    days: set[date] = set()
+    for kind, ident in changed:
+        if kind != "allocation":
+            continue
+        for snapshot in (desired, current):
+            resource = snapshot.get(f"allocation.{ident}")
+            if resource is None or '"phases"' not in resource.body:
+                continue
+            for phase in resource.fields().get("phases", []):
+                day = date.fromisoformat(phase["from"])
+                if on is None or day > on:
+                    days.add(day)
+    return sorted(days)[:MAX_PHASE_DATES]
 
 
 def _queues_of(capacity: Capacity, tid: str) -> tuple[str, ...]:

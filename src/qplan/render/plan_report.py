@@ -254,14 +254,20 @@ def impact_rows(impact: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
 _IMPACT_HEAD = ("", "required FTE", "projected SLA", "utilisation", "weekly cost")
 
 
+def _row_text(row: tuple[str, str, str, str, str]) -> str:
+    named = zip(_IMPACT_HEAD[1:], row[1:], strict=True)
+    return "; ".join(f"{name} {value}" for name, value in named if value)
+
+
 def _impact_text(impact: dict[str, Any]) -> list[str]:
     lines = []
     for row in impact_rows(impact):
-        named = zip(_IMPACT_HEAD[1:], row[1:], strict=True)
-        parts = [f"{name} {value}" for name, value in named if value]
-        lines.append(f"  {row[0]}: " + "; ".join(parts))
+        lines.append(f"  {row[0]}: " + _row_text(row))
     for warning in impact.get("warnings", []):
         lines.append(f"  ! {warning['address']} {warning['message']} ({warning['code']})")
+    for phase in impact.get("phases", []):
+        lines.append(f"  from {phase['from']}, when a phase of a changed allocation starts:")
+        lines.extend(f"  {line}" for line in _impact_text(phase))
     return lines
 
 
@@ -384,6 +390,14 @@ def _markdown_summary(plan: Plan) -> str:
                 f"({warning['code']})"
             )
         if plan.impact.get("warnings"):
+            lines.append("")
+        for phase in plan.impact.get("phases", []):
+            lines += [f"From {phase['from']}, when a phase of a changed allocation starts:", ""]
+            lines += [f"- `{row[0]}`: " + _md_escape(_row_text(row)) for row in impact_rows(phase)]
+            lines += [
+                f"- :warning: `{w['address']}` {_md_escape(w['message'])} ({w['code']})"
+                for w in phase.get("warnings", [])
+            ]
             lines.append("")
     if plan.diagnostics:
         lines += ["#### Warnings", ""]
