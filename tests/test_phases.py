@@ -171,7 +171,8 @@ def test_the_plan_shows_the_capacity_impact_of_each_future_phase(
         "(target 95% in 24h); weekly cost 38,603.33 → 48,354.13",
         "    queue.sv-hate-speech-es-training: required FTE 0.4 → 0.4; weekly cost 593.90 → 743.91",
         "    team.co-bogota: required FTE 58.0 → 47.3 of 80; utilisation 58.1% → 46.7% (cap 85%)",
-        "    team.us-austin: required FTE 121.2 → 109.8 of 150; utilisation 59.0% → 52.5% (cap 85%)",
+        "    team.us-austin: required FTE 121.2 → 109.8 of 150; utilisation 59.0% → 52.5% "
+        "(cap 85%)",
         "    team.us-raleigh: required FTE 66.1 → 87.7 of 110; utilisation 51.1% → 67.8% (cap 85%)",
     ]
     document = json.loads(
@@ -181,3 +182,8 @@ def test_the_plan_shows_the_capacity_impact_of_each_future_phase(
     assert phase["from"] == "2027-02-01"
     assert [t["team"] for t in phase["teams"]] == ["co-bogota", "us-austin", "us-raleigh"]
     assert "totals" not in phase
+    markdown = run_qplan("--state", state, "plan", "--format", "markdown", repo=example_repo)
+    assert (
+        "#### Capacity impact\n\nFrom 2027-02-01, when a phase of a changed allocation starts:\n\n"
+        "- `queue.sv-hate-speech-es`: required FTE 27.1 → 26.5;"
+    ) in markdown.output

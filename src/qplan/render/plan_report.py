@@ -374,16 +374,18 @@ def _markdown_summary(plan: Plan) -> str:
         lines.append("")
     if plan.impact:
         lines += ["#### Capacity impact", ""]
-        lines.append("| " + " | ".join(_IMPACT_HEAD) + " |")
-        lines.append("|---|---:|---:|---:|---:|")
         rows = impact_rows(plan.impact)
+        if rows:
+            lines.append("| " + " | ".join(_IMPACT_HEAD) + " |")
+            lines.append("|---|---:|---:|---:|---:|")
         for row in (
             rows[:_MAX_LISTED] if len(rows) <= _MAX_LISTED else [*rows[: _MAX_LISTED - 1], rows[-1]]
         ):
             lines.append(f"| `{row[0]}` | " + " | ".join(_md_escape(c) for c in row[1:]) + " |")
         if len(rows) > _MAX_LISTED:
             lines.append(f"\n_and {len(rows) - _MAX_LISTED} more rows (see the JSON plan)_")
-        lines.append("")
+        if rows:
+            lines.append("")
         for warning in plan.impact.get("warnings", []):
             lines.append(
                 f"- :warning: `{warning['address']}` {_md_escape(warning['message'])} "
