@@ -131,6 +131,40 @@ def test_reordering_set_like_lists_is_no_change_and_fmt_after_plan_keeps_it_appl
     assert result.output.startswith("Apply complete: 0 created, 1 updated, 0 deleted.")
 
 
+def test_field_changes_compare_sets_as_sets_and_items_by_id() -> None:
+    """The field-level diff (DeepDiff on a canonical form): set-like lists compare as sets,
+    lists of items by their id, a list of plain values is one field, null is absent, and
+    fields come in the order they are written."""
+    from qplan.plan.plan import FieldChange, field_changes
+
+    before = {
+        "name": "Q",
+        "languages": ["en", "es"],
+        "shares": {"a": 40, "b": 60},
+        "versions": [1, 2],
+        "shifts": [{"id": "day", "fte": 10}, {"id": "night", "fte": 4}],
+        "owner": None,
+    }
+    after = {
+        "languages": ["es", "en"],
+        "shares": {"a": 70, "b": 30},
+        "versions": [1, 2, 3],
+        "shifts": [{"id": "night", "fte": 6}, {"id": "late", "fte": 2}],
+        "description": "new",
+    }
+    assert field_changes(before, after) == [
+        FieldChange("name", "Q", None),
+        FieldChange("shares.a", 40, 70),
+        FieldChange("shares.b", 60, 30),
+        FieldChange("versions", [1, 2], [1, 2, 3]),
+        FieldChange("shifts.day", {"id": "day", "fte": 10}, None),
+        FieldChange("shifts.night.fte", 4, 6),
+        FieldChange("shifts.late", None, {"id": "late", "fte": 2}),
+        FieldChange("description", None, "new"),
+    ]
+    assert field_changes({"markets": ["US", "BR"]}, {"markets": ["BR", "US"]}) == []
+
+
 def test_a_new_queue_at_a_vendor_with_a_new_policy_asks_their_owners(tmp_path: Path) -> None:
     import json
 

@@ -157,6 +157,33 @@ def _on_duty(
     return tuple(agents if on else 0.0 for on in mask)
 
 
+@dataclass(frozen=True)
+class IntervalArrivals:
+    """A week's volume spread by a pattern: per half-hour, the items, their handle time
+    and the work (item-seconds); per quarter-hour, the items."""
+
+    steps: Any
+    volume: Any
+    aht: Any
+    work: Any
+
+
+def spread(pattern: ArrivalPattern, weekly_volume: float, aht_seconds: float) -> IntervalArrivals:
+    """``weekly_volume`` items over the pattern's week; a step without its own handle time
+    takes ``aht_seconds`` (the queue's)."""
+    import numpy as np
+
+    steps = np.asarray(pattern.weights) * weekly_volume
+    handle = np.asarray(pattern.aht_seconds)
+    handle = np.where(handle > 0, handle, aht_seconds)
+    pairs = (WEEK_INTERVALS, STEPS_PER_INTERVAL)
+    volume = steps.reshape(pairs).sum(axis=1)
+    work = (steps * handle).reshape(pairs).sum(axis=1)
+    has = volume > 0
+    aht = np.where(has, work / np.where(has, volume, 1.0), aht_seconds)
+    return IntervalArrivals(steps, volume, aht, work)
+
+
 def interval_start(index: int) -> str:
     """``mon 18:00`` for a half-hour of the week."""
     minutes = index * INTERVAL_MINUTES

@@ -698,15 +698,8 @@ class _ProfiledQueue:
         self.pattern = pattern
         self.min_agents = queue.min_agents
         self.offset = iv.offset_steps(pattern.timezone, on)
-        weekly = sum(p.volume for p in parts)
-        steps = np.asarray(pattern.weights) * weekly
-        handle = np.asarray(pattern.aht_seconds)
-        handle = np.where(handle > 0, handle, forecast.aht_seconds)
-        pairs = (iv.WEEK_INTERVALS, iv.STEPS_PER_INTERVAL)
-        self.volume = steps.reshape(pairs).sum(axis=1)
-        work = (steps * handle).reshape(pairs).sum(axis=1)
-        has = self.volume > 0
-        self.aht = np.where(has, work / np.where(has, self.volume, 1.0), forecast.aht_seconds)
+        arrivals = iv.spread(pattern, sum(p.volume for p in parts), forecast.aht_seconds)
+        self.volume, self.aht = arrivals.volume, arrivals.aht
         self.traffic = self.volume * self.aht / iv.INTERVAL_SECONDS
         duty = {
             p.team.id: iv.to_intervals(
@@ -804,7 +797,6 @@ class _ProfiledQueue:
     def project(self, share: _Share, load: _TeamLoad) -> ShareCapacity:
         from qplan.capacity import intervals as iv
 
-        team = share.team
         route = self.routes[id(share)]
         routed = self.volume * route
         projected: float | None = None
@@ -815,19 +807,8 @@ class _ProfiledQueue:
         handled = float((share.given * iv.INTERVAL_SECONDS / self.aht).sum())
         ratio = handled / share.volume if share.volume else math.inf
         stable = self.patience is not None or ratio > 1 or share.volume == 0
-        return ShareCapacity(
-            team=team.id,
-            share_percent=share.percent,
-            weekly_volume=share.volume,
-            workload_hours=share.workload,
-            required_fte=share.required_fte,
-            agents_on_duty=share.agents,
-            projected_sla_percent=projected,
-            stable=stable,
-            backlog_growth_per_day=0.0 if stable else (share.volume - handled) / 7,
-            weekly_cost=share.required_fte * team.paid_hours_per_week * team.cost_per_hour,
-            capacity_ratio=ratio,
-        )
+        growth = 0.0 if stable else (share.volume - handled) / 7
+        return _share_figures(share, projected, stable, growth, ratio)
 
     def finish(self, result: QueueCapacity) -> QueueCapacity:
         total = float(self.volume.sum())
@@ -962,14 +943,9 @@ def _backlog_intervals(
     forecast = queue.forecast
     assert pattern is not None and forecast is not None
     offset = iv.offset_steps(pattern.timezone, on)
-    steps = np.asarray(pattern.weights) * weekly_volume
-    handle = np.asarray(pattern.aht_seconds)
-    handle = np.where(handle > 0, handle, forecast.aht_seconds)
+    arrivals = iv.spread(pattern, weekly_volume, forecast.aht_seconds)
+    steps, volume, aht, work = arrivals.steps, arrivals.volume, arrivals.aht, arrivals.work
     pairs = (iv.WEEK_INTERVALS, iv.STEPS_PER_INTERVAL)
-    volume = steps.reshape(pairs).sum(axis=1)
-    work = (steps * handle).reshape(pairs).sum(axis=1)
-    has = volume > 0
-    aht = np.where(has, work / np.where(has, volume, 1.0), forecast.aht_seconds)
     cap = min(_occupancy_cap(p) for p in parts)
     required = np.ceil(work / iv.INTERVAL_SECONDS / cap - 1e-9)
     on_duty = np.zeros(iv.WEEK_INTERVALS)
@@ -1132,6 +1108,13 @@ def _project(share: _Share, load: _TeamLoad, on: date | None = None) -> ShareCap
                 projected = 100 * level
             else:
                 projected = 0.0
+    return _share_figures(share, projected, stable, growth, ratio)
+
+
+def _share_figures(
+    share: _Share, projected: float | None, stable: bool, growth: float, ratio: float
+) -> ShareCapacity:
+    team = share.team
     return ShareCapacity(
         team=team.id,
         share_percent=share.percent,

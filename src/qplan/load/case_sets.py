@@ -9,8 +9,6 @@ of each row are kept with its line so validate can point at them.
 from __future__ import annotations
 
 import csv
-import hashlib
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,21 +43,20 @@ def read_case_set(root: Path, path: str, *, max_bytes: int) -> CaseSet | None:
 
     Raises :class:`qplan.load.reader.LoadError` for a file that must not or cannot be read.
     """
-    from qplan.load.reader import read_text
+    from qplan.load.reader import other_separator, read_csv
 
-    file = root / path
-    if not (file.exists() or file.is_symlink()):
+    found = read_csv(root, path, max_bytes=max_bytes)
+    if found is None:
         return None
-    text = read_text(file, root, max_bytes=max_bytes)
-    result = CaseSet(path, hashlib.sha256(text.encode("utf-8")).hexdigest())
-    reader = csv.reader(io.StringIO(text, newline=""))
+    checksum, reader = found
+    result = CaseSet(path, checksum)
     try:
         header = next(reader, None)
     except csv.Error as exc:
         result.problems.append(_problem(path, 1, f"is not CSV: {exc}"))
         return result
-    separator = next((s for s in (";", "\t", "|") if header and s in header[0]), None)
-    if header is not None and len(header) == 1 and separator is not None:
+    separator = other_separator(header)
+    if separator is not None:
         result.problems.append(
             _problem(
                 path,

@@ -12,8 +12,6 @@ guarded reader, and the problems of each row are kept with its line.
 from __future__ import annotations
 
 import csv
-import hashlib
-import io
 import math
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -50,18 +48,27 @@ def read_forecast(root: Path, path: str, *, max_bytes: int) -> ForecastFile | No
 
     Raises :class:`qplan.load.reader.LoadError` for a file that must not or cannot be read.
     """
-    from qplan.load.reader import read_text
+    from qplan.load.reader import other_separator, read_csv
 
-    file = root / path
-    if not (file.exists() or file.is_symlink()):
+    found = read_csv(root, path, max_bytes=max_bytes)
+    if found is None:
         return None
-    text = read_text(file, root, max_bytes=max_bytes)
-    result = ForecastFile(path, hashlib.sha256(text.encode("utf-8")).hexdigest())
-    reader = csv.reader(io.StringIO(text, newline=""))
+    checksum, reader = found
+    result = ForecastFile(path, checksum)
     try:
         header = next(reader, None)
     except csv.Error as exc:
         result.problems.append(_problem(path, 1, f"is not CSV: {exc}"))
+        return result
+    separator = other_separator(header)
+    if separator is not None:
+        result.problems.append(
+            _problem(
+                path,
+                1,
+                f"separates its columns with {separator!r}; qplan reads comma-separated CSV",
+            )
+        )
         return result
     names = [h.strip() for h in header or []]
     if names[:2] != list(COLUMNS) or any(n not in OPTIONAL for n in names[2:]):

@@ -550,6 +550,29 @@ def read_text(file: Path, root: Path, *, max_bytes: int) -> str:
     return _decode(read_bytes(file, root, max_bytes=max_bytes), relative_name(file, root))
 
 
+def read_csv(root: Path, path: str, *, max_bytes: int) -> tuple[str, Any] | None:
+    """A CSV file of the repository read with :func:`read_text`: (the SHA-256 of its text,
+    a ``csv.reader`` over it, whose ``line_num`` is the line of the row just read); None
+    when there is no such file."""
+    import csv
+    import hashlib
+    import io
+
+    file = root / path
+    if not (file.exists() or file.is_symlink()):
+        return None
+    text = read_text(file, root, max_bytes=max_bytes)
+    checksum = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return checksum, csv.reader(io.StringIO(text, newline=""))
+
+
+def other_separator(header: list[str] | None) -> str | None:
+    """The separator a one-column header was written with, when it is not a comma."""
+    if header is None or len(header) != 1:
+        return None
+    return next((s for s in (";", "\t", "|") if s in header[0]), None)
+
+
 def relative_name(file: Path, root: Path) -> str:
     try:
         return file.relative_to(root).as_posix()

@@ -243,8 +243,10 @@ def plan_impact(
     if not touched and not queues:
         return {}
     before = capacity_of(_part(current, near, queues), on)
-    after = capacity_of(_part(desired, near, queues), on)
-    whole = after_whole if after_whole is not None else capacity_of(desired, on)
+    # the desired organisation's figures are already derived in full by validate: the
+    # reachable part of them is the same as deriving that part again
+    after = after_whole or capacity_of(_part(desired, near, queues), on)
+    whole = after_whole or capacity_of(desired, on)
     shown = {q for t in touched for q in (*_queues_of(before, t), *_queues_of(after, t))}
     shown |= {q for q in queues if not (_teams_of(before, q) | _teams_of(after, q)) - touched}
     found = impact(

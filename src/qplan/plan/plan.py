@@ -54,34 +54,68 @@ class FieldChange:
 def field_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[FieldChange]:
     """The fields that differ, nested mappings by path, lists of items by item id.
 
-    A list of plain values (languages, versions) is one field: it changed or it
-    did not; set-like lists (languages, markets, clearances, skills) compare as sets.
-    An absent field and ``null`` are the same.
+    DeepDiff compares the two bodies once they are put in a canonical form: lists of
+    items with ids become mappings by id, set-like lists (languages, markets, clearances,
+    skills) are sorted, and ``null`` fields are dropped (absent and ``null`` are the same).
+    A change inside a list of plain values (versions, days) is reported as the whole
+    list, one field. Fields come in the order they are written (before's, then after's
+    new ones).
     """
-    found: list[FieldChange] = []
-    _compare(before, after, "", found)
-    return found
+    from deepdiff import DeepDiff
+
+    old, new = _canonical(before), _canonical(after)
+    found = DeepDiff(old, new, view="tree", verbose_level=2, threshold_to_diff_deeper=0)
+    paths: set[tuple[str, ...]] = set()
+    for levels in found.values():
+        for level in levels:
+            path: list[str] = []
+            for step in level.path(output_format="list"):
+                if not isinstance(step, str):
+                    break  # into a list of plain values: the list is the field
+                path.append(step)
+            paths.add(tuple(path))
+    ordered = sorted(paths, key=lambda p: _written_order(old, new, p))
+    return [
+        FieldChange(".".join(p), _original(before, p), _original(after, p)) for p in ordered if p
+    ]
 
 
-def _compare(
-    before: Mapping[str, Any], after: Mapping[str, Any], prefix: str, out: list[FieldChange]
-) -> None:
-    keys = list(before) + [k for k in after if k not in before]
-    for key in keys:
-        old, new = before.get(key), after.get(key)
-        if old == new:
-            continue
-        path = f"{prefix}{key}"
-        if key in SET_FIELDS and isinstance(old, list) and isinstance(new, list):
-            if sorted(map(str, old)) == sorted(map(str, new)):
-                continue  # the same set, written in another order
-            out.append(FieldChange(path, old, new))
-        elif isinstance(old, dict) and isinstance(new, dict):
-            _compare(old, new, f"{path}.", out)
-        elif isinstance(old, list) and isinstance(new, list) and _with_ids(old) and _with_ids(new):
-            _compare(_by_id(old), _by_id(new), f"{path}.", out)
-        else:
-            out.append(FieldChange(path, old, new))
+def _canonical(value: Any, key: str = "") -> Any:
+    if isinstance(value, Mapping):
+        return {k: _canonical(v, k) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        if _with_ids(value):
+            return {item["id"]: _canonical(item) for item in value}
+        if key in SET_FIELDS:
+            return sorted(value, key=str)
+        return [_canonical(v) for v in value]
+    return value
+
+
+def _written_order(
+    old: Mapping[str, Any], new: Mapping[str, Any], path: tuple[str, ...]
+) -> tuple[int, ...]:
+    """Where each step of ``path`` is written: before's keys first, then after's new ones."""
+    rank = []
+    for step in path:
+        keys = list(old) + [k for k in new if k not in old]
+        rank.append(keys.index(step) if step in keys else len(keys))
+        below_old, below_new = old.get(step), new.get(step)
+        old = below_old if isinstance(below_old, Mapping) else {}
+        new = below_new if isinstance(below_new, Mapping) else {}
+    return tuple(rank)
+
+
+def _original(body: Mapping[str, Any], path: tuple[str, ...]) -> Any:
+    """The value at ``path`` as the body has it (lists of items looked up by id)."""
+    value: Any = body
+    for step in path:
+        if isinstance(value, list) and _with_ids(value):
+            value = _by_id(value)
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(step)
+    return value
 
 
 def _with_ids(value: list[Any]) -> bool:
