@@ -34,7 +34,7 @@ def _cells(row: str) -> int:
 def test_every_readme_table_parses_with_all_its_rows() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     blocks = _table_blocks(text)
-    assert len(blocks) >= 7
+    assert len(blocks) >= 6  # commands, rules, settings, performance …
     for block in blocks:
         html = markdown.markdown("\n".join(block), extensions=["tables"])
         assert html.count("<table>") == 1, block[0]
