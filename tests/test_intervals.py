@@ -378,3 +378,25 @@ def test_a_changed_forecast_plans_as_its_shape_and_moves_its_queue(tmp_path: Pat
     assert "  team.day-team: required FTE 28.2 → 29.4 of 20;" in result.output
     assert "  team.night-team: required FTE 12.6 → 11.4 of 10;" in result.output
     assert result.output.endswith("Plan: 0 to create, 1 to update, 0 to delete.\n")
+
+
+def test_the_docs_show_the_week_and_the_exposure(tmp_path: Path) -> None:
+    """A profiled queue's page embeds its heat map; a team page shows its shifts and its
+    exposure against the cap."""
+    project = tmp_path / "project"
+    result = run_qplan(
+        "docs", "build", "--out", str(tmp_path / "site"), "--project-dir", str(project)
+    )
+    assert result.exit_code == 0, result.output
+    queue = (project / "docs" / "queues" / "ls-safety-en.md").read_text(encoding="utf-8")
+    assert "| Arrival profile | `english-evenings` |" in queue
+    assert "| Minimum agents on duty | 2 while open |" in queue
+    assert "![Agents required and on duty by half-hour](ls-safety-en.svg)" in queue
+    svg = (project / "docs" / "queues" / "ls-safety-en.svg").read_text(encoding="utf-8")
+    assert svg.count("<title>") == 336 and "<script" not in svg
+    assert (tmp_path / "site" / "queues" / "ls-safety-en.svg").is_file()
+    team = (project / "docs" / "teams" / "us-austin.md").read_text(encoding="utf-8")
+    assert "## Exposure to sensitive content" in team
+    assert "| egregious-exposure | egregious | 470.6 | 0.92 | 4 | 2.2 | within the cap |" in team
+    reno = (project / "docs" / "teams" / "us-reno.md").read_text(encoding="utf-8")
+    assert "| Shifts | Mon–Fri 06:00–14:00: 45 FTE; Mon–Fri 14:00–22:00: 45 FTE;" in reno

@@ -324,6 +324,12 @@ def _queue_page(
         ]
         if forecast.patience is not None:
             fields.append(("Mean patience", str(forecast.patience)))
+        if forecast.profile is not None:
+            fields.append(("Arrival profile", code(forecast.profile)))
+    if queue.min_agents is not None:
+        fields.append(("Minimum agents on duty", f"{queue.min_agents} while open"))
+    if queue.sensitivity is not None:
+        fields.append(("Sensitivity", queue.sensitivity))
     lines += _table(["Field", "Value"], ([k, v] for k, v in fields))
     if queue.description:
         lines += [text(queue.description), ""]
@@ -403,9 +409,9 @@ def _queue_page(
                 "",
                 f"Arrivals follow profile {code(week.profile)} ({text(week.timezone)}): "
                 f"{week.required_agent_hours:,.1f} agent-hours a week required. Each cell is "
-                "a half-hour: red where fewer agents are on duty than required, yellow "
-                "within 10 % of it, green where they cover it, grey without items "
-                "(hover for the figures).",
+                "a half-hour, a darker blue the more agents it needs; red where fewer are on "
+                "duty than the SLA needs (yellow within 10 % of it, or below min_agents), "
+                "grey without items. Hover over a cell for its figures.",
                 "",
                 f"![Agents required and on duty by half-hour]({qid}.svg)",
                 "",
