@@ -145,3 +145,53 @@ def test_erlang_a_with_a_long_patience_answers_in_bounded_time(tmp_path: Path) -
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["recommended_agents"] == 3
+
+
+def _profiled(repo: Path, profile: str) -> Path:
+    """The minimal repository with q-prod on a profile given as YAML."""
+    org = repo / "workflows" / "org.yaml"
+    text = org.read_text().replace(FORECAST, FORECAST[:-1] + ", profile: p}")
+    org.write_text(text + "\nprofiles:\n" + profile)
+    return org
+
+
+def test_tiny_profile_weights_do_not_underflow_to_an_empty_week(tmp_path: Path) -> None:
+    repo = minimal_repo(tmp_path)
+    tiny = ", ".join(["5e-324"] * 48)
+    _profiled(repo, f"  - id: p\n    timezone: UTC\n    days: [{', '.join(['1e-300'] * 7)}]\n"
+              f"    intraday: [{tiny}]\n")  # fmt: skip
+    done = qplan("capacity", "--intervals", "--format", "json", repo=repo, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+    [queue] = json.loads(done.stdout)["queues"]
+    # equal weights, however small: a flat week of 10,000 items (to two decimals each)
+    assert {i["volume"] for i in queue["intervals"]} == {round(10000 / 336, 2)}
+
+
+@pytest.mark.parametrize(
+    ("rows", "diagnostic"),
+    [
+        ("mon 09:00,nan\n", "forecasts/f.csv:2:1: QP106 forecast volume 'nan' is not a number"),
+        ("mon 09:00,-inf\n", "forecasts/f.csv:2:1: QP106 forecast volume '-inf' is not a number"),
+        ("mon 09:00,5,1e400\n", "forecasts/f.csv:2:1: QP106 forecast aht_seconds '1e400' is not"),
+        ("mon 25:00,5\n", "forecasts/f.csv:2:1: QP106 forecast interval_start 'mon 25:00' is not"),
+        ("mon 09:00,5\n" * 3, "forecasts/f.csv:3:1: QP106 forecast repeats interval mon 09:00"),
+    ],
+)
+def test_a_hostile_forecast_csv_is_one_diagnostic_per_row(
+    tmp_path: Path, rows: str, diagnostic: str
+) -> None:
+    repo = minimal_repo(tmp_path)
+    _profiled(repo, "  - id: p\n    timezone: UTC\n    csv: forecasts/f.csv\n")
+    (repo / "forecasts").mkdir()
+    header = (
+        "interval_start,volume,aht_seconds\n"
+        if rows.count(",") > rows.count("\n")
+        else ("interval_start,volume\n")
+    )
+    (repo / "forecasts" / "f.csv").write_text(header + rows, encoding="utf-8")
+    before = sorted(p.name for p in repo.rglob("*"))
+    done = qplan("validate", repo=repo, timeout=30)
+    assert done.returncode == 1
+    assert done.stdout.startswith(diagnostic), done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
+    assert sorted(p.name for p in repo.rglob("*")) == before  # nothing written

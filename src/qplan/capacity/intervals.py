@@ -68,14 +68,17 @@ def arrival_pattern(profile: Profile, forecast: Any | None = None) -> ArrivalPat
     else:
         assert profile.days is not None and profile.intraday is not None
         per_slot = WEEK_STEPS // 7 // len(profile.intraday)  # 2 for half-hours, 1 for quarters
+        # each list is normalised on its own first, so that tiny weights cannot underflow
+        # to a week without arrivals
+        days, slots = math.fsum(profile.days), math.fsum(profile.intraday)
         raw = [
-            day * slot / per_slot
+            (day / days) * (slot / slots) / per_slot
             for day in profile.days
             for slot in profile.intraday
             for _ in range(per_slot)
         ]
         aht = (0.0,) * WEEK_STEPS
-    total = sum(raw)
+    total = math.fsum(raw)
     return ArrivalPattern(profile.id, profile.timezone, tuple(w / total for w in raw), aht)
 
 
