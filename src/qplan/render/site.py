@@ -589,7 +589,15 @@ def _mkdocs_yml(title: str, nav: list[Any]) -> str:
         "theme": {
             "name": "material",
             "font": False,
-            "features": ["navigation.sections", "navigation.top", "search.highlight"],
+            # navigation.prune renders only the visible part of the navigation on each
+            # page (the sections, and the pages of the section a page is in), not every
+            # queue of the organisation: pages stay small and the build stays near linear
+            "features": [
+                "navigation.sections",
+                "navigation.prune",
+                "navigation.top",
+                "search.highlight",
+            ],
         },
         # Search is MkDocs' own, built at build time. (Material's "offline" plugin is left
         # out: it loads a script from the internet for search from file://.)
