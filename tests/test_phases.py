@@ -187,3 +187,26 @@ def test_the_plan_shows_the_capacity_impact_of_each_future_phase(
         "#### Capacity impact\n\nFrom 2027-02-01, when a phase of a changed allocation starts:\n\n"
         "- `queue.sv-hate-speech-es`: required FTE 27.1 → 26.5;"
     ) in markdown.output
+
+
+def test_strict_refuses_a_phase_that_overloads_a_team(example_repo: Path, tmp_path: Path) -> None:
+    """Validate checks today's capacity; a phase that overloads a site in March is a warning
+    of the plan, dated, and `plan --strict` counts it like today's."""
+    state = str(tmp_path / "state.db")
+    apply_all(example_repo, state)
+    shares = (
+        "  - queue: cm-harassment-en\n    shares: {in-hyderabad: 45, ph-cebu: 35, us-raleigh: 20}\n"
+    )
+    phase = (
+        "    phases:\n"
+        "      - {from: 2027-03-01, shares: {in-hyderabad: 20, ph-cebu: 60, us-raleigh: 20}}\n"
+    )
+    edit(example_repo, "workflows/comments.yaml", shares, shares + phase)
+    assert run_qplan("validate", repo=example_repo).exit_code == 0
+    result = run_qplan("--state", state, "plan", "--strict", repo=example_repo)
+    assert result.exit_code == 1
+    assert (
+        "    ! team.ph-cebu goes over its cap: needs 46.2 FTE, has 45 (87% utilised, cap 85%) "
+        "(QP160)\n"
+    ) in result.output
+    assert result.output.endswith("error: --strict: the plan has 7 warning(s); fix them first\n")

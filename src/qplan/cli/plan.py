@@ -89,7 +89,9 @@ def plan(
     result = plan_repository(settings, open_state(settings, obj.state))
     if result.plan is None:
         write_refusal(result.validation.report, fmt)
-    warnings = len(result.plan.diagnostics) + len(result.plan.impact.get("warnings", []))
+    impact = result.plan.impact
+    warnings = len(result.plan.diagnostics) + len(impact.get("warnings", []))
+    warnings += sum(len(phase.get("warnings", [])) for phase in impact.get("phases", []))
     if strict and warnings:
         write_plan(result.plan, fmt, settings, split_dir)
         raise PlanRefused(
