@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 #: limits of what these routines accept, so that each call is bounded in time: one
@@ -311,6 +312,48 @@ def agents_for_target(
         else:
             low = middle
     return high
+
+
+def bounded(within_seconds: float, patience_seconds: float | None) -> tuple[float, float | None]:
+    """Past these routines' limit (30 days) a longer target or patience changes nothing."""
+    patience = None if patience_seconds is None else min(patience_seconds, MAX_SECONDS)
+    return min(within_seconds, MAX_SECONDS), patience
+
+
+@lru_cache(maxsize=65536)
+def fewest_agents(
+    traffic: float,
+    aht_seconds: float,
+    within_seconds: float,
+    target: float,
+    patience_seconds: float | None,
+    max_occupancy: float,
+) -> int:
+    """:func:`agents_for_target` with the target and patience bounded, remembered: the
+    capacity model asks the same question for many queues and intervals."""
+    within, patience = bounded(within_seconds, patience_seconds)
+    return agents_for_target(traffic, aht_seconds, within, target, patience, max_occupancy)
+
+
+@lru_cache(maxsize=65536)
+def service_level(
+    traffic: float,
+    agents: int,
+    aht_seconds: float,
+    within_seconds: float,
+    patience_seconds: float | None,
+) -> float:
+    """The service level (0–1) of ``agents`` on ``traffic``, bounded and remembered; 0 when
+    there are no agents, or far too few for the load."""
+    if agents <= 0:
+        return 0.0
+    if patience_seconds is None and agents <= traffic:
+        return 0.0
+    within, patience = bounded(within_seconds, patience_seconds)
+    try:
+        return figures(traffic, agents, aht_seconds, within, patience).service_level
+    except ValueError:  # far too few agents for the load
+        return 0.0
 
 
 def scheduled_fte(agents: int, shrinkage: float) -> int:

@@ -31,7 +31,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from qplan.capacity.erlang import MAX_SECONDS, agents_for_target, figures, meets_target
+from qplan.capacity.erlang import fewest_agents, meets_target
 
 if TYPE_CHECKING:
     from qplan.model.format import Profile, Team
@@ -248,7 +248,14 @@ def required_agents(traffic: list[float], aht: list[float], inputs: ErlangInputs
             if not _meets(levels[start], agents, seconds, inputs):
                 agents += 1  # usually enough: levels are close together
                 if not _meets(levels[start], agents, seconds, inputs):
-                    agents = _fewest(levels[start], seconds, inputs)
+                    agents = fewest_agents(
+                        levels[start],
+                        seconds,
+                        inputs.within,
+                        inputs.target,
+                        inputs.patience,
+                        inputs.max_occupancy,
+                    )
             # the busiest level these agents still serve
             low, high = start, len(levels) - 1
             while low < high:
@@ -263,39 +270,6 @@ def required_agents(traffic: list[float], aht: list[float], inputs: ErlangInputs
         for i in indexes:
             out[i] = needed[traffic[i]]
     return out
-
-
-@lru_cache(maxsize=65536)
-def _fewest(traffic: float, aht: float, inputs: ErlangInputs) -> int:
-    return agents_for_target(
-        traffic,
-        aht,
-        inputs.within,
-        inputs.target,
-        inputs.patience,
-        max_occupancy=inputs.max_occupancy,
-    )
-
-
-@lru_cache(maxsize=65536)
-def service_level(
-    traffic: float, agents: int, aht: float, within: float, patience: float | None
-) -> float:
-    """Erlang's service level (0–1) of an interval; 0 when far too few agents are on duty."""
-    if traffic <= 0:
-        return 1.0
-    if agents <= 0 or (patience is None and agents <= traffic):
-        return 0.0
-    try:
-        return figures(
-            traffic, agents, aht, min(within, MAX_SECONDS), _bounded(patience)
-        ).service_level
-    except ValueError:
-        return 0.0
-
-
-def _bounded(patience: float | None) -> float | None:
-    return None if patience is None else min(patience, MAX_SECONDS)
 
 
 # --- backlog: the fluid week on profiled arrivals -------------------------------------------

@@ -37,7 +37,7 @@ from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from qplan.capacity.erlang import MAX_SECONDS, agents_for_target, figures
+from qplan.capacity.erlang import bounded, fewest_agents, service_level
 
 if TYPE_CHECKING:
     from qplan.capacity.intervals import ArrivalPattern
@@ -103,10 +103,15 @@ class IntervalFigures:
 
         return sum(self.required_agents) * INTERVAL_MINUTES / 60
 
+    @property
+    def needed_for_sla(self) -> tuple[int, ...]:
+        """The agents the SLA alone needs per interval (required_agents without
+        min_agents, where the two are known apart)."""
+        return self.sla_agents or self.required_agents
+
     def short_for_sla(self, i: int) -> bool:
         """Whether interval ``i`` has items and fewer agents on duty than its SLA needs."""
-        needed = (self.sla_agents or self.required_agents)[i]
-        return self.volume[i] > 0 and self.on_duty_agents[i] + 1e-9 < needed
+        return self.volume[i] > 0 and self.on_duty_agents[i] + 1e-9 < self.needed_for_sla[i]
 
     def short_of_minimum(self, i: int) -> bool:
         """Whether interval ``i`` is open with fewer than ``min_agents`` on duty."""
@@ -119,23 +124,13 @@ class IntervalFigures:
     def understaffed(self) -> list[int]:
         """Intervals with items and fewer agents on duty than the SLA needs, the largest
         shortfall first (then in week order)."""
-        needed = self.sla_agents or self.required_agents
-        short = [
-            i
-            for i, volume in enumerate(self.volume)
-            if volume > 0 and self.on_duty_agents[i] + 1e-9 < needed[i]
-        ]
+        needed = self.needed_for_sla
+        short = [i for i in range(len(self.volume)) if self.short_for_sla(i)]
         return sorted(short, key=lambda i: (self.on_duty_agents[i] - needed[i], i))
 
     def below_minimum(self) -> list[int]:
         """Open intervals with fewer than ``min_agents`` on duty."""
-        if self.min_agents is None:
-            return []
-        return [
-            i
-            for i, is_open in enumerate(self.open)
-            if is_open and self.on_duty_agents[i] + 1e-9 < self.min_agents
-        ]
+        return [i for i in range(len(self.open)) if self.short_of_minimum(i)]
 
 
 @dataclass(frozen=True)
@@ -442,40 +437,6 @@ def share_within(mask: tuple[bool, ...], capacity_ratio: float, within_hours: fl
 # --- real time -------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=8192)
-def _agents(
-    traffic: float,
-    aht: float,
-    within: float,
-    target: float,
-    patience: float | None,
-    cap: float,
-) -> int:
-    within, patience = _bounded(within, patience)
-    return agents_for_target(traffic, aht, within, target, patience, max_occupancy=cap)
-
-
-def _bounded(within: float, patience: float | None) -> tuple[float, float | None]:
-    """Past the Erlang routines' limit (30 days) a longer target or patience changes
-    nothing."""
-    return min(within, MAX_SECONDS), None if patience is None else min(patience, MAX_SECONDS)
-
-
-@lru_cache(maxsize=8192)
-def _service_level(
-    traffic: float, agents: int, aht: float, within: float, patience: float | None
-) -> float:
-    if agents <= 0:
-        return 0.0
-    if patience is None and agents <= traffic:
-        return 0.0
-    within, patience = _bounded(within, patience)
-    try:
-        return figures(traffic, agents, aht, within, patience).service_level
-    except ValueError:  # far too few agents for the load
-        return 0.0
-
-
 # --- the whole organisation ------------------------------------------------------------
 
 
@@ -609,13 +570,9 @@ def _derive(
     by_team: dict[str, list[_Share]] = defaultdict(list)
     profiled: dict[str, _ProfiledQueue] = {}
     for qid, parts in grouped.items():
-        first = parts[0]
-        if first.pattern is not None and first.queue.forecast is not None:
-            if first.queue.forecast.arrival == "realtime":
-                profiled[qid] = _ProfiledQueue.ask(parts, on)
-            else:
-                for share in parts:
-                    _requirement(share)
+        forecast = parts[0].queue.forecast
+        if parts[0].pattern is not None and forecast is not None and forecast.arrival == "realtime":
+            profiled[qid] = _ProfiledQueue(parts, on)  # sized by the half-hour
         else:
             for share in parts:
                 _requirement(share)
@@ -638,11 +595,11 @@ def _derive(
                 share_results[id(share)] = _project(share, load, on)
     queue_results: dict[str, QueueCapacity] = {}
     for qid, parts in grouped.items():
-        result = _queue(parts, [share_results[id(s)] for s in parts])
+        worked = [share_results[id(s)] for s in parts]
+        result = _queue(parts, worked)
         if qid in profiled:
             result = profiled[qid].finish(result)
         elif parts[0].pattern is not None:
-            worked = [share_results[id(s)] for s in parts]
             result = replace(
                 result,
                 interval_source=functools.partial(
@@ -684,7 +641,9 @@ WORKDAYS_PER_WEEK = 5
 
 
 class _ProfiledQueue:
-    """A real-time queue planned interval by interval (see :mod:`qplan.capacity.intervals`)."""
+    """A real-time queue planned interval by interval (see :mod:`qplan.capacity.intervals`):
+    made, it has sized each interval and asked each team for its part; :meth:`give` takes
+    what the teams can give."""
 
     def __init__(self, parts: list[_Share], on: date | None) -> None:
         import numpy as np
@@ -717,12 +676,8 @@ class _ProfiledQueue:
             within, goal = target.sla.within.seconds, target.sla.percent / 100
         patience = forecast.patience.seconds if forecast.patience else None
         self.within, self.patience, self.has_target = within, patience, target is not None
-        inputs = iv.ErlangInputs(
-            min(within, MAX_SECONDS),
-            goal,
-            None if patience is None else min(patience, MAX_SECONDS),
-            min(_occupancy_cap(p) for p in parts),
-        )
+        longest, waits = bounded(within, patience)
+        inputs = iv.ErlangInputs(longest, goal, waits, min(_occupancy_cap(p) for p in parts))
         required = np.asarray(
             iv.required_agents(
                 np.round(self.traffic, 9).tolist(),
@@ -760,11 +715,6 @@ class _ProfiledQueue:
         self.on_duty = np.zeros(iv.WEEK_INTERVALS)
         self.levels: Any = None
 
-    @classmethod
-    def ask(cls, parts: list[_Share], on: date | None) -> _ProfiledQueue:
-        """Size the queue interval by interval and ask each team for its part."""
-        return cls(parts, on)
-
     def give(self, fills: Mapping[str, Any], on: date | None) -> None:
         """What the teams give (their fill of the requests) and the service level it buys."""
         import numpy as np
@@ -790,7 +740,7 @@ class _ProfiledQueue:
                 levels.append(1.0)
                 continue
             levels.append(
-                iv.service_level(traffic[i], agents[i], handle[i], self.within, self.patience)
+                service_level(traffic[i], agents[i], handle[i], self.within, self.patience)
             )
         self.levels = np.asarray(levels)
 
@@ -1014,7 +964,7 @@ def _requirement(share: _Share) -> None:
     else:
         target, within = share.target.sla.percent / 100, share.target.sla.within.seconds
     patience = forecast.patience.seconds if forecast.patience else None
-    agents = _agents(
+    agents = fewest_agents(
         round(traffic, 9), forecast.aht_seconds, within, target, patience, _occupancy_cap(share)
     )
     agents = max(agents, math.ceil(traffic / _occupancy_cap(share) - 1e-9))
@@ -1089,7 +1039,7 @@ def _project(share: _Share, load: _TeamLoad, on: date | None = None) -> ShareCap
         if not stable:
             growth = (share.volume - capacity_items) / 7
         if within is not None:
-            level = _service_level(
+            level = service_level(
                 round(traffic, 9), agents, forecast.aht_seconds, within.seconds, patience
             )
             projected = 100 * level * coverage

@@ -627,7 +627,7 @@ def intervals(org: Organisation, today: date) -> Iterator[Finding]:
         origin = org.origin("queue", qid)
         short = week.understaffed()
         if short and queue.target_sla_percent is not None:
-            needed = week.sla_agents or week.required_agents
+            needed = week.needed_for_sla
             worst = ", ".join(
                 f"{interval_start(i)} ({week.on_duty_agents[i]:.1f} on duty of {needed[i]} "
                 "needed"

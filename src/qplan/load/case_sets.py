@@ -43,7 +43,7 @@ def read_case_set(root: Path, path: str, *, max_bytes: int) -> CaseSet | None:
 
     Raises :class:`qplan.load.reader.LoadError` for a file that must not or cannot be read.
     """
-    from qplan.load.reader import other_separator, read_csv
+    from qplan.load.reader import CsvHeaderProblem, csv_header, read_csv
 
     found = read_csv(root, path, max_bytes=max_bytes)
     if found is None:
@@ -51,20 +51,9 @@ def read_case_set(root: Path, path: str, *, max_bytes: int) -> CaseSet | None:
     checksum, reader = found
     result = CaseSet(path, checksum)
     try:
-        header = next(reader, None)
-    except csv.Error as exc:
-        result.problems.append(_problem(path, 1, f"is not CSV: {exc}"))
-        return result
-    separator = other_separator(header)
-    if separator is not None:
-        result.problems.append(
-            _problem(
-                path,
-                1,
-                f"separates its columns with {separator!r}; qplan reads comma-separated CSV",
-                "save it as CSV with commas (in a spreadsheet: CSV UTF-8, comma-delimited)",
-            )
-        )
+        header = csv_header(reader)
+    except CsvHeaderProblem as problem:
+        result.problems.append(_problem(path, 1, problem.message, problem.hint))
         return result
     if header is None or [h.strip() for h in header[:3]] != list(COLUMNS):
         result.problems.append(

@@ -48,7 +48,7 @@ def read_forecast(root: Path, path: str, *, max_bytes: int) -> ForecastFile | No
 
     Raises :class:`qplan.load.reader.LoadError` for a file that must not or cannot be read.
     """
-    from qplan.load.reader import other_separator, read_csv
+    from qplan.load.reader import CsvHeaderProblem, csv_header, read_csv
 
     found = read_csv(root, path, max_bytes=max_bytes)
     if found is None:
@@ -56,19 +56,9 @@ def read_forecast(root: Path, path: str, *, max_bytes: int) -> ForecastFile | No
     checksum, reader = found
     result = ForecastFile(path, checksum)
     try:
-        header = next(reader, None)
-    except csv.Error as exc:
-        result.problems.append(_problem(path, 1, f"is not CSV: {exc}"))
-        return result
-    separator = other_separator(header)
-    if separator is not None:
-        result.problems.append(
-            _problem(
-                path,
-                1,
-                f"separates its columns with {separator!r}; qplan reads comma-separated CSV",
-            )
-        )
+        header = csv_header(reader)
+    except CsvHeaderProblem as problem:
+        result.problems.append(_problem(path, 1, problem.message))  # with the columns' hint
         return result
     names = [h.strip() for h in header or []]
     if names[:2] != list(COLUMNS) or any(n not in OPTIONAL for n in names[2:]):

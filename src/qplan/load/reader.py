@@ -566,11 +566,31 @@ def read_csv(root: Path, path: str, *, max_bytes: int) -> tuple[str, Any] | None
     return checksum, csv.reader(io.StringIO(text, newline=""))
 
 
-def other_separator(header: list[str] | None) -> str | None:
-    """The separator a one-column header was written with, when it is not a comma."""
-    if header is None or len(header) != 1:
-        return None
-    return next((s for s in (";", "\t", "|") if s in header[0]), None)
+class CsvHeaderProblem(Exception):
+    """A CSV file's first line is not a comma-separated header: the problem and a hint."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+def csv_header(reader: Any) -> list[str] | None:
+    """The first row of a ``csv.reader`` (None for an empty file); raises
+    :class:`CsvHeaderProblem` when it is not CSV, or not separated by commas."""
+    import csv
+
+    try:
+        header: list[str] | None = next(reader, None)
+    except csv.Error as exc:
+        raise CsvHeaderProblem(f"is not CSV: {exc}") from None
+    if header is not None and len(header) == 1:
+        separator = next((s for s in (";", "\t", "|") if s in header[0]), None)
+        if separator is not None:
+            raise CsvHeaderProblem(
+                f"separates its columns with {separator!r}; qplan reads comma-separated CSV",
+                "save it as CSV with commas (in a spreadsheet: CSV UTF-8, comma-delimited)",
+            )
+    return header
 
 
 def relative_name(file: Path, root: Path) -> str:

@@ -11,7 +11,6 @@ a queue that no longer meets its target or becomes unstable, a team pushed over 
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from qplan.capacity.staffing import (
     TeamCapacity,
     derive,
 )
-from qplan.plan.resources import Resource
+from qplan.plan.resources import Resource, validator
 
 #: the fields of a queue that tie it to other resources the impact must reach
 _LINKS = ("migrate_to", "profile", "training_queue")
@@ -54,7 +53,7 @@ def capacity_of(snapshot: Mapping[str, Resource], on: date | None = None) -> Cap
         elif resource.kind == "forecast":
             forecasts[resource.id] = _ForecastWeek(**resource.fields())
         elif resource.kind == "guardrail" and '"exposure_cap"' in resource.body:
-            caps[resource.id] = _guardrail_adapter().validate_python(resource.fields())
+            caps[resource.id] = validator("guardrail").validate_python(resource.fields())
         if resource.kind == "team":
             teams[resource.id] = Team.model_validate(resource.fields())
         elif resource.kind == "queue":
@@ -79,15 +78,6 @@ class _ForecastWeek:
     checksum: str
     volumes: list[float]
     aht_seconds: list[float]
-
-
-@functools.cache
-def _guardrail_adapter() -> Any:
-    from pydantic import TypeAdapter
-
-    from qplan.model.format import Guardrail
-
-    return TypeAdapter(Guardrail)
 
 
 #: the figures an impact compares, per queue and per team

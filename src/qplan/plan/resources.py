@@ -81,7 +81,7 @@ def body_problem(resource: Resource) -> str | None:
         fields = resource.fields()
     except BadResource as exc:
         return str(exc).partition(": ")[2]
-    adapter = _adapter(resource.kind)
+    adapter = validator(resource.kind)
     if adapter is not None:
         try:
             adapter.validate_json(resource.body)
@@ -107,7 +107,7 @@ _OTHER_FIELDS = {
 
 
 @functools.cache
-def _adapter(kind: str) -> Any:
+def validator(kind: str) -> Any:
     """The validator of a kind of the file format (built once), or None."""
     from pydantic import TypeAdapter
 

@@ -281,7 +281,7 @@ def _colour(week: IntervalFigures, i: int, peak: int) -> str:
     if week.volume[i] <= 0 and required == 0:
         return "#dddddd"
     if week.short_for_sla(i):
-        needed = (week.sla_agents or week.required_agents)[i]
+        needed = week.needed_for_sla[i]
         return "#f1c40f" if week.on_duty_agents[i] >= 0.9 * needed else "#c0392b"
     if week.short_of_minimum(i):
         return "#f1c40f"
