@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,7 @@ from qplan.load.settings import Settings, load_settings
 from qplan.model.organisation import Organisation, load_organisation
 
 if TYPE_CHECKING:
+    from qplan.capacity.health import Health
     from qplan.plan.plan import Plan
     from qplan.plan.resources import Resource
     from qplan.plan.state import StateStore
@@ -286,3 +288,46 @@ def enqueued_case_sets(settings: Settings, state_url: str | None = None) -> dict
         return found
     finally:
         store.close()
+
+
+def assess_health(
+    validation: ValidationResult,
+    starts: date | None = None,
+    ends: date | None = None,
+    *,
+    workflow: str | None = None,
+    vendor: str | None = None,
+) -> Health:
+    """The health of the organisation in a period (default: the last four weeks of actuals),
+    against the plan in force at the period's end. Raises :class:`ConfigError` when the
+    repository has no actuals."""
+    from qplan.capacity.health import assess, default_period
+    from qplan.capacity.staffing import derive_organisation
+    from qplan.core.errors import ConfigError
+
+    org = validation.organisation
+    if org.actuals is None or org.actuals.empty:
+        raise ConfigError(
+            "there are no actuals: put CSV files of what happened under actuals/ "
+            "(date,queue,team,arrived,handled,handled_within_sla,backlog_end,aht_seconds,"
+            "qa_sampled,qa_correct[,productive_hours])"
+        )
+    if starts is None or ends is None:
+        wanted = None
+        if workflow is not None:
+            wanted = [qid for qid, q in org.queues.items() if q.workflow == workflow]
+        first, last = default_period(org.actuals, wanted)
+        ends = ends or last
+        starts = starts or (first if ends == last else ends - (last - first))
+    capacity = derive_organisation(org, ends)
+    return assess(
+        org.actuals,
+        capacity,
+        org.queues,
+        org.teams,
+        org.targets,
+        starts,
+        ends,
+        workflow=workflow,
+        vendor=vendor,
+    )

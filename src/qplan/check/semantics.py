@@ -8,6 +8,7 @@ codes of rules marked suppressible with ``suppress: [QP…]``.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -792,6 +793,56 @@ def _suppression_problems(org: Organisation, today: date) -> Iterator[Finding]:
                         "QP150",
                         f"{code} {reason}",
                         "see `qplan rules` for the codes that may be suppressed",
+                    ),
+                    (),
+                )
+
+
+@rule
+def actuals(org: Organisation, today: date) -> Iterator[Finding]:
+    """The actuals name known queues and teams (QP102), lie in the past (QP107) and skip
+    no day (QP108)."""
+    found = org.actuals
+    if found is None:
+        return
+    for what, names, known in (
+        ("queue", found.queue_names, org.queues),
+        ("team", found.team_names, org.teams),
+    ):
+        for name, position in sorted(names.items()):
+            if name not in known and not org.defines(what, name):
+                hint = did_you_mean(name, known)
+                message = f"actuals name an unknown {what} {name[:80]!r}"
+                yield Diagnostic.at(position, "QP102", message, hint), ()
+
+    last = today.toordinal()
+    for (qid, tid), series in sorted(found.series.items()):
+        days = sorted(series)
+        if days[-1] > last:
+            record = series[days[-1]]
+            yield (
+                Diagnostic.at(
+                    found.position(record),
+                    "QP107",
+                    f"actuals for {qid} at {tid} are dated "
+                    f"{date.fromordinal(days[-1]).isoformat()}, after today ({today})",
+                    "actuals record what happened: check the date column",
+                ),
+                (),
+            )
+        for before, after in itertools.pairwise(days):
+            if after - before > 1:
+                record = series[after]
+                first = date.fromordinal(before + 1)
+                missing = after - before - 1
+                yield (
+                    Diagnostic.at(
+                        found.position(record),
+                        "QP108",
+                        f"actuals for {qid} at {tid} skip {plural(missing, 'day')} from "
+                        f"{first.isoformat()}",
+                        "add the missing rows (zeros where nothing arrived), so health "
+                        "figures are not read from a partial week",
                     ),
                     (),
                 )

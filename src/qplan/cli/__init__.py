@@ -12,7 +12,7 @@ from typing import NoReturn
 import click
 
 from qplan import __version__
-from qplan.cli import capacity, check, docs, plan, state, tidy
+from qplan.cli import capacity, check, docs, health, plan, state, tidy
 from qplan.cli.common import EXIT_USAGE, Context
 
 
@@ -46,6 +46,7 @@ for _command in (
     tidy.owners,
     capacity.erlang,
     capacity.capacity,
+    health.health,
     docs.docs,
     plan.plan,
     plan.show,

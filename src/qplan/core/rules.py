@@ -116,6 +116,19 @@ _TABLE: tuple[Rule, ...] = (
         "An arrival profile has seven day weights and 48 or 96 intraday weights that do not "
         "sum to zero, or a forecast CSV of interval_start,volume(,aht_seconds) rows.",
     ),
+    Rule(
+        "QP107",
+        _E,
+        "actuals-malformed",
+        "Actuals CSVs have the expected columns; every row has a date in the past, whole "
+        "counts whose parts do not exceed their wholes, and is given once.",
+    ),
+    Rule(
+        "QP108",
+        _W,
+        "actuals-gap",
+        "A queue's actuals at a team leave out no day between their first and last.",
+    ),
     # --- allocation ----------------------------------------------------------------
     Rule("QP110", _E, "shares-sum", "Allocation shares sum to 100."),
     Rule(

@@ -94,6 +94,8 @@ class Organisation:
     case_sets: dict[str, Any] = field(default_factory=dict)
     #: forecast CSVs, by path (the files the profiles name)
     forecasts: dict[str, Any] = field(default_factory=dict)
+    #: what happened, from the CSV files under actuals/ (None when there are none)
+    actuals: Any | None = None
     #: figures later stages derive from this organisation, kept so they are derived once
     derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -514,7 +516,30 @@ def load_organisation(settings: Settings, report: Report) -> Organisation:
     org.invalid["sop"] = failed_sops
     _load_case_sets(org, settings, report)
     _load_forecasts(org, settings, report)
+    _load_actuals(org, settings, report)
     return org
+
+
+#: the folder of actuals CSVs, under the repository's root
+ACTUALS_DIR = "actuals"
+
+
+def _load_actuals(org: Organisation, settings: Settings, report: Report) -> None:
+    """Read every CSV under actuals/, when there is such a folder (row problems: QP107)."""
+    from qplan.load.actuals import read_actuals
+    from qplan.load.reader import input_files
+
+    folder = settings.root / ACTUALS_DIR
+    if not folder.is_dir():
+        return
+    try:
+        files = list(input_files(folder, settings.root, (".csv",), max_files=settings.max_files))
+        found = read_actuals(settings.root, files, max_bytes=settings.max_file_bytes)
+    except LoadError as exc:
+        report.add(exc.diagnostic)
+        return
+    report.extend(found.problems)
+    org.actuals = found  # the rows without problems, for the check stage's rules
 
 
 def _load_forecasts(org: Organisation, settings: Settings, report: Report) -> None:

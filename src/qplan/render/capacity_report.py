@@ -154,13 +154,16 @@ _NUMERIC = {"items/week", "req. FTE", "projected", "cost/item", "headcount", "av
 _NUMERIC |= {"utilisation", "cap", "weekly cost", "queues", "teams", "required FTE"}
 
 
-def _table(head: list[str], rows: Iterable[list[str]]) -> list[str]:
+def table(
+    head: list[str], rows: Iterable[list[str]], numeric: frozenset[str] | set[str] = _NUMERIC
+) -> list[str]:
+    """Aligned text columns: those named in ``numeric`` to the right."""
     rows = list(rows)
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
 
     def line(cells: list[str]) -> str:
         out = [
-            c.rjust(w) if head[i] in _NUMERIC else c.ljust(w)
+            c.rjust(w) if head[i] in numeric else c.ljust(w)
             for i, (c, w) in enumerate(zip(cells, widths, strict=True))
         ]
         return "  ".join(out).rstrip()
@@ -221,12 +224,12 @@ def _recovery_lines(recoveries: list[Recovery]) -> list[str]:
 
 def text(capacity: Capacity, recoveries: list[Recovery] | None = None) -> str:
     out = ["Queues"]
-    out += _table(_QUEUE_HEAD, (_queue_cells(q) for _, q in sorted(capacity.queues.items())))
+    out += table(_QUEUE_HEAD, (_queue_cells(q) for _, q in sorted(capacity.queues.items())))
     out += ["", "Teams"]
-    out += _table(_TEAM_HEAD, (_team_cells(t) for _, t in sorted(capacity.teams.items())))
+    out += table(_TEAM_HEAD, (_team_cells(t) for _, t in sorted(capacity.teams.items())))
     for by in ("workflow", "vendor", "country"):
         head, rows = _totals_rows(capacity, by)
-        out += ["", f"Totals by {by}", *_table(head, rows)]
+        out += ["", f"Totals by {by}", *table(head, rows)]
     exposure = exposure_lines(capacity)
     if exposure:
         out += ["", "Exposure to sensitive content", *(f"  {line}" for line in exposure)]
@@ -255,11 +258,15 @@ def summary_lines(capacity: Capacity) -> list[str]:
     ]
 
 
-def _md_table(head: list[str], rows: Iterable[list[str]]) -> list[str]:
+def md_table(
+    head: list[str], rows: Iterable[list[str]], numeric: frozenset[str] | set[str] = _NUMERIC
+) -> list[str]:
+    """A Markdown table: columns named in ``numeric`` aligned right."""
+
     def cell(text: str) -> str:
         return text.replace("|", "\\|")
 
-    align = ["---:" if h in _NUMERIC else "---" for h in head]
+    align = ["---:" if h in numeric else "---" for h in head]
     lines = ["| " + " | ".join(cell(h) for h in head) + " |", "|" + "|".join(align) + "|"]
     lines += ["| " + " | ".join(cell(c) for c in r) + " |" for r in rows]
     return lines
@@ -271,12 +278,12 @@ def markdown(capacity: Capacity, recoveries: list[Recovery] | None = None) -> st
     if problems:
         out += [f"- :warning: {p}" for p in problems] + [""]
     out += ["### Queues", ""]
-    out += _md_table(_QUEUE_HEAD, (_queue_cells(q) for _, q in sorted(capacity.queues.items())))
+    out += md_table(_QUEUE_HEAD, (_queue_cells(q) for _, q in sorted(capacity.queues.items())))
     out += ["", "### Teams", ""]
-    out += _md_table(_TEAM_HEAD, (_team_cells(t) for _, t in sorted(capacity.teams.items())))
+    out += md_table(_TEAM_HEAD, (_team_cells(t) for _, t in sorted(capacity.teams.items())))
     for by in ("workflow", "vendor", "country"):
         head, rows = _totals_rows(capacity, by)
-        out += ["", f"### Totals by {by}", "", *_md_table(head, rows)]
+        out += ["", f"### Totals by {by}", "", *md_table(head, rows)]
     exposure = exposure_lines(capacity)
     if exposure:
         out += ["", "### Exposure to sensitive content", "", *(f"- {x}" for x in exposure)]
