@@ -23,6 +23,7 @@ from qplan.model.organisation import Organisation, load_organisation
 
 if TYPE_CHECKING:
     from qplan.capacity.health import Health
+    from qplan.capacity.recovery import RecoveryPlan
     from qplan.plan.plan import Plan
     from qplan.plan.resources import Resource
     from qplan.plan.state import StateStore
@@ -331,3 +332,65 @@ def assess_health(
         workflow=workflow,
         vendor=vendor,
     )
+
+
+def plan_recovery(
+    validation: ValidationResult, queue: str, backlog: float, by: date, overtime_max: float
+) -> RecoveryPlan:
+    """The cheapest recovery of ``backlog`` items of ``queue`` from today to ``by``."""
+    from qplan.capacity.recovery import plan_recovery as cheapest
+    from qplan.capacity.recovery import share_limits
+    from qplan.capacity.staffing import derive_organisation
+
+    org = validation.organisation
+    today = validation.settings.today
+    capacity = derive_organisation(org, today)
+    allocation = org.allocations.get(queue)
+    suppressed = set(org.queues[queue].suppress) | set(allocation.suppress if allocation else [])
+    limits = share_limits(org.guardrails, org.teams, org.queues[queue], suppressed)
+    return cheapest(
+        capacity,
+        org.queues,
+        org.teams,
+        queue,
+        backlog,
+        today,
+        by,
+        overtime_max=overtime_max,
+        guardrails=limits,
+    )
+
+
+def write_recovery(validation: ValidationResult, recovery: RecoveryPlan) -> str:
+    """Record ``recovery`` as two dated phases of the queue's allocation: its shares from
+    the first day, and the shares in force before from the day after ``by`` (so that it ends
+    by itself). Returns the file edited. Refuses when the allocation already has a phase in
+    that time, which a person has to reconcile by hand."""
+    from datetime import timedelta
+
+    from qplan.core.errors import PlanRefused
+    from qplan.render.edits import add_allocation_phases
+
+    org = validation.organisation
+    allocation = org.allocations[recovery.queue]
+    after = recovery.by + timedelta(days=1)
+    clash = [p.starts for p in allocation.phases if recovery.starts <= p.starts <= after]
+    if clash:
+        raise PlanRefused(
+            f"the allocation of {recovery.queue} already has a phase from {clash[0]}, inside "
+            "the recovery: edit its phases by hand"
+        )
+    origin = org.origin("allocation", recovery.queue)
+    kind, index = origin.path[0], origin.path[1]
+    if kind != "allocations" or not isinstance(index, int):
+        raise PlanRefused(f"cannot find the allocation of {recovery.queue} to edit")
+    phases = [
+        {
+            "from": recovery.starts,
+            "shares": recovery.shares_during(),
+            "recovery": {"backlog": round(recovery.backlog), "clear_by": recovery.by},
+        },
+        {"from": after, "shares": dict(allocation.shares_on(after))},
+    ]
+    add_allocation_phases(validation.settings, origin.document.path, index, recovery.queue, phases)
+    return origin.document.path

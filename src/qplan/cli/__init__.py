@@ -47,6 +47,7 @@ for _command in (
     capacity.erlang,
     capacity.capacity,
     health.health,
+    health.recover,
     docs.docs,
     plan.plan,
     plan.show,

@@ -71,3 +71,103 @@ def health(
     else:
         click.echo(report.text(found), nl=False)
     sys.exit(1 if fail_on_miss and found.missed else 0)
+
+
+def _overtime(value: str) -> float:
+    """``10%`` or ``10``: a percentage of paid hours, as a fraction."""
+    from qplan.core.errors import UsageError
+
+    text = value.strip().removesuffix("%")
+    try:
+        percent = float(text)
+    except ValueError:
+        percent = -1.0
+    if not 0 <= percent <= 50:
+        raise UsageError(f"--overtime-max {value!r}: write a percentage from 0% to 50%, e.g. 10%")
+    return percent / 100
+
+
+@click.command()
+@click.argument("queue")
+@click.option("--backlog", required=True, metavar="N", help="Items in the backlog now.")
+@click.option(
+    "--by", "by_day", required=True, metavar="YYYY-MM-DD", help="The day it must be cleared by."
+)
+@click.option(
+    "--overtime-max",
+    default="10%",
+    show_default=True,
+    help="The most overtime at the queue's teams, as a share of their paid hours.",
+)
+@format_option("text", "json", "markdown")
+@click.option("--chart", type=click.Path(dir_okay=False), help="Write the burn-down as SVG here.")
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Record the plan as dated phases of the queue's allocation (review it with plan).",
+)
+@pass_context
+def recover(
+    obj: Context,
+    queue: str,
+    backlog: str,
+    by_day: str,
+    overtime_max: str,
+    fmt: str,
+    chart: str | None,
+    write: bool,
+) -> None:
+    """The cheapest mix of spare capacity, borrowed teams, overtime and a vendor surge that
+    clears a queue's backlog by a date while its arrivals continue, with a day-by-day
+    burn-down. Exits 1 when it cannot be done, with the shortfall.
+
+    Example: qplan recover sv-hate-speech-en --backlog 20000 --by 2026-12-14
+    """
+    from qplan import repository as project
+    from qplan.capacity.recovery import MAX_DAYS
+    from qplan.core.errors import UsageError
+    from qplan.render import recovery_report as report
+
+    try:
+        items = float(backlog.replace(",", "").replace("_", ""))
+    except ValueError:
+        items = -1.0
+    if not 1 <= items <= 100_000_000:
+        raise UsageError(f"--backlog {backlog!r}: write a number of items from 1 to 100000000")
+    by = _day(by_day, "--by")
+    assert by is not None
+    fraction = _overtime(overtime_max)
+    validation = project.validate_repository(settings=obj.settings())
+    if validation.report.has_errors:
+        write_refusal(validation.report, "text", "No recovery was planned")
+    from qplan.capacity.staffing import derive_organisation
+
+    today = validation.settings.today
+    if by < today:
+        raise UsageError(f"--by {by} is before today ({today})")
+    if (by - today).days + 1 > MAX_DAYS:
+        raise UsageError(f"--by {by}: a recovery is planned over at most {MAX_DAYS} days")
+    if queue not in derive_organisation(validation.organisation, today).queues:
+        raise UsageError(f"{queue!r} is not a staffed queue with a forecast and an allocation")
+    found = project.plan_recovery(validation, queue, items, by, fraction)
+    if chart:
+        from qplan.core.output import write_file
+
+        write_file(chart, report.burn_down_chart(found))
+    if fmt == "json":
+        click.echo(report.as_json(found), nl=False)
+    elif fmt == "markdown":
+        click.echo(report.markdown(found), nl=False)
+    else:
+        click.echo(report.text(found), nl=False)
+    if not found.feasible:
+        if write:
+            click.echo("Nothing was written: the backlog cannot be cleared by then.", err=True)
+        sys.exit(1)
+    if write:
+        path = project.write_recovery(validation, found)
+        click.echo(
+            f"Wrote the recovery as phases of the allocation of {queue} in {path}; "
+            "review it with qplan plan.",
+            err=fmt != "text",
+        )

@@ -581,6 +581,13 @@ def _team_order(shares: dict[str, float]) -> dict[str, float]:
     return dict(sorted(shares.items()))
 
 
+class RecoveryNote(Item):
+    """What a backlog-recovery phase is for (``qplan recover --write`` sets it)."""
+
+    backlog: Annotated[int, Field(ge=1, le=MAX_WEEKLY_VOLUME)]
+    clear_by: IsoDate
+
+
 class AllocationPhase(Item):
     """The shares in force from a date on: a vendor ramp-up or a site move, staged."""
 
@@ -588,6 +595,10 @@ class AllocationPhase(Item):
 
     starts: IsoDate = Field(alias="from")
     shares: dict[Identifier, Percent] = Field(min_length=1)
+    recovery: RecoveryNote | None = Field(
+        default=None,
+        description="a backlog-recovery phase: the backlog it clears and the day it is due",
+    )
 
     _order = field_validator("shares")(_team_order)
 

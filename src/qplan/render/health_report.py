@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable
 from xml.etree import ElementTree as ET
 
@@ -135,14 +136,26 @@ def as_json(health: Health) -> str:
     return json.dumps(health.contract(), indent=2, ensure_ascii=False) + "\n"
 
 
-# --- the chart --------------------------------------------------------------------------
+# --- charts ----------------------------------------------------------------------------
 
 _W, _H = 560, 200
-_LEFT, _TOP, _PLOT_W, _PLOT_H = 48, 28, 490, 130
+_LEFT, _TOP, _PLOT_W, _PLOT_H = 56, 28, 480, 130
+
+#: one line of a chart: its name, colour, values (None: no point) and a dashed target
+Series = tuple[str, str, list[float | None], float | None]
 
 
-def attainment_chart(q: QueueHealth) -> str:
-    """SLA attainment (and accuracy) week by week as lines, the targets dashed."""
+def line_chart(
+    title: str,
+    legend: str,
+    labels: list[str],
+    series: list[Series],
+    low: float,
+    high: float,
+    unit: str = "",
+) -> str:
+    """A small self-contained SVG line chart (an element tree: no script, no external
+    resource): one polyline per series over ``labels``, each point titled with its value."""
     svg = ET.Element(
         "svg",
         {
@@ -151,102 +164,71 @@ def attainment_chart(q: QueueHealth) -> str:
             "height": str(_H),
             "viewBox": f"0 0 {_W} {_H}",
             "role": "img",
+            "aria-label": title,
             "font-family": "sans-serif",
             "font-size": "11",
         },
     )
-    ET.SubElement(svg, "title").text = f"{q.queue}: SLA attainment and accuracy by week"
-    weeks = [w for w in q.weeks if w.tally.handled]
-    values = [
-        v
-        for w in weeks
-        for v in (w.tally.sla_attainment_percent, w.tally.accuracy_percent)
-        if v is not None
-    ]
-    values += [v for v in (q.sla_target_percent, q.accuracy_target_percent) if v is not None]
-    low = max(0.0, min([*values, 100.0]) - 5)
-    low = float(int(low // 5 * 5))
+    ET.SubElement(svg, "rect", {"width": str(_W), "height": str(_H), "fill": "#fff"})
+    ET.SubElement(svg, "title").text = title
+    span = high - low or 1.0
+    count = len(labels)
 
-    def y(value: float) -> float:
-        return _TOP + _PLOT_H * (100 - value) / (100 - low) if low < 100 else _TOP
+    def y(value: float) -> str:
+        return f"{_TOP + _PLOT_H * (high - value) / span:.1f}"
 
-    def x(i: int) -> float:
-        return _LEFT + (_PLOT_W * i / (len(weeks) - 1) if len(weeks) > 1 else _PLOT_W / 2)
+    def x(i: int) -> str:
+        return f"{_LEFT + (_PLOT_W * i / (count - 1) if count > 1 else _PLOT_W / 2):.1f}"
 
-    ET.SubElement(
-        svg,
-        "rect",
-        {
-            "x": str(_LEFT),
-            "y": str(_TOP),
-            "width": str(_PLOT_W),
-            "height": str(_PLOT_H),
-            "fill": "none",
-            "stroke": "#bbb",
-        },
-    )
-    for value in (low, (low + 100) / 2, 100.0):
+    frame = {"x": str(_LEFT), "y": str(_TOP), "width": str(_PLOT_W), "height": str(_PLOT_H)}
+    ET.SubElement(svg, "rect", {**frame, "fill": "none", "stroke": "#bbb"})
+    for value in (low, (low + high) / 2, high):
         label = ET.SubElement(
-            svg, "text", {"x": str(_LEFT - 6), "y": f"{y(value) + 4:.1f}", "text-anchor": "end"}
+            svg, "text", {"x": str(_LEFT - 6), "y": y(value), "text-anchor": "end"}
         )
-        label.text = f"{value:g}%"
-    series = (
-        ("SLA", "#1f77b4", [w.tally.sla_attainment_percent for w in weeks], q.sla_target_percent),
-        (
-            "accuracy",
-            "#9467bd",
-            [w.tally.accuracy_percent for w in weeks],
-            q.accuracy_target_percent,
-        ),
-    )
-    for name, colour, points, target in series:
+        label.text = f"{value:,.4g}{unit}"
+    for name, colour, values, target in series:
         if target is not None:
-            ET.SubElement(
-                svg,
-                "line",
-                {
-                    "x1": str(_LEFT),
-                    "x2": str(_LEFT + _PLOT_W),
-                    "y1": f"{y(target):.1f}",
-                    "y2": f"{y(target):.1f}",
-                    "stroke": colour,
-                    "stroke-dasharray": "4 3",
-                },
-            )
-        drawn = [(x(i), y(v)) for i, v in enumerate(points) if v is not None]
+            line = {"x1": str(_LEFT), "x2": str(_LEFT + _PLOT_W), "y1": y(target), "y2": y(target)}
+            ET.SubElement(svg, "line", {**line, "stroke": colour, "stroke-dasharray": "4 3"})
+        drawn = [f"{x(i)},{y(v)}" for i, v in enumerate(values) if v is not None]
         if drawn:
-            ET.SubElement(
-                svg,
-                "polyline",
-                {
-                    "points": " ".join(f"{a:.1f},{b:.1f}" for a, b in drawn),
-                    "fill": "none",
-                    "stroke": colour,
-                    "stroke-width": "2",
-                },
-            ).append(_title(f"{name} by week"))
-        for i, v in enumerate(points):
+            attributes = {"points": " ".join(drawn), "fill": "none", "stroke": colour}
+            ET.SubElement(svg, "polyline", {**attributes, "stroke-width": "2"})
+        for i, v in enumerate(values):
             if v is not None:
                 dot = ET.SubElement(
-                    svg,
-                    "circle",
-                    {"cx": f"{x(i):.1f}", "cy": f"{y(v):.1f}", "r": "3", "fill": colour},
+                    svg, "circle", {"cx": x(i), "cy": y(v), "r": "3", "fill": colour}
                 )
-                dot.append(_title(f"{name} {v:.1f}% in the week from {weeks[i].starts}"))
-    for i, w in enumerate(weeks):
-        if len(weeks) <= 8 or i % 2 == 0:
-            label = ET.SubElement(
-                svg,
-                "text",
-                {"x": f"{x(i):.1f}", "y": str(_TOP + _PLOT_H + 16), "text-anchor": "middle"},
-            )
-            label.text = w.starts.strftime("%d %b")
-    legend = ET.SubElement(svg, "text", {"x": str(_LEFT), "y": "16"})
-    legend.text = "SLA attainment (blue), accuracy (purple); dashed: targets"
+                ET.SubElement(dot, "title").text = f"{name}: {v:,.1f}{unit} ({labels[i]})"
+    step = max(1, math.ceil(count / 8))
+    for i in range(0, count, step):
+        attributes = {"x": x(i), "y": str(_TOP + _PLOT_H + 16), "text-anchor": "middle"}
+        ET.SubElement(svg, "text", attributes).text = labels[i]
+    ET.SubElement(svg, "text", {"x": str(_LEFT), "y": "16"}).text = legend
     return ET.tostring(svg, encoding="unicode") + "\n"
 
 
-def _title(text: str) -> ET.Element:
-    element = ET.Element("title")
-    element.text = text
-    return element
+def attainment_chart(q: QueueHealth) -> str:
+    """SLA attainment and accuracy week by week, the targets dashed."""
+    weeks = [w for w in q.weeks if w.tally.handled]
+    sla = [w.tally.sla_attainment_percent for w in weeks]
+    accuracy = [w.tally.accuracy_percent for w in weeks]
+    values = [
+        v
+        for v in (*sla, *accuracy, q.sla_target_percent, q.accuracy_target_percent)
+        if v is not None
+    ]
+    low = float(int(max(0.0, min([*values, 100.0]) - 5) // 5 * 5))
+    return line_chart(
+        f"{q.queue}: SLA attainment and accuracy by week",
+        "SLA attainment (blue), accuracy (purple); dashed: targets",
+        [w.starts.strftime("%d %b") for w in weeks],
+        [
+            ("SLA attainment", "#1f77b4", sla, q.sla_target_percent),
+            ("accuracy", "#9467bd", accuracy, q.accuracy_target_percent),
+        ],
+        low,
+        100.0,
+        "%",
+    )

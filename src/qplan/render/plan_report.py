@@ -147,11 +147,18 @@ def _lifecycle_lines(change: ResourceChange) -> list[str]:
 
 def _phases(value: Any) -> list[str]:
     """An allocation's phases as schedule lines: ``from 2026-12-01: a 60%, b 40%``."""
-    return [
-        f"from {phase['from']}: "
-        + ", ".join(f"{team} {share:g}%" for team, share in phase["shares"].items())
-        for phase in value or []
-    ]
+    lines = []
+    for phase in value or []:
+        line = f"from {phase['from']}: " + ", ".join(
+            f"{team} {share:g}%" for team, share in phase["shares"].items()
+        )
+        recovery = phase.get("recovery")
+        if isinstance(recovery, dict):
+            line += (
+                f" (recovery of {recovery.get('backlog', 0):,} items by {recovery.get('clear_by')})"
+            )
+        lines.append(line)
+    return lines
 
 
 def _field_line(path: str, before: Any, after: Any, *, create: bool) -> str:

@@ -1,0 +1,349 @@
+"""Backlog recovery: the cheapest mix of extra capacity that clears a backlog by a date.
+
+The queue's arrivals keep coming and its teams keep handling them as planned; on top of
+that the backlog (and any growth of an unstable queue) must be worked off at a steady rate
+from ``starts`` to ``by``. Four levers give the extra items a day, each up to a limit and
+at a cost per item:
+
+``spare``
+    the queue's own teams' spare capacity at their occupancy caps (headcount above the FTE
+    their queues need): already paid for, so free;
+``borrow``
+    another team's spare capacity, where the team may work the queue (it speaks every
+    language of the queue and holds its data clearance), charged at the team's rate;
+``overtime``
+    up to ``overtime_max`` of the paid hours of the queue's teams, at
+    :data:`OVERTIME_PREMIUM` times their rate;
+``surge``
+    temporary extra staff at an eligible vendor (BPO) site, up to :data:`SURGE_MAX` of its
+    headcount, at :data:`SURGE_PREMIUM` times its rate.
+
+The work during the recovery must keep to the organisation's share guardrails (the most
+one vendor may take of a queue, the most BPO sites may take of a classification), which
+``qplan recover --write`` records as the queue's shares. The mix is the optimum of a linear
+programme solved with SciPy's HiGHS: the most items a day the levers can give within the
+guardrails, then the cheapest way to give what is needed (ties go to the queue's own teams).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from qplan.capacity.staffing import Capacity
+from qplan.model.format import Queue, Team, speaks
+
+OVERTIME_PREMIUM = 1.5
+SURGE_PREMIUM = 1.25
+#: a vendor site can add this share of its headcount for a recovery
+SURGE_MAX = 0.2
+LEVERS = ("spare", "borrow", "overtime", "surge")
+#: the longest recovery planned, in days
+MAX_DAYS = 366
+
+
+@dataclass(frozen=True)
+class Lever:
+    kind: str
+    team: str
+    #: the most extra items a day it can give, and what it costs per item
+    max_items_per_day: float
+    cost_per_item: float
+    #: what the plan takes of it
+    items_per_day: float = 0.0
+
+    @property
+    def daily_cost(self) -> float:
+        return self.items_per_day * self.cost_per_item
+
+    def contract(self) -> dict[str, Any]:
+        return {
+            "lever": self.kind,
+            "team": self.team,
+            "items_per_day": _r(self.items_per_day),
+            "max_items_per_day": _r(self.max_items_per_day),
+            "cost_per_item": _r(self.cost_per_item, 4),
+            "daily_cost": _r(self.daily_cost),
+        }
+
+
+@dataclass(frozen=True)
+class RecoveryPlan:
+    queue: str
+    backlog: float
+    starts: date
+    by: date
+    arrivals_per_day: float
+    #: the items a day the levers must give: the backlog over the days, plus any growth
+    needed_per_day: float
+    levers: tuple[Lever, ...]  # the ones used, cheapest first
+    considered: tuple[Lever, ...]
+    #: the queue's shares of the arrivals, by team, before the recovery
+    shares: Mapping[str, float]
+    #: the guardrails that hold the mix back
+    limits: tuple[str, ...] = ()
+
+    @property
+    def days(self) -> int:
+        return (self.by - self.starts).days + 1
+
+    @property
+    def items_per_day(self) -> float:
+        return sum(lever.items_per_day for lever in self.levers)
+
+    @property
+    def feasible(self) -> bool:
+        return self.items_per_day >= self.needed_per_day * (1 - 1e-7) - 1e-6
+
+    @property
+    def shortfall_items(self) -> float:
+        """What is still in the backlog on the last day, with every lever at its limit."""
+        return max(0.0, (self.needed_per_day - self.items_per_day) * self.days)
+
+    @property
+    def total_cost(self) -> float:
+        return sum(lever.daily_cost for lever in self.levers) * self.days
+
+    def burn_down(self) -> list[tuple[date, float]]:
+        """The backlog left at the end of each day."""
+        growth = self.needed_per_day - self.backlog / self.days
+        rate = self.items_per_day - growth
+        return [
+            (self.starts + timedelta(days=d), max(0.0, self.backlog - rate * (d + 1)))
+            for d in range(self.days)
+        ]
+
+    def shares_during(self) -> dict[str, float]:
+        """Each team's share (percent) of the work during the recovery: its part of the
+        arrivals and what its levers add, to one decimal, summing to 100."""
+        work = {tid: self.arrivals_per_day * pct / 100 for tid, pct in self.shares.items()}
+        for lever in self.levers:
+            work[lever.team] = work.get(lever.team, 0.0) + lever.items_per_day
+        return _percentages(work)
+
+    def contract(self) -> dict[str, Any]:
+        return {
+            "format_version": "1",
+            "queue": self.queue,
+            "backlog": _r(self.backlog),
+            "from": self.starts.isoformat(),
+            "by": self.by.isoformat(),
+            "days": self.days,
+            "feasible": self.feasible,
+            "arrivals_per_day": _r(self.arrivals_per_day),
+            "needed_items_per_day": _r(self.needed_per_day),
+            "items_per_day": _r(self.items_per_day),
+            "shortfall_items": _r(self.shortfall_items),
+            "total_cost": _r(self.total_cost),
+            "levers": [lever.contract() for lever in self.levers],
+            "limited_by": list(self.limits),
+            "shares_before": {t: _r(p) for t, p in sorted(self.shares.items())},
+            "shares_during": {t: _r(p) for t, p in self.shares_during().items()},
+            "burn_down": [{"date": d.isoformat(), "backlog": _r(b)} for d, b in self.burn_down()],
+        }
+
+
+def eligible(team: Team, queue: Queue) -> bool:
+    """Whether ``team`` may work ``queue``: it speaks each of its languages and is cleared
+    for its data."""
+    if not all(speaks(team.languages, language) for language in queue.languages):
+        return False
+    return queue.data_classification == "public" or queue.data_classification in team.clearances
+
+
+def plan_recovery(
+    capacity: Capacity,
+    queues: Mapping[str, Queue],
+    teams: Mapping[str, Team],
+    queue_id: str,
+    backlog: float,
+    starts: date,
+    by: date,
+    *,
+    overtime_max: float,
+    guardrails: list[ShareLimit] | None = None,
+) -> RecoveryPlan:
+    """The cheapest mix of levers that clears ``backlog`` items of ``queue_id`` from
+    ``starts`` to ``by`` (both included), with ``overtime_max`` (a fraction of paid hours)
+    at most at each of the queue's teams."""
+    q = capacity.queues[queue_id]
+    queue = queues[queue_id]
+    days = (by - starts).days + 1
+    per_item_hours = q.aht_seconds / 3600
+    own = {s.team for s in q.shares}
+    considered: list[Lever] = []
+    for tid, team in sorted(teams.items()):
+        figures = capacity.teams.get(tid)
+        required = figures.required_fte if figures else 0.0
+        per_fte = team.paid_hours_per_week * (1 - team.shrinkage)
+        # items a day an FTE's productive hours handle at the team's occupancy cap
+        per_fte_items = per_fte / 7 * team.occupancy_cap / per_item_hours
+        paid_per_item = team.paid_hours_per_week * team.cost_per_hour / 7 / per_fte_items
+        spare_fte = max(0.0, team.headcount_fte - required)
+        if tid in own:
+            considered.append(Lever("spare", tid, spare_fte * per_fte_items, 0.0))
+            overtime = overtime_max * team.headcount_fte
+            considered.append(
+                Lever("overtime", tid, overtime * per_fte_items, paid_per_item * OVERTIME_PREMIUM)
+            )
+        elif eligible(team, queue) and spare_fte > 0:
+            considered.append(Lever("borrow", tid, spare_fte * per_fte_items, paid_per_item))
+        if team.type == "bpo" and (tid in own or eligible(team, queue)):
+            surge = SURGE_MAX * team.headcount_fte
+            considered.append(
+                Lever("surge", tid, surge * per_fte_items, paid_per_item * SURGE_PREMIUM)
+            )
+    considered = [lever for lever in considered if lever.max_items_per_day > 0]
+    considered.sort(key=lambda v: (v.cost_per_item, LEVERS.index(v.kind), v.team))
+    needed = backlog / days + q.backlog_growth_per_day
+    arrivals = q.weekly_volume / 7
+    shares = {s.team: s.share_percent for s in q.shares}
+    taken, limits = _solve(considered, needed, arrivals, shares, guardrails or [])
+    used = tuple(
+        Lever(v.kind, v.team, v.max_items_per_day, v.cost_per_item, x)
+        for v, x in zip(considered, taken, strict=True)
+        if x > 1e-6
+    )
+    return RecoveryPlan(
+        queue=queue_id,
+        backlog=backlog,
+        starts=starts,
+        by=by,
+        arrivals_per_day=arrivals,
+        needed_per_day=needed,
+        levers=used,
+        considered=tuple(considered),
+        shares=shares,
+        limits=limits,
+    )
+
+
+@dataclass(frozen=True)
+class ShareLimit:
+    """A guardrail on the queue's shares: ``teams`` together take at most ``max_percent``."""
+
+    guardrail: str
+    what: str  # "vendor Helix Trust Partners", "BPO teams"
+    teams: frozenset[str]
+    max_percent: float
+
+
+def share_limits(
+    guardrails: Mapping[str, Any], teams: Mapping[str, Team], queue: Queue, suppressed: set[str]
+) -> list[ShareLimit]:
+    """The share guardrails that hold for ``queue``: per vendor (QP201) and, for its data
+    classification, for all BPO teams (QP203); those the queue or its allocation suppress
+    (codes in ``suppressed``) or the guardrail itself suppresses are left out."""
+    found = []
+    vendors = sorted({t.vendor for t in teams.values() if t.vendor})
+    for gid, guardrail in sorted(guardrails.items()):
+        if guardrail.type == "max_vendor_share" and "QP201" not in suppressed:
+            if "QP201" in guardrail.suppress:
+                continue
+            for vendor in vendors:
+                members = frozenset(tid for tid, t in teams.items() if t.vendor == vendor)
+                found.append(ShareLimit(gid, f"vendor {vendor}", members, guardrail.max_percent))
+        elif guardrail.type == "max_bpo_share" and "QP203" not in suppressed:
+            if (
+                "QP203" in guardrail.suppress
+                or guardrail.classification != queue.data_classification
+            ):
+                continue
+            members = frozenset(tid for tid, t in teams.items() if t.type == "bpo")
+            found.append(ShareLimit(gid, "BPO teams", members, guardrail.max_percent))
+    return found
+
+
+#: shares are written to a tenth of a percent: keep this far inside a guardrail's limit
+_ROUNDING_MARGIN = 0.05
+
+
+def _solve(
+    levers: list[Lever],
+    needed: float,
+    arrivals: float,
+    shares: Mapping[str, float],
+    limits: list[ShareLimit],
+) -> tuple[list[float], tuple[str, ...]]:
+    """Items a day per lever: as many as needed (or as the guardrails and limits allow),
+    at the least cost; and the guardrails that bind."""
+    if not levers or needed <= 0:
+        return [0.0] * len(levers), ()
+    import numpy as np
+    from scipy.optimize import linprog
+
+    rows: list[list[float]] = []
+    bounds_right: list[float] = []
+    kept: list[ShareLimit] = []
+    for limit in limits:
+        p = max(0.0, limit.max_percent - _ROUNDING_MARGIN) / 100
+        inside = sum(arrivals * pct / 100 for t, pct in shares.items() if t in limit.teams)
+        # inside + Σ_in x ≤ p (arrivals + Σ x); a group at or over its limit today may
+        # take at most its limit of the extra items, so the recovery never adds to it
+        rows.append([(1 - p) if v.team in limit.teams else -p for v in levers])
+        bounds_right.append(max(0.0, p * arrivals - inside))
+        kept.append(limit)
+    bounds = [(0.0, v.max_items_per_day) for v in levers]
+    # a small rank keeps ties in the levers' order
+    cost = np.array([v.cost_per_item + 1e-6 * i for i, v in enumerate(levers)])
+
+    def solve(chosen: list[int]) -> tuple[list[float], float, float]:
+        """Items a day per lever, the items reachable, and the cost, within ``chosen``."""
+        a_ub = np.array([rows[i] for i in chosen]) if chosen else None
+        b_ub = np.array([bounds_right[i] for i in chosen]) if chosen else None
+        most = linprog(-np.ones(len(levers)), A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")
+        reachable = -float(most.fun) if most.status == 0 else 0.0
+        found = linprog(
+            cost,
+            A_ub=a_ub,
+            b_ub=b_ub,
+            A_eq=np.ones((1, len(levers))),
+            b_eq=np.array([min(needed, reachable)]),
+            bounds=bounds,
+            method="highs",
+        )
+        if found.status != 0:
+            return [0.0] * len(levers), 0.0, 0.0
+        taken = [max(0.0, float(x)) for x in found.x]
+        return (
+            taken,
+            reachable,
+            sum(v.cost_per_item * x for v, x in zip(levers, taken, strict=True)),
+        )
+
+    everything = list(range(len(rows)))
+    taken, reachable, spent = solve(everything)
+    binding = []
+    for i, limit in enumerate(kept):
+        used = sum(a * x for a, x in zip(rows[i], taken, strict=True))
+        if used < bounds_right[i] - 1e-6:
+            continue
+        _, more, less = solve([j for j in everything if j != i])
+        if more > reachable * (1 + 1e-9) + 1e-6 or less < spent * (1 - 1e-9) - 1e-6:
+            binding.append(
+                f"guardrail {limit.guardrail}: {limit.what} may take at most "
+                f"{limit.max_percent:g}% of the queue"
+            )
+    return taken, tuple(binding)
+
+
+def _percentages(work: Mapping[str, float]) -> dict[str, float]:
+    """``work`` as percentages to one decimal that sum to exactly 100 (largest remainder)."""
+    total = sum(work.values())
+    if total <= 0:
+        return {}
+    tenths = {tid: 1000 * w / total for tid, w in work.items()}
+    floors = {tid: math.floor(t) for tid, t in tenths.items()}
+    short = 1000 - sum(floors.values())
+    for tid in sorted(tenths, key=lambda t: (floors[t] - tenths[t], t))[:short]:
+        floors[tid] += 1
+    return {tid: f / 10 for tid, f in sorted(floors.items()) if f > 0}
+
+
+def _r(value: float | None, digits: int = 2) -> float | None:
+    if value is None or math.isinf(value) or math.isnan(value):
+        return None
+    return round(value, digits) + 0.0

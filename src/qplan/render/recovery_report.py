@@ -1,0 +1,105 @@
+"""A backlog recovery plan as a strategist reads it: text, Markdown, JSON and a burn-down."""
+
+from __future__ import annotations
+
+import json
+
+from qplan.capacity.recovery import RecoveryPlan
+from qplan.core.units import plural
+from qplan.render.capacity_report import md_table, table
+from qplan.render.health_report import line_chart
+
+_LEVER_HEAD = ["lever", "team", "items/day", "of at most", "cost/item", "cost/day"]
+_DAY_HEAD = ["day", "backlog"]
+_NUMERIC = frozenset({"items/day", "of at most", "cost/item", "cost/day", "backlog"})
+_WORDS = {
+    "spare": "spare capacity",
+    "borrow": "borrowed from",
+    "overtime": "overtime",
+    "surge": "vendor surge",
+}
+
+
+def _lever_rows(plan: RecoveryPlan) -> list[list[str]]:
+    return [
+        [
+            _WORDS[lever.kind],
+            lever.team,
+            f"{lever.items_per_day:,.0f}",
+            f"{lever.max_items_per_day:,.0f}",
+            f"{lever.cost_per_item:,.3f}",
+            f"{lever.daily_cost:,.2f}",
+        ]
+        for lever in plan.levers
+    ]
+
+
+def _day_rows(plan: RecoveryPlan) -> list[list[str]]:
+    return [[f"{d.isoformat()} {d:%a}", f"{left:,.0f}"] for d, left in plan.burn_down()]
+
+
+def headline(plan: RecoveryPlan) -> str:
+    """One line: what it takes, or by how much it falls short."""
+    what = (
+        f"{plan.queue}: {plan.backlog:,.0f} items of backlog by {plan.by.isoformat()} "
+        f"({plural(plan.days, 'day')} from {plan.starts.isoformat()})"
+    )
+    if not plan.feasible:
+        return (
+            f"{what} cannot be cleared: every lever at its limit leaves "
+            f"{plan.shortfall_items:,.0f} items ({plan.items_per_day:,.0f} of the "
+            f"{plan.needed_per_day:,.0f} extra items a day it needs)."
+        )
+    return (
+        f"{what}: {plan.needed_per_day:,.0f} extra items a day on top of "
+        f"{plan.arrivals_per_day:,.0f} arrivals, for {plan.total_cost:,.2f} in all."
+    )
+
+
+def _shares_line(plan: RecoveryPlan) -> str:
+    during = ", ".join(f"{t} {p:g}%" for t, p in plan.shares_during().items())
+    before = ", ".join(f"{t} {p:g}%" for t, p in sorted(plan.shares.items()))
+    return f"Shares during the recovery: {during} (now: {before})."
+
+
+def text(plan: RecoveryPlan) -> str:
+    out = [headline(plan)]
+    if plan.levers:
+        out += ["", "Levers, cheapest first", *table(_LEVER_HEAD, _lever_rows(plan), _NUMERIC)]
+    out += [f"Held back by {limit}." for limit in plan.limits]
+    if plan.feasible:
+        out += ["", _shares_line(plan)]
+    out += ["", "Burn-down", *table(_DAY_HEAD, _day_rows(plan), _NUMERIC)]
+    return "\n".join(out) + "\n"
+
+
+def markdown(plan: RecoveryPlan) -> str:
+    out = ["## Backlog recovery", "", f"**{headline(plan)}**", ""]
+    if plan.levers:
+        out += [
+            "### Levers, cheapest first",
+            "",
+            *md_table(_LEVER_HEAD, _lever_rows(plan), _NUMERIC),
+        ]
+    out += ["", *(f"Held back by {limit}." for limit in plan.limits)] if plan.limits else []
+    if plan.feasible:
+        out += ["", _shares_line(plan)]
+    out += ["", "### Burn-down", "", *md_table(_DAY_HEAD, _day_rows(plan), _NUMERIC)]
+    return "\n".join(out) + "\n"
+
+
+def as_json(plan: RecoveryPlan) -> str:
+    return json.dumps(plan.contract(), indent=2, ensure_ascii=False) + "\n"
+
+
+def burn_down_chart(plan: RecoveryPlan) -> str:
+    """The backlog left at the end of each day."""
+    days = plan.burn_down()
+    return line_chart(
+        f"{plan.queue}: backlog burn-down to {plan.by.isoformat()}",
+        f"Backlog left at the end of each day ({'feasible' if plan.feasible else 'short'})",
+        [d.strftime("%d %b") for d, _ in days],
+        [("backlog", "#1f77b4", [left for _, left in days], None)],
+        0.0,
+        max(plan.backlog, 1.0),
+    )
