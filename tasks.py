@@ -74,6 +74,10 @@ def demo() -> None:
     )
     # The launch checklist of one queue, now that its training cases are enqueued.
     run(qplan, "readiness", "sv-hate-speech-en")
+    # What happened: the last four weeks of actuals against the plan, and why queues missed.
+    run(qplan, "health")
+    # The cheapest way to clear a queue's backlog in two weeks (not written: no --write).
+    run(qplan, "recover", "cm-harassment-de", "--backlog", "30000", "--by", "14d")
 
 
 def test(pytest_args: list[str]) -> None:

@@ -27,6 +27,7 @@ def test_the_synthetic_organisations_are_valid(tmp_path: Path, shape: str) -> No
         ("benchmarks.bench_validate", {"queues", "baseline_s", "validate_s", "ratio"}),
         ("benchmarks.bench_plan", {"queues", "plan_s", "apply_s", "plan_vs_validate"}),
         ("benchmarks.bench_capacity", {"queues", "capacity_s", "capacity_vs_validate"}),
+        ("benchmarks.bench_health", {"queues", "rows", "validate_s", "health_s"}),
     ],
 )
 @pytest.mark.parametrize("shape", ["pairs", "sites"])

@@ -89,7 +89,9 @@ def test_every_command_has_a_working_example(example_repo: Path) -> None:
             "4. Anything involving a minor goes to the minor-safety path immediately, "
             "whatever the queue.",
         ),
-        "docs build": (0, "Built 75 pages into site (79 project file(s) changed)."),
+        "docs build": (0, "Built 83 pages into site (110 project file(s) changed)."),
         "capacity": (0, "Every target holds."),
+        "health": (0, "1 queue, 3 teams, 2 vendors missed a target."),
+        "recover": (0, "2026-12-08 Tue        0"),
     }
     assert all(code == 0 for command, (code, _) in outcomes.items() if command != "state unlock")

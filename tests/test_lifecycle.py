@@ -190,9 +190,13 @@ def test_deleting_a_live_queue_with_volume_is_refused(applied: tuple[Path, str])
     _delete_sv_qa(repo)
     code, output = _plan(repo, state)
     assert code == 1
+    # Its history stays in actuals/: a warning, not a second reason to refuse.
     assert output.startswith(
+        "actuals/short-video.csv:7:12: QP109 actuals name an unknown queue 'sv-qa-en'\n"
+    )
+    assert (
         "workflows/short-video.yaml:5:5: QP191 queue sv-qa-en is deleted while live with 4200 "
-        "items a week; retire it first (with migrate_to), delete it in a later plan\n"
+        "items a week; retire it first (with migrate_to), delete it in a later plan\n" in output
     )
 
 
@@ -233,9 +237,13 @@ def test_deleting_a_live_queue_without_volume_is_refused_too(
         )
     code, output = _plan(repo, state)
     assert code == 1
+    # Its history stays in actuals/: a warning, not a second reason to refuse.
     assert output.startswith(
+        "actuals/short-video.csv:7:12: QP109 actuals name an unknown queue 'sv-qa-en'\n"
+    )
+    assert (
         "workflows/short-video.yaml:5:5: QP191 queue sv-qa-en is deleted while live with 0 "
-        "items a week; retire it first (with migrate_to), delete it in a later plan\n"
+        "items a week; retire it first (with migrate_to), delete it in a later plan\n" in output
     )
 
 

@@ -144,7 +144,29 @@ def plan_repository(settings: Settings, store: StateStore) -> PlanResult:
         extra_approvers=settings.approvers,
         on=settings.today,
     )
+    plan.health = _health_notes(validation, plan)
     return PlanResult(validation, plan)
+
+
+def _health_notes(validation: ValidationResult, plan: Plan) -> list[dict[str, Any]]:
+    """For each queue the plan changes (or whose figures it moves) that has actuals:
+    whether it is missing its targets in the last four weeks of actuals."""
+    org = validation.organisation
+    if org.actuals is None or org.actuals.empty:
+        return []
+    from qplan.render.health_report import plan_note
+
+    touched = {
+        c.address.partition(".")[2]
+        for c in plan.changes
+        if c.address.startswith(("queue.", "allocation.", "target."))
+    }
+    touched |= {entry["queue"] for entry in plan.impact.get("queues", [])}
+    touched &= set(org.queues)
+    if not touched:
+        return []
+    health = assess_health(validation)
+    return [plan_note(health.queues[q], health) for q in sorted(touched) if q in health.queues]
 
 
 def rollback_plan(settings: Settings, store: StateStore, serial: int) -> Plan:
@@ -233,6 +255,14 @@ def docs_project(
         changed = _changed_fields(store, history or [])
     finally:
         store.close()
+    health = trend = None
+    if org.actuals is not None and not org.actuals.empty:
+        from datetime import timedelta
+
+        from qplan.render.site_health import TREND_DAYS
+
+        health = assess_health(validation)
+        trend = assess_health(validation, health.ends - timedelta(days=TREND_DAYS - 1), health.ends)
     files = site_files(
         org,
         capacity,
@@ -243,6 +273,8 @@ def docs_project(
         chart=svg_chart(capacity),
         today=settings.today,
         changed_fields=changed,
+        health=health,
+        health_trend=trend,
     )
     return validation, files
 
@@ -348,6 +380,12 @@ def plan_recovery(
     allocation = org.allocations.get(queue)
     suppressed = set(org.queues[queue].suppress) | set(allocation.suppress if allocation else [])
     limits = share_limits(org.guardrails, org.teams, org.queues[queue], suppressed)
+    staffing = {}
+    if org.actuals is not None and not org.actuals.empty:
+        for tid, card in assess_health(validation).teams.items():
+            staffed = card.staffing_vs_plan_percent
+            if staffed is not None and staffed < 99.5:  # as reported: below 100 %
+                staffing[tid] = staffed / 100
     return cheapest(
         capacity,
         org.queues,
@@ -358,6 +396,7 @@ def plan_recovery(
         by,
         overtime_max=overtime_max,
         guardrails=limits,
+        staffing=staffing,
     )
 
 

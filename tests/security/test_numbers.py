@@ -195,3 +195,68 @@ def test_a_hostile_forecast_csv_is_one_diagnostic_per_row(
     assert done.stdout.startswith(diagnostic), done.stdout
     assert "Traceback" not in done.stdout + done.stderr
     assert sorted(p.name for p in repo.rglob("*")) == before  # nothing written
+
+
+ACTUALS_HEAD = (
+    "date,queue,team,arrived,handled,handled_within_sla,backlog_end,aht_seconds,"
+    "qa_sampled,qa_correct,productive_hours\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("content", "diagnostic"),
+    [
+        (
+            ACTUALS_HEAD + "2026-11-09,q-prod,team-a,99999999999999999999,1,1,0,30,0,0,1\n",
+            "actuals/a.csv:2:26: QP107 actuals arrived '99999999999999999999' is not a whole "
+            "number from 0 to 1,000,000,000",
+        ),
+        (
+            ACTUALS_HEAD + "2026-11-09,q-prod,team-a,1,1,1,0,1e400,0,0,1\n",
+            "actuals/a.csv:2:34: QP107 actuals aht_seconds '1e400' is not a number",
+        ),
+        (
+            ACTUALS_HEAD + "2026-11-09,q-prod,team-a,１２,1,1,0,30,0,0,1\n",
+            "actuals/a.csv:2:26: QP107 actuals arrived '１２' is not a whole number",
+        ),
+        (
+            ACTUALS_HEAD + "2026-11-09,q-prod,team-a,1,1,1,0,30,0,0,-0.5\n",
+            "actuals/a.csv:2:41: QP107 actuals productive_hours '-0.5' is not a number",
+        ),
+        (
+            ACTUALS_HEAD + "+002026-11-09,q-prod,team-a,1,1,1,0,30,0,0,1\n",
+            "actuals/a.csv:2:1: QP107 actuals date '+002026-11-09' is not a date",
+        ),
+        (
+            "\ufeff" + ACTUALS_HEAD + "2026-11-09,q-prod,team-a,1,1,1,0,30,0,0,1\n" * 2,
+            "actuals/a.csv:3:1: QP107 actuals repeats q-prod at team-a on 2026-11-09",
+        ),
+        (
+            ACTUALS_HEAD + '2026-11-09,"q-prod\n<script>",team-a,1,1,1,0,30,0,0,1\n',
+            "actuals/a.csv:3:12: QP109 actuals name an unknown queue 'q-prod\\n<script>'",
+        ),
+    ],
+)
+def test_hostile_actuals_are_one_diagnostic_per_row(
+    tmp_path: Path, content: str, diagnostic: str
+) -> None:
+    repo = minimal_repo(tmp_path)
+    (repo / "actuals").mkdir()
+    (repo / "actuals" / "a.csv").write_text(content, encoding="utf-8")
+    before = sorted(p.name for p in repo.rglob("*"))
+    done = qplan("validate", repo=repo, timeout=30)
+    assert done.returncode == (0 if " QP109 " in diagnostic else 1), done.stdout
+    assert done.stdout.startswith(diagnostic), done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
+    assert sorted(p.name for p in repo.rglob("*")) == before  # nothing written
+
+
+def test_actuals_that_are_not_utf8_or_too_large(tmp_path: Path) -> None:
+    repo = minimal_repo(tmp_path)
+    (repo / "actuals").mkdir()
+    (repo / "actuals" / "latin1.csv").write_bytes(ACTUALS_HEAD.encode() + b"caf\xe9\n")
+    (repo / "actuals" / "huge.csv").write_text(ACTUALS_HEAD + "x" * (2 * 1024 * 1024))
+    done = qplan("validate", repo=repo, timeout=30)
+    assert done.returncode == 1
+    lines = [line for line in done.stdout.splitlines() if not line.startswith("  hint")]
+    assert [line.split(" ")[1] for line in lines[:2]] == ["QP005", "QP007"], done.stdout

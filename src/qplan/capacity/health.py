@@ -84,6 +84,8 @@ class Tally:
     productive_hours: float = 0.0
     #: the handled items' hours at plan (for productivity), where hours were reported
     earned_hours: float = 0.0
+    #: the productive hours the plan gives those days, where hours were reported
+    planned_hours: float = 0.0
     hours_given: bool = False
     uncovered: float = 0.0
     uncovered_arrived: float = 0.0
@@ -251,6 +253,14 @@ class Scorecard:
         return 100 * t.earned_hours / t.productive_hours
 
     @property
+    def staffing_vs_plan_percent(self) -> float | None:
+        """Productive hours reported over those the plan gives the same days."""
+        t = self.tally
+        if not t.hours_given or not t.planned_hours:
+            return None
+        return 100 * t.productive_hours / t.planned_hours
+
+    @property
     def sla_met(self) -> bool | None:
         return _met(self.sla_attainment_percent, self.tally.sla_target_percent)
 
@@ -277,6 +287,7 @@ class Scorecard:
             "accuracy_target_percent": _r(self.tally.accuracy_target_percent),
             "accuracy_met": self.accuracy_met,
             "productivity_vs_plan_percent": _r(self.productivity_vs_plan_percent),
+            "staffing_vs_plan_percent": _r(self.staffing_vs_plan_percent),
         }
 
 
@@ -312,12 +323,9 @@ def default_period(actuals: Actuals, queues: Iterable[str] | None = None) -> tup
         (max(days) for (qid, _), days in actuals.series.items() if wanted is None or qid in wanted),
         default=None,
     )
-    if last is None:
-        span = actuals.span()
-        ends = span[1] if span else date.today()
-    else:
-        ends = date.fromordinal(last)
-    return ends - timedelta(days=DEFAULT_DAYS - 1), ends
+    span = actuals.span() or (date.today(), date.today())
+    ends = span[1] if last is None else date.fromordinal(last)
+    return max(ends - timedelta(days=DEFAULT_DAYS - 1), span[0]), ends
 
 
 def assess(
@@ -412,10 +420,12 @@ def _queue_health(
     worked = []
     for tid, series in sorted(parts.items()):
         team_tally = Tally()
+        team_days = 0
         for day in range(first, last + 1):
             record = series.get(day)
             if record is None:
                 continue
+            team_days += 1
             days_seen.add(day)
             team_tally.add(record)
             by_day.setdefault(day, Tally()).add(record)
@@ -430,6 +440,7 @@ def _queue_health(
             if per_item is None and queue.forecast is not None:
                 per_item = queue.forecast.aht_seconds / 3600 / teams[tid].occupancy_cap
             team_tally.earned_hours = team_tally.handled * (per_item or 0.0)
+            team_tally.planned_hours = share_hours.get(tid, 0.0) * team_days / 7
         if sla_target is not None and team_tally.handled:
             team_tally.sla_target_items = sla_target * team_tally.handled
             team_tally.sla_target_weight = team_tally.handled
@@ -441,8 +452,9 @@ def _queue_health(
     if not days_seen:
         return None
     ordered = sorted(days_seen)
-    days = last - first + 1
-    weeks = _weeks(first, last, by_day, backlog_by_day)
+    # weekly figures are over the days the actuals cover, not the whole period asked for
+    days = ordered[-1] - ordered[0] + 1
+    weeks = _weeks(ordered[0], ordered[-1], by_day, backlog_by_day)
     forecast = queue.forecast
     found = QueueHealth(
         queue=queue.id,

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -85,6 +85,8 @@ class RecoveryPlan:
     shares: Mapping[str, float]
     #: the guardrails that hold the mix back
     limits: tuple[str, ...] = ()
+    #: the teams whose spare capacity was counted at the staffing the actuals show (< 1)
+    staffing: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def days(self) -> int:
@@ -140,6 +142,7 @@ class RecoveryPlan:
             "total_cost": _r(self.total_cost),
             "levers": [lever.contract() for lever in self.levers],
             "limited_by": list(self.limits),
+            "staffing_from_actuals": {t: _r(100 * f) for t, f in sorted(self.staffing.items())},
             "shares_before": {t: _r(p) for t, p in sorted(self.shares.items())},
             "shares_during": {t: _r(p) for t, p in self.shares_during().items()},
             "burn_down": [{"date": d.isoformat(), "backlog": _r(b)} for d, b in self.burn_down()],
@@ -165,10 +168,13 @@ def plan_recovery(
     *,
     overtime_max: float,
     guardrails: list[ShareLimit] | None = None,
+    staffing: Mapping[str, float] | None = None,
 ) -> RecoveryPlan:
     """The cheapest mix of levers that clears ``backlog`` items of ``queue_id`` from
     ``starts`` to ``by`` (both included), with ``overtime_max`` (a fraction of paid hours)
-    at most at each of the queue's teams."""
+    at most at each of the queue's teams. ``staffing`` gives, per team, the share of its
+    planned productive hours the actuals show it working (below 1: its spare capacity is
+    its headcount times that, less what its queues need)."""
     q = capacity.queues[queue_id]
     queue = queues[queue_id]
     days = (by - starts).days + 1
@@ -182,7 +188,8 @@ def plan_recovery(
         # items a day an FTE's productive hours handle at the team's occupancy cap
         per_fte_items = per_fte / 7 * team.occupancy_cap / per_item_hours
         paid_per_item = team.paid_hours_per_week * team.cost_per_hour / 7 / per_fte_items
-        spare_fte = max(0.0, team.headcount_fte - required)
+        staffed = min(1.0, (staffing or {}).get(tid, 1.0))
+        spare_fte = max(0.0, team.headcount_fte * staffed - required)
         if tid in own:
             considered.append(Lever("spare", tid, spare_fte * per_fte_items, 0.0))
             overtime = overtime_max * team.headcount_fte
@@ -218,6 +225,11 @@ def plan_recovery(
         considered=tuple(considered),
         shares=shares,
         limits=limits,
+        staffing={
+            v.team: min(1.0, (staffing or {})[v.team])
+            for v in considered
+            if v.kind in ("spare", "borrow") and (staffing or {}).get(v.team, 1.0) < 1
+        },
     )
 
 

@@ -800,23 +800,27 @@ def _suppression_problems(org: Organisation, today: date) -> Iterator[Finding]:
 
 @rule
 def actuals(org: Organisation, today: date) -> Iterator[Finding]:
-    """The actuals name known queues and teams (QP102), lie in the past (QP107) and skip
+    """The actuals name known queues and teams (QP109), lie in the past (QP107) and skip
     no day (QP108)."""
     found = org.actuals
-    if found is None:
-        return
+    if found is None or not (org.queues or org.teams):
+        return  # no organisation (QP015 says so): every name would be unknown
     for what, names, known in (
         ("queue", found.queue_names, org.queues),
         ("team", found.team_names, org.teams),
     ):
         for name, position in sorted(names.items()):
             if name not in known and not org.defines(what, name):
-                hint = did_you_mean(name, known)
+                hint = did_you_mean(name, known) or (
+                    f"a {what} removed since? Its rows are left out of health"
+                )
                 message = f"actuals name an unknown {what} {name[:80]!r}"
-                yield Diagnostic.at(position, "QP102", message, hint), ()
+                yield Diagnostic.at(position, "QP109", message, hint), ()
 
     last = today.toordinal()
     for (qid, tid), series in sorted(found.series.items()):
+        if qid not in org.queues or tid not in org.teams:
+            continue  # reported above, once per name
         days = sorted(series)
         if days[-1] > last:
             record = series[days[-1]]

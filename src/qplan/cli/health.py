@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
+from typing import Any
 
 import click
 
@@ -19,6 +20,12 @@ def _day(value: str | None, name: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise UsageError(f"{name} {value!r}: write a date like 2026-11-02") from None
+
+
+def _show(report: Any, found: Any, fmt: str) -> None:
+    """Print ``found`` with the report module's renderer for ``fmt``."""
+    render = {"json": report.as_json, "markdown": report.markdown}.get(fmt, report.text)
+    click.echo(render(found), nl=False)
 
 
 @click.command()
@@ -45,7 +52,7 @@ def health(
     """SLA attainment, accuracy, volume and handle time against the plan, from the actuals;
     the causes of each miss; team and vendor scorecards.
 
-    Example: qplan health --workflow livestream --fail-on-miss
+    Example: qplan health --workflow livestream
     """
     from qplan import repository as project
     from qplan.core.errors import UsageError
@@ -64,13 +71,25 @@ def health(
     if vendor is not None and vendor not in vendors:
         raise UsageError(f"--vendor: no vendor {vendor!r} (vendors: {', '.join(vendors)})")
     found = project.assess_health(validation, starts, ends, workflow=workflow, vendor=vendor)
-    if fmt == "json":
-        click.echo(report.as_json(found), nl=False)
-    elif fmt == "markdown":
-        click.echo(report.markdown(found), nl=False)
-    else:
-        click.echo(report.text(found), nl=False)
+    _show(report, found, fmt)
     sys.exit(1 if fail_on_miss and found.missed else 0)
+
+
+def _due(value: str, today: date) -> date:
+    """``2026-12-14``, or ``14d``: the last day of the recovery (today is day 1)."""
+    from datetime import timedelta
+
+    from qplan.core.errors import UsageError
+
+    text = value.strip()
+    if text.endswith("d") and text[:-1].isascii() and text[:-1].isdigit() and len(text) < 6:
+        days = int(text[:-1])
+        if days < 1:
+            raise UsageError(f"--by {value!r}: a recovery takes at least 1 day")
+        return today + timedelta(days=days - 1)
+    found = _day(text, "--by")
+    assert found is not None
+    return found
 
 
 def _overtime(value: str) -> float:
@@ -121,7 +140,7 @@ def recover(
     clears a queue's backlog by a date while its arrivals continue, with a day-by-day
     burn-down. Exits 1 when it cannot be done, with the shortfall.
 
-    Example: qplan recover sv-hate-speech-en --backlog 20000 --by 2026-12-14
+    Example: qplan recover sv-hate-speech-en --backlog 20000 --by 14d
     """
     from qplan import repository as project
     from qplan.capacity.recovery import MAX_DAYS
@@ -134,8 +153,6 @@ def recover(
         items = -1.0
     if not 1 <= items <= 100_000_000:
         raise UsageError(f"--backlog {backlog!r}: write a number of items from 1 to 100000000")
-    by = _day(by_day, "--by")
-    assert by is not None
     fraction = _overtime(overtime_max)
     validation = project.validate_repository(settings=obj.settings())
     if validation.report.has_errors:
@@ -143,6 +160,7 @@ def recover(
     from qplan.capacity.staffing import derive_organisation
 
     today = validation.settings.today
+    by = _due(by_day, today)
     if by < today:
         raise UsageError(f"--by {by} is before today ({today})")
     if (by - today).days + 1 > MAX_DAYS:
@@ -154,12 +172,7 @@ def recover(
         from qplan.core.output import write_file
 
         write_file(chart, report.burn_down_chart(found))
-    if fmt == "json":
-        click.echo(report.as_json(found), nl=False)
-    elif fmt == "markdown":
-        click.echo(report.markdown(found), nl=False)
-    else:
-        click.echo(report.text(found), nl=False)
+    _show(report, found, fmt)
     if not found.feasible:
         if write:
             click.echo("Nothing was written: the backlog cannot be cleared by then.", err=True)

@@ -129,6 +129,13 @@ _TABLE: tuple[Rule, ...] = (
         "actuals-gap",
         "A queue's actuals at a team leave out no day between their first and last.",
     ),
+    Rule(
+        "QP109",
+        _W,
+        "actuals-unknown-name",
+        "Actuals name queues and teams the organisation has (history may name deleted ones: "
+        "a warning, and their rows are left out of health).",
+    ),
     # --- allocation ----------------------------------------------------------------
     Rule("QP110", _E, "shares-sum", "Allocation shares sum to 100."),
     Rule(

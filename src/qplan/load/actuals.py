@@ -87,15 +87,17 @@ class Actuals:
 
 
 def read_actuals(root: Path, files: list[Path], *, max_bytes: int) -> Actuals:
-    """Read every actuals file (paths under ``root``), in order.
-
-    Raises :class:`qplan.load.reader.LoadError` for a file that must not or cannot be read.
-    """
-    from qplan.load.reader import relative_name
+    """Read every actuals file (paths under ``root``), in order; a file that must not or
+    cannot be read (too large, not UTF-8, outside the repository) is one problem, and the
+    others are still read."""
+    from qplan.load.reader import LoadError, relative_name
 
     found = Actuals()
     for file in files:
-        _read_file(found, root, relative_name(file, root), max_bytes)
+        try:
+            _read_file(found, root, relative_name(file, root), max_bytes)
+        except LoadError as exc:
+            found.problems.append(exc.diagnostic)
     return found
 
 

@@ -200,6 +200,9 @@ class Plan:
     sources_digest: str | None = None
     #: who must approve, each with why: {"approver": …, "reasons": […]}
     approvals: list[dict[str, Any]] = field(default_factory=list)
+    #: how the queues it changes did against their targets, from the actuals (when there
+    #: are any): {"queue": …, "missed": bool, "summary": …}
+    health: list[dict[str, Any]] = field(default_factory=list)
     #: True when the plan was loaded from a file whose signature verified
     signed: bool = False
     _checksum: str | None = None
@@ -256,7 +259,7 @@ class Plan:
         return {k: body[k] for k in order} | {k: v for k, v in body.items() if k not in order}
 
     def _content(self) -> dict[str, Any]:
-        return {
+        found = {
             "format_version": FORMAT_VERSION,
             "origin": self.origin,
             "base": {
@@ -273,6 +276,9 @@ class Plan:
             "desired_digest": self.desired_digest,
             "sources_digest": self.sources_digest,
         }
+        if self.health:  # only then, so plans made before it keep their checksum
+            found["health"] = self.health
+        return found
 
     @property
     def desired_digest(self) -> str:
@@ -417,8 +423,18 @@ def _from_document(document: dict[str, Any]) -> Plan:
         impact=dict(document["impact"]),
         sources_digest=document.get("sources_digest"),
         approvals=list(document.get("approvals", [])),
+        health=[_health_note(h) for h in document.get("health", [])],
     )
     return plan
+
+
+def _health_note(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ValueError("health note")
+    queue, missed, summary = value["queue"], value["missed"], value["summary"]
+    if not (isinstance(queue, str) and isinstance(missed, bool) and isinstance(summary, str)):
+        raise ValueError("health note")
+    return {"queue": queue, "missed": missed, "summary": summary}
 
 
 def _count(value: Any) -> int:

@@ -12,9 +12,10 @@ from qplan.core.units import plural
 from qplan.render.capacity_report import md_table, table
 
 _QUEUE_HEAD = ["queue", "SLA", "target", "accuracy", "min", "volume", "AHT", "backlog", "status"]
-_CARD_HEAD = ["handled", "SLA", "target", "accuracy", "min", "productivity", "status"]
+_CARD_HEAD = ["handled", "SLA", "target", "accuracy", "min", "productivity", "staffed", "status"]
 _NUMERIC = frozenset(
     {"SLA", "target", "accuracy", "min", "volume", "AHT", "backlog", "handled", "productivity"}
+    | {"staffed"}
 )
 
 
@@ -46,6 +47,7 @@ def _queue_cells(q: QueueHealth) -> list[str]:
 
 def _card_cells(card: Scorecard) -> list[str]:
     productivity = card.productivity_vs_plan_percent
+    staffed = card.staffing_vs_plan_percent
     return [
         card.name,
         f"{card.tally.handled:,.0f}",
@@ -54,6 +56,7 @@ def _card_cells(card: Scorecard) -> list[str]:
         _pct(card.accuracy_percent),
         _pct(card.tally.accuracy_target_percent),
         "-" if productivity is None else f"{productivity:.0f}%",
+        "-" if staffed is None else f"{staffed:.0f}%",
         _status(card.missed, (card.sla_met, card.accuracy_met)),
     ]
 
@@ -90,6 +93,23 @@ def summary(health: Health) -> str:
     if not missed:
         return f"Every target was met ({plural(len(health.queues), 'queue')})."
     return f"{', '.join(missed)} missed a target."
+
+
+def plan_note(q: QueueHealth, health: Health) -> dict[str, object]:
+    """What a plan says of a queue it changes: whether it is missing its targets now (by
+    the targets the plan leaves it with; ``qplan health`` gives the causes)."""
+    figures = [f"SLA {_pct(q.sla_attainment_percent)} against {_pct(q.sla_target_percent)}"]
+    if q.accuracy_target_percent is not None:
+        figures.append(
+            f"accuracy {_pct(q.accuracy_percent)} against {_pct(q.accuracy_target_percent)}"
+        )
+    period = f"{health.starts.isoformat()} to {health.ends.isoformat()}"
+    if q.missed:
+        # no causes here: they weigh the actuals against the plan, which this one changes
+        summary = f"is missing its targets from {period}: {'; '.join(figures)}"
+    else:
+        summary = f"meets its targets from {period}: {'; '.join(figures)}"
+    return {"queue": q.queue, "missed": q.missed, "summary": summary}
 
 
 def _period(health: Health) -> str:

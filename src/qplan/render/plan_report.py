@@ -311,6 +311,11 @@ def text(plan: Plan, *, color: bool = False) -> str:
         out.append(style("Capacity impact:", bold=True))
         out.extend(_impact_text(plan.impact))
         out.append("")
+    if plan.health:
+        out.append(style("Current health of the queues it changes (from the actuals):", bold=True))
+        out.extend(f"  ! queue.{h['queue']} {h['summary']}" for h in plan.health if h["missed"])
+        out.append(f"  {_health_tail(plan.health)}")
+        out.append("")
     warnings = plan.diagnostics
     if warnings:
         out.append(style("Warnings:", bold=True, fg="yellow"))
@@ -408,6 +413,15 @@ def _markdown_summary(plan: Plan) -> str:
                 for w in phase.get("warnings", [])
             ]
             lines.append("")
+    if plan.health:
+        lines += ["#### Current health of the queues it changes", ""]
+        missed = [h for h in plan.health if h["missed"]]
+        for h in missed[:_MAX_LISTED]:
+            queue = str(h["queue"]).replace("`", "")
+            lines.append(f"- :x: `queue.{queue}` {_md_escape(h['summary'])}")
+        if len(missed) > _MAX_LISTED:
+            lines.append(f"- and {len(missed) - _MAX_LISTED} more (see the JSON plan)")
+        lines += [_health_tail(plan.health), ""]
     if plan.diagnostics:
         lines += ["#### Warnings", ""]
         for d in plan.diagnostics[:_MAX_LISTED]:
@@ -416,6 +430,16 @@ def _markdown_summary(plan: Plan) -> str:
             lines.append(f"- and {len(plan.diagnostics) - _MAX_LISTED} more")
         lines.append("")
     return "\n".join(lines) + "\n"
+
+
+def _health_tail(health: list[dict[str, Any]]) -> str:
+    """How many of the changed queues with actuals miss their targets, in one line."""
+    from qplan.core.units import plural
+
+    missed = sum(1 for h in health if h["missed"])
+    return (
+        f"{plural(len(health), 'changed queue')} with actuals: {missed or 'none'} missing targets."
+    )
 
 
 def _md_escape(text: str) -> str:

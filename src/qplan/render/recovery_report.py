@@ -62,11 +62,19 @@ def _shares_line(plan: RecoveryPlan) -> str:
     return f"Shares during the recovery: {during} (now: {before})."
 
 
+def _staffing_line(plan: RecoveryPlan) -> list[str]:
+    if not plan.staffing:
+        return []
+    teams = ", ".join(f"{t} at {100 * f:.0f}%" for t, f in sorted(plan.staffing.items()))
+    return [f"Spare capacity counts the staffing the actuals show: {teams} of planned hours."]
+
+
 def text(plan: RecoveryPlan) -> str:
     out = [headline(plan)]
     if plan.levers:
         out += ["", "Levers, cheapest first", *table(_LEVER_HEAD, _lever_rows(plan), _NUMERIC)]
     out += [f"Held back by {limit}." for limit in plan.limits]
+    out += _staffing_line(plan)
     if plan.feasible:
         out += ["", _shares_line(plan)]
     out += ["", "Burn-down", *table(_DAY_HEAD, _day_rows(plan), _NUMERIC)]
@@ -81,7 +89,8 @@ def markdown(plan: RecoveryPlan) -> str:
             "",
             *md_table(_LEVER_HEAD, _lever_rows(plan), _NUMERIC),
         ]
-    out += ["", *(f"Held back by {limit}." for limit in plan.limits)] if plan.limits else []
+    notes = [f"Held back by {limit}." for limit in plan.limits] + _staffing_line(plan)
+    out += ["", *notes] if notes else []
     if plan.feasible:
         out += ["", _shares_line(plan)]
     out += ["", "### Burn-down", "", *md_table(_DAY_HEAD, _day_rows(plan), _NUMERIC)]

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from qplan.capacity.health import Health
     from qplan.capacity.staffing import Capacity
     from qplan.model.format import Queue, Team
     from qplan.model.organisation import Organisation
@@ -289,6 +290,7 @@ def _queue_page(
     links: _Links,
     rendered: Mapping[str, RenderedSop],
     today: date,
+    health: Health | None = None,
 ) -> str:
     queue = org.queues[qid]
     lines = [
@@ -427,7 +429,12 @@ def _queue_page(
         )
     else:
         lines.append("No training pair.")
-    lines += ["", "## Readiness checklist", ""]
+    lines.append("")
+    if health is not None and qid in health.queues:
+        from qplan.render.site_health import queue_section
+
+        lines += queue_section(health.queues[qid], health)
+    lines += ["## Readiness checklist", ""]
     from qplan.check.readiness import gates
 
     found = gates(org, queue, today=today, capacity=capacity)
@@ -635,6 +642,8 @@ def site_files(
     chart: str | None = None,
     today: date | None = None,
     changed_fields: Mapping[tuple[int, str], list[str]] | None = None,
+    health: Health | None = None,
+    health_trend: Health | None = None,
 ) -> dict[str, str]:
     """Every file of the MkDocs project, by path relative to the project folder."""
     today = today or date.today()
@@ -660,7 +669,9 @@ def site_files(
             }
         )
     for qid in sorted(org.queues):
-        files[f"docs/queues/{qid}.md"] = _queue_page(org, qid, capacity, links, rendered, today)
+        files[f"docs/queues/{qid}.md"] = _queue_page(
+            org, qid, capacity, links, rendered, today, health
+        )
         figures = capacity.queues.get(qid) if capacity else None
         if figures is not None and figures.intervals is not None:
             from qplan.render.interval_report import heat_map
@@ -686,6 +697,12 @@ def site_files(
         },
         {"SOPs": [{theme_text(rendered[p].title): f"sops/{n}.md"} for p, n in sop_pages.items()]},
     ]
+    if health is not None:
+        from qplan.render.site_health import health_pages
+
+        pages, health_nav = health_pages(org, health, today, health_trend)
+        files.update(pages)
+        nav.append({"Health": health_nav})
     if history is not None:
         files["docs/changelog.md"] = _changelog(history, changed_fields or {})
         nav.append({"Change log": "changelog.md"})

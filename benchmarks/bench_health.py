@@ -1,0 +1,117 @@
+"""Actuals at scale: `qplan validate` and `qplan health` on a synthetic organisation with
+daily actuals for every allocated queue and team, against `qplan validate` of the same
+organisation without them, measured in the same run.
+
+    python -m benchmarks.bench_health                       # 1,000 and 10,000 queues, 28 days
+    python -m benchmarks.bench_health 1000 --days 365       # a year of daily rows
+    python -m benchmarks.bench_health --shape sites
+
+Actuals files hold one month of one workflow each (well under max_file_bytes). Reports
+best-of-3 wall time, the ratios and the peak memory (max RSS).
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from benchmarks.bench_validate import _run, run_benchmark
+from benchmarks.generate import generate_shape
+
+HEAD = (
+    "date,queue,team,arrived,handled,handled_within_sla,backlog_end,aht_seconds,"
+    "qa_sampled,qa_correct,productive_hours\n"
+)
+LAST_DAY = date(2026, 11, 22)
+
+
+#: days of actuals per queue and team (``--days``)
+DAYS = 28
+
+
+def write_actuals(folder: Path, days: int) -> int:
+    """Daily rows for every allocated queue and team of the organisation in ``folder``;
+    returns the number of rows."""
+    from qplan.load.settings import load_settings
+    from qplan.repository import validate_repository
+
+    org = validate_repository(settings=load_settings(folder)).organisation
+    rng = random.Random(5)
+    files: dict[tuple[str, str], list[str]] = {}
+    rows = 0
+    first = LAST_DAY - timedelta(days=days - 1)
+    for qid, allocation in sorted(org.allocations.items()):
+        queue = org.queues[qid]
+        if queue.forecast is None:
+            continue
+        daily = queue.forecast.weekly_volume / 7
+        aht = queue.forecast.aht_seconds
+        for tid, share in allocation.shares.items():
+            arrived = max(1, round(daily * share / 100))
+            for d in range(days):
+                day = first + timedelta(days=d)
+                handled = arrived
+                within = round(handled * rng.uniform(0.85, 0.99))
+                sampled = max(1, handled // 20)
+                line = (
+                    f"{day},{qid},{tid},{arrived},{handled},{within},{arrived // 3},"
+                    f"{aht:.1f},{sampled},{sampled - sampled // 15},{handled * aht / 3000:.1f}\n"
+                )
+                files.setdefault((queue.workflow, day.strftime("%Y-%m")), []).append(line)
+                rows += 1
+    out = folder / "actuals"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir()
+    for (workflow, month), lines in files.items():
+        (out / f"{workflow}-{month}.csv").write_text(HEAD + "".join(lines), encoding="utf-8")
+    return rows
+
+
+def measure(queues: int, folder: Path, shape: str = "pairs") -> dict[str, Any]:
+    generate_shape(shape, queues, folder)
+    qplan = [sys.executable, "-m", "qplan", "--repo", str(folder)]
+    without, _ = _run([*qplan, "validate", "--format", "json"])
+    rows = write_actuals(folder, DAYS)
+    size = sum(f.stat().st_size for f in (folder / "actuals").iterdir())
+    validate, peak = _run([*qplan, "validate", "--format", "json"])
+    health, health_peak = _run([*qplan, "health", "--format", "json"])
+    return {
+        "queues": queues,
+        "shape": shape,
+        "days": DAYS,
+        "rows": rows,
+        "actuals_mb": round(size / 1e6, 1),
+        "validate_without_s": round(without, 3),
+        "validate_s": round(validate, 3),
+        "validate_ratio": round(validate / without, 2),
+        "health_s": round(health, 3),
+        "health_ratio": round(health / without, 2),
+        "peak_rss_mb": round(max(peak, health_peak), 1),
+    }
+
+
+def _describe(row: dict[str, Any]) -> str:
+    return (
+        f"{row['shape']:>5} {row['queues']:>6} queues  {row['days']} days  "
+        f"{row['rows']:,} rows ({row['actuals_mb']} MB)  validate without actuals "
+        f"{row['validate_without_s']:.2f} s, with {row['validate_s']:.2f} s "
+        f"({row['validate_ratio']:.2f}x)  health {row['health_s']:.2f} s "
+        f"({row['health_ratio']:.2f}x)  peak {row['peak_rss_mb']:.0f} MiB"
+    )
+
+
+def main() -> None:
+    global DAYS
+    if "--days" in sys.argv:
+        at = sys.argv.index("--days")
+        DAYS = int(sys.argv[at + 1])
+        del sys.argv[at : at + 2]
+    run_benchmark(measure, _describe, "validate_s")
+
+
+if __name__ == "__main__":
+    main()

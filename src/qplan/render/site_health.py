@@ -1,0 +1,203 @@
+"""The health section of the documentation site: from the actuals, per workflow and queue
+(attainment over time as SVG charts, causes), the team and vendor scorecards, and the open
+backlog-recovery plans (allocation phases with a recovery note that are not yet due)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from qplan.capacity.health import Health, QueueHealth, Scorecard
+from qplan.model.organisation import Organisation
+from qplan.render.health_report import attainment_chart, summary
+from qplan.render.site import _Links, _pct, _table, code, text, theme_text
+
+#: the charts show this many days up to the end of the period
+TREND_DAYS = 84
+
+
+def period_text(health: Health) -> str:
+    return f"{health.starts.isoformat()} to {health.ends.isoformat()}"
+
+
+def _status(missed: bool) -> str:
+    return "❌ missed" if missed else "✅"
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f}%"
+
+
+def _queue_row(q: QueueHealth, links: _Links) -> list[str]:
+    return [
+        links.queue(q.queue),
+        _pct(q.sla_attainment_percent),
+        _pct(q.sla_target_percent),
+        _pct(q.accuracy_percent),
+        _pct(q.accuracy_target_percent),
+        _percent(q.volume_vs_forecast_percent),
+        _percent(q.aht_vs_plan_percent),
+        f"{q.backlog_start:,.0f} → {q.backlog_end:,.0f}",
+        _status(q.missed),
+    ]
+
+
+_QUEUE_HEAD = ["Queue", "SLA", "Target", "Accuracy", "Minimum", "Volume", "AHT", "Backlog", ""]
+
+
+def _causes(q: QueueHealth) -> list[str]:
+    if not q.missed:
+        return []
+    if not q.causes:
+        return ["No cause found in the actuals: check the SLA clock and the routing.", ""]
+    return [f"{i}. **{c.cause}**: {text(c.evidence)}" for i, c in enumerate(q.causes, 1)] + [""]
+
+
+def queue_section(q: QueueHealth, health: Health, *, heading: str = "##") -> list[str]:
+    """A queue's health, for its own page (the chart sits in ``health/``)."""
+    lines = [
+        f"{heading} Health",
+        "",
+        f"From the actuals of {period_text(health)}: SLA {_pct(q.sla_attainment_percent)} "
+        f"(target {_pct(q.sla_target_percent)}), accuracy {_pct(q.accuracy_percent)} "
+        f"(minimum {_pct(q.accuracy_target_percent)}), volume "
+        f"{_percent(q.volume_vs_forecast_percent)} of forecast, handle time "
+        f"{_percent(q.aht_vs_plan_percent)} of plan. {_status(q.missed)}",
+        "",
+        *_causes(q),
+        f"![SLA attainment and accuracy by week, over {TREND_DAYS // 7} weeks]"
+        f"(../health/{q.queue}.svg)",
+        "",
+    ]
+    return lines
+
+
+def _card_rows(cards: Mapping[str, Scorecard], links: _Links, teams: bool) -> list[list[str]]:
+    rows = []
+    for name, card in sorted(cards.items()):
+        productivity = card.productivity_vs_plan_percent
+        staffed = card.staffing_vs_plan_percent
+        rows.append(
+            [
+                links.team(name) if teams else text(name),
+                f"{card.tally.handled:,.0f}",
+                _pct(card.sla_attainment_percent),
+                _pct(card.tally.sla_target_percent),
+                _pct(card.accuracy_percent),
+                _pct(card.tally.accuracy_target_percent),
+                _percent(productivity),
+                _percent(staffed),
+                _status(card.missed),
+            ]
+        )
+    return rows
+
+
+_CARD_HEAD = ["SLA", "Target", "Accuracy", "Minimum", "Productivity", "Staffed", ""]
+
+
+def open_recoveries(org: Organisation, today: date) -> list[tuple[str, Any]]:
+    """(queue, phase) of every recovery phase not yet due, by due date."""
+    found = []
+    for qid, allocation in org.allocations.items():
+        for phase in allocation.phases:
+            if phase.recovery is not None and phase.recovery.clear_by >= today:
+                found.append((qid, phase))
+    return sorted(found, key=lambda item: (item[1].recovery.clear_by, item[0]))
+
+
+def health_pages(
+    org: Organisation, health: Health, today: date, trend: Health | None = None
+) -> tuple[dict[str, str], list[Any]]:
+    """The pages (and charts) under ``docs/health/`` and their navigation; the charts show
+    ``trend`` (a longer period to the same day) where it has the queue."""
+    links = _Links(org, {})
+    files: dict[str, str] = {}
+    nav: list[Any] = [{"Overview": "health/index.md"}]
+    by_workflow: dict[str, list[QueueHealth]] = {}
+    for qid, q in sorted(health.queues.items()):
+        by_workflow.setdefault(q.workflow, []).append(q)
+        charted = trend.queues.get(qid, q) if trend is not None else q
+        files[f"docs/health/{qid}.svg"] = attainment_chart(charted)
+    rows = []
+    for wid, queues in sorted(by_workflow.items()):
+        missed = sum(q.missed for q in queues)
+        rows.append(
+            [
+                f"[{text(org.workflows[wid].name if wid in org.workflows else wid)}]({wid}.md)",
+                str(len(queues)),
+                str(missed),
+            ]
+        )
+        files[f"docs/health/{wid}.md"] = _workflow_page(org, wid, queues, health, links)
+        name = org.workflows[wid].name if wid in org.workflows else wid
+        nav.append({theme_text(name): f"health/{wid}.md"})
+    nav.append({"Vendors and teams": "health/vendors.md"})
+    index = [
+        "# Health",
+        "",
+        f"From the actuals of {period_text(health)}. {text(summary(health))}",
+        "",
+        "## Workflows",
+        "",
+        *_table(["Workflow", "Queues", "Missed a target"], rows),
+        "## Open recovery plans",
+        "",
+    ]
+    recoveries = open_recoveries(org, today)
+    if recoveries:
+        index += _table(
+            ["Queue", "Backlog", "From", "Due", "Shares during the recovery"],
+            [
+                [
+                    links.queue(qid),
+                    f"{phase.recovery.backlog:,}",
+                    phase.starts.isoformat(),
+                    phase.recovery.clear_by.isoformat(),
+                    ", ".join(f"{links.team(t)} {s:g}%" for t, s in phase.shares.items()),
+                ]
+                for qid, phase in recoveries
+            ],
+        )
+    else:
+        index += ["None: `qplan recover QUEUE --backlog N --by DATE --write` records one.", ""]
+    files["docs/health/index.md"] = "\n".join(index)
+    files["docs/health/vendors.md"] = "\n".join(
+        [
+            "# Vendors and teams",
+            "",
+            f"Scorecards from the actuals of {period_text(health)}: attainment and accuracy "
+            "against the targets of the queues each worked, weighted by what it handled and "
+            "sampled; productivity is the productive hours the plan allows for what was "
+            "handled, over the productive hours reported; staffed is the productive hours "
+            "reported over those the plan gives.",
+            "",
+            "## Vendors",
+            "",
+            *_table(
+                ["Vendor", "Handled", *_CARD_HEAD], _card_rows(health.vendors, links, teams=False)
+            ),
+            "## Teams",
+            "",
+            *_table(["Team", "Handled", *_CARD_HEAD], _card_rows(health.teams, links, teams=True)),
+        ]
+    )
+    return files, nav
+
+
+def _workflow_page(
+    org: Organisation, wid: str, queues: list[QueueHealth], health: Health, links: _Links
+) -> str:
+    name = org.workflows[wid].name if wid in org.workflows else wid
+    lines = [
+        f"# Health: {text(name)}",
+        "",
+        f"Workflow {code(wid)}, from the actuals of {period_text(health)}.",
+        "",
+        *_table(_QUEUE_HEAD, (_queue_row(q, links) for q in queues)),
+    ]
+    for q in queues:
+        lines += [f"## {text(q.queue)}", "", *_causes(q)]
+        lines += [f"![SLA attainment and accuracy by week of {text(q.queue)}]({q.queue}.svg)", ""]
+    return "\n".join(lines)

@@ -1,0 +1,303 @@
+"""qplan recover: the cheapest mix that clears a backlog by a date, and --write.
+
+The organisation is tests/cases/valid/minimal with 3 FTE at team-a (in-house, 50 an hour)
+and team-b (Vendor B, 15 an hour), and two teams that do not work q-prod: team-c (Vendor C,
+English, 10 FTE, 20 an hour) and team-d (Vendor D, Tagalog only: it cannot borrow for an
+English queue). q-prod: 10,000 items a week at 30 s, 1,428.57 a day, half at each team;
+each team needs 1.75 FTE for it.
+
+An FTE gives 40 h × (1 − 0.3) = 28 productive hours a week, 4 a day; at the 85 % cap and
+120 items an hour that is 408 items a day. A paid hour's cost per item is rate × 40 / 7 /
+408: team-a 0.7003, team-b 0.2101, team-c 0.2801. So the levers are:
+
+- spare: 3 − 1.7507 = 1.2493 FTE at team-a and team-b, 509.71 items a day each, free;
+- vendor surge at team-b: 20 % of 3 FTE, 244.8 a day, at 1.25 × 0.2101 = 0.2626;
+- borrowed from team-c: 10 FTE, 4,080 a day, at 0.2801;
+- overtime at team-b: 10 % of 3 FTE, 122.4 a day, at 1.5 × 0.2101 = 0.3151;
+- vendor surge at team-c: 2 FTE, 816 a day, at 1.25 × 0.2801 = 0.3501;
+- overtime at team-a: 122.4 a day at 1.5 × 0.7003 = 1.0504.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CASES, run_qplan
+
+TEAMS = """
+  - id: team-c
+    name: Team C
+    type: bpo
+    vendor: Vendor C
+    country: PH
+    languages: [en]
+    headcount_fte: 10
+    shrinkage: 0.3
+    cost_per_hour: 20
+    timezone: Asia/Manila
+    coverage: {days: [mon, tue, wed, thu, fri, sat, sun], start: "06:00", end: "22:00"}
+
+  - id: team-d
+    name: Team D
+    type: bpo
+    vendor: Vendor D
+    country: PH
+    languages: [tl]
+    headcount_fte: 10
+    shrinkage: 0.3
+    cost_per_hour: 5
+    timezone: Asia/Manila
+    coverage: {days: [mon, tue, wed, thu, fri, sat, sun], start: "06:00", end: "22:00"}
+
+queues:"""
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    repo = tmp_path / "org"
+    shutil.copytree(CASES / "valid" / "minimal", repo)
+    (repo / "expected.txt").unlink()
+    org = repo / "workflows" / "org.yaml"
+    text = org.read_text().replace("headcount_fte: 50", "headcount_fte: 3")
+    text = text.replace("\nqueues:", TEAMS, 1)
+    text = text.replace(
+        "  - queue: q-prod\n", "  # the split agreed with Vendor B in 2026\n  - queue: q-prod\n"
+    )
+    org.write_text(text)
+    return repo
+
+
+def _recover_json(repo: Path, *args: str) -> dict[str, object]:
+    """``qplan recover q-prod ARGS --format json``, parsed."""
+    result = run_qplan("recover", "q-prod", *args, "--format", "json", repo=repo)
+    found: dict[str, object] = json.loads(result.output)
+    return found
+
+
+def _levers(document: dict[str, object]) -> list[tuple[object, ...]]:
+    levers = document["levers"]
+    assert isinstance(levers, list)
+    return [(v["lever"], v["team"], v["items_per_day"], v["cost_per_item"]) for v in levers]
+
+
+def test_the_cheapest_mix_takes_the_levers_in_order_of_cost(repo: Path) -> None:
+    """14,000 items in 7 days: 2,000 a day. Free spare at team-a and team-b (1,019.43), all
+    of team-b's surge (244.8), and 735.77 borrowed from team-c: 64.29 + 206.10 a day."""
+    result = run_qplan(
+        "recover",
+        "q-prod",
+        "--backlog",
+        "14000",
+        "--by",
+        "2026-12-01",
+        "--format",
+        "json",
+        repo=repo,
+    )
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert _levers(document) == [
+        ("spare", "team-a", 509.71, 0.0),
+        ("spare", "team-b", 509.71, 0.0),
+        ("surge", "team-b", 244.8, 0.2626),
+        ("borrow", "team-c", 735.77, 0.2801),
+    ]
+    assert (document["feasible"], document["days"], document["needed_items_per_day"]) == (
+        True,
+        7,
+        2000.0,
+    )
+    assert document["total_cost"] == 1892.69  # 7 × (244.8 × 0.262605 + 735.77 × 0.280112)
+    # team-a: 714.29 + 510; team-b: 714.29 + 510 + 244.8; team-c 735.2; of 3,428.57
+    assert document["shares_during"] == {"team-a": 35.7, "team-b": 42.8, "team-c": 21.5}
+    assert [d["backlog"] for d in document["burn_down"]] == [
+        12000.0,
+        10000.0,
+        8000.0,
+        6000.0,
+        4000.0,
+        2000.0,
+        0.0,
+    ]
+    assert document["limited_by"] == []
+
+
+def test_too_little_capacity_says_by_how_much(repo: Path) -> None:
+    """14,000 items in 2 days: 7,000 a day; every lever together gives 6,405.03, so
+    2 × 594.97 = 1,189.94 items are left."""
+    result = run_qplan(
+        "recover", "q-prod", "--backlog", "14000", "--by", "2026-11-26", "--write", repo=repo
+    )
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        "q-prod: 14,000 items of backlog by 2026-11-26 (2 days from 2026-11-25) cannot be "
+        "cleared: every lever at its limit leaves 1,190 items (6,405 of the 7,000 extra items "
+        "a day it needs)."
+    )
+    assert "Nothing was written: the backlog cannot be cleared by then." in result.output
+    assert "phases" not in (repo / "workflows" / "org.yaml").read_text()
+    document = _recover_json(repo, "--backlog", "14000", "--by", "2026-11-26")
+    assert document["shortfall_items"] == 1189.94
+    assert [lever[:2] for lever in _levers(document)] == [
+        ("spare", "team-a"),
+        ("spare", "team-b"),
+        ("surge", "team-b"),
+        ("borrow", "team-c"),
+        ("overtime", "team-b"),
+        ("surge", "team-c"),
+        ("overtime", "team-a"),
+    ]
+
+
+def test_overtime_max_is_a_percentage(repo: Path) -> None:
+    document = _recover_json(
+        repo, "--backlog", "14000", "--by", "2026-11-26", "--overtime-max", "0%"
+    )
+    assert "overtime" not in [lever[0] for lever in _levers(document)]
+
+
+def test_a_share_guardrail_holds_the_mix_back(repo: Path) -> None:
+    """BPO teams may take at most 60 % of public queues (kept 0.05 points inside, for the
+    rounding of the shares written). Today team-b takes 714.29 of 1,428.57 items a day.
+    With X_bpo added at BPO teams and X_a at team-a (at most 509.71 spare + 122.4
+    overtime = 632.11): 714.29 + X_bpo ≤ 0.5995 (1,428.57 + X_bpo + X_a).
+
+    12,000 items by 1 December are 1,714.29 a day: X_a ≥ 544.43, so team-a works 34.72
+    items a day of overtime (at 1.0504) that the cheapest mix without the guardrail did
+    not need (34.71 and 415.34 after rounding). 14,000 (2,000 a day) is out of reach:
+    with X_a at 632.11, X_bpo ≤ 1,301.11: 1,933.22 a day in all, 66.78 short a day,
+    467.42 in 7 days."""
+    org = repo / "workflows" / "org.yaml"
+    org.write_text(
+        org.read_text()
+        + "\nguardrails:\n  - id: bpo-cap\n    type: max_bpo_share\n    classification: public\n"
+        "    max_percent: 60\n"
+    )
+    assert run_qplan("validate", repo=repo).exit_code == 0
+
+    def recover(backlog: str) -> dict[str, object]:
+        return _recover_json(repo, "--backlog", backlog, "--by", "2026-12-01")
+
+    held = recover("12000")
+    assert held["limited_by"] == ["guardrail bpo-cap: BPO teams may take at most 60% of the queue"]
+    assert _levers(held) == [
+        ("spare", "team-a", 509.71, 0.0),
+        ("spare", "team-b", 509.71, 0.0),
+        ("surge", "team-b", 244.8, 0.2626),
+        ("borrow", "team-c", 415.34, 0.2801),
+        ("overtime", "team-a", 34.71, 1.0504),
+    ]
+    shares = held["shares_during"]
+    assert isinstance(shares, dict)
+    assert shares["team-b"] + shares["team-c"] <= 60
+    short = recover("14000")
+    assert (short["feasible"], short["shortfall_items"]) == (False, 467.42)
+    assert short["limited_by"] == held["limited_by"]
+    # Suppressed where the queue is allocated, the guardrail does not bind the recovery.
+    org.write_text(
+        org.read_text().replace(
+            "shares: {team-a: 50, team-b: 50}",
+            "shares: {team-a: 50, team-b: 50}\n    suppress: [QP203]",
+        )
+    )
+    free = recover("12000")
+    assert free["limited_by"] == []
+    assert "overtime" not in [lever[0] for lever in _levers(free)]
+
+
+def test_write_records_dated_phases_that_end_by_themselves(repo: Path) -> None:
+    result = run_qplan(
+        "recover", "q-prod", "--backlog", "14000", "--by", "2026-12-01", "--write", repo=repo
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == (
+        "Wrote the recovery as phases of the allocation of q-prod in workflows/org.yaml; "
+        "review it with qplan plan."
+    )
+    text = (repo / "workflows" / "org.yaml").read_text()
+    assert text.endswith(
+        "allocations:\n"
+        "  # the split agreed with Vendor B in 2026\n"
+        "  - queue: q-prod\n"
+        "    shares: {team-a: 50, team-b: 50}\n"
+        "    phases:\n"
+        "      - from: 2026-11-25\n"
+        "        shares: {team-a: 35.7, team-b: 42.8, team-c: 21.5}\n"
+        "        recovery: {backlog: 14000, clear_by: 2026-12-01}\n"
+        "      - from: 2026-12-02\n"
+        "        shares: {team-a: 50, team-b: 50}\n"
+    )
+    assert run_qplan("validate", repo=repo).exit_code == 0
+    plan = run_qplan("--state", str(repo / "state.db"), "plan", repo=repo)
+    assert plan.exit_code == 0, plan.output
+    assert (
+        "        from 2026-11-25: team-a 35.7%, team-b 42.8%, team-c 21.5% (recovery of 14,000 "
+        "items by 2026-12-01)" in plan.output
+    )
+    again = run_qplan(
+        "recover", "q-prod", "--backlog", "500", "--by", "2026-11-27", "--write", repo=repo
+    )
+    assert again.exit_code == 1
+    assert again.output.splitlines()[-1] == (
+        "error: the allocation of q-prod already has a phase from 2026-11-25, inside the "
+        "recovery: edit its phases by hand"
+    )
+
+
+def test_the_burn_down_chart(repo: Path, tmp_path: Path) -> None:
+    from xml.etree import ElementTree
+
+    chart = tmp_path / "burn.svg"
+    result = run_qplan(
+        "recover",
+        "q-prod",
+        "--backlog",
+        "14000",
+        "--by",
+        "2026-12-01",
+        "--chart",
+        str(chart),
+        repo=repo,
+    )
+    assert result.exit_code == 0
+    svg = ElementTree.fromstring(chart.read_text())
+    assert svg.tag == "{http://www.w3.org/2000/svg}svg"
+    points = svg.findall(".//{http://www.w3.org/2000/svg}circle")
+    titles = [p.find("{http://www.w3.org/2000/svg}title").text for p in points]  # type: ignore[union-attr]
+    assert titles[0] == "backlog: 12,000.0 (25 Nov)"
+    assert titles[-1] == "backlog: 0.0 (01 Dec)"
+    assert not svg.findall(".//{http://www.w3.org/2000/svg}script")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["q-prod", "--backlog", "x", "--by", "2026-12-01"],
+            "error: --backlog 'x': write a number of items from 1 to 100000000",
+        ),
+        (
+            ["q-prod", "--backlog", "10", "--by", "2026-11-01"],
+            "error: --by 2026-11-01 is before today (2026-11-25)",
+        ),
+        (
+            ["q-prod", "--backlog", "10", "--by", "2028-01-01"],
+            "error: --by 2028-01-01: a recovery is planned over at most 366 days",
+        ),
+        (
+            ["q-prod", "--backlog", "10", "--by", "2026-12-01", "--overtime-max", "80%"],
+            "error: --overtime-max '80%': write a percentage from 0% to 50%, e.g. 10%",
+        ),
+        (
+            ["q-train", "--backlog", "10", "--by", "2026-12-01"],
+            "error: 'q-train' is not a staffed queue with a forecast and an allocation",
+        ),
+    ],
+)
+def test_usage_errors(repo: Path, args: list[str], message: str) -> None:
+    result = run_qplan("recover", *args, repo=repo)
+    assert (result.exit_code, result.output.strip()) == (64, message)
