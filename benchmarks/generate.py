@@ -106,11 +106,11 @@ teams {{{{ q.allocation | team_list }}}}.
 """
 
 
-def generate(queues: int, out: Path, seed: int = 7) -> None:
+def generate(queues: int, out: Path, seed: int = 7, teams: int | None = None) -> None:
     rng = random.Random(seed)
     folder = out / "workflows"
     folder.mkdir(parents=True, exist_ok=True)
-    teams = max(10, queues // 20)
+    teams = teams or max(10, queues // 20)
     shared = ["# Synthetic benchmark organisation (generated, fictional).\npolicies:\n"]
     for p in range(20):
         shared.append(

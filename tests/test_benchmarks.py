@@ -47,3 +47,18 @@ def test_each_benchmark_runs_and_reports_its_figures(
     assert [(row["queues"], row["shape"]) for row in rows] == [(200, shape)]
     assert fields <= set(rows[0])
     assert all(rows[0][name] > 0 for name in fields)
+
+
+def test_the_allocation_benchmark_runs() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.bench_allocate", "200", "--teams", "10"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    [row] = json.loads(done.stdout.strip().splitlines()[-1])
+    assert (row["queues"], row["teams"], row["status"]) == (200, 10, "optimal")
+    assert row["weekly_cost_after"] <= row["weekly_cost_before"]

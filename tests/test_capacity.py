@@ -237,7 +237,9 @@ def test_capacity_json_contract(example_repo: Path) -> None:
         "utilisation_percent": 63.37,
         "cap_percent": 85.0,
         "over_cap": False,
-        "weekly_cost": 68640.0,
+        "weekly_cost": 51356.86,  # billed per productive hour: 29.82 FTE × 27.6 h × 64
+        "fixed_weekly_cost": 0.0,
+        "variable_weekly_cost": 51356.86,
         "queues": [
             "cm-harassment-de",
             "cm-harassment-de-training",
@@ -317,7 +319,7 @@ def test_plan_names_capacity_warnings_and_strict_refuses(
         "goes over its cap: needs 66.1 FTE, has 60 (94% utilised, cap 85%)"
     )
     assert [t["team"] for t in impact["teams"]] == ["us-raleigh"]
-    assert impact["totals"]["weekly_cost"] == {"before": 1210975.0, "after": 1106975.0}
+    assert impact["totals"]["weekly_cost"] == {"before": 1117370.34, "after": 1013370.34}
     saved = tmp_path / "strict.plan"
     result = run_qplan("--state", state, "plan", "--strict", "--out", str(saved), repo=example_repo)
     assert result.exit_code == 1 and not saved.exists()

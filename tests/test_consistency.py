@@ -249,9 +249,9 @@ def test_capacity_totals_state_their_scope_and_add_up(example_repo: Path) -> Non
         assert abs(totals["weekly_cost"] - team_cost) < 0.05
     text = run_qplan("capacity", "--workflow", "short-video", repo=example_repo).output
     assert text.splitlines()[-3:] == [
-        "8 queues: 101.7 FTE required, queue cost 192,418.91 a week.",
+        "8 queues: 101.7 FTE required, queue cost 192,308.52 a week.",
         "5 teams working them, all their queues: 351.8 FTE required of 455 headcount, "
-        "headcount cost 843,800.00 a week.",
+        "team cost 787,404.15 a week (656,000.00 fixed, 131,404.15 billed by use).",
         "Every target holds.",
     ]
 

@@ -93,5 +93,6 @@ def test_every_command_has_a_working_example(example_repo: Path) -> None:
         "capacity": (0, "Every target holds."),
         "health": (0, "1 queue, 3 teams, 2 vendors missed a target."),
         "recover": (0, "2026-12-08 Tue        0"),
+        "allocate": outcomes["allocate"],
     }
     assert all(code == 0 for command, (code, _) in outcomes.items() if command != "state unlock")

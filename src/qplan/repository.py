@@ -22,6 +22,7 @@ from qplan.load.settings import Settings, load_settings
 from qplan.model.organisation import Organisation, load_organisation
 
 if TYPE_CHECKING:
+    from qplan.capacity.allocation import AllocationResult
     from qplan.capacity.health import Health
     from qplan.capacity.recovery import RecoveryPlan
     from qplan.plan.plan import Plan
@@ -433,3 +434,56 @@ def write_recovery(validation: ValidationResult, recovery: RecoveryPlan) -> str:
     ]
     add_allocation_phases(validation.settings, origin.document.path, index, recovery.queue, phases)
     return origin.document.path
+
+
+def allocate_organisation(
+    validation: ValidationResult,
+    *,
+    workflow: str | None = None,
+    queues: Iterable[str] = (),
+    objective: str = "cost",
+    step: float = 5.0,
+    max_move: float = 20.0,
+) -> AllocationResult:
+    """The optimiser's proposal for the queues of ``workflow`` (or those named, or all)."""
+    from qplan.capacity.allocation import allocate
+    from qplan.capacity.staffing import derive_organisation
+
+    org = validation.organisation
+    capacity = derive_organisation(org, validation.settings.today)
+    named = list(queues)
+    scope = sorted(
+        qid
+        for qid in org.allocations
+        if (not named or qid in named)
+        and (workflow is None or org.queues[qid].workflow == workflow)
+    )
+    return allocate(
+        capacity,
+        org.queues,
+        org.teams,
+        org.targets,
+        org.allocations,
+        org.guardrails,
+        scope,
+        step=step,
+        max_move=max_move,
+        objective=objective,
+    )
+
+
+def write_allocation(validation: ValidationResult, result: AllocationResult) -> list[str]:
+    """Write the proposal's changed shares into the allocations' files (comments and
+    layout kept); returns the files written."""
+    from qplan.render.edits import set_allocation_shares
+
+    org = validation.organisation
+    by_file: dict[str, dict[int, tuple[str, dict[str, float]]]] = {}
+    for qid, shares in sorted(result.changed.items()):
+        origin = org.origin("allocation", qid)
+        index = origin.path[1]
+        assert isinstance(index, int)
+        by_file.setdefault(origin.document.path, {})[index] = (qid, shares)
+    for file, changes in sorted(by_file.items()):
+        set_allocation_shares(validation.settings, file, changes)
+    return sorted(by_file)

@@ -258,6 +258,10 @@ class TeamCapacity:
     weekly_cost: float
     queues: tuple[str, ...]
     exposure: tuple[Exposure, ...] = ()
+    #: the weekly cost that does not move with the work (headcount, or a vendor's minimum)
+    #: and the part billed per productive hour or per item
+    fixed_weekly_cost: float = 0.0
+    variable_weekly_cost: float = 0.0
 
     @property
     def over_cap(self) -> bool:
@@ -278,6 +282,8 @@ class TeamCapacity:
             "cap_percent": _r(self.cap_percent),
             "over_cap": self.over_cap,
             "weekly_cost": _r(self.weekly_cost),
+            "fixed_weekly_cost": _r(self.fixed_weekly_cost),
+            "variable_weekly_cost": _r(self.variable_weekly_cost),
             "queues": list(self.queues),
             "exposure": [e.contract() for e in self.exposure],
         }
@@ -973,10 +979,39 @@ def _requirement(share: _Share) -> None:
     share.required_fte = share.staffed_hours / per_fte
 
 
+def team_costs(team: Team, required_fte: float, items: float) -> tuple[float, float, float]:
+    """(fixed, variable, total) weekly cost of a team whose queues need ``required_fte``
+    and hand it ``items`` a week: its headcount's paid hours at its rate (fixed), or
+    (billed per productive hour or per item) what it bills (variable) and what its weekly
+    minimum adds to that (fixed)."""
+    bill = team.billing
+    if bill is None or bill.model == "headcount":
+        rate = team.cost_per_hour if bill is None else bill.rate
+        fixed = team.headcount_fte * team.paid_hours_per_week * rate
+        return fixed, 0.0, fixed
+    usage = required_fte * _productive_hours_per_fte(team)
+    variable = bill.rate * (usage if bill.model == "per_productive_hour" else items)
+    top_up = max(0.0, bill.minimum_weekly - variable)  # what the minimum adds
+    return top_up, variable, top_up + variable
+
+
+def share_cost(team: Team, required_fte: float, items: float) -> float:
+    """What one share of a queue costs a week: the paid hours of the FTE it needs, or
+    (billed per productive hour or per item) what it is billed, before any minimum."""
+    bill = team.billing
+    if bill is None or bill.model == "headcount":
+        rate = team.cost_per_hour if bill is None else bill.rate
+        return required_fte * team.paid_hours_per_week * rate
+    if bill.model == "per_productive_hour":
+        return bill.rate * required_fte * _productive_hours_per_fte(team)
+    return bill.rate * items
+
+
 def _team(team: Team, shares: list[_Share], exposure: tuple[Exposure, ...] = ()) -> TeamCapacity:
     productive = team.headcount_fte * _productive_hours_per_fte(team)
     workload = sum(s.workload for s in shares)
     required = sum(s.required_fte for s in shares)
+    fixed, variable, total = team_costs(team, required, sum(s.volume for s in shares))
     return TeamCapacity(
         team=team.id,
         name=team.name,
@@ -990,9 +1025,11 @@ def _team(team: Team, shares: list[_Share], exposure: tuple[Exposure, ...] = ())
         productive_hours=productive,
         utilisation_percent=100 * workload / productive if productive else math.inf,
         cap_percent=100 * team.occupancy_cap,
-        weekly_cost=team.headcount_fte * team.paid_hours_per_week * team.cost_per_hour,
+        weekly_cost=total,
         queues=tuple(sorted({s.queue.id for s in shares})),
         exposure=exposure,
+        fixed_weekly_cost=fixed,
+        variable_weekly_cost=variable,
     )
 
 
@@ -1075,7 +1112,7 @@ def _share_figures(
         projected_sla_percent=projected,
         stable=stable,
         backlog_growth_per_day=growth,
-        weekly_cost=share.required_fte * team.paid_hours_per_week * team.cost_per_hour,
+        weekly_cost=share_cost(team, share.required_fte, share.volume),
         capacity_ratio=ratio,
     )
 

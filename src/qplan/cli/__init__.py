@@ -12,7 +12,7 @@ from typing import NoReturn
 import click
 
 from qplan import __version__
-from qplan.cli import capacity, check, docs, health, plan, state, tidy
+from qplan.cli import capacity, check, docs, health, plan, state, strategy, tidy
 from qplan.cli.common import EXIT_USAGE, Context
 
 
@@ -48,6 +48,7 @@ for _command in (
     capacity.capacity,
     health.health,
     health.recover,
+    strategy.allocate,
     docs.docs,
     plan.plan,
     plan.show,

@@ -208,6 +208,7 @@ TargetPercent = Annotated[float, Field(gt=0, le=100), AfterValidator(_percent_no
 # that every figure derived from them stays finite and every model runs in bounded time.
 MAX_FTE = 100_000
 MAX_HOURLY_COST = 100_000
+MAX_WEEKLY_COST = 1_000_000_000
 MAX_WEEKLY_VOLUME = 100_000_000
 MAX_HANDLE_SECONDS = 86_400
 #: the most traffic one real-time queue may carry (qplan.capacity.erlang has the same limit)
@@ -340,6 +341,18 @@ def _timezones() -> set[str]:
 TimeZone = Annotated[str, AfterValidator(_check_timezone)]
 
 
+class Billing(Item):
+    """How a team is paid: ``headcount`` (a fixed weekly cost: headcount × paid hours ×
+    rate), ``per_productive_hour`` or ``per_item`` (a variable cost, with a contracted
+    weekly minimum)."""
+
+    model: Literal["headcount", "per_productive_hour", "per_item"]
+    rate: Annotated[float, Field(ge=0, le=MAX_HOURLY_COST)] = Field(
+        description="per paid hour (headcount), productive hour, or item"
+    )
+    minimum_weekly: Annotated[float, Field(ge=0, le=MAX_WEEKLY_COST)] = 0
+
+
 class Team(Suppressible):
     id: Identifier
     name: str = Field(min_length=1)
@@ -354,6 +367,10 @@ class Team(Suppressible):
     paid_hours_per_week: Annotated[float, Field(gt=0, le=84)] = 40
     occupancy_cap: Annotated[float, Field(gt=0, le=1)] = 0.85
     cost_per_hour: Annotated[float, Field(ge=0, le=MAX_HOURLY_COST)]
+    billing: Billing | None = Field(
+        default=None,
+        description="how the team is paid; without it, its headcount at cost_per_hour",
+    )
     clearances: Annotated[list[DataClassification], AfterValidator(_as_set)] = Field(
         default_factory=list
     )

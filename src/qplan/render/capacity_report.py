@@ -134,6 +134,22 @@ _TEAM_HEAD = [
 ]
 
 
+def _billed(capacity: Capacity) -> bool:
+    """Whether a team shown is billed per productive hour or per item."""
+    return any(t.variable_weekly_cost for t in capacity.teams.values())
+
+
+def _team_rows(capacity: Capacity) -> tuple[list[str], list[list[str]]]:
+    """The team table; with the fixed and variable cost when a team is billed by use."""
+    rows = [_team_cells(t) for _, t in sorted(capacity.teams.items())]
+    if not _billed(capacity):
+        return _TEAM_HEAD, rows
+    head = [*_TEAM_HEAD[:-2], "fixed", "variable", *_TEAM_HEAD[-2:]]
+    for row, (_, t) in zip(rows, sorted(capacity.teams.items()), strict=True):
+        row[-2:-2] = [_money(t.fixed_weekly_cost), _money(t.variable_weekly_cost)]
+    return head, rows
+
+
 def _team_cells(t: TeamCapacity) -> list[str]:
     return [
         t.team,
@@ -152,6 +168,7 @@ def _team_cells(t: TeamCapacity) -> list[str]:
 
 _NUMERIC = {"items/week", "req. FTE", "projected", "cost/item", "headcount", "available"}
 _NUMERIC |= {"utilisation", "cap", "weekly cost", "queues", "teams", "required FTE"}
+_NUMERIC |= {"fixed", "variable"}
 
 
 def table(
@@ -225,8 +242,7 @@ def _recovery_lines(recoveries: list[Recovery]) -> list[str]:
 def text(capacity: Capacity, recoveries: list[Recovery] | None = None) -> str:
     out = ["Queues"]
     out += table(_QUEUE_HEAD, (_queue_cells(q) for _, q in sorted(capacity.queues.items())))
-    out += ["", "Teams"]
-    out += table(_TEAM_HEAD, (_team_cells(t) for _, t in sorted(capacity.teams.items())))
+    out += ["", "Teams", *table(*_team_rows(capacity))]
     for by in ("workflow", "vendor", "country"):
         head, rows = _totals_rows(capacity, by)
         out += ["", f"Totals by {by}", *table(head, rows)]
@@ -254,7 +270,13 @@ def summary_lines(capacity: Capacity) -> list[str]:
         f"queue cost {_money(total['queue_weekly_cost'])} a week.",
         f"{plural(len(capacity.teams), 'team')} working them, all their queues: "
         f"{total['required_fte']:.1f} FTE required of {total['headcount_fte']:g} headcount, "
-        f"headcount cost {_money(total['weekly_cost'])} a week.",
+        + (
+            f"team cost {_money(total['weekly_cost'])} a week ("
+            f"{_money(capacity.total('fixed_weekly_cost'))} fixed, "
+            f"{_money(capacity.total('variable_weekly_cost'))} billed by use)."
+            if _billed(capacity)
+            else f"headcount cost {_money(total['weekly_cost'])} a week."
+        ),
     ]
 
 
@@ -280,7 +302,7 @@ def markdown(capacity: Capacity, recoveries: list[Recovery] | None = None) -> st
     out += ["### Queues", ""]
     out += md_table(_QUEUE_HEAD, (_queue_cells(q) for _, q in sorted(capacity.queues.items())))
     out += ["", "### Teams", ""]
-    out += md_table(_TEAM_HEAD, (_team_cells(t) for _, t in sorted(capacity.teams.items())))
+    out += md_table(*_team_rows(capacity))
     for by in ("workflow", "vendor", "country"):
         head, rows = _totals_rows(capacity, by)
         out += ["", f"### Totals by {by}", "", *md_table(head, rows)]

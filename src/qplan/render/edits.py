@@ -4,6 +4,7 @@ and every other item are kept (ruamel.yaml round-trip), only the edited item cha
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,49 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
+class _Edit:
+    """One YAML file of the organisation, loaded for a round-trip edit."""
+
+    def __init__(self, settings: Settings, file: str) -> None:
+        from qplan.load.reader import read_text
+        from qplan.render.fmt import _yaml
+
+        self.path = settings.root / file
+        self.file = file
+        text = read_text(self.path, settings.root, max_bytes=settings.max_file_bytes)
+        self.yaml = _yaml()
+        self.document = self.yaml.load(text)
+
+    def allocation(self, index: int, queue: str) -> Any:
+        """Item ``index`` of ``allocations``, which must be ``queue``'s."""
+        try:
+            item = self.document["allocations"][index]
+            found = item["queue"]
+        except (KeyError, IndexError, TypeError):
+            found = None
+        if found != queue:
+            raise QplanError(
+                f"{self.file} changed while qplan read it: no allocation of {queue} there"
+            )
+        return item
+
+    def save(self) -> Path:
+        from qplan.core.output import write_file
+
+        out = io.StringIO()
+        self.yaml.dump(self.document, out)
+        write_file(self.path, out.getvalue())
+        return self.path
+
+
+def _flow(mapping: Mapping[str, Any]) -> Any:
+    from ruamel.yaml.comments import CommentedMap
+
+    found = CommentedMap((k, _number(v) if isinstance(v, float) else v) for k, v in mapping.items())
+    found.fa.set_flow_style()
+    return found
+
+
 def add_allocation_phases(
     settings: Settings, file: str, index: int, queue: str, phases: list[dict[str, Any]]
 ) -> Path:
@@ -24,21 +68,8 @@ def add_allocation_phases(
     the phases it has. Returns the file written."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-    from qplan.core.output import write_file
-    from qplan.load.reader import read_text
-    from qplan.render.fmt import _yaml
-
-    path = settings.root / file
-    text = read_text(path, settings.root, max_bytes=settings.max_file_bytes)
-    yaml = _yaml()
-    document = yaml.load(text)
-    try:
-        item = document["allocations"][index]
-        found = item["queue"]
-    except (KeyError, IndexError, TypeError):
-        found = None
-    if found != queue:
-        raise QplanError(f"{file} changed while qplan read it: no allocation of {queue} there")
+    edit = _Edit(settings, file)
+    item = edit.allocation(index, queue)
     existing = item.get("phases")
     if existing is None:
         existing = CommentedSeq()
@@ -46,19 +77,33 @@ def add_allocation_phases(
     for phase in phases:
         entry = CommentedMap()
         entry["from"] = phase["from"]
-        shares = CommentedMap((t, _number(p)) for t, p in phase["shares"].items())
-        shares.fa.set_flow_style()
-        entry["shares"] = shares
+        entry["shares"] = _flow(phase["shares"])
         if phase.get("recovery"):
-            note = CommentedMap(phase["recovery"].items())
-            note.fa.set_flow_style()
-            entry["recovery"] = note
+            entry["recovery"] = _flow(phase["recovery"])
         at = sum(1 for p in existing if _day(p.get("from")) < phase["from"])
         existing.insert(at, entry)
-    out = io.StringIO()
-    yaml.dump(document, out)
-    write_file(path, out.getvalue())
-    return path
+    return edit.save()
+
+
+def set_allocation_shares(
+    settings: Settings, file: str, changes: Mapping[int, tuple[str, Mapping[str, float]]]
+) -> Path:
+    """Set the shares of allocations in ``file``: item index → (queue, shares), keeping
+    every comment and the layout. Returns the file written."""
+    from ruamel.yaml.comments import CommentedMap
+
+    edit = _Edit(settings, file)
+    for index, (queue, shares) in sorted(changes.items()):
+        item = edit.allocation(index, queue)
+        existing = item.get("shares")
+        if isinstance(existing, CommentedMap):  # in place: its comments stay with it
+            for team in list(existing):
+                del existing[team]
+            for team, share in sorted(shares.items()):
+                existing[team] = _number(share)
+        else:
+            item["shares"] = _flow(dict(sorted(shares.items())))
+    return edit.save()
 
 
 def _day(value: Any) -> date:

@@ -66,6 +66,7 @@ def _field_orders() -> dict[str, tuple[str, ...]]:
         "allocations": keys(m.Allocation),
         "guardrails": (*guardrail_keys, "suppress"),
         "coverage": keys(m.Coverage),
+        "billing": keys(m.Billing),
         "shifts": keys(m.Shift),
         "forecast": keys(m.Forecast),
         "sla": keys(m.ServiceLevel),
