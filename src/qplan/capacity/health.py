@@ -156,8 +156,38 @@ class Week:
     backlog_end: float
 
 
+class _Measured:
+    """Attainment and accuracy of a tally, against the targets its subclass names."""
+
+    tally: Tally
+
+    def targets(self) -> tuple[float | None, float | None]:
+        """The SLA and accuracy targets, percent."""
+        raise NotImplementedError
+
+    @property
+    def sla_attainment_percent(self) -> float | None:
+        return self.tally.sla_attainment_percent
+
+    @property
+    def accuracy_percent(self) -> float | None:
+        return self.tally.accuracy_percent
+
+    @property
+    def sla_met(self) -> bool | None:
+        return _met(self.sla_attainment_percent, self.targets()[0])
+
+    @property
+    def accuracy_met(self) -> bool | None:
+        return _met(self.accuracy_percent, self.targets()[1])
+
+    @property
+    def missed(self) -> bool:
+        return self.sla_met is False or self.accuracy_met is False
+
+
 @dataclass(frozen=True)
-class QueueHealth:
+class QueueHealth(_Measured):
     queue: str
     workflow: str
     days: int
@@ -173,25 +203,8 @@ class QueueHealth:
     causes: tuple[Cause, ...]
     teams: tuple[str, ...]
 
-    @property
-    def sla_attainment_percent(self) -> float | None:
-        return self.tally.sla_attainment_percent
-
-    @property
-    def accuracy_percent(self) -> float | None:
-        return self.tally.accuracy_percent
-
-    @property
-    def sla_met(self) -> bool | None:
-        return _met(self.sla_attainment_percent, self.sla_target_percent)
-
-    @property
-    def accuracy_met(self) -> bool | None:
-        return _met(self.accuracy_percent, self.accuracy_target_percent)
-
-    @property
-    def missed(self) -> bool:
-        return self.sla_met is False or self.accuracy_met is False
+    def targets(self) -> tuple[float | None, float | None]:
+        return self.sla_target_percent, self.accuracy_target_percent
 
     @property
     def weekly_arrived(self) -> float:
@@ -229,7 +242,7 @@ class QueueHealth:
 
 
 @dataclass(frozen=True)
-class Scorecard:
+class Scorecard(_Measured):
     """A team's (or a vendor's) work in the period, against the targets of its queues."""
 
     name: str
@@ -237,13 +250,8 @@ class Scorecard:
     teams: tuple[str, ...]
     tally: Tally
 
-    @property
-    def sla_attainment_percent(self) -> float | None:
-        return self.tally.sla_attainment_percent
-
-    @property
-    def accuracy_percent(self) -> float | None:
-        return self.tally.accuracy_percent
+    def targets(self) -> tuple[float | None, float | None]:
+        return self.tally.sla_target_percent, self.tally.accuracy_target_percent
 
     @property
     def productivity_vs_plan_percent(self) -> float | None:
@@ -259,18 +267,6 @@ class Scorecard:
         if not t.hours_given or not t.planned_hours:
             return None
         return 100 * t.productive_hours / t.planned_hours
-
-    @property
-    def sla_met(self) -> bool | None:
-        return _met(self.sla_attainment_percent, self.tally.sla_target_percent)
-
-    @property
-    def accuracy_met(self) -> bool | None:
-        return _met(self.accuracy_percent, self.tally.accuracy_target_percent)
-
-    @property
-    def missed(self) -> bool:
-        return self.sla_met is False or self.accuracy_met is False
 
     def contract(self, key: str) -> dict[str, Any]:
         found: dict[str, Any] = {key: self.name}
