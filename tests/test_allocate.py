@@ -247,9 +247,8 @@ def test_a_medium_instance_against_a_model_written_differently(tmp_path: Path) -
     hour with a weekly minimum: the optimiser's least cost against SciPy's linprog with
     integrality, on a model written here from the problem's data (whole steps as integer
     variables, a cost variable per vendor above its minimum and its usage)."""
-    import re
-
     import numpy as np
+    from benchmarks.bench_allocate import billed
     from benchmarks.generate import generate_shape
     from scipy.optimize import linprog
     from scipy.sparse import lil_matrix
@@ -261,17 +260,7 @@ def test_a_medium_instance_against_a_model_written_differently(tmp_path: Path) -
 
     folder = tmp_path / "org"
     generate_shape("pairs", 60, folder)
-    for file in (folder / "workflows").glob("*.yaml"):
-        file.write_text(
-            re.sub(
-                r"(    type: bpo\n(?:.*\n)*?    cost_per_hour: (\d+)\.5\n)",
-                lambda m: (
-                    m.group(1) + "    billing: {model: per_productive_hour, "
-                    f"rate: {int(m.group(2)) + 10}, minimum_weekly: 2000}}\n"
-                ),
-                file.read_text(),
-            )
-        )
+    billed(folder)
     validation = validate_repository(settings=load_settings(folder))
     assert not validation.report.has_errors
     org = validation.organisation

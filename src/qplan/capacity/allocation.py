@@ -34,6 +34,7 @@ from typing import Any
 from qplan.capacity.staffing import (
     Capacity,
     covered_hours,
+    rounded,
     share_within,
     team_mask,
 )
@@ -93,9 +94,9 @@ class AllocationResult:
             "format_version": "1",
             "status": self.status,
             "objective": self.objective,
-            "objective_value": _r(self.objective_value),
-            "weekly_cost_before": _r(self.weekly_cost_before),
-            "weekly_cost_after": _r(self.weekly_cost_after),
+            "objective_value": rounded(self.objective_value),
+            "weekly_cost_before": rounded(self.weekly_cost_before),
+            "weekly_cost_after": rounded(self.weekly_cost_after),
             "queues": [
                 {
                     "queue": q,
@@ -107,8 +108,8 @@ class AllocationResult:
             "teams": [
                 {
                     "team": t,
-                    "utilisation_before": _r(self.utilisation_before[t]),
-                    "utilisation_after": _r(self.utilisation_after.get(t)),
+                    "utilisation_before": rounded(self.utilisation_before[t]),
+                    "utilisation_after": rounded(self.utilisation_after.get(t)),
                 }
                 for t in sorted(self.utilisation_before)
             ],
@@ -653,12 +654,6 @@ def conflicts(problem: Problem) -> list[str]:
             dropped = trial
             needed.remove(name)
     return needed
-
-
-def _r(value: float | None, digits: int = 2) -> float | None:
-    if value is None or math.isinf(value) or math.isnan(value):
-        return None
-    return round(value, digits) + 0.0
 
 
 def allocate(

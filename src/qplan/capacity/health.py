@@ -23,13 +23,12 @@ allows for what they handled, over the productive hours they reported.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from qplan.capacity.staffing import Capacity
+from qplan.capacity.staffing import Capacity, rounded
 from qplan.load.actuals import (
     ARRIVED,
     BACKLOG,
@@ -227,16 +226,16 @@ class QueueHealth(_Measured):
         return {
             "queue": self.queue,
             "workflow": self.workflow,
-            "sla_attainment_percent": _r(self.sla_attainment_percent),
-            "sla_target_percent": _r(self.sla_target_percent),
+            "sla_attainment_percent": rounded(self.sla_attainment_percent),
+            "sla_target_percent": rounded(self.sla_target_percent),
             "sla_met": self.sla_met,
-            "accuracy_percent": _r(self.accuracy_percent),
-            "accuracy_target_percent": _r(self.accuracy_target_percent),
+            "accuracy_percent": rounded(self.accuracy_percent),
+            "accuracy_target_percent": rounded(self.accuracy_target_percent),
             "accuracy_met": self.accuracy_met,
-            "volume_vs_forecast_percent": _r(self.volume_vs_forecast_percent),
-            "aht_vs_plan_percent": _r(self.aht_vs_plan_percent),
-            "backlog_start": _r(self.backlog_start),
-            "backlog_end": _r(self.backlog_end),
+            "volume_vs_forecast_percent": rounded(self.volume_vs_forecast_percent),
+            "aht_vs_plan_percent": rounded(self.aht_vs_plan_percent),
+            "backlog_start": rounded(self.backlog_start),
+            "backlog_end": rounded(self.backlog_end),
             "causes": [c.contract() for c in self.causes],
         }
 
@@ -275,15 +274,15 @@ class Scorecard(_Measured):
         else:
             found["teams"] = list(self.teams)
         return found | {
-            "handled": _r(self.tally.handled),
-            "sla_attainment_percent": _r(self.sla_attainment_percent),
-            "sla_target_percent": _r(self.tally.sla_target_percent),
+            "handled": rounded(self.tally.handled),
+            "sla_attainment_percent": rounded(self.sla_attainment_percent),
+            "sla_target_percent": rounded(self.tally.sla_target_percent),
             "sla_met": self.sla_met,
-            "accuracy_percent": _r(self.accuracy_percent),
-            "accuracy_target_percent": _r(self.tally.accuracy_target_percent),
+            "accuracy_percent": rounded(self.accuracy_percent),
+            "accuracy_target_percent": rounded(self.tally.accuracy_target_percent),
             "accuracy_met": self.accuracy_met,
-            "productivity_vs_plan_percent": _r(self.productivity_vs_plan_percent),
-            "staffing_vs_plan_percent": _r(self.staffing_vs_plan_percent),
+            "productivity_vs_plan_percent": rounded(self.productivity_vs_plan_percent),
+            "staffing_vs_plan_percent": rounded(self.staffing_vs_plan_percent),
         }
 
 
@@ -551,9 +550,3 @@ def _causes(q: QueueHealth) -> list[Cause]:
 
 def _n(value: float) -> str:
     return f"{value:,.0f}"
-
-
-def _r(value: float | None, digits: int = 2) -> float | None:
-    if value is None or math.isinf(value) or math.isnan(value):
-        return None
-    return round(value, digits) + 0.0

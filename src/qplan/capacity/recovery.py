@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from qplan.capacity.staffing import Capacity
+from qplan.capacity.staffing import Capacity, rounded
 from qplan.model.format import Queue, Team, speaks
 
 OVERTIME_PREMIUM = 1.5
@@ -63,10 +63,10 @@ class Lever:
         return {
             "lever": self.kind,
             "team": self.team,
-            "items_per_day": _r(self.items_per_day),
-            "max_items_per_day": _r(self.max_items_per_day),
-            "cost_per_item": _r(self.cost_per_item, 4),
-            "daily_cost": _r(self.daily_cost),
+            "items_per_day": rounded(self.items_per_day),
+            "max_items_per_day": rounded(self.max_items_per_day),
+            "cost_per_item": rounded(self.cost_per_item, 4),
+            "daily_cost": rounded(self.daily_cost),
         }
 
 
@@ -130,22 +130,26 @@ class RecoveryPlan:
         return {
             "format_version": "1",
             "queue": self.queue,
-            "backlog": _r(self.backlog),
+            "backlog": rounded(self.backlog),
             "from": self.starts.isoformat(),
             "by": self.by.isoformat(),
             "days": self.days,
             "feasible": self.feasible,
-            "arrivals_per_day": _r(self.arrivals_per_day),
-            "needed_items_per_day": _r(self.needed_per_day),
-            "items_per_day": _r(self.items_per_day),
-            "shortfall_items": _r(self.shortfall_items),
-            "total_cost": _r(self.total_cost),
+            "arrivals_per_day": rounded(self.arrivals_per_day),
+            "needed_items_per_day": rounded(self.needed_per_day),
+            "items_per_day": rounded(self.items_per_day),
+            "shortfall_items": rounded(self.shortfall_items),
+            "total_cost": rounded(self.total_cost),
             "levers": [lever.contract() for lever in self.levers],
             "limited_by": list(self.limits),
-            "staffing_from_actuals": {t: _r(100 * f) for t, f in sorted(self.staffing.items())},
-            "shares_before": {t: _r(p) for t, p in sorted(self.shares.items())},
-            "shares_during": {t: _r(p) for t, p in self.shares_during().items()},
-            "burn_down": [{"date": d.isoformat(), "backlog": _r(b)} for d, b in self.burn_down()],
+            "staffing_from_actuals": {
+                t: rounded(100 * f) for t, f in sorted(self.staffing.items())
+            },
+            "shares_before": {t: rounded(p) for t, p in sorted(self.shares.items())},
+            "shares_during": {t: rounded(p) for t, p in self.shares_during().items()},
+            "burn_down": [
+                {"date": d.isoformat(), "backlog": rounded(b)} for d, b in self.burn_down()
+            ],
         }
 
 
@@ -353,9 +357,3 @@ def _percentages(work: Mapping[str, float]) -> dict[str, float]:
     for tid in sorted(tenths, key=lambda t: (floors[t] - tenths[t], t))[:short]:
         floors[tid] += 1
     return {tid: f / 10 for tid, f in sorted(floors.items()) if f > 0}
-
-
-def _r(value: float | None, digits: int = 2) -> float | None:
-    if value is None or math.isinf(value) or math.isnan(value):
-        return None
-    return round(value, digits) + 0.0

@@ -153,11 +153,11 @@ class Exposure:
         return {
             "guardrail": self.guardrail,
             "sensitivity": self.sensitivity,
-            "hours_per_week": _r(self.hours_per_week),
-            "hours_per_agent_day": _r(self.hours_per_agent_day),
-            "max_hours_per_day": _r(self.cap_hours),
-            "needed_fte": _r(self.needed_fte),
-            "extra_fte": _r(self.extra_fte),
+            "hours_per_week": rounded(self.hours_per_week),
+            "hours_per_agent_day": rounded(self.hours_per_agent_day),
+            "max_hours_per_day": rounded(self.cap_hours),
+            "needed_fte": rounded(self.needed_fte),
+            "extra_fte": rounded(self.extra_fte),
             "over_cap": self.over,
         }
 
@@ -214,27 +214,27 @@ class QueueCapacity:
             "workflow": self.workflow,
             "arrival": self.arrival,
             "draft": self.draft,
-            "weekly_volume": _r(self.weekly_volume),
-            "aht_seconds": _r(self.aht_seconds),
-            "required_fte": _r(self.required_fte),
-            "target_sla_percent": _r(self.target_sla_percent),
+            "weekly_volume": rounded(self.weekly_volume),
+            "aht_seconds": rounded(self.aht_seconds),
+            "required_fte": rounded(self.required_fte),
+            "target_sla_percent": rounded(self.target_sla_percent),
             "target_within": self.target_within,
-            "projected_sla_percent": _r(self.projected_sla_percent),
+            "projected_sla_percent": rounded(self.projected_sla_percent),
             "meets_target": self.meets_target,
             "stable": self.stable,
-            "backlog_growth_items_per_day": _r(self.backlog_growth_per_day),
-            "weekly_cost": _r(self.weekly_cost),
-            "cost_per_item": _r(self.cost_per_item, 4),
+            "backlog_growth_items_per_day": rounded(self.backlog_growth_per_day),
+            "weekly_cost": rounded(self.weekly_cost),
+            "cost_per_item": rounded(self.cost_per_item, 4),
             "shares": [
                 {
                     "team": s.team,
-                    "share_percent": _r(s.share_percent),
-                    "weekly_volume": _r(s.weekly_volume),
-                    "workload_hours_per_week": _r(s.workload_hours),
-                    "required_fte": _r(s.required_fte),
+                    "share_percent": rounded(s.share_percent),
+                    "weekly_volume": rounded(s.weekly_volume),
+                    "workload_hours_per_week": rounded(s.workload_hours),
+                    "required_fte": rounded(s.required_fte),
                     "agents_on_duty": s.agents_on_duty,
-                    "projected_sla_percent": _r(s.projected_sla_percent),
-                    "weekly_cost": _r(s.weekly_cost),
+                    "projected_sla_percent": rounded(s.projected_sla_percent),
+                    "weekly_cost": rounded(s.weekly_cost),
                 }
                 for s in self.shares
             ],
@@ -273,17 +273,17 @@ class TeamCapacity:
             "type": self.type,
             "vendor": self.vendor,
             "country": self.country,
-            "headcount_fte": _r(self.headcount_fte),
-            "available_fte": _r(self.available_fte),
-            "required_fte": _r(self.required_fte),
-            "workload_hours_per_week": _r(self.workload_hours),
-            "productive_hours_per_week": _r(self.productive_hours),
-            "utilisation_percent": _r(self.utilisation_percent),
-            "cap_percent": _r(self.cap_percent),
+            "headcount_fte": rounded(self.headcount_fte),
+            "available_fte": rounded(self.available_fte),
+            "required_fte": rounded(self.required_fte),
+            "workload_hours_per_week": rounded(self.workload_hours),
+            "productive_hours_per_week": rounded(self.productive_hours),
+            "utilisation_percent": rounded(self.utilisation_percent),
+            "cap_percent": rounded(self.cap_percent),
             "over_cap": self.over_cap,
-            "weekly_cost": _r(self.weekly_cost),
-            "fixed_weekly_cost": _r(self.fixed_weekly_cost),
-            "variable_weekly_cost": _r(self.variable_weekly_cost),
+            "weekly_cost": rounded(self.weekly_cost),
+            "fixed_weekly_cost": rounded(self.fixed_weekly_cost),
+            "variable_weekly_cost": rounded(self.variable_weekly_cost),
             "queues": list(self.queues),
             "exposure": [e.contract() for e in self.exposure],
         }
@@ -343,17 +343,18 @@ class Capacity:
             "totals": {
                 **{
                     f"by_{by}": {
-                        key: {name: _r(value) for name, value in row.items()}
+                        key: {name: rounded(value) for name, value in row.items()}
                         for key, row in self.totals(by).items()
                     }
                     for by in ("workflow", "vendor", "country")
                 },
-                **{name: _r(self.total(name)) for name in TOTALS},
+                **{name: rounded(self.total(name)) for name in TOTALS},
             },
         }
 
 
-def _r(value: float | None, digits: int = 2) -> float | None:
+def rounded(value: float | None, digits: int = 2) -> float | None:
+    """A figure for a JSON contract: rounded, never -0.0; None for no figure or a non-finite one."""
     if value is None:
         return None
     if math.isinf(value) or math.isnan(value):
@@ -1171,11 +1172,11 @@ class Recovery:
     def contract(self) -> dict[str, Any]:
         return {
             "queue": self.queue,
-            "backlog_items": _r(self.backlog_items),
-            "spare_items_per_day": _r(self.spare_items_per_day),
-            "days_to_recover": _r(self.days_to_recover),
-            "recover_in_days": _r(self.recover_in_days),
-            "extra_fte": _r(self.extra_fte),
+            "backlog_items": rounded(self.backlog_items),
+            "spare_items_per_day": rounded(self.spare_items_per_day),
+            "days_to_recover": rounded(self.days_to_recover),
+            "recover_in_days": rounded(self.recover_in_days),
+            "extra_fte": rounded(self.extra_fte),
         }
 
 
