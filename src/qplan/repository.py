@@ -166,7 +166,9 @@ def _health_notes(validation: ValidationResult, plan: Plan) -> list[dict[str, An
     touched &= set(org.queues)
     if not touched:
         return []
-    health = assess_health(validation)
+    # A note says whether targets were met, which the plan's staffing does not change:
+    # today's figures, which validate derived already, serve (no second derivation).
+    health = assess_health(validation, plan_day=validation.settings.today)
     return [plan_note(health.queues[q], health) for q in sorted(touched) if q in health.queues]
 
 
@@ -331,10 +333,11 @@ def assess_health(
     *,
     workflow: str | None = None,
     vendor: str | None = None,
+    plan_day: date | None = None,
 ) -> Health:
     """The health of the organisation in a period (default: the last four weeks of actuals),
-    against the plan in force at the period's end. Raises :class:`ConfigError` when the
-    repository has no actuals."""
+    against the plan in force on ``plan_day`` (default: the period's last day). Raises
+    :class:`ConfigError` when the repository has no actuals."""
     from qplan.capacity.health import assess, default_period
     from qplan.capacity.staffing import derive_organisation
     from qplan.core.errors import ConfigError
@@ -353,7 +356,7 @@ def assess_health(
         first, last = default_period(org.actuals, wanted)
         ends = ends or last
         starts = starts or (first if ends == last else ends - (last - first))
-    capacity = derive_organisation(org, ends)
+    capacity = derive_organisation(org, plan_day or ends)
     return assess(
         org.actuals,
         capacity,
