@@ -89,10 +89,11 @@ def test_every_command_has_a_working_example(example_repo: Path) -> None:
             "4. Anything involving a minor goes to the minor-safety path immediately, "
             "whatever the queue.",
         ),
-        "docs build": (0, "Built 83 pages into site (110 project file(s) changed)."),
+        "docs build": (0, "Built 87 pages into site (114 project file(s) changed)."),
         "capacity": (0, "Every target holds."),
         "health": (0, "1 queue, 3 teams, 2 vendors missed a target."),
         "recover": (0, "2026-12-08 Tue        0"),
         "allocate": outcomes["allocate"],
+        "scenario": (0, "Required FTE 581.7 → 591.4; weekly cost 1,117,370.34 → 1,122,907.37."),
     }
     assert all(code == 0 for command, (code, _) in outcomes.items() if command != "state unlock")

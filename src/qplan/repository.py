@@ -25,8 +25,11 @@ if TYPE_CHECKING:
     from qplan.capacity.allocation import AllocationResult
     from qplan.capacity.health import Health
     from qplan.capacity.recovery import RecoveryPlan
+    from qplan.model.format import Scenario
+    from qplan.model.organisation import Origin
     from qplan.plan.plan import Plan
     from qplan.plan.resources import Resource
+    from qplan.plan.scenario import ScenarioResult
     from qplan.plan.state import StateStore
 
 
@@ -278,8 +281,20 @@ def docs_project(
         changed_fields=changed,
         health=health,
         health_trend=trend,
+        scenarios=scenario_results(validation),
     )
     return validation, files
+
+
+def scenario_results(validation: ValidationResult) -> list[ScenarioResult]:
+    """The figures of every scenario under scenarios/, in id order."""
+    found = []
+    org = validation.organisation
+    for sid, scenario in sorted(org.scenarios.items()):
+        result = evaluate_scenario(validation, scenario, org.origin("scenario", sid))
+        if not isinstance(result, Report):  # its problems are validate's errors
+            found.append(result)
+    return found
 
 
 #: the change log lists the changed fields of this many newest revisions
@@ -449,11 +464,31 @@ def allocate_organisation(
     max_move: float = 20.0,
 ) -> AllocationResult:
     """The optimiser's proposal for the queues of ``workflow`` (or those named, or all)."""
+    return _allocate(
+        validation.organisation,
+        validation.settings.today,
+        workflow=workflow,
+        queues=queues,
+        objective=objective,
+        step=step,
+        max_move=max_move,
+    )
+
+
+def _allocate(
+    org: Organisation,
+    day: date,
+    *,
+    workflow: str | None,
+    queues: Iterable[str],
+    objective: str,
+    step: float,
+    max_move: float,
+) -> AllocationResult:
     from qplan.capacity.allocation import allocate
     from qplan.capacity.staffing import derive_organisation
 
-    org = validation.organisation
-    capacity = derive_organisation(org, validation.settings.today)
+    capacity = derive_organisation(org, day)
     named = list(queues)
     scope = sorted(
         qid
@@ -490,3 +525,56 @@ def write_allocation(validation: ValidationResult, result: AllocationResult) -> 
     for file, changes in sorted(by_file.items()):
         set_allocation_shares(validation.settings, file, changes)
     return sorted(by_file)
+
+
+def find_scenario(validation: ValidationResult, name: str) -> tuple[Scenario, Origin] | Report:
+    """The scenario with id ``name``, or read from the file ``name`` (inside the repository,
+    under scenarios/ or not); a report of its problems when it cannot be read."""
+    from qplan.model.organisation import load_scenarios
+
+    org = validation.organisation
+    if name in org.scenarios:
+        return org.scenarios[name], org.origin("scenario", name)
+    report = Report()
+    path = Path(name)
+    if not path.is_absolute():  # as the shell sees it, else inside the repository
+        here = Path.cwd() / path
+        path = here if here.exists() or here.is_symlink() else validation.settings.root / path
+    if not (path.exists() or path.is_symlink()):
+        return report  # neither an id nor a file: the caller says so
+    found = load_scenarios(validation.settings, report, files=[path])
+    if report.has_errors or not found:
+        return report
+    return found[0]
+
+
+def evaluate_scenario(
+    validation: ValidationResult,
+    scenario: Scenario,
+    origin: Origin,
+    *,
+    allocation: dict[str, Any] | None = None,
+) -> ScenarioResult | Report:
+    """The capacity impact of a scenario (with the optimiser's answer under it when
+    ``allocation`` gives its options), or a report of the changes that cannot apply."""
+    from qplan.model.scenario import overlay
+    from qplan.plan.scenario import evaluate
+
+    org = validation.organisation
+    laid = overlay(org, scenario, origin)
+    report = Report()
+    report.extend(laid.problems)
+    if report.has_errors:
+        return report
+    result = evaluate(org, laid, scenario, origin.document.path, validation.settings.today)
+    if allocation is not None:
+        result.allocation = _allocate(
+            laid.organisation,
+            result.as_of,
+            workflow=allocation.get("workflow"),
+            queues=(),
+            objective=allocation.get("objective", "cost"),
+            step=allocation.get("step", 5.0),
+            max_move=allocation.get("max_move", 20.0),
+        )
+    return result

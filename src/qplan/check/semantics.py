@@ -852,6 +852,16 @@ def actuals(org: Organisation, today: date) -> Iterator[Finding]:
                 )
 
 
+@rule
+def scenarios(org: Organisation, today: date) -> Iterator[Finding]:
+    """Every change of every scenario applies to the organisation (QP102, QP180, QP181)."""
+    from qplan.model.scenario import overlay
+
+    for sid, scenario in sorted(org.scenarios.items()):
+        for problem in overlay(org, scenario, org.origin("scenario", sid)).problems:
+            yield problem, (scenario,)
+
+
 def check(org: Organisation, today: date) -> list[Diagnostic]:
     """Run every semantic rule; findings suppressed by their subject are dropped.
 

@@ -49,6 +49,7 @@ for _command in (
     health.health,
     health.recover,
     strategy.allocate,
+    strategy.scenario,
     docs.docs,
     plan.plan,
     plan.show,

@@ -8,34 +8,41 @@ import click
 
 from qplan.cli.common import Context, format_option, pass_context, write_refusal
 
-
-@click.command()
-@click.option("--workflow", help="Only this workflow's queues.")
-@click.option(
-    "--queue", "queues", multiple=True, metavar="QUEUE", help="Only this queue (repeatable)."
-)
-@click.option(
+_objective = click.option(
     "--objective",
     type=click.Choice(["cost", "balance"]),
     default="cost",
     show_default=True,
     help="cost: the least weekly variable cost; balance: the lowest largest team load.",
 )
-@click.option(
+_step = click.option(
     "--step",
     type=click.Choice(["1", "5", "10", "20", "25", "50"]),
     default="5",
     show_default=True,
     help="Shares in steps of this many percent.",
 )
-@click.option(
+_max_move = click.option(
     "--max-move",
     type=click.FloatRange(0, 100),
     default=20,
     show_default=True,
     help="The most points any queue's shares move from today's.",
 )
-@click.option("--explain", is_flag=True, help="Name the constraints that bind the proposal.")
+_explain = click.option(
+    "--explain", is_flag=True, help="Name the constraints that bind the proposal."
+)
+
+
+@click.command()
+@click.option("--workflow", help="Only this workflow's queues.")
+@click.option(
+    "--queue", "queues", multiple=True, metavar="QUEUE", help="Only this queue (repeatable)."
+)
+@_objective
+@_step
+@_max_move
+@_explain
 @click.option(
     "--write",
     is_flag=True,
@@ -95,3 +102,76 @@ def allocate(
             f"Wrote the proposed shares into {', '.join(files)}; review them with qplan plan.",
             err=fmt != "text",
         )
+
+
+@click.command()
+@click.argument("scenario", metavar="SCENARIO")
+@click.option(
+    "--allocate",
+    "with_allocation",
+    is_flag=True,
+    help="Also propose the best split under the scenario (as qplan allocate).",
+)
+@click.option("--workflow", help="With --allocate: only this workflow's queues.")
+@_objective
+@_step
+@_max_move
+@_explain
+@format_option("text", "markdown", "json")
+@pass_context
+def scenario(
+    obj: Context,
+    scenario: str,
+    with_allocation: bool,
+    workflow: str | None,
+    objective: str,
+    step: str,
+    max_move: float,
+    explain: bool,
+    fmt: str,
+) -> None:
+    """What a scenario does to staffing, cost and SLA, without changing the organisation.
+
+    SCENARIO is a scenario's id (a file under scenarios/) or the path of a scenario file
+    in the repository. Exit 1 when the scenario cannot apply.
+
+    Example: qplan scenario livestream-q1
+    """
+    from qplan import repository as project
+    from qplan.core.diagnostics import Report
+    from qplan.core.errors import UsageError
+    from qplan.render import scenario_report as report
+
+    validation = project.validate_repository(settings=obj.settings())
+    if validation.report.has_errors:
+        write_refusal(validation.report, fmt, "No scenario was worked out")
+    org = validation.organisation
+    if workflow is not None and workflow not in org.workflows:
+        raise UsageError(f"--workflow: no workflow {workflow!r}")
+    found = project.find_scenario(validation, scenario)
+    if isinstance(found, Report):
+        if not found.diagnostics:
+            raise UsageError(
+                f"no scenario {scenario!r}: give a scenario's id or a file's path"
+                + (f" (scenarios: {', '.join(sorted(org.scenarios))})" if org.scenarios else "")
+            )
+        write_refusal(found, fmt, "No scenario was worked out")
+    options = None
+    if with_allocation:
+        options = {
+            "workflow": workflow,
+            "objective": objective,
+            "step": float(step),
+            "max_move": max_move,
+        }
+    result = project.evaluate_scenario(validation, *found, allocation=options)
+    if isinstance(result, Report):
+        write_refusal(result, fmt, "No scenario was worked out")
+    if fmt == "json":
+        click.echo(report.as_json(result), nl=False)
+    elif fmt == "markdown":
+        click.echo(report.markdown(result), nl=False)
+    else:
+        click.echo(report.text(result, explain=explain), nl=False)
+    if result.allocation is not None and result.allocation.status not in ("optimal", "feasible"):
+        sys.exit(1)

@@ -253,6 +253,22 @@ _TABLE: tuple[Rule, ...] = (
     ),
     Rule("QP173", _E, "case-set-size", "A training case set has at least min_cases cases."),
     # --- lifecycle (checked by `qplan plan`, against the state) ------------------------
+    # --- scenarios -----------------------------------------------------------------
+    Rule(
+        "QP180",
+        _E,
+        "scenario-cannot-apply",
+        "Each change of a scenario applies: its result stays within the file format's limits "
+        "(volume, handle time, headcount), a launched queue is a draft, a new queue is new and "
+        "has a forecast.",
+    ),
+    Rule(
+        "QP181",
+        _W,
+        "scenario-no-effect",
+        "Each change of a scenario changes something (a workflow's queues have forecasts).",
+        suppressible=True,
+    ),
     Rule(
         "QP190",
         _E,

@@ -650,13 +650,29 @@ def load_folder(
     folder: Path, root: Path, *, max_bytes: int, max_depth: int, max_files: int = 10_000
 ) -> LoadResult:
     """Load every YAML file under ``folder``; a broken file costs only itself."""
+    return load_files(folder, root, max_bytes=max_bytes, max_depth=max_depth, max_files=max_files)
+
+
+def load_files(
+    folder: Path | list[Path],
+    root: Path,
+    *,
+    max_bytes: int,
+    max_depth: int,
+    max_files: int = 10_000,
+) -> LoadResult:
+    """Load every YAML file under ``folder``, or the files listed; a broken file costs only
+    itself."""
     documents: list[Document] = []
     diagnostics: list[Diagnostic] = []
     gc_was_enabled = gc.isenabled()
     gc.disable()  # the node trees are acyclic; collecting during the load only costs time
     try:
         try:
-            files = list(yaml_files(folder, root, max_files=max_files))
+            if isinstance(folder, list):
+                files = folder
+            else:
+                files = list(yaml_files(folder, root, max_files=max_files))
         except TooManyFiles as exc:
             return LoadResult([], [exc.diagnostic])
         for file in files:

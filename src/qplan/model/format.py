@@ -719,6 +719,130 @@ class SopFrontMatter(Suppressible):
     last_reviewed: IsoDate
 
 
+# --- scenarios: what-if overlays under scenarios/ that never change the organisation ---
+
+#: the largest factor a scenario may multiply a volume, handle time or headcount by
+MAX_SCENARIO_FACTOR = 100
+
+
+class _QueueSelector(Item):
+    """A scenario change that applies to one queue or to every queue of a workflow."""
+
+    queue: Identifier | None = None
+    workflow: Identifier | None = None
+
+    @model_validator(mode="after")
+    def _one_subject(self) -> _QueueSelector:
+        if (self.queue is None) == (self.workflow is None):
+            raise PydanticCustomError(
+                "scenario_subject", "a change applies to exactly one of `queue` or `workflow`"
+            )
+        return self
+
+
+class VolumeChange(_QueueSelector):
+    """Weekly volume multiplied (1.3 is 30 % more)."""
+
+    type: Literal["volume"]
+    multiply: Annotated[float, Field(ge=0, le=MAX_SCENARIO_FACTOR)]
+
+
+class HandleTimeChange(_QueueSelector):
+    """Average handle time multiplied, or set in seconds."""
+
+    type: Literal["aht"]
+    multiply: Annotated[float, Field(gt=0, le=MAX_SCENARIO_FACTOR)] | None = None
+    seconds: Annotated[float, Field(gt=0, le=MAX_HANDLE_SECONDS)] | None = None
+
+    @model_validator(mode="after")
+    def _one_amount(self) -> HandleTimeChange:
+        if (self.multiply is None) == (self.seconds is None):
+            raise PydanticCustomError(
+                "scenario_amount", "an aht change gives exactly one of `multiply` or `seconds`"
+            )
+        return self
+
+
+class HeadcountChange(Item):
+    """A team's headcount set, moved by some FTE, or multiplied."""
+
+    type: Literal["headcount"]
+    team: Identifier
+    fte: Annotated[float, Field(ge=0, le=MAX_FTE)] | None = Field(
+        default=None, description="the team's headcount in the scenario"
+    )
+    add_fte: Annotated[float, Field(ge=-MAX_FTE, le=MAX_FTE)] | None = Field(
+        default=None, description="FTE added (negative: taken away)"
+    )
+    multiply: Annotated[float, Field(ge=0, le=MAX_SCENARIO_FACTOR)] | None = None
+
+    @model_validator(mode="after")
+    def _one_amount(self) -> HeadcountChange:
+        if sum(v is not None for v in (self.fte, self.add_fte, self.multiply)) != 1:
+            raise PydanticCustomError(
+                "scenario_amount",
+                "a headcount change gives exactly one of `fte`, `add_fte` or `multiply`",
+            )
+        return self
+
+
+class CloseSite(Item):
+    """Every team at a site (the teams' `site`) down to no headcount; its shares stay,
+    so the figures show the work left without anyone to do it (add --allocate to move it)."""
+
+    type: Literal["close_site"]
+    site: str = Field(min_length=1, max_length=200)
+
+
+class LaunchQueue(Item):
+    """A draft queue (and its draft training queue) counted as launched: its load falls on
+    its teams, those of its allocation or the shares given here."""
+
+    type: Literal["launch"]
+    queue: Identifier
+    shares: dict[Identifier, Percent] | None = Field(
+        default=None, description="its split, in place of its allocation's (or when it has none)"
+    )
+
+    _order = field_validator("shares")(_team_order)
+
+
+class NewQueue(Item):
+    """A queue that does not exist yet, with its forecast, split and target."""
+
+    type: Literal["new_queue"]
+    queue: Queue
+    shares: dict[Identifier, Percent] = Field(min_length=1)
+    target: ServiceLevel | None = Field(
+        default=None, description="its SLA; without one, the workflow's target applies"
+    )
+
+    _order = field_validator("shares")(_team_order)
+
+
+ScenarioChange = Annotated[
+    VolumeChange | HandleTimeChange | HeadcountChange | CloseSite | LaunchQueue | NewQueue,
+    Field(discriminator="type"),
+]
+SCENARIO_CHANGE_TYPES = ("volume", "aht", "headcount", "close_site", "launch", "new_queue")
+#: the most changes one scenario holds
+MAX_SCENARIO_CHANGES = 500
+
+
+class Scenario(Suppressible):
+    """One file under scenarios/: changes laid over the organisation for a what-if question."""
+
+    id: Identifier
+    title: str = Field(min_length=1, max_length=200)
+    owner: Email | None = None
+    description: str | None = Field(default=None, max_length=10_000)
+    as_of: IsoDate | None = Field(
+        default=None,
+        description="the day the figures are for (phases in force then); default today",
+    )
+    changes: list[ScenarioChange] = Field(min_length=1, max_length=MAX_SCENARIO_CHANGES)
+
+
 # The kinds of a workflows/ file, in the order of DESIGN.md.
 KINDS: dict[str, Any] = {
     "workflows": Workflow,

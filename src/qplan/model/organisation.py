@@ -11,6 +11,7 @@ import difflib
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -31,6 +32,7 @@ from qplan.model import format as m
 from qplan.model.format import (
     GUARDRAIL_TYPES,
     KINDS,
+    SCENARIO_CHANGE_TYPES,
     SINGULAR,
     Allocation,
     Policy,
@@ -96,6 +98,8 @@ class Organisation:
     forecasts: dict[str, Any] = field(default_factory=dict)
     #: what happened, from the CSV files under actuals/ (None when there are none)
     actuals: Any | None = None
+    #: what-if overlays, from the files under scenarios/, by id
+    scenarios: dict[str, m.Scenario] = field(default_factory=dict)
     #: figures later stages derive from this organisation, kept so they are derived once
     derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -131,7 +135,10 @@ def _field_names() -> set[str]:
 
 
 _FIELD_NAMES: set[str] = set()
-_PLURAL = {singular: plural for plural, singular in SINGULAR.items()} | {"sop": "sops"}
+_PLURAL = {singular: plural for plural, singular in SINGULAR.items()} | {
+    "sop": "sops",
+    "scenario": "scenarios",
+}
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
@@ -232,9 +239,7 @@ def schema_diagnostics(
     for err in errors:
         if err["type"] == "missing" and tuple(err["loc"]) in typos:
             continue  # reported as the unknown key that is its typo
-        loc = list(err["loc"])
-        if loc and loc[0] in GUARDRAIL_TYPES:
-            loc = loc[1:]  # the discriminated union's branch name is not in the file
+        loc = _without_union_tags(list(err["loc"]))
         is_key = bool(loc) and loc[-1] == "[key]"
         if is_key:
             loc = loc[:-1]
@@ -254,13 +259,15 @@ def schema_diagnostics(
             message = f"{label}: missing required field {dotted!r}"
         elif etype == "union_tag_not_found":
             code = "QP021"
-            message = f"{label}: missing required field 'type'"
-            hint = "one of: " + ", ".join(GUARDRAIL_TYPES)
+            message = f"{where}: missing required field 'type'"
+            hint = "one of: " + ", ".join(_union_tags(err))
         elif etype == "union_tag_invalid":
             code = "QP023"
             tag = err["ctx"]["tag"]
-            message = f"{label}: type {tag!r} is not a known guardrail type"
-            hint = did_you_mean(tag, GUARDRAIL_TYPES) or "one of: " + ", ".join(GUARDRAIL_TYPES)
+            tags = _union_tags(err)
+            what = "guardrail" if tags == GUARDRAIL_TYPES else "change"
+            message = f"{where}: type {tag!r} is not a known {what} type"
+            hint = did_you_mean(tag, tags) or "one of: " + ", ".join(tags)
             path = (*path, "type")
         elif etype in _TYPE_WORDS:
             code = "QP022"
@@ -294,6 +301,26 @@ def schema_diagnostics(
             hint = _unit_hint(err)
         found.append(Diagnostic.at(document.position(path, key=on_key), code, message, hint))
     return found
+
+
+#: the branch names of the file format's tagged unions (pydantic puts them in error paths)
+_UNION_TAGS = frozenset((*GUARDRAIL_TYPES, *SCENARIO_CHANGE_TYPES))
+
+
+def _without_union_tags(loc: list[Any]) -> list[Any]:
+    """An error path as it is in the file: a tagged union's branch name, which pydantic
+    puts after the item's index (or first, for a guardrail), is not a key of the file."""
+    return [
+        part
+        for index, part in enumerate(loc)
+        if not (part in _UNION_TAGS and (index == 0 or isinstance(loc[index - 1], int)))
+    ]
+
+
+def _union_tags(err: Any) -> tuple[str, ...]:
+    """The tags a union error expected: guardrail types, or scenario change types."""
+    expected = str((err.get("ctx") or {}).get("expected_tags", ""))
+    return SCENARIO_CHANGE_TYPES if "new_queue" in expected else GUARDRAIL_TYPES
 
 
 _ADAPTERS: dict[str, TypeAdapter[Any]] = {}
@@ -517,7 +544,60 @@ def load_organisation(settings: Settings, report: Report) -> Organisation:
     _load_case_sets(org, settings, report)
     _load_forecasts(org, settings, report)
     _load_actuals(org, settings, report)
+    for scenario, origin in load_scenarios(settings, report):
+        if ("scenario", scenario.id) in org.origins:
+            org.duplicates.append(
+                Duplicate("scenario", scenario.id, origin, org.origins[("scenario", scenario.id)])
+            )
+            continue
+        org.scenarios[scenario.id] = scenario
+        org.origins[("scenario", scenario.id)] = origin
     return org
+
+
+#: the folder of scenario files, under the repository's root
+SCENARIOS_DIR = "scenarios"
+
+
+def load_scenarios(
+    settings: Settings, report: Report, files: Iterable[Path] | None = None
+) -> list[tuple[m.Scenario, Origin]]:
+    """Read the scenario files (every YAML file under scenarios/, or those given), each a
+    mapping of one scenario; a bad one becomes diagnostics and is left out."""
+    from qplan.load.reader import load_files
+
+    folder = settings.root / SCENARIOS_DIR
+    if files is None and not folder.is_dir():
+        return []
+    loaded = load_files(
+        folder if files is None else list(files),
+        settings.root,
+        max_bytes=settings.max_file_bytes,
+        max_depth=settings.max_depth,
+        max_files=settings.max_files,
+    )
+    report.extend(loaded.diagnostics)
+    found = []
+    for document in loaded.documents:
+        if document.data is None:
+            continue
+        if not isinstance(document.data, dict):
+            report.add(
+                Diagnostic.at(
+                    document.position(),
+                    "QP010",
+                    f"a scenario file is a mapping, not {_describe(document.data)}",
+                    "start with id:, title: and changes:",
+                )
+            )
+            continue
+        try:
+            scenario = m.Scenario.model_validate(document.data)
+        except ValidationError as exc:
+            report.extend(schema_diagnostics(exc, document, (), _label("scenario", document.data)))
+            continue
+        found.append((scenario, Origin(document, ())))
+    return found
 
 
 #: the folder of actuals CSVs, under the repository's root

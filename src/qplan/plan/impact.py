@@ -11,6 +11,7 @@ a queue that no longer meets its target or becomes unstable, a team pushed over 
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -348,6 +349,12 @@ def _round(value: float) -> float:
     return round(value, 2) + 0.0
 
 
+def _items_a_day(count: float) -> str:
+    if count < 0.5:
+        return "less than 1 item a day"
+    return f"{count:,.0f} {'item' if round(count) == 1 else 'items'} a day"
+
+
 def _warnings(before: Capacity, after: Capacity) -> list[dict[str, str]]:
     out = []
     for qid, q in sorted(after.queues.items()):
@@ -358,8 +365,8 @@ def _warnings(before: Capacity, after: Capacity) -> list[dict[str, str]]:
                     "code": UNSTABLE,
                     "address": f"queue.{qid}",
                     "message": (
-                        f"becomes unstable: its backlog grows without bound, by "
-                        f"{q.backlog_growth_per_day:,.0f} items a day"
+                        "becomes unstable: its backlog grows without bound, by "
+                        + _items_a_day(q.backlog_growth_per_day)
                     ),
                 }
             )
@@ -387,6 +394,8 @@ def _warnings(before: Capacity, after: Capacity) -> list[dict[str, str]]:
                         f"goes over its cap: needs {t.required_fte:.1f} FTE, has "
                         f"{t.headcount_fte:g} ({t.utilisation_percent:.0f}% utilised, cap "
                         f"{t.cap_percent:g}%)"
+                        if math.isfinite(t.utilisation_percent)
+                        else f"goes over its cap: needs {t.required_fte:.1f} FTE, has none"
                     ),
                 }
             )

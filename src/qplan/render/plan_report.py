@@ -266,7 +266,7 @@ def _row_text(row: tuple[str, str, str, str, str]) -> str:
     return "; ".join(f"{name} {value}" for name, value in named if value)
 
 
-def _impact_text(impact: dict[str, Any]) -> list[str]:
+def impact_text(impact: dict[str, Any]) -> list[str]:
     lines = []
     for row in impact_rows(impact):
         lines.append(f"  {row[0]}: " + _row_text(row))
@@ -274,7 +274,7 @@ def _impact_text(impact: dict[str, Any]) -> list[str]:
         lines.append(f"  ! {warning['address']} {warning['message']} ({warning['code']})")
     for phase in impact.get("phases", []):
         lines.append(f"  from {phase['from']}, when a phase of a changed allocation starts:")
-        lines.extend(f"  {line}" for line in _impact_text(phase))
+        lines.extend(f"  {line}" for line in impact_text(phase))
     return lines
 
 
@@ -309,7 +309,7 @@ def text(plan: Plan, *, color: bool = False) -> str:
         out.append("")
     if plan.impact:
         out.append(style("Capacity impact:", bold=True))
-        out.extend(_impact_text(plan.impact))
+        out.extend(impact_text(plan.impact))
         out.append("")
     if plan.health:
         out.append(style("Current health of the queues it changes (from the actuals):", bold=True))
@@ -386,33 +386,7 @@ def _markdown_summary(plan: Plan) -> str:
         lines.append("")
     if plan.impact:
         lines += ["#### Capacity impact", ""]
-        rows = impact_rows(plan.impact)
-        if rows:
-            lines.append("| " + " | ".join(_IMPACT_HEAD) + " |")
-            lines.append("|---|---:|---:|---:|---:|")
-        for row in (
-            rows[:_MAX_LISTED] if len(rows) <= _MAX_LISTED else [*rows[: _MAX_LISTED - 1], rows[-1]]
-        ):
-            lines.append(f"| `{row[0]}` | " + " | ".join(_md_escape(c) for c in row[1:]) + " |")
-        if len(rows) > _MAX_LISTED:
-            lines.append(f"\n_and {len(rows) - _MAX_LISTED} more rows (see the JSON plan)_")
-        if rows:
-            lines.append("")
-        for warning in plan.impact.get("warnings", []):
-            lines.append(
-                f"- :warning: `{warning['address']}` {_md_escape(warning['message'])} "
-                f"({warning['code']})"
-            )
-        if plan.impact.get("warnings"):
-            lines.append("")
-        for phase in plan.impact.get("phases", []):
-            lines += [f"From {phase['from']}, when a phase of a changed allocation starts:", ""]
-            lines += [f"- `{row[0]}`: " + _md_escape(_row_text(row)) for row in impact_rows(phase)]
-            lines += [
-                f"- :warning: `{w['address']}` {_md_escape(w['message'])} ({w['code']})"
-                for w in phase.get("warnings", [])
-            ]
-            lines.append("")
+        lines += impact_markdown(plan.impact)
     if plan.health:
         lines += ["#### Current health of the queues it changes", ""]
         missed = [h for h in plan.health if h["missed"]]
@@ -430,6 +404,40 @@ def _markdown_summary(plan: Plan) -> str:
             lines.append(f"- and {len(plan.diagnostics) - _MAX_LISTED} more")
         lines.append("")
     return "\n".join(lines) + "\n"
+
+
+def impact_markdown(
+    impact: dict[str, Any], limit: int = _MAX_LISTED, rest: str = "see the JSON plan"
+) -> list[str]:
+    """An impact section as Markdown: a table of the moved figures (the first ``limit``
+    rows and the totals), the warnings, and each later phase as a list."""
+    lines = []
+    rows = impact_rows(impact)
+    if rows:
+        lines.append("| " + " | ".join(_IMPACT_HEAD) + " |")
+        lines.append("|---|---:|---:|---:|---:|")
+    for row in rows[:limit] if len(rows) <= limit else [*rows[: limit - 1], rows[-1]]:
+        lines.append(f"| `{row[0]}` | " + " | ".join(_md_escape(c) for c in row[1:]) + " |")
+    if len(rows) > limit:
+        lines.append(f"\n_and {len(rows) - limit} more rows ({rest})_")
+    if rows:
+        lines.append("")
+    for warning in impact.get("warnings", []):
+        lines.append(
+            f"- :warning: `{warning['address']}` {_md_escape(warning['message'])} "
+            f"({warning['code']})"
+        )
+    if impact.get("warnings"):
+        lines.append("")
+    for phase in impact.get("phases", []):
+        lines += [f"From {phase['from']}, when a phase of a changed allocation starts:", ""]
+        lines += [f"- `{row[0]}`: " + _md_escape(_row_text(row)) for row in impact_rows(phase)]
+        lines += [
+            f"- :warning: `{w['address']}` {_md_escape(w['message'])} ({w['code']})"
+            for w in phase.get("warnings", [])
+        ]
+        lines.append("")
+    return lines
 
 
 def _health_tail(health: list[dict[str, Any]]) -> str:

@@ -5,17 +5,22 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-SCHEMA_FILES = ("workflows.schema.json", "sop-front-matter.schema.json")
+SCHEMA_FILES = (
+    "workflows.schema.json",
+    "sop-front-matter.schema.json",
+    "scenario.schema.json",
+)
 
 
 def generate() -> dict[str, str]:
     """File name → JSON text of every schema."""
-    from qplan.model.format import SopFrontMatter, WorkflowsFile
+    from qplan.model.format import Scenario, SopFrontMatter, WorkflowsFile
 
     out = {}
     for name, model, title in (
         ("workflows.schema.json", WorkflowsFile, "qplan workflows file"),
         ("sop-front-matter.schema.json", SopFrontMatter, "qplan SOP front matter"),
+        ("scenario.schema.json", Scenario, "qplan scenario"),
     ):
         schema = model.model_json_schema(mode="validation")
         schema = {

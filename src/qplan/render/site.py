@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from qplan.capacity.staffing import Capacity
     from qplan.model.format import Queue, Team
     from qplan.model.organisation import Organisation
+    from qplan.plan.scenario import ScenarioResult
     from qplan.plan.state import Revision
     from qplan.render.sops import RenderedSop
 
@@ -644,6 +645,7 @@ def site_files(
     changed_fields: Mapping[tuple[int, str], list[str]] | None = None,
     health: Health | None = None,
     health_trend: Health | None = None,
+    scenarios: Sequence[ScenarioResult] = (),
 ) -> dict[str, str]:
     """Every file of the MkDocs project, by path relative to the project folder."""
     today = today or date.today()
@@ -703,6 +705,16 @@ def site_files(
         pages, health_nav = health_pages(org, health, today, health_trend)
         files.update(pages)
         nav.append({"Health": health_nav})
+    if scenarios:
+        from qplan.render import scenario_report
+
+        files["docs/scenarios/index.md"] = scenario_report.index(list(scenarios))
+        scenario_nav: list[Any] = [{"All scenarios": "scenarios/index.md"}]
+        for result in scenarios:
+            page = f"scenarios/{result.scenario.id}.md"
+            files[f"docs/{page}"] = scenario_report.markdown(result)
+            scenario_nav.append({theme_text(result.scenario.title): page})
+        nav.append({"Scenarios": scenario_nav})
     if history is not None:
         files["docs/changelog.md"] = _changelog(history, changed_fields or {})
         nav.append({"Change log": "changelog.md"})

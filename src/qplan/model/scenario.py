@@ -1,0 +1,274 @@
+"""*model*: a scenario laid over an organisation, giving the organisation it describes.
+
+A scenario (``scenarios/*.yaml``) never changes a file: :func:`overlay` returns a new
+:class:`~qplan.model.organisation.Organisation` with the volumes, handle times, headcounts
+and queues the scenario says, and the problems of any change that cannot apply (an unknown
+queue, a volume pushed past the file format's limits …) as diagnostics at that change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from pydantic import ValidationError
+
+from qplan.core.diagnostics import Diagnostic
+from qplan.model import format as m
+from qplan.model.organisation import Organisation, Origin, did_you_mean
+
+#: a change that names something the organisation does not have
+UNKNOWN = "QP102"
+#: a change whose result leaves the file format's limits, or that cannot apply
+CANNOT_APPLY = "QP180"
+#: a change that changes nothing (no queue it selects has a forecast)
+NO_EFFECT = "QP181"
+
+
+@dataclass
+class Overlay:
+    """The organisation a scenario describes, and the problems of its changes."""
+
+    organisation: Organisation
+    problems: list[Diagnostic] = field(default_factory=list)
+    #: what each change did, in words, in the scenario's order
+    effects: list[str] = field(default_factory=list)
+
+
+def overlay(org: Organisation, scenario: m.Scenario, origin: Origin) -> Overlay:
+    """``org`` with ``scenario``'s changes laid over it, in the scenario's order."""
+    work = _Work(org, origin)
+    for index, change in enumerate(scenario.changes):
+        work.index = index
+        if isinstance(change, m.VolumeChange | m.HandleTimeChange):
+            work.forecasts(change)
+        elif isinstance(change, m.HeadcountChange):
+            work.headcount(change)
+        elif isinstance(change, m.CloseSite):
+            work.close_site(change)
+        elif isinstance(change, m.LaunchQueue):
+            work.launch(change)
+        else:
+            work.new_queue(change)
+    result = replace(
+        org,
+        queues=work.queues,
+        teams=work.teams,
+        targets=work.targets,
+        allocations=work.allocations,
+        derived={},
+    )
+    return Overlay(result, work.problems, work.effects)
+
+
+class _Work:
+    """The tables a scenario changes, copied, and what went wrong."""
+
+    def __init__(self, org: Organisation, origin: Origin) -> None:
+        self.org = org
+        self.origin = origin
+        self.queues = dict(org.queues)
+        self.teams = dict(org.teams)
+        self.targets = dict(org.targets)
+        self.allocations = dict(org.allocations)
+        self.problems: list[Diagnostic] = []
+        self.effects: list[str] = []
+        self.index = 0
+
+    def problem(
+        self, code: str, message: str, *path: str | int, hint: str | None = None, key: bool = False
+    ) -> None:
+        position = self.origin.at("changes", self.index, *path, key=key)
+        self.problems.append(Diagnostic.at(position, code, message, hint))
+
+    def unknown(self, what: str, name: str, known: Any, *path: str | int) -> None:
+        self.problem(UNKNOWN, f"unknown {what} {name!r}", *path, hint=did_you_mean(name, known))
+
+    # --- volume and handle time ------------------------------------------------------
+
+    def forecasts(self, change: m.VolumeChange | m.HandleTimeChange) -> None:
+        if change.queue is not None:
+            if change.queue not in self.queues:
+                self.unknown("queue", change.queue, self.queues, "queue")
+                return
+            chosen = [change.queue]
+            subject = f"queue {change.queue}"
+        else:
+            assert change.workflow is not None
+            if change.workflow not in self.org.workflows:
+                self.unknown("workflow", change.workflow, self.org.workflows, "workflow")
+                return
+            chosen = sorted(q for q, v in self.queues.items() if v.workflow == change.workflow)
+            subject = f"workflow {change.workflow}"
+        changed = 0
+        for qid in chosen:
+            queue = self.queues[qid]
+            if queue.forecast is None:
+                continue
+            forecast = queue.forecast.model_dump(by_alias=True, exclude_unset=True)
+            if isinstance(change, m.VolumeChange):
+                forecast["weekly_volume"] = queue.forecast.weekly_volume * change.multiply
+                amount = "multiply"
+            elif change.multiply is not None:
+                forecast["aht_seconds"] = queue.forecast.aht_seconds * change.multiply
+                amount = "multiply"
+            else:
+                forecast["aht_seconds"] = change.seconds
+                amount = "seconds"
+            try:
+                new = m.Forecast.model_validate(forecast)
+            except ValidationError as exc:
+                error = exc.errors(include_url=False)[0]
+                reason = error["msg"][:1].lower() + error["msg"][1:]
+                field = ".".join(str(p) for p in error["loc"])
+                self.problem(
+                    CANNOT_APPLY,
+                    f"cannot apply to queue {qid}: forecast.{field} {reason}"
+                    if field
+                    else f"cannot apply to queue {qid}: {reason}",
+                    amount,
+                )
+                return
+            self.queues[qid] = queue.model_copy(update={"forecast": new})
+            changed += 1
+        if not changed:
+            self.problem(
+                NO_EFFECT,
+                f"changes nothing: {subject} has no forecast"
+                if change.queue is not None
+                else f"changes nothing: no queue of {subject} has a forecast",
+                "queue" if change.queue is not None else "workflow",
+            )
+            return
+        if isinstance(change, m.VolumeChange):
+            what = f"volume × {change.multiply:g}"
+        elif change.multiply is not None:
+            what = f"handle time × {change.multiply:g}"
+        else:
+            what = f"handle time {change.seconds:g}s"
+        self.effects.append(f"{what} for {subject} ({_queues(changed)})")
+
+    # --- headcount -------------------------------------------------------------------
+
+    def headcount(self, change: m.HeadcountChange) -> None:
+        team = self.teams.get(change.team)
+        if team is None:
+            self.unknown("team", change.team, self.teams, "team")
+            return
+        if change.fte is not None:
+            fte, amount = change.fte, "fte"
+        elif change.add_fte is not None:
+            fte, amount = team.headcount_fte + change.add_fte, "add_fte"
+        else:
+            assert change.multiply is not None
+            fte, amount = team.headcount_fte * change.multiply, "multiply"
+        if not 0 <= fte <= m.MAX_FTE:
+            self.problem(
+                CANNOT_APPLY,
+                f"would leave team {team.id} with {fte:,.1f} FTE (from 0 to {m.MAX_FTE:,})",
+                amount,
+            )
+            return
+        self.teams[team.id] = team.model_copy(update={"headcount_fte": fte})
+        self.effects.append(f"team {team.id}: headcount {team.headcount_fte:g} → {fte:g} FTE")
+
+    def close_site(self, change: m.CloseSite) -> None:
+        closing = sorted(t for t, v in self.teams.items() if v.site == change.site)
+        if not closing:
+            sites = {v.site for v in self.teams.values() if v.site}
+            self.unknown("site", change.site, sites, "site")
+            return
+        for tid in closing:
+            self.teams[tid] = self.teams[tid].model_copy(update={"headcount_fte": 0.0})
+        self.effects.append(f"site {change.site} closes: {', '.join(closing)} to 0 FTE")
+
+    # --- queues ----------------------------------------------------------------------
+
+    def launch(self, change: m.LaunchQueue) -> None:
+        queue = self.queues.get(change.queue)
+        if queue is None:
+            self.unknown("queue", change.queue, self.queues, "queue")
+            return
+        if queue.status != "draft":
+            self.problem(
+                CANNOT_APPLY,
+                f"queue {queue.id} is {queue.status}, not a draft to launch",
+                "queue",
+            )
+            return
+        if change.shares is not None:
+            if not self.shares(change.shares):
+                return
+            self.allocations[queue.id] = m.Allocation.model_validate(
+                {"queue": queue.id, "shares": dict(change.shares)}
+            )
+        elif queue.id not in self.allocations:
+            self.problem(
+                CANNOT_APPLY,
+                f"queue {queue.id} has no allocation: nobody would work it",
+                "queue",
+                hint="give its split: shares: {team: percent, …}",
+            )
+            return
+        self.queues[queue.id] = queue.model_copy(update={"status": "live"})
+        training = self.queues.get(queue.training_queue or "")
+        effect = f"queue {queue.id} launches"
+        if training is not None and training.status == "draft":
+            self.queues[training.id] = training.model_copy(update={"status": "live"})
+            effect += f" with its training queue {training.id}"
+        shares = self.allocations[queue.id].shares
+        self.effects.append(effect + ": " + _split(shares))
+
+    def shares(self, shares: dict[str, float]) -> bool:
+        """Whether a change's shares name known teams and sum to 100 (else problems)."""
+        before = len(self.problems)
+        for tid in shares:
+            if tid not in self.teams:
+                self.unknown("team", tid, self.teams, "shares", tid)
+        total = sum(shares.values())
+        if abs(total - 100) > 1e-6:
+            self.problem("QP110", f"shares sum to {total:g}, not 100", "shares")
+        return len(self.problems) == before
+
+    def new_queue(self, change: m.NewQueue) -> None:
+        queue = change.queue
+        before = len(self.problems)
+        if queue.id in self.queues or self.org.defines("queue", queue.id):
+            self.problem(
+                "QP101",
+                f"queue id {queue.id!r} is already defined in the organisation",
+                "queue",
+                "id",
+                hint="a new queue has an id of its own; to launch a draft, use type: launch",
+            )
+        if queue.workflow not in self.org.workflows:
+            self.unknown("workflow", queue.workflow, self.org.workflows, "queue", "workflow")
+        profile = queue.forecast.profile if queue.forecast else None
+        if profile is not None and profile not in self.org.profiles:
+            self.unknown("profile", profile, self.org.profiles, "queue", "forecast", "profile")
+        if queue.forecast is None:
+            self.problem(
+                CANNOT_APPLY,
+                f"new queue {queue.id} has no forecast: the scenario cannot size it",
+                "queue",
+                hint="add forecast: {arrival, weekly_volume, aht_seconds}",
+            )
+        if not self.shares(change.shares) or len(self.problems) > before:
+            return
+        self.queues[queue.id] = queue.model_copy(update={"status": "live"})
+        self.allocations[queue.id] = m.Allocation.model_validate(
+            {"queue": queue.id, "shares": dict(change.shares)}
+        )
+        if change.target is not None:
+            self.targets[queue.id] = m.Target(queue=queue.id, sla=change.target)
+        self.effects.append(f"new queue {queue.id} in {queue.workflow}: " + _split(change.shares))
+
+
+def _split(shares: dict[str, float]) -> str:
+    return ", ".join(f"{team} {share:g}%" for team, share in shares.items())
+
+
+def _queues(count: int) -> str:
+    from qplan.core.units import plural
+
+    return plural(count, "queue")

@@ -1,0 +1,60 @@
+"""What a scenario does to staffing, cost and SLA: the organisation's capacity figures
+against those of the organisation the scenario describes, compared as a plan's impact is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from qplan.capacity.staffing import derive_organisation
+from qplan.plan.impact import impact
+
+if TYPE_CHECKING:
+    from qplan.capacity.allocation import AllocationResult
+    from qplan.model.format import Scenario
+    from qplan.model.organisation import Organisation
+    from qplan.model.scenario import Overlay
+
+#: the version of the ``qplan scenario --format json`` contract
+FORMAT_VERSION = "1"
+
+
+@dataclass
+class ScenarioResult:
+    """A scenario's figures: what its changes did and the capacity impact."""
+
+    scenario: Scenario
+    path: str
+    as_of: date
+    effects: list[str]
+    #: queues and teams whose figures move, totals and warnings (a plan's impact section)
+    impact: dict[str, Any]
+    #: the optimiser's answer under the scenario (``--allocate``)
+    allocation: AllocationResult | None = None
+
+    def contract(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "format_version": FORMAT_VERSION,
+            "scenario": self.scenario.id,
+            "title": self.scenario.title,
+            "file": self.path,
+            "as_of": self.as_of.isoformat(),
+            "changes": self.effects,
+            "impact": self.impact or {"queues": [], "teams": [], "warnings": []},
+        }
+        if self.allocation is not None:
+            out["allocation"] = self.allocation.contract()
+        return out
+
+
+def evaluate(
+    organisation: Organisation, laid: Overlay, scenario: Scenario, path: str, on: date
+) -> ScenarioResult:
+    """Compare the figures of ``organisation`` and of the organisation the scenario
+    describes (``laid``, its overlay) on the scenario's day (``on`` when it names none)."""
+    day = scenario.as_of or on
+    before = derive_organisation(organisation, day)
+    after = derive_organisation(laid.organisation, day)
+    return ScenarioResult(scenario, path, day, list(laid.effects), impact(before, after))

@@ -1,0 +1,101 @@
+"""A scenario's figures as a planning review reads them: text, Markdown and JSON."""
+
+from __future__ import annotations
+
+import json
+
+from qplan.plan.scenario import ScenarioResult
+from qplan.render import allocation_report
+from qplan.render.plan_report import impact_markdown, impact_rows, impact_text
+
+
+def summary(result: ScenarioResult) -> str:
+    """One line: what the scenario does to the whole organisation's FTE and cost."""
+    totals = result.impact.get("totals")
+    warnings = len(result.impact.get("warnings", []))
+    if not totals:
+        return "No capacity figure moves."
+    fte, cost = totals["required_fte"], totals["weekly_cost"]
+    line = (
+        f"Required FTE {fte['before']:,.1f} → {fte['after']:,.1f}; weekly cost "
+        f"{cost['before']:,.2f} → {cost['after']:,.2f}"
+    )
+    if warnings:
+        from qplan.core.units import plural
+
+        line += f"; {plural(warnings, 'warning')}"
+    return line + "."
+
+
+def text(result: ScenarioResult, *, explain: bool = False) -> str:
+    scenario = result.scenario
+    out = [f"Scenario {scenario.id}: {scenario.title} (figures for {result.as_of})"]
+    if scenario.description:
+        out.append(scenario.description.strip())
+    out += ["", "Changes:"]
+    out += [f"  {effect}" for effect in result.effects]
+    out += ["", "Capacity impact:"]
+    out += impact_text(result.impact) if result.impact else ["  no figure moves"]
+    out += ["", summary(result)]
+    if result.allocation is not None:
+        out += ["", "The optimiser under this scenario:"]
+        out += allocation_report.text(result.allocation, explain=explain).rstrip("\n").split("\n")
+    return "\n".join(out) + "\n"
+
+
+def markdown(result: ScenarioResult, *, heading: str = "#") -> str:
+    """The scenario as one Markdown page (the docs site's, or a chat post)."""
+    from qplan.render.site import text as _md_escape
+
+    scenario = result.scenario
+    lines = [f"{heading} {_md_escape(scenario.title)}", ""]
+    meta = f"Scenario `{scenario.id}` (`{_md_escape(result.path)}`), figures for {result.as_of}"
+    if scenario.owner:
+        meta += f"; owner {_md_escape(scenario.owner)}"
+    lines += [meta + ".", ""]
+    if scenario.description:
+        lines += [_md_escape(scenario.description.strip()), ""]
+    lines += [f"{heading}# Changes", ""]
+    lines += [f"- {_md_escape(effect)}" for effect in result.effects]
+    lines += ["", f"{heading}# Capacity impact", ""]
+    if impact_rows(result.impact):
+        lines += impact_markdown(result.impact, rest="see qplan scenario --format json")
+    else:
+        lines += ["No capacity figure moves.", ""]
+    lines += [_md_escape(summary(result)), ""]
+    if result.allocation is not None:
+        lines += [f"{heading}# The optimiser under this scenario", "", "```text"]
+        lines += allocation_report.text(result.allocation, explain=True).rstrip("\n").split("\n")
+        lines += ["```", ""]
+    return "\n".join(lines)
+
+
+def index(results: list[ScenarioResult]) -> str:
+    """The docs site's list of scenarios: one row each, with what it does to the totals."""
+    from qplan.render.site import text
+
+    lines = [
+        "# Scenarios",
+        "",
+        "What-if questions from `scenarios/`: each is laid over today's organisation without "
+        "changing it. Figures are for the day each scenario names.",
+        "",
+        "| scenario | figures for | required FTE | weekly cost | warnings |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for result in results:
+        totals = result.impact.get("totals")
+        fte = cost = "no change"
+        if totals:
+            fte = (
+                f"{totals['required_fte']['before']:,.1f} → {totals['required_fte']['after']:,.1f}"
+            )
+            cost = f"{totals['weekly_cost']['before']:,.0f} → {totals['weekly_cost']['after']:,.0f}"
+        link = f"[{text(result.scenario.title)}]({result.scenario.id}.md)"
+        warnings = len(result.impact.get("warnings", []))
+        lines.append(f"| {link} | {result.as_of} | {fte} | {cost} | {warnings} |")
+    return "\n".join(lines) + "\n"
+
+
+def as_json(result: ScenarioResult) -> str:
+    return json.dumps(result.contract(), indent=2, sort_keys=False) + "\n"

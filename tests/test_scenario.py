@@ -1,0 +1,169 @@
+"""``qplan scenario``: what-if overlays under scenarios/, figures checked by hand.
+
+The small organisation is tests/cases/invalid/scenarios without its broken scenarios:
+q-prod (backlog, 10,000 items a week at 30 s) is split 50/50 between team-a and team-b
+(40 paid hours, 30 % shrinkage, 85 % occupancy cap: 23.8 productive hours per FTE at the
+cap). Half of q-prod is 5,000 × 30 s = 41.667 hours a week, so 1.7507 FTE at each team;
+× 1.25 that is 52.083 hours, 2.1884 FTE.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CASES, copy_case, expect_golden, run_qplan
+
+SMALL = CASES / "invalid" / "scenarios"
+GOLDEN = CASES / "scenario"
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    repo = copy_case(SMALL, tmp_path)
+    for name in ("schema", "names", "same-id", "list"):
+        (repo / "scenarios" / f"{name}.yaml").unlink()
+    return repo
+
+
+def test_volume_headcount_and_new_queue_figured_by_hand(small: Path) -> None:
+    result = run_qplan("scenario", "fine", "--format", "json", repo=small)
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)
+    assert {k: found[k] for k in ("format_version", "scenario", "file", "as_of", "changes")} == {
+        "format_version": "1",
+        "scenario": "fine",
+        "file": "scenarios/fine.yaml",
+        "as_of": "2026-12-07",
+        "changes": [
+            "volume × 1.25 for queue q-prod (1 queue)",
+            "team team-b: headcount 50 → 40 FTE",
+            "new queue q-new in wf: team-a 60%, team-b 40%",
+        ],
+    }
+    queues = {q["queue"]: q for q in found["impact"]["queues"]}
+    assert queues["q-prod"]["before"]["required_fte"] == 3.5  # 2 × 1.7507
+    assert queues["q-prod"]["after"]["required_fte"] == 4.38  # 2 × 2.1884
+    assert queues["q-new"]["before"] is None
+    assert queues["q-new"]["after"]["target_sla_percent"] == 90.0
+    assert queues["q-new"]["after"]["target_within"] == "60s"
+    teams = {t["team"]: t for t in found["impact"]["teams"]}
+    assert teams["team-b"]["before"]["headcount_fte"] == 50.0
+    assert teams["team-b"]["after"]["headcount_fte"] == 40.0
+    assert found["impact"]["totals"]["headcount_fte"] == {"before": 100.0, "after": 90.0}
+    assert "allocation" not in found
+
+
+def test_text_of_the_example_scenario_exact(example_repo: Path) -> None:
+    result = run_qplan("scenario", "livestream-q1", repo=example_repo)
+    assert result.exit_code == 0, result.output
+    expect_golden(GOLDEN / "livestream-q1.txt", result.output)
+
+
+def test_markdown_of_the_example_scenario_exact(example_repo: Path) -> None:
+    result = run_qplan("scenario", "livestream-q1", "--format", "markdown", repo=example_repo)
+    assert result.exit_code == 0, result.output
+    expect_golden(GOLDEN / "livestream-q1.md", result.output)
+
+
+def test_allocate_under_a_scenario(example_repo: Path) -> None:
+    result = run_qplan(
+        "scenario", "hyderabad-attrition", "--allocate", "--format", "json", repo=example_repo
+    )
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)
+    allocation = found["allocation"]
+    assert allocation["status"] == "optimal"
+    utilisation = {t["team"]: t for t in allocation["teams"]}
+    # Hyderabad down to 70 FTE is over its 85 % cap with today's shares; the proposal is not
+    assert utilisation["in-hyderabad"]["utilisation_before"] > 100
+    assert utilisation["in-hyderabad"]["utilisation_after"] <= 100
+
+
+def test_allocate_with_nowhere_to_put_the_work_exits_1(small: Path) -> None:
+    (small / "scenarios" / "empty.yaml").write_text(
+        "id: empty\ntitle: Nobody left\nchanges:\n"
+        "  - {type: headcount, team: team-a, fte: 0}\n"
+        "  - {type: headcount, team: team-b, fte: 0}\n",
+        encoding="utf-8",
+    )
+    result = run_qplan("scenario", "empty", "--allocate", repo=small)
+    assert result.exit_code == 1
+    assert "No allocation meets every constraint." in result.output
+    assert "team.team-a goes over its cap: needs 1.8 FTE, has none (QP160)" in result.output
+
+
+def test_a_scenario_file_outside_scenarios_by_path(small: Path) -> None:
+    drafts = small / "drafts"
+    drafts.mkdir()
+    shutil.copy(small / "scenarios" / "fine.yaml", drafts / "mine.yaml")
+    (small / "scenarios" / "fine.yaml").unlink()
+    result = run_qplan("scenario", "drafts/mine.yaml", "--format", "json", repo=small)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["file"] == "drafts/mine.yaml"
+
+
+def test_a_broken_scenario_file_given_by_path_is_refused(small: Path) -> None:
+    (small / "mine.yaml").write_text(
+        "id: mine\ntitle: Mine\nchanges:\n  - {type: volume, queue: q-prodd, multiply: 2}\n",
+        encoding="utf-8",
+    )
+    result = run_qplan("scenario", "mine.yaml", repo=small)
+    assert result.exit_code == 1
+    assert result.output == (
+        "mine.yaml:4:27: QP102 unknown queue 'q-prodd'\n"
+        "  hint: did you mean 'q-prod'?\n"
+        "Invalid: 1 error, 0 warnings.\n"
+        "No scenario was worked out: fix the errors above first.\n"
+    )
+
+
+def test_a_scenario_outside_the_repository_is_refused(small: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.yaml"
+    shutil.copy(small / "scenarios" / "fine.yaml", outside)
+    result = run_qplan("scenario", str(outside), repo=small)
+    assert result.exit_code == 1
+    assert "QP009 file points outside the repository" in result.output
+
+
+def test_unknown_scenario_is_a_usage_error(small: Path) -> None:
+    result = run_qplan("scenario", "finе", repo=small)  # a Cyrillic е
+    assert result.exit_code == 64
+    assert "no scenario 'finе': give a scenario's id or a file's path (scenarios: fine)" in (
+        result.output
+    )
+
+
+def test_an_invalid_repository_works_out_no_scenario() -> None:
+    result = run_qplan("scenario", "fine", repo=SMALL)
+    assert result.exit_code == 1
+    assert result.output.endswith("No scenario was worked out: fix the errors above first.\n")
+
+
+def test_scenarios_change_no_file(example_repo: Path) -> None:
+    before = {p: p.read_bytes() for p in example_repo.rglob("*") if p.is_file()}
+    assert run_qplan("scenario", "livestream-q1", "--allocate", repo=example_repo).exit_code == 0
+    after = {p: p.read_bytes() for p in example_repo.rglob("*") if p.is_file()}
+    assert before == after
+
+
+def test_docs_list_the_scenarios_with_their_results(example_repo: Path, tmp_path: Path) -> None:
+    from qplan.load.settings import load_settings
+    from qplan.repository import docs_project
+
+    settings = load_settings(example_repo)
+    _, files = docs_project(settings, state_url=str(tmp_path / "state.db"))
+    assert files is not None
+    index = files["docs/scenarios/index.md"]
+    assert (
+        "| [Livestream volume \\+30 % in Q1](livestream-q1.md) | 2027-01-11 | 581.7 → 591.4 "
+        "| 1,117,370 → 1,122,907 | 0 |"
+    ) in index
+    assert "[Hyderabad loses 20 FTE while comment handle times rise 10 %]" in index
+    page = files["docs/scenarios/livestream-q1.md"]
+    assert page.startswith("# Livestream volume \\+30 % in Q1\n")
+    assert "| `queue.ls-safety-en` | 28.3 → 35.4 |" in page
+    assert "mkdocs.yml" in files and "scenarios/index.md" in files["mkdocs.yml"]
