@@ -78,6 +78,8 @@ def demo() -> None:
     run(qplan, "health")
     # The cheapest way to clear a queue's backlog in two weeks (not written: no --write).
     run(qplan, "recover", "cm-harassment-de", "--backlog", "30000", "--by", "14d")
+    # What if livestream grows 30 % in Q1? The capacity impact, and the best split under it.
+    run(qplan, "scenario", "livestream-q1", "--allocate")
 
 
 def test(pytest_args: list[str]) -> None:
