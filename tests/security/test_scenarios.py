@@ -10,14 +10,11 @@ import pytest
 from tests.security.harness import minimal_repo, qplan, snapshot
 
 HEAD = "id: s\ntitle: S\nchanges:\n"
-BOMB = (
-    'a: &a ["x","x","x","x","x","x","x","x","x"]\n'
-    + "".join(
-        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},"
-        f"*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},"
-        f"*{chr(97 + i)}]\n"
-        for i in range(8)
-    )
+BOMB = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n' + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},"
+    f"*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},"
+    f"*{chr(97 + i)}]\n"
+    for i in range(8)
 )
 
 
