@@ -324,3 +324,35 @@ def test_a_medium_instance_against_a_model_written_differently(tmp_path: Path) -
     )  # fmt: skip
     assert theirs.status == 0, theirs.message
     assert ours.objective_value == pytest.approx(theirs.fun, rel=1e-3)
+
+
+def test_a_guardrail_that_suppresses_itself_holds_no_share(repo: Path) -> None:
+    """validate skips a max_vendor_share guardrail that suppresses QP201 on itself, and so
+    do allocate and recover: at 25 % it would keep team-c to a quarter of q-two; suppressed,
+    the proposal is the one under the 75 % guardrail (half of q-two at team-c)."""
+    org = repo / "workflows" / "org.yaml"
+    org.write_text(
+        org.read_text().replace("max_percent: 75\n", "max_percent: 25\n    suppress: [QP201]\n")
+    )
+    assert run_qplan("validate", repo=repo).exit_code == 0
+    document = json.loads(
+        run_qplan(
+            "allocate", "--step", "25", "--max-move", "50", "--format", "json", repo=repo
+        ).output
+    )
+    assert document["queues"][1]["shares_after"] == {"team-a": 50.0, "team-c": 50.0}
+    # held, but suppressed on q-prod's allocation (where team-b has half today): q-two
+    # may give each vendor only a quarter
+    text = org.read_text().replace("    suppress: [QP201]\n", "")
+    org.write_text(
+        text.replace(
+            "# agreed in the 2026 review\n", "# agreed in the 2026 review\n    suppress: [QP201]\n"
+        )
+    )
+    assert run_qplan("validate", repo=repo).exit_code == 0
+    document = json.loads(
+        run_qplan(
+            "allocate", "--step", "25", "--max-move", "50", "--format", "json", repo=repo
+        ).output
+    )
+    assert document["queues"][1]["shares_after"] == {"team-a": 50.0, "team-b": 25.0, "team-c": 25.0}

@@ -31,6 +31,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from qplan.capacity.recovery import share_limits
 from qplan.capacity.staffing import (
     Capacity,
     covered_hours,
@@ -277,42 +278,25 @@ def _queue_guardrails(
     limits: list[tuple[str, list[int], list[float], float]],
     min_teams: dict[str, tuple[int, str]],
 ) -> None:
-    staffed = queue.status in ("ready", "live", "paused")
-    for gid, guardrail in sorted(guardrails.items()):
-        if guardrail.type == "max_vendor_share" and staffed and "QP201" not in suppressed:
-            vendors = sorted({teams[pairs[i].team].vendor or "" for i in indexes} - {""})
-            for vendor in vendors:
-                mine = [i for i in indexes if teams[pairs[i].team].vendor == vendor]
-                limits.append(
-                    (
-                        f"vendor {vendor} is at the {guardrail.max_percent:g}% of guardrail "
-                        f"{gid} on {qid}",
-                        mine,
-                        [1.0] * len(mine),
-                        guardrail.max_percent,
-                    )
-                )
-        elif (
-            guardrail.type == "max_bpo_share"
-            and staffed
-            and "QP203" not in suppressed
-            and queue.data_classification == guardrail.classification
-        ):
-            bpo = [i for i in indexes if teams[pairs[i].team].type == "bpo"]
+    if queue.status in ("ready", "live", "paused"):
+        for limit in share_limits(guardrails, teams, queue, suppressed):
+            mine = [i for i in indexes if pairs[i].team in limit.teams]
+            if not mine:
+                continue  # none of its teams can take the queue: nothing to hold
+            verb = "are" if limit.what == "BPO teams" else "is"
             limits.append(
                 (
-                    f"BPO teams are at the {guardrail.max_percent:g}% of guardrail {gid} on {qid}",
-                    bpo,
-                    [1.0] * len(bpo),
-                    guardrail.max_percent,
+                    f"{limit.what} {verb} at the {limit.max_percent:g}% of guardrail "
+                    f"{limit.guardrail} on {qid}",
+                    mine,
+                    [1.0] * len(mine),
+                    limit.max_percent,
                 )
             )
-        elif (
-            guardrail.type == "min_teams_per_live_queue"
-            and queue.status == "live"
-            and queue.kind == "production"
-            and "QP202" not in suppressed
-        ):
+    if queue.status != "live" or queue.kind != "production" or "QP202" in suppressed:
+        return
+    for gid, guardrail in sorted(guardrails.items()):
+        if guardrail.type == "min_teams_per_live_queue" and "QP202" not in guardrail.suppress:
             min_teams[qid] = (guardrail.min_teams, gid)
 
 
