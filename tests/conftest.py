@@ -46,7 +46,7 @@ def example_repo(tmp_path: Path) -> Iterator[Path]:
     """A copy of the repository's example organisation, free to modify."""
     target = tmp_path / "repo"
     target.mkdir()
-    for name in ("workflows", "sops", "schemas", "training", "actuals", "scenarios"):
+    for name in ("workflows", "sops", "schemas", "training", "actuals", "scenarios", "projects"):
         shutil.copytree(ROOT / name, target / name)
     yield target
 

@@ -65,6 +65,11 @@ def test_every_command_has_a_working_example(example_repo: Path) -> None:
     store = open_store(state)
     assert store.serial() == 4
     store.close()
+    assert outcomes["status"][0] == 0
+    assert outcomes["status"][1].startswith("    serial 1 ")
+    assert outcomes["status"][1].endswith(
+        " create cases.ls-safety-hi-training by tester@lakeside.example"
+    )
     assert outcomes == {
         "validate": (0, "Valid: no problems found."),
         "rules": outcomes["rules"],
@@ -94,6 +99,7 @@ def test_every_command_has_a_working_example(example_repo: Path) -> None:
         "health": (0, "1 queue, 3 teams, 2 vendors missed a target."),
         "recover": (0, "2026-12-08 Tue        0"),
         "allocate": outcomes["allocate"],
+        "status": outcomes["status"],  # its last line carries the day the state was applied
         "scenario": (0, "Required FTE 581.7 → 591.4; weekly cost 1,117,370.34 → 1,122,907.37."),
     }
     assert all(code == 0 for command, (code, _) in outcomes.items() if command != "state unlock")

@@ -81,6 +81,29 @@ def test_draft_to_ready_to_live_and_back_to_paused(applied: tuple[Path, str]) ->
     assert code == 0 and '      status: "paused" → "live" (goes live)\n' in output
 
 
+def test_a_queue_going_live_without_a_project_is_noted(applied: tuple[Path, str]) -> None:
+    """QP186 is information: the plan is made, and says the launch has no project."""
+    repo, state = applied
+    _ready_hindi(repo)
+    apply_all(repo, state)
+    _status(repo, LS, "ls-safety-hi", "ready", "live")
+    code, output = _plan(repo, state)
+    assert code == 0, output
+    assert "QP186" not in output  # projects/hindi-livestream-launch.yaml links it
+    edit(
+        repo,
+        "projects/hindi-livestream-launch.yaml",
+        "queues: [ls-safety-hi, ls-safety-hi-training]",
+        "queues: [ls-safety-hi-training]",
+    )
+    code, output = _plan(repo, state)
+    assert code == 0, output
+    assert (
+        "workflows/livestream.yaml:103:13: QP186 queue ls-safety-hi goes live with no project "
+        "linking it"
+    ) in output
+
+
 def test_draft_cannot_go_live_directly(applied: tuple[Path, str]) -> None:
     repo, state = applied
     _ready_hindi(repo)

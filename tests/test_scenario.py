@@ -114,7 +114,7 @@ def test_a_broken_scenario_file_given_by_path_is_refused(small: Path) -> None:
     result = run_qplan("scenario", "mine.yaml", repo=small)
     assert result.exit_code == 1
     assert result.output == (
-        "mine.yaml:4:27: QP102 unknown queue 'q-prodd'\n"
+        "mine.yaml:4:27: QP180 unknown queue 'q-prodd'\n"
         "  hint: did you mean 'q-prod'?\n"
         "Invalid: 1 error, 0 warnings.\n"
         "No scenario was worked out: fix the errors above first.\n"

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from qplan.plan.resources import Resource
     from qplan.plan.scenario import ScenarioResult
     from qplan.plan.state import StateStore
+    from qplan.render.status_report import ProjectStatus
 
 
 def validate_repository(
@@ -132,9 +133,9 @@ def plan_repository(settings: Settings, store: StateStore) -> PlanResult:
     from qplan.plan.resources import check_read_back
 
     check_read_back(current, desired, "the state")
-    refused = transition_problems(validation.organisation, current, settings.workflows_dir)
-    if refused:
-        validation.report.extend(refused)
+    transitions = transition_problems(validation.organisation, current, settings.workflows_dir)
+    validation.report.extend(transitions)
+    if validation.report.has_errors:
         return PlanResult(validation, None)
     base = Base(head.lineage if head else None, head.serial if head else 0, len(current))
     plan = make_plan(
@@ -561,7 +562,7 @@ def evaluate_scenario(
     from qplan.plan.scenario import evaluate
 
     org = validation.organisation
-    laid = overlay(org, scenario, origin)
+    laid = overlay(org, scenario, origin, strict=True)
     report = Report()
     report.extend(laid.problems)
     if report.has_errors:
@@ -578,3 +579,25 @@ def evaluate_scenario(
             max_move=allocation.get("max_move", 20.0),
         )
     return result
+
+
+def project_status(
+    validation: ValidationResult,
+    chosen: Iterable[str],
+    since: date,
+    state_url: str | None = None,
+) -> list[ProjectStatus]:
+    """The stakeholder update of each chosen project (all, when none is named), with what
+    the applied state changed since ``since`` for the resources each touches."""
+    from qplan.render.status_report import project_statuses
+
+    settings = validation.settings
+    store = open_state(settings, state_url)
+    try:
+        history = store.history() if store.serial() > 0 else []
+    finally:
+        store.close()
+    names = list(chosen) or sorted(validation.organisation.projects)
+    return project_statuses(
+        validation, names, since, enqueued_case_sets(settings, state_url), history
+    )

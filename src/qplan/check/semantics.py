@@ -862,6 +862,119 @@ def scenarios(org: Organisation, today: date) -> Iterator[Finding]:
             yield problem, (scenario,)
 
 
+@rule
+def projects(org: Organisation, today: date) -> Iterator[Finding]:
+    """Projects name known queues, workflows and policies (QP102), keep their milestones
+    (QP182), have their launches ready (QP183) and their risks owned (QP184) and closed
+    with the project (QP185)."""
+    for pid, project in sorted(org.projects.items()):
+        origin = org.origin("project", pid)
+        for index, qid in enumerate(project.queues):
+            if not org.defines("queue", qid):
+                yield _ref(origin.at("queues", index), "queue", qid, org.queues), ()
+        for index, wid in enumerate(project.workflows):
+            if not org.defines("workflow", wid):
+                yield _ref(origin.at("workflows", index), "workflow", wid, org.workflows), ()
+        for index, binding in enumerate(project.policies):
+            name, _, version = binding.partition("@")
+            policy = org.policies.get(name)
+            if policy is None and not org.defines("policy", name):
+                yield _ref(origin.at("policies", index), "policy", name, org.policies), ()
+            elif policy is not None and version and int(version) not in policy.versions:
+                yield (
+                    Diagnostic.at(
+                        origin.at("policies", index),
+                        "QP103",
+                        f"policy {name} has no published version {version}",
+                        "published versions: " + ", ".join(str(v) for v in policy.versions),
+                    ),
+                    (),
+                )
+        if project.status == "closed":
+            for index, risk in enumerate(project.risks):
+                if risk.is_open:
+                    yield (
+                        Diagnostic.at(
+                            origin.at("risks", index, "status"),
+                            "QP185",
+                            f"project {pid} is closed with an open {risk.severity} risk: "
+                            f"{_short(risk.description)}",
+                            "close, accept or mitigate the risk, or reopen the project",
+                        ),
+                        (project,),
+                    )
+            continue
+        for index, risk in enumerate(project.risks):
+            if risk.owner is None and risk.status != "closed":
+                yield (
+                    Diagnostic.at(
+                        origin.at("risks", index),
+                        "QP184",
+                        f"project {pid}: the {risk.severity} risk "
+                        f"{_short(risk.description)!r} has no owner",
+                        "name the person who watches it: owner: someone@example.com",
+                    ),
+                    (project,),
+                )
+        for index, milestone in enumerate(project.milestones):
+            if milestone.done is not None:
+                continue
+            if milestone.due < today:
+                late = (today - milestone.due).days
+                yield (
+                    Diagnostic.at(
+                        origin.at("milestones", index, "due"),
+                        "QP182",
+                        f"project {pid}: milestone {milestone.name!r} was due "
+                        f"{milestone.due.isoformat()} ({plural(late, 'day')} ago) and is not done",
+                        "set its done date, or move its due date and say why in an update",
+                    ),
+                    (project,),
+                )
+            if milestone.launch and (milestone.due - today).days <= org.launch_notice_days:
+                yield from _launch_readiness(org, pid, index, milestone, today)
+
+
+def _short(text: str, limit: int = 80) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _launch_readiness(
+    org: Organisation, pid: str, index: int, milestone: Any, today: date
+) -> Iterator[Finding]:
+    """QP183 for each queue of the project that is not yet live and fails a gate."""
+    from qplan.capacity.staffing import derive_organisation
+    from qplan.check.readiness import gates
+
+    project = org.projects[pid]
+    capacity = derive_organisation(org, today)
+    failed = frozenset(org.invalid.get("sop", ()))
+    for qid in project.queues:
+        queue = org.queues.get(qid)
+        if queue is None or queue.status in ("live", "paused", "retired"):
+            continue
+        failing = [
+            g
+            for g in gates(org, queue, today=today, capacity=capacity, failed_sops=failed)
+            if g.blocking
+        ]
+        if not failing:
+            continue
+        first = failing[0]
+        more = f" (and {plural(len(failing) - 1, 'more gate')})" if len(failing) > 1 else ""
+        yield (
+            Diagnostic.at(
+                org.origin("project", pid).at("milestones", index, "due"),
+                "QP183",
+                f"project {pid}: queue {qid} launches {milestone.due.isoformat()} but fails the "
+                f"gate '{first.title}': {first.reason}{more}",
+                first.fix or f"qplan readiness {qid} lists what is left",
+            ),
+            (project,),
+        )
+
+
 def check(org: Organisation, today: date) -> list[Diagnostic]:
     """Run every semantic rule; findings suppressed by their subject are dropped.
 

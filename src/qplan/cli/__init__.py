@@ -12,7 +12,7 @@ from typing import NoReturn
 import click
 
 from qplan import __version__
-from qplan.cli import capacity, check, docs, health, plan, state, strategy, tidy
+from qplan.cli import capacity, check, docs, health, plan, projects, state, strategy, tidy
 from qplan.cli.common import EXIT_USAGE, Context
 
 
@@ -50,6 +50,7 @@ for _command in (
     health.recover,
     strategy.allocate,
     strategy.scenario,
+    projects.status,
     docs.docs,
     plan.plan,
     plan.show,

@@ -256,18 +256,57 @@ _TABLE: tuple[Rule, ...] = (
     # --- scenarios -----------------------------------------------------------------
     Rule(
         "QP180",
-        _E,
+        _W,
         "scenario-cannot-apply",
-        "Each change of a scenario applies: its result stays within the file format's limits "
-        "(volume, handle time, headcount), a launched queue is a draft, a new queue is new and "
-        "has a forecast.",
+        "Each change of a scenario applies to today's organisation: the names it gives exist, "
+        "its shares sum to 100, its result stays within the file format's limits, a new queue "
+        "is new and has a forecast. A warning for validate (the organisation may move on "
+        "without its scenarios); qplan scenario refuses such a scenario.",
+        suppressible=True,
     ),
     Rule(
         "QP181",
         _W,
         "scenario-no-effect",
-        "Each change of a scenario changes something (a workflow's queues have forecasts).",
+        "Each change of a scenario changes something (a workflow's queues have forecasts, a "
+        "launched queue is a draft or gets new shares).",
         suppressible=True,
+    ),
+    # --- projects ------------------------------------------------------------------
+    Rule(
+        "QP182",
+        _W,
+        "milestone-overdue",
+        "A project that is not closed has no milestone past its due date without a done date.",
+        suppressible=True,
+    ),
+    Rule(
+        "QP183",
+        _W,
+        "launch-not-ready",
+        "The queues of a project's launch milestone due within launch_notice_days (a setting, "
+        "14 by default) pass their readiness gates.",
+        suppressible=True,
+    ),
+    Rule(
+        "QP184",
+        _W,
+        "risk-without-owner",
+        "Every risk of a project that is not closed has an owner.",
+        suppressible=True,
+    ),
+    Rule(
+        "QP185",
+        _W,
+        "closed-project-open-risks",
+        "A closed project has no open risk.",
+        suppressible=True,
+    ),
+    Rule(
+        "QP186",
+        Severity.INFO,
+        "launch-without-project",
+        "A queue that a plan makes live is linked from a project (checked by plan).",
     ),
     Rule(
         "QP190",

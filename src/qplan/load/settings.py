@@ -18,7 +18,12 @@ DEFAULT_MAX_FILE_BYTES = 1024 * 1024
 DEFAULT_MAX_DEPTH = 20
 DEFAULT_MAX_FILES = 10_000
 #: hard ceilings: a repository may raise its limits, never past these
-CEILINGS = {"max_file_bytes": 64 * 1024 * 1024, "max_depth": 100, "max_files": 100_000}
+CEILINGS = {
+    "max_file_bytes": 64 * 1024 * 1024,
+    "max_depth": 100,
+    "max_files": 100_000,
+    "launch_notice_days": 3_650,
+}
 #: the largest pyproject.toml read for settings
 MAX_PYPROJECT_BYTES = 1024 * 1024
 
@@ -54,6 +59,8 @@ class Settings:
     min_existing: int = 10
     #: an allocation whose share for one team moves by more than this many points is risky
     max_share_move: float = 20.0
+    #: a project's launch milestone this many days ahead or fewer checks its queues' readiness
+    launch_notice_days: int = 14
 
     @property
     def workflows_path(self) -> Path:
@@ -64,7 +71,7 @@ class Settings:
         return self.root / self.sops_dir
 
 
-_INT_KEYS = {"max_file_bytes", "max_depth", "max_files"}
+_INT_KEYS = {"max_file_bytes", "max_depth", "max_files", "launch_notice_days"}
 _STR_KEYS = {"state", "workflows_dir", "sops_dir", "site_name", "line_endings"}
 
 

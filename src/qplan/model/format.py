@@ -843,6 +843,86 @@ class Scenario(Suppressible):
     changes: list[ScenarioChange] = Field(min_length=1, max_length=MAX_SCENARIO_CHANGES)
 
 
+# --- projects: launches, rollouts, intakes and recoveries under projects/ ---------------
+
+ProjectKind = Literal["launch", "policy_rollout", "intake", "recovery", "normalisation"]
+PROJECT_STATUSES = ("intake", "planning", "in_progress", "launched", "closed", "blocked")
+ProjectStatus = Literal["intake", "planning", "in_progress", "launched", "closed", "blocked"]
+ShortText = Annotated[str, Field(min_length=1, max_length=2_000)]
+
+
+class Stakeholder(Item):
+    name: str = Field(min_length=1, max_length=200)
+    role: Literal["responsible", "accountable", "consulted", "informed"]
+    email: Email | None = None
+    team: str | None = Field(default=None, max_length=200)
+
+
+class Milestone(Item):
+    name: str = Field(min_length=1, max_length=200)
+    due: IsoDate
+    done: IsoDate | None = Field(default=None, description="the day it was reached")
+    launch: bool = Field(
+        default=False,
+        description="the project's queues go live on this date: they must pass readiness",
+    )
+
+
+class Risk(Item):
+    description: ShortText
+    severity: Literal["low", "medium", "high", "critical"]
+    owner: Email | None = None
+    mitigation: ShortText | None = None
+    status: Literal["open", "mitigated", "accepted", "closed"] = "open"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+
+class Decision(Item):
+    day: IsoDate = Field(alias="date")
+    what: ShortText
+    who: str = Field(min_length=1, max_length=200)
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class Update(Item):
+    day: IsoDate = Field(alias="date")
+    summary: ShortText
+    author: str | None = Field(default=None, max_length=200)
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
+#: a policy as a project names it: its id, or a version of it (hate-speech@8)
+PolicyRef = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}(@[1-9][0-9]*)?$")]
+
+
+class Project(Suppressible):
+    """One file under projects/: a launch, policy rollout, intake, recovery or
+    normalisation, tied to the queues, workflows and policies it changes."""
+
+    id: Identifier
+    kind: ProjectKind
+    title: str = Field(min_length=1, max_length=200)
+    owner: Email
+    requested_by: str | None = Field(
+        default=None, max_length=200, description="the partner team that asked for it"
+    )
+    status: ProjectStatus
+    description: str | None = Field(default=None, max_length=10_000)
+    stakeholders: list[Stakeholder] = Field(default_factory=list, max_length=500)
+    milestones: list[Milestone] = Field(default_factory=list, max_length=500)
+    queues: list[Identifier] = Field(default_factory=list, max_length=5_000)
+    workflows: list[Identifier] = Field(default_factory=list, max_length=500)
+    policies: list[PolicyRef] = Field(default_factory=list, max_length=500)
+    risks: list[Risk] = Field(default_factory=list, max_length=500)
+    decisions: list[Decision] = Field(default_factory=list, max_length=1_000)
+    updates: list[Update] = Field(default_factory=list, max_length=1_000)
+
+
 # The kinds of a workflows/ file, in the order of DESIGN.md.
 KINDS: dict[str, Any] = {
     "workflows": Workflow,

@@ -100,6 +100,10 @@ class Organisation:
     actuals: Any | None = None
     #: what-if overlays, from the files under scenarios/, by id
     scenarios: dict[str, m.Scenario] = field(default_factory=dict)
+    #: launches, rollouts, intakes and recoveries, from the files under projects/, by id
+    projects: dict[str, m.Project] = field(default_factory=dict)
+    #: a launch milestone this many days ahead checks its queues' readiness (a setting)
+    launch_notice_days: int = 14
     #: figures later stages derive from this organisation, kept so they are derived once
     derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -138,6 +142,7 @@ _FIELD_NAMES: set[str] = set()
 _PLURAL = {singular: plural for plural, singular in SINGULAR.items()} | {
     "sop": "sops",
     "scenario": "scenarios",
+    "project": "projects",
 }
 
 
@@ -544,29 +549,61 @@ def load_organisation(settings: Settings, report: Report) -> Organisation:
     _load_case_sets(org, settings, report)
     _load_forecasts(org, settings, report)
     _load_actuals(org, settings, report)
-    for scenario, origin in load_scenarios(settings, report):
-        if ("scenario", scenario.id) in org.origins:
-            org.duplicates.append(
-                Duplicate("scenario", scenario.id, origin, org.origins[("scenario", scenario.id)])
-            )
-            continue
-        org.scenarios[scenario.id] = scenario
-        org.origins[("scenario", scenario.id)] = origin
+    tables: tuple[tuple[str, dict[str, Any], list[tuple[Any, Origin]]], ...] = (
+        ("scenario", org.scenarios, load_scenarios(settings, report)),
+        ("project", org.projects, load_projects(settings, report)),
+    )
+    for kind, table, found in tables:
+        for item, origin in found:
+            if (kind, item.id) in org.origins:
+                org.duplicates.append(
+                    Duplicate(kind, item.id, origin, org.origins[(kind, item.id)])
+                )
+                continue
+            table[item.id] = item
+            org.origins[(kind, item.id)] = origin
+    org.launch_notice_days = settings.launch_notice_days
     return org
 
 
-#: the folder of scenario files, under the repository's root
+#: the folders of one-item files, under the repository's root
 SCENARIOS_DIR = "scenarios"
+PROJECTS_DIR = "projects"
 
 
 def load_scenarios(
     settings: Settings, report: Report, files: Iterable[Path] | None = None
 ) -> list[tuple[m.Scenario, Origin]]:
-    """Read the scenario files (every YAML file under scenarios/, or those given), each a
-    mapping of one scenario; a bad one becomes diagnostics and is left out."""
+    """Read the scenario files (every YAML file under scenarios/, or those given)."""
+    return _load_one_per_file(
+        settings, report, SCENARIOS_DIR, m.Scenario, "start with id:, title: and changes:", files
+    )
+
+
+def load_projects(settings: Settings, report: Report) -> list[tuple[m.Project, Origin]]:
+    """Read the project files (every YAML file under projects/)."""
+    return _load_one_per_file(
+        settings,
+        report,
+        PROJECTS_DIR,
+        m.Project,
+        "start with id:, kind:, title:, owner: and status:",
+    )
+
+
+def _load_one_per_file(
+    settings: Settings,
+    report: Report,
+    folder_name: str,
+    model: Any,
+    hint: str,
+    files: Iterable[Path] | None = None,
+) -> list[tuple[Any, Origin]]:
+    """Read files that each hold one item (a mapping): every YAML file under the folder, or
+    those given; a bad one becomes diagnostics and is left out."""
     from qplan.load.reader import load_files
 
-    folder = settings.root / SCENARIOS_DIR
+    folder = settings.root / folder_name
     if files is None and not folder.is_dir():
         return []
     loaded = load_files(
@@ -577,6 +614,7 @@ def load_scenarios(
         max_files=settings.max_files,
     )
     report.extend(loaded.diagnostics)
+    kind = folder_name.removesuffix("s")
     found = []
     for document in loaded.documents:
         if document.data is None:
@@ -586,17 +624,17 @@ def load_scenarios(
                 Diagnostic.at(
                     document.position(),
                     "QP010",
-                    f"a scenario file is a mapping, not {_describe(document.data)}",
-                    "start with id:, title: and changes:",
+                    f"a {kind} file is a mapping, not {_describe(document.data)}",
+                    hint,
                 )
             )
             continue
         try:
-            scenario = m.Scenario.model_validate(document.data)
+            item = model.model_validate(document.data)
         except ValidationError as exc:
-            report.extend(schema_diagnostics(exc, document, (), _label("scenario", document.data)))
+            report.extend(schema_diagnostics(exc, document, (), _label(kind, document.data)))
             continue
-        found.append((scenario, Origin(document, ())))
+        found.append((item, Origin(document, ())))
     return found
 
 

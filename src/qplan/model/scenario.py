@@ -14,14 +14,17 @@ from typing import Any
 from pydantic import ValidationError
 
 from qplan.core.diagnostics import Diagnostic
+from qplan.core.rules import Severity
 from qplan.model import format as m
 from qplan.model.organisation import Organisation, Origin, did_you_mean
 
-#: a change that names something the organisation does not have
-UNKNOWN = "QP102"
-#: a change whose result leaves the file format's limits, or that cannot apply
+#: a change that cannot apply to today's organisation: it names something the organisation
+#: does not have, its shares do not sum to 100, its result leaves the file format's limits …
+#: (a warning for validate, since the organisation may move on without the scenario; an
+#: error for ``qplan scenario``, which cannot work the scenario out)
 CANNOT_APPLY = "QP180"
-#: a change that changes nothing (no queue it selects has a forecast)
+#: a change that changes nothing (no queue it selects has a forecast, a launched queue is
+#: already counted)
 NO_EFFECT = "QP181"
 
 
@@ -35,9 +38,12 @@ class Overlay:
     effects: list[str] = field(default_factory=list)
 
 
-def overlay(org: Organisation, scenario: m.Scenario, origin: Origin) -> Overlay:
-    """``org`` with ``scenario``'s changes laid over it, in the scenario's order."""
-    work = _Work(org, origin)
+def overlay(
+    org: Organisation, scenario: m.Scenario, origin: Origin, *, strict: bool = False
+) -> Overlay:
+    """``org`` with ``scenario``'s changes laid over it, in the scenario's order; with
+    ``strict``, a change that cannot apply is an error instead of a warning."""
+    work = _Work(org, origin, Severity.ERROR if strict else None)
     for index, change in enumerate(scenario.changes):
         work.index = index
         if isinstance(change, m.VolumeChange | m.HandleTimeChange):
@@ -64,8 +70,9 @@ def overlay(org: Organisation, scenario: m.Scenario, origin: Origin) -> Overlay:
 class _Work:
     """The tables a scenario changes, copied, and what went wrong."""
 
-    def __init__(self, org: Organisation, origin: Origin) -> None:
+    def __init__(self, org: Organisation, origin: Origin, severity: Severity | None) -> None:
         self.org = org
+        self.severity = severity
         self.origin = origin
         self.queues = dict(org.queues)
         self.teams = dict(org.teams)
@@ -79,10 +86,13 @@ class _Work:
         self, code: str, message: str, *path: str | int, hint: str | None = None, key: bool = False
     ) -> None:
         position = self.origin.at("changes", self.index, *path, key=key)
-        self.problems.append(Diagnostic.at(position, code, message, hint))
+        severity = self.severity if code == CANNOT_APPLY else None
+        self.problems.append(Diagnostic.at(position, code, message, hint, severity=severity))
 
     def unknown(self, what: str, name: str, known: Any, *path: str | int) -> None:
-        self.problem(UNKNOWN, f"unknown {what} {name!r}", *path, hint=did_you_mean(name, known))
+        self.problem(
+            CANNOT_APPLY, f"unknown {what} {name!r}", *path, hint=did_you_mean(name, known)
+        )
 
     # --- volume and handle time ------------------------------------------------------
 
@@ -189,10 +199,13 @@ class _Work:
         if queue is None:
             self.unknown("queue", change.queue, self.queues, "queue")
             return
-        if queue.status != "draft":
+        if queue.status == "retired":
+            self.problem(CANNOT_APPLY, f"queue {queue.id} is retired: it cannot launch", "queue")
+            return
+        if queue.status != "draft" and change.shares is None:
             self.problem(
-                CANNOT_APPLY,
-                f"queue {queue.id} is {queue.status}, not a draft to launch",
+                NO_EFFECT,
+                f"changes nothing: queue {queue.id} is {queue.status}, already counted as launched",
                 "queue",
             )
             return
@@ -210,9 +223,10 @@ class _Work:
                 hint="give its split: shares: {team: percent, …}",
             )
             return
-        self.queues[queue.id] = queue.model_copy(update={"status": "live"})
+        if queue.status == "draft":
+            self.queues[queue.id] = queue.model_copy(update={"status": "live"})
         training = self.queues.get(queue.training_queue or "")
-        effect = f"queue {queue.id} launches"
+        effect = f"queue {queue.id} launches" if queue.status == "draft" else f"queue {queue.id}"
         if training is not None and training.status == "draft":
             self.queues[training.id] = training.model_copy(update={"status": "live"})
             effect += f" with its training queue {training.id}"
@@ -227,7 +241,7 @@ class _Work:
                 self.unknown("team", tid, self.teams, "shares", tid)
         total = sum(shares.values())
         if abs(total - 100) > 1e-6:
-            self.problem("QP110", f"shares sum to {total:g}, not 100", "shares")
+            self.problem(CANNOT_APPLY, f"shares sum to {total:g}, not 100", "shares")
         return len(self.problems) == before
 
     def new_queue(self, change: m.NewQueue) -> None:
@@ -235,7 +249,7 @@ class _Work:
         before = len(self.problems)
         if queue.id in self.queues or self.org.defines("queue", queue.id):
             self.problem(
-                "QP101",
+                CANNOT_APPLY,
                 f"queue id {queue.id!r} is already defined in the organisation",
                 "queue",
                 "id",

@@ -73,6 +73,18 @@ def transition_problems(
                     "draft → ready → live ⇄ paused, and any status → retired",
                 )
             )
+        if queue.status == "live" and old in NEW_QUEUE_STATUSES:
+            linked = [p for p in sorted(org.projects) if qid in org.projects[p].queues]
+            if not linked:
+                problems.append(
+                    Diagnostic.at(
+                        origin.at("status"),
+                        "QP186",
+                        f"queue {qid} goes live with no project linking it",
+                        "list it under queues: of its launch project (projects/*.yaml), so "
+                        "status and the launch calendar show it",
+                    )
+                )
         if queue.status == "retired" and old != "retired":
             problems.extend(_retirement(org, qid, before, current))
     for _, resource in sorted(current.items()):

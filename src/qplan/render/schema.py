@@ -9,18 +9,20 @@ SCHEMA_FILES = (
     "workflows.schema.json",
     "sop-front-matter.schema.json",
     "scenario.schema.json",
+    "project.schema.json",
 )
 
 
 def generate() -> dict[str, str]:
     """File name → JSON text of every schema."""
-    from qplan.model.format import Scenario, SopFrontMatter, WorkflowsFile
+    from qplan.model.format import Project, Scenario, SopFrontMatter, WorkflowsFile
 
     out = {}
     for name, model, title in (
         ("workflows.schema.json", WorkflowsFile, "qplan workflows file"),
         ("sop-front-matter.schema.json", SopFrontMatter, "qplan SOP front matter"),
         ("scenario.schema.json", Scenario, "qplan scenario"),
+        ("project.schema.json", Project, "qplan project"),
     ):
         schema = model.model_json_schema(mode="validation")
         schema = {
