@@ -68,22 +68,23 @@ def test_invalid_repository_builds_no_site(tmp_path: Path) -> None:
 
 def test_build_is_deterministic_and_incremental(example_repo: Path) -> None:
     first = run_qplan("docs", "build", "--out", "a", repo=example_repo)
-    assert first.output == "Built 86 pages into a (113 project file(s) changed).\n"
+    assert first.output == "Built 91 pages into a (118 project file(s) changed).\n"
     again = run_qplan("docs", "build", "--out", "b", repo=example_repo)
-    assert again.output == "Built 86 pages into b (0 project file(s) changed).\n"
+    assert again.output == "Built 91 pages into b (0 project file(s) changed).\n"
     assert _files(example_repo / "a") == _files(example_repo / "b")
     edit(example_repo, SV, "weekly_volume: 84000", "weekly_volume: 90000")
     third = run_qplan("docs", "build", "--out", "a", repo=example_repo)
     # the queue, and the overview, team pages and chart whose figures move with it, and the
     # health pages that weigh the actuals against its forecast (workflow) and staffing (teams),
     # and the scenario pages, whose whole-organisation totals move with it
-    assert third.output == "Built 86 pages into a (11 project file(s) changed).\n"
+    assert third.output == "Built 91 pages into a (11 project file(s) changed).\n"
     project = example_repo / ".qplan" / "docs"
     assert sorted(p.name for p in (project / "docs").iterdir()) == [
         "capacity.svg",
         "health",
         "index.md",
         "policies",
+        "projects",
         "queues",
         "scenarios",
         "sops",

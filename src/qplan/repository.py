@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -250,6 +250,7 @@ def docs_project(
     from qplan.capacity.staffing import derive_organisation
     from qplan.render.capacity_report import svg_chart
     from qplan.render.site import site_files
+    from qplan.render.status_report import SINCE_DAYS
 
     validation = validate_repository(settings=settings)
     if validation.report.has_errors:
@@ -264,8 +265,6 @@ def docs_project(
         store.close()
     health = trend = None
     if org.actuals is not None and not org.actuals.empty:
-        from datetime import timedelta
-
         from qplan.render.site_health import TREND_DAYS
 
         health = assess_health(validation)
@@ -283,6 +282,11 @@ def docs_project(
         health=health,
         health_trend=trend,
         scenarios=scenario_results(validation),
+        projects=project_status(
+            validation, (), settings.today - timedelta(days=SINCE_DAYS), state_url
+        )
+        if org.projects
+        else (),
     )
     return validation, files
 

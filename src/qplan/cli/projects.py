@@ -8,17 +8,13 @@ import click
 
 from qplan.cli.common import Context, format_option, pass_context, write_refusal
 
-#: ``qplan status`` reports the decisions, updates and applied changes of this many days
-DEFAULT_SINCE_DAYS = 7
-
 
 @click.command()
 @click.argument("projects", nargs=-1, metavar="[PROJECT]...")
 @click.option(
     "--since",
     metavar="DATE",
-    help=f"Decisions, updates and applied changes from this day (default: {DEFAULT_SINCE_DAYS} "
-    "days ago).",
+    help="Decisions, updates and applied changes from this day (default: a week ago).",
 )
 @format_option("text", "markdown", "json")
 @pass_context
@@ -41,7 +37,7 @@ def status(obj: Context, projects: tuple[str, ...], since: str | None, fmt: str)
         if pid not in org.projects:
             known = ", ".join(sorted(org.projects)) or "none under projects/"
             raise UsageError(f"no project {pid!r} (projects: {known})")
-    day = settings.today - timedelta(days=DEFAULT_SINCE_DAYS)
+    day = settings.today - timedelta(days=report.SINCE_DAYS)
     if since is not None:
         try:
             day = date.fromisoformat(since)

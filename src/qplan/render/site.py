@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from qplan.plan.scenario import ScenarioResult
     from qplan.plan.state import Revision
     from qplan.render.sops import RenderedSop
+    from qplan.render.status_report import ProjectStatus
 
 STATUSES = ("draft", "ready", "live", "paused", "retired")
 DAY_NAMES = {"mon": "Mon", "tue": "Tue", "wed": "Wed", "thu": "Thu", "fri": "Fri"}
@@ -646,6 +647,7 @@ def site_files(
     health: Health | None = None,
     health_trend: Health | None = None,
     scenarios: Sequence[ScenarioResult] = (),
+    projects: Sequence[ProjectStatus] = (),
 ) -> dict[str, str]:
     """Every file of the MkDocs project, by path relative to the project folder."""
     today = today or date.today()
@@ -705,6 +707,12 @@ def site_files(
         pages, health_nav = health_pages(org, health, today, health_trend)
         files.update(pages)
         nav.append({"Health": health_nav})
+    if projects:
+        from qplan.render.status_report import site_pages
+
+        project_pages, project_nav = site_pages(list(projects))
+        files.update(project_pages)
+        nav.append({"Projects": project_nav})
     if scenarios:
         from qplan.render import scenario_report
 

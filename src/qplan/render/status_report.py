@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 #: the version of the ``qplan status --format json`` contract
 FORMAT_VERSION = "1"
+#: a status reports the decisions, updates and applied changes of this many days by default
+SINCE_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,10 @@ class ProjectStatus:
         }
 
 
+def _sentence(words: str) -> str:
+    return words[:1].upper() + words[1:]
+
+
 def _by_day(item: Any) -> date:
     return item.day  # type: ignore[no-any-return]
 
@@ -184,7 +190,7 @@ def text(statuses: list[ProjectStatus]) -> str:
             out.append("")
         out.append(f"{p.title} ({p.id}, {p.kind.replace('_', ' ')})")
         owner = f"Owner {p.owner}" + (f", for {p.requested_by}" if p.requested_by else "")
-        out.append(f"  {owner}. {status.headline()[0].upper() + status.headline()[1:]}.")
+        out.append(f"  {owner}. {_sentence(status.headline())}.")
         out.append("  Milestones:")
         for m in p.milestones:
             mark = "✓" if m.done else ("!" if status.overdue(m) else "·")
@@ -240,7 +246,7 @@ def markdown(statuses: list[ProjectStatus], *, heading: str = "##") -> str:
         meta = f"{code(p.id)} · {md(p.kind.replace('_', ' '))} · owner {md(p.owner)}"
         if p.requested_by:
             meta += f" · requested by {md(p.requested_by)}"
-        out += [meta, "", f"**{md(status.headline())}.**", ""]
+        out += [meta, "", f"**{md(_sentence(status.headline()))}.**", ""]
         if p.description:
             out += [md(p.description.strip()), ""]
         out += [f"{heading}# Milestones", "", "| | milestone | due | done |", "|---|---|---|---|"]
@@ -300,3 +306,70 @@ def as_json(statuses: list[ProjectStatus], today: date, since: date) -> str:
         "projects": [s.contract() for s in statuses],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+# --- the docs site -----------------------------------------------------------------------------
+
+
+def site_pages(statuses: list[ProjectStatus]) -> tuple[dict[str, str], list[Any]]:
+    """The projects section: an index, a launch calendar and a page per project, with the
+    navigation entries."""
+    from qplan.render.site import text as md
+    from qplan.render.site import theme_text
+
+    pages: dict[str, str] = {}
+    nav: list[Any] = [{"All projects": "projects/index.md"}, {"Calendar": "projects/calendar.md"}]
+    index = [
+        "# Projects",
+        "",
+        "Launches, policy rollouts, intakes and recoveries from `projects/`, with their "
+        "progress computed from the repository and the applied state.",
+        "",
+        "| project | kind | status | milestones | next | queues ready | open risks |",
+        "|---|---|---|---:|---|---:|---:|",
+    ]
+    for status in statuses:
+        p = status.project
+        upcoming = status.next_milestone
+        after = f"{md(upcoming.name)} ({upcoming.due.isoformat()})" if upcoming else ""
+        ready = sum(r.ready for r in status.readiness)
+        index.append(
+            f"| [{md(p.title)}]({p.id}.md) | {p.kind.replace('_', ' ')} | "
+            f"{p.status.replace('_', ' ')} | {status.done} of {len(p.milestones)} | {after} | "
+            f"{ready} of {len(status.readiness)} | {len(status.open_risks)} |"
+        )
+        pages[f"docs/projects/{p.id}.md"] = markdown([status], heading="#")
+        nav.append({theme_text(p.title): f"projects/{p.id}.md"})
+    pages["docs/projects/index.md"] = "\n".join(index) + "\n"
+    pages["docs/projects/calendar.md"] = calendar(statuses)
+    return pages, nav
+
+
+def calendar(statuses: list[ProjectStatus]) -> str:
+    """Every milestone not yet done across projects, by due date (overdue first)."""
+    from qplan.render.site import text as md
+
+    rows = sorted(
+        (m.due, status.project, m)
+        for status in statuses
+        if status.project.status != "closed"
+        for m in status.project.milestones
+        if m.done is None
+    )
+    lines = ["# Launch calendar", ""]
+    if not rows:
+        return "\n".join([*lines, "No milestone ahead.", ""])
+    lines += [
+        "Milestones not yet done, across projects; launches in bold.",
+        "",
+        "| due | milestone | project | |",
+        "|---|---|---|---|",
+    ]
+    today = statuses[0].today
+    for due, project, m in rows:
+        name = f"**{md(m.name)}**" if m.launch else md(m.name)
+        late = "overdue" if due < today else ""
+        lines.append(
+            f"| {due.isoformat()} | {name} | [{md(project.title)}]({project.id}.md) | {late} |"
+        )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,153 @@
+"""Projects under projects/: the checks on them, ``qplan status`` and the docs pages.
+
+The example organisation's three projects (a Hindi livestream launch, the harassment v9
+rollout, the German harassment recovery) are fictional; tests run with today 2026-11-25.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import CASES, expect_golden, run_qplan
+from tests.plan_scenario import apply_all, edit
+
+GOLDEN = CASES / "status"
+HINDI = "projects/hindi-livestream-launch.yaml"
+
+
+def test_status_text_exact(example_repo: Path, tmp_path: Path) -> None:
+    state = str(tmp_path / "state.db")
+    result = run_qplan("--state", state, "status", repo=example_repo)
+    assert result.exit_code == 0, result.output
+    expect_golden(GOLDEN / "all.txt", result.output)
+
+
+def test_status_markdown_exact(example_repo: Path, tmp_path: Path) -> None:
+    state = str(tmp_path / "state.db")
+    result = run_qplan(
+        "--state", state, "status", "hindi-livestream-launch", "--format", "markdown",
+        repo=example_repo,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    expect_golden(GOLDEN / "hindi-livestream-launch.md", result.output)
+
+
+def test_status_json_with_what_was_applied_since(example_repo: Path, tmp_path: Path) -> None:
+    """After an apply that enqueues the Hindi training cases and one that changes the
+    recovery's queue, each project lists the changes to its own resources only."""
+    state = str(tmp_path / "state.db")
+    apply_all(example_repo, state)
+    edit(
+        example_repo,
+        "workflows/comments.yaml",
+        "shares: {de-berlin: 60, pt-lisbon: 40}",
+        "shares: {de-berlin: 50, pt-lisbon: 50}",
+    )
+    apply_all(example_repo, state)
+    result = run_qplan(
+        "--state", state, "status", "harassment-de-recovery", "hindi-livestream-launch",
+        "--since", "2026-11-20", "--format", "json", repo=example_repo,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert (document["format_version"], document["today"], document["since"]) == (
+        "1",
+        "2026-11-25",
+        "2026-11-20",
+    )
+    recovery, hindi = document["projects"]
+    assert [(c["serial"], c["action"], c["address"]) for c in recovery["changes"]] == [
+        (1, "create", "queue.cm-harassment-de"),
+        (1, "create", "target.cm-harassment-de"),
+        (1, "create", "allocation.cm-harassment-de"),
+        (2, "update", "allocation.cm-harassment-de"),
+    ]
+    assert recovery["progress"] == {"done": 1, "total": 3}
+    assert recovery["next_milestone"] == {
+        "name": "Backlog under one day of volume",
+        "due": "2026-12-08",
+        "done": None,
+        "launch": False,
+        "overdue": False,
+    }
+    assert recovery["queues"][0]["ready"] is True  # its training cases are enqueued now
+    assert recovery["decisions"] == [
+        {
+            "date": "2026-11-24",
+            "what": "Borrow Lisbon capacity for two weeks; no overtime in Berlin",
+            "who": "Regional operations lead",
+        }
+    ]
+    assert [c["address"] for c in hindi["changes"]] == [
+        "policy.livestream-safety",
+        "workflow.livestream",
+        "queue.ls-safety-hi",
+        "queue.ls-safety-hi-training",
+        "target.workflow:livestream",
+        "cases.ls-safety-hi-training",
+    ]
+    gates = {g["gate"]: g["passed"] for g in hindi["queues"][0]["gates"]}
+    assert gates["training-cases"] is True and gates["allocation"] is False
+    assert [r["severity"] for r in hindi["open_risks"]] == ["high", "medium"]
+    assert hindi["decisions"] == []  # decided 2026-10-15, before --since
+
+
+def test_status_usage_errors(example_repo: Path) -> None:
+    result = run_qplan("status", "nope", repo=example_repo)
+    assert (result.exit_code, result.output) == (
+        64,
+        "error: no project 'nope' (projects: harassment-de-recovery, harassment-v9-rollout, "
+        "hindi-livestream-launch)\n",
+    )
+    result = run_qplan("status", "--since", "last week", repo=example_repo)
+    assert (result.exit_code, result.output) == (
+        64,
+        "error: --since: 'last week' is not a date like 2026-11-01\n",
+    )
+
+
+def test_a_repository_without_projects(example_repo: Path, tmp_path: Path) -> None:
+    for path in (example_repo / "projects").iterdir():
+        path.unlink()
+    result = run_qplan("--state", str(tmp_path / "s.db"), "status", repo=example_repo)
+    assert (result.exit_code, result.output) == (
+        0,
+        "No projects: add one under projects/ (qplan new project).\n",
+    )
+
+
+def test_a_launch_comes_into_the_notice_window(example_repo: Path) -> None:
+    """The Hindi launch is on 2027-01-11, 47 days after today: outside the 14-day window,
+    inside a 60-day one, where its draft queue fails readiness (QP183, a warning)."""
+    assert run_qplan("validate", repo=example_repo).output == "Valid: no problems found.\n"
+    (example_repo / "pyproject.toml").write_text("[tool.qplan]\nlaunch_notice_days = 60\n")
+    result = run_qplan("validate", repo=example_repo)
+    assert result.exit_code == 0
+    assert result.output == (
+        "projects/hindi-livestream-launch.yaml:22:25: QP183 project hindi-livestream-launch: "
+        "queue ls-safety-hi launches 2027-01-11 but fails the gate 'allocation covers the "
+        "languages and data clearance': no allocation (and 2 more gates)\n"
+        "  hint: allocate the queue to teams\n"
+        "Valid with warnings: 0 errors, 1 warning.\n"
+    )
+    edit(example_repo, HINDI, "status: in_progress", "status: in_progress\nsuppress: [QP183]")
+    assert run_qplan("validate", repo=example_repo).output == "Valid: no problems found.\n"
+
+
+def test_docs_list_projects_and_the_launch_calendar(example_repo: Path, tmp_path: Path) -> None:
+    from qplan.load.settings import load_settings
+    from qplan.repository import docs_project
+
+    _, files = docs_project(load_settings(example_repo), state_url=str(tmp_path / "s.db"))
+    assert files is not None
+    expect_golden(GOLDEN / "calendar.md", files["docs/projects/calendar.md"])
+    index = files["docs/projects/index.md"]
+    assert (
+        "| [Hindi livestream review for India](hindi-livestream-launch.md) | launch | "
+        "in progress | 2 of 5 | Training cases enqueued (2026-12-04) | 0 of 2 | 2 |"
+    ) in index
+    assert files["docs/projects/hindi-livestream-launch.md"] == run_qplan(
+        "--state", str(tmp_path / "s.db"), "status", "hindi-livestream-launch",
+        "--since", "2026-11-18", "--format", "markdown", repo=example_repo,
+    ).output.replace("## ", "# ", 1).replace("\n### ", "\n## ")  # fmt: skip
