@@ -74,6 +74,8 @@ def demo() -> None:
     )
     # The launch checklist of one queue, now that its training cases are enqueued.
     run(qplan, "readiness", "sv-hate-speech-en")
+    # The stakeholder update of a launch: milestones, readiness gate by gate, risks.
+    run(qplan, "status", "hindi-livestream-launch")
     # What happened: the last four weeks of actuals against the plan, and why queues missed.
     run(qplan, "health")
     # The cheapest way to clear a queue's backlog in two weeks (not written: no --write).
