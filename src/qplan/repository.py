@@ -605,3 +605,38 @@ def project_status(
     return project_statuses(
         validation, names, since, enqueued_case_sets(settings, state_url), history
     )
+
+
+def write_checked(settings: Settings, texts: dict[str, str]) -> Report:
+    """Write these files (path → new text) and validate the repository; when it has
+    errors, put every file back as it was (or remove it) and return the report."""
+    from qplan.core.output import write_file
+    from qplan.load.reader import read_bytes
+
+    before: dict[Path, bytes | None] = {}
+    for file in texts:
+        path = settings.root / file
+        exists = path.exists() or path.is_symlink()
+        before[path] = (
+            read_bytes(path, settings.root, max_bytes=settings.max_file_bytes) if exists else None
+        )
+    try:
+        for file, text in sorted(texts.items()):
+            write_file(settings.root / file, text)
+        report = validate_repository(settings=settings).report
+    except BaseException:
+        _restore(before)
+        raise
+    if report.has_errors:
+        _restore(before)
+    return report
+
+
+def _restore(before: dict[Path, bytes | None]) -> None:
+    from qplan.core.output import write_file
+
+    for path, content in before.items():
+        if content is None:
+            path.unlink(missing_ok=True)
+        else:
+            write_file(path, content.decode("utf-8"))

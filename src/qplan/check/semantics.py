@@ -735,6 +735,8 @@ def readiness(org: Organisation, today: date) -> Iterator[Finding]:
             for line, message, code in case_set_problems(org, queue):
                 if code == "QP171":
                     continue  # reported just above
+                if code == "QP173" and queue.status == "draft":
+                    continue  # a draft's case set is still being written: readiness says so
                 position = (
                     org.origin("queue", qid).at("training")
                     if code == "QP173"

@@ -51,6 +51,7 @@ for _command in (
     strategy.allocate,
     strategy.scenario,
     projects.status,
+    projects.new,
     docs.docs,
     plan.plan,
     plan.show,

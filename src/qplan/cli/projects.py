@@ -53,3 +53,214 @@ def status(obj: Context, projects: tuple[str, ...], since: str | None, fmt: str)
         click.echo(report.markdown(found), nl=False)
     else:
         click.echo(report.text(found), nl=False)
+
+
+@click.group()
+def new() -> None:
+    """Scaffold a queue (with its training pair) or a project in the organisation's files."""
+
+
+def _ask(value: str | None, flag: str, question: str) -> str:
+    """A required value: given, asked for in a terminal, else a usage error."""
+    import sys
+
+    from qplan.core.errors import UsageError
+
+    if value:
+        return value
+    if sys.stdin.isatty():
+        return str(click.prompt(question))
+    raise UsageError(f"{flag} is required (or run qplan new in a terminal to be asked)")
+
+
+def _shares(text: str) -> dict[str, float]:
+    from qplan.core.errors import UsageError
+
+    shares: dict[str, float] = {}
+    for part in text.split(","):
+        team, sep, share = part.strip().partition("=")
+        try:
+            value = float(share)
+        except ValueError:
+            value = float("nan")
+        if not sep or not team or not (0 < value <= 100):
+            raise UsageError(f"--teams: {part.strip()!r} is not TEAM=PERCENT, like us-reno=60")
+        shares[team] = value
+    return shares
+
+
+def _written(obj: Context, texts: dict[str, str], what: str) -> None:
+    from qplan import repository as project
+
+    settings = obj.settings()
+    report = project.write_checked(settings, texts)
+    if report.has_errors:
+        write_refusal(report, "text", f"Nothing was written: {what} would not validate")
+    for file in sorted(texts):
+        click.echo(f"  wrote {file}")
+
+
+@new.command("queue")
+@click.argument("queue_id", metavar="ID", required=False)
+@click.option("--workflow", help="Its workflow.")
+@click.option("--policy", help="The policy version it enforces, as POLICY@VERSION.")
+@click.option("--languages", help="Comma-separated BCP 47 tags, like en,es.")
+@click.option("--teams", help="Its split, like us-reno=60,ph-manila=40.")
+@click.option(
+    "--kind",
+    type=click.Choice(["production", "escalation", "qa"]),
+    default="production",
+    show_default=True,
+    help="A production queue gets a training pair.",
+)
+@click.option("--name", help="Its display name (default: from the id).")
+@click.option("--template", help="The labeling template version, as TEMPLATE@VERSION.")
+@click.option("--volume", type=click.FloatRange(0, 100_000_000), help="Forecast items a week.")
+@click.option("--aht", type=click.FloatRange(1, 86_400), help="Forecast handle time, seconds.")
+@click.option(
+    "--arrival", type=click.Choice(["backlog", "realtime"]), default="backlog", show_default=True
+)
+@click.option(
+    "--sla", type=click.FloatRange(1, 100), help="Target percent handled within --within."
+)
+@click.option("--within", help="The SLA's time, like 24h.")
+@click.option("--escalates-to", help="The queue it escalates to.")
+@click.option("--project", help="The project that links it.")
+@pass_context
+def new_queue(
+    obj: Context,
+    queue_id: str | None,
+    workflow: str | None,
+    policy: str | None,
+    languages: str | None,
+    teams: str | None,
+    kind: str,
+    name: str | None,
+    template: str | None,
+    volume: float | None,
+    aht: float | None,
+    arrival: str,
+    sla: float | None,
+    within: str | None,
+    escalates_to: str | None,
+    project: str | None,
+) -> None:
+    """A draft queue and, for a production queue, its training pair, with its allocation,
+    target, an SOP stub, the training case set's header and its project link, written into
+    the files that hold its workflow's queues. The result validates (else nothing is
+    written); qplan readiness lists what is left to do. Asks for what is missing when run
+    in a terminal.
+
+    \b
+    Example: qplan new queue ls-safety-es --workflow livestream \\
+      --policy livestream-safety@7 --languages es --teams co-bogota=60,pt-lisbon=40 \\
+      --volume 20000 --aht 40 --sla 90 --within 24h --project hindi-livestream-launch
+    """
+    from qplan import repository as repo
+    from qplan.core.errors import UsageError
+    from qplan.render.scaffold import QueueSpec
+    from qplan.render.scaffold import new_queue as scaffold
+
+    settings = obj.settings()
+    validation = repo.validate_repository(settings=settings)
+    if validation.report.has_errors:
+        write_refusal(validation.report, "text", "Nothing was written")
+    spec = QueueSpec(
+        id=_ask(queue_id, "ID", "Queue id"),
+        workflow=_ask(workflow, "--workflow", "Workflow"),
+        policy=_ask(policy, "--policy", "Policy (POLICY@VERSION)"),
+        languages=[x.strip() for x in _ask(languages, "--languages", "Languages").split(",")],
+        shares=_shares(_ask(teams, "--teams", "Teams (TEAM=PERCENT,…)")),
+        kind=kind,
+        name=name,
+        template=template,
+        arrival=arrival,
+        weekly_volume=volume,
+        aht_seconds=aht,
+        sla_percent=sla,
+        sla_within=within,
+        escalates_to=escalates_to,
+        project=project,
+    )
+    if (volume is None) != (aht is None):
+        raise UsageError("--volume and --aht go together (the forecast)")
+    if (sla is None) != (within is None):
+        raise UsageError("--sla and --within go together (the target)")
+    texts = scaffold(settings, validation.organisation, spec, settings.today)
+    _written(obj, texts, f"queue {spec.id}")
+    click.echo(f"Queue {spec.id} is a draft; qplan readiness {spec.id} lists what is left to do.")
+
+
+@new.command("project")
+@click.argument("project_id", metavar="ID", required=False)
+@click.option(
+    "--kind",
+    type=click.Choice(["launch", "policy_rollout", "intake", "recovery", "normalisation"]),
+    help="What kind of project.",
+)
+@click.option("--title", help="Its title.")
+@click.option("--owner", help="The owner's email.")
+@click.option(
+    "--status",
+    type=click.Choice(["intake", "planning", "in_progress", "launched", "closed", "blocked"]),
+    default="planning",
+    show_default=True,
+)
+@click.option("--requested-by", help="The partner team that asked for it.")
+@click.option("--queue", "queues", multiple=True, help="A queue it touches (repeatable).")
+@click.option("--workflow", "workflows", multiple=True, help="A workflow it touches.")
+@click.option("--policy", "policies", multiple=True, help="A policy (or POLICY@VERSION).")
+@click.option("--launch", help="The launch date, YYYY-MM-DD (a launch milestone).")
+@pass_context
+def new_project(
+    obj: Context,
+    project_id: str | None,
+    kind: str | None,
+    title: str | None,
+    owner: str | None,
+    status: str,
+    requested_by: str | None,
+    queues: tuple[str, ...],
+    workflows: tuple[str, ...],
+    policies: tuple[str, ...],
+    launch: str | None,
+) -> None:
+    """A project file under projects/, linked to the queues, workflows and policies it
+    touches; the result validates (else nothing is written). Asks for what is missing when
+    run in a terminal.
+
+    \b
+    Example: qplan new project spanish-livestream --kind launch \\
+      --title "Spanish livestream review" --owner ts-livestream@lakeside.example \\
+      --queue ls-safety-pt --launch 2027-03-01
+    """
+    from qplan import repository as repo
+    from qplan.core.errors import UsageError
+    from qplan.render.scaffold import ProjectSpec
+    from qplan.render.scaffold import new_project as scaffold
+
+    settings = obj.settings()
+    validation = repo.validate_repository(settings=settings)
+    if validation.report.has_errors:
+        write_refusal(validation.report, "text", "Nothing was written")
+    day = None
+    if launch is not None:
+        try:
+            day = date.fromisoformat(launch)
+        except ValueError:
+            raise UsageError(f"--launch: {launch!r} is not a date like 2027-03-01") from None
+    spec = ProjectSpec(
+        id=_ask(project_id, "ID", "Project id"),
+        kind=_ask(kind, "--kind", "Kind (launch, policy_rollout, intake, recovery, normalisation)"),
+        title=_ask(title, "--title", "Title"),
+        owner=_ask(owner, "--owner", "Owner's email"),
+        status=status,
+        requested_by=requested_by,
+        queues=list(queues),
+        workflows=list(workflows),
+        policies=list(policies),
+        launch=day,
+    )
+    texts = scaffold(settings, validation.organisation, spec)
+    _written(obj, texts, f"project {spec.id}")
+    click.echo(f"Project {spec.id} is ready for its milestones; qplan status {spec.id} reports it.")

@@ -251,7 +251,13 @@ _TABLE: tuple[Rule, ...] = (
         "case-set-row",
         "Case ids are unique; decisions are the policy's; the policy version is the queue's.",
     ),
-    Rule("QP173", _E, "case-set-size", "A training case set has at least min_cases cases."),
+    Rule(
+        "QP173",
+        _E,
+        "case-set-size",
+        "A training case set has at least min_cases cases (once its queue is past draft; "
+        "readiness shows a draft's).",
+    ),
     # --- lifecycle (checked by `qplan plan`, against the state) ------------------------
     # --- scenarios -----------------------------------------------------------------
     Rule(

@@ -1,0 +1,356 @@
+"""``qplan new``: a queue (with its training pair) or a project, written into the
+organisation's own files and layout.
+
+A new queue goes into the file that already holds its workflow's queues, its target and
+allocation beside theirs; comments and every other item are kept (ruamel.yaml round-trip).
+Nothing here writes a file: :func:`new_queue` and :func:`new_project` return the new text of
+each file, and the caller writes them all, validates, and puts them back on failure.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from qplan.core.errors import UsageError
+from qplan.load.settings import Settings
+from qplan.model.format import ID_PATTERN
+from qplan.model.organisation import PROJECTS_DIR, Organisation
+
+#: the header of a training case set CSV
+CASE_SET_HEADER = "item_id,expected_decision,policy_version,note\n"
+#: min_cases of a new training queue
+MIN_CASES = 200
+
+
+@dataclass
+class QueueSpec:
+    """What ``qplan new queue`` was told."""
+
+    id: str
+    workflow: str
+    policy: str
+    languages: list[str]
+    shares: dict[str, float]
+    kind: str = "production"
+    name: str | None = None
+    template: str | None = None
+    arrival: str = "backlog"
+    weekly_volume: float | None = None
+    aht_seconds: float | None = None
+    sla_percent: float | None = None
+    sla_within: str | None = None
+    escalates_to: str | None = None
+    project: str | None = None
+
+
+@dataclass
+class ProjectSpec:
+    """What ``qplan new project`` was told."""
+
+    id: str
+    kind: str
+    title: str
+    owner: str
+    status: str = "planning"
+    requested_by: str | None = None
+    queues: list[str] = field(default_factory=list)
+    workflows: list[str] = field(default_factory=list)
+    policies: list[str] = field(default_factory=list)
+    launch: date | None = None
+
+
+def check_id(value: str, what: str) -> str:
+    """An id that becomes part of file names: lowercase letters, digits and '-' only."""
+    if not re.match(ID_PATTERN, value):
+        raise UsageError(
+            f"{what} {value!r} is not an id: lowercase letters, digits and '-', "
+            "starting with a letter or digit"
+        )
+    return value
+
+
+class _Files:
+    """The YAML files being edited, each loaded once, and the new files."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.loaded: dict[str, Any] = {}
+        self.new: dict[str, str] = {}
+
+    def document(self, file: str) -> Any:
+        from ruamel.yaml.comments import CommentedMap
+
+        from qplan.load.reader import read_text
+        from qplan.render.fmt import _yaml
+
+        if file not in self.loaded:
+            path = self.settings.root / file
+            text = read_text(path, self.settings.root, max_bytes=self.settings.max_file_bytes)
+            document = _yaml().load(text)
+            self.loaded[file] = CommentedMap() if document is None else document
+        return self.loaded[file]
+
+    def append(self, file: str, kind: str, item: Any) -> None:
+        from ruamel.yaml.comments import CommentedSeq
+
+        document = self.document(file)
+        items = document.get(kind)
+        if items is None:
+            items = CommentedSeq()
+            document[kind] = items
+        _append(items, item)
+
+    def create(self, file: str, text: str) -> None:
+        path = self.settings.root / file
+        if path.exists() or path.is_symlink() or file in self.new:
+            raise UsageError(f"{file} already exists: qplan new does not overwrite files")
+        self.new[file] = text
+
+    def texts(self) -> dict[str, str]:
+        from qplan.render.fmt import _yaml
+
+        out = dict(self.new)
+        yaml = _yaml()
+        for file, document in self.loaded.items():
+            buffer = io.StringIO()
+            yaml.dump(document, buffer)
+            out[file] = buffer.getvalue()
+        return out
+
+
+def _tail(node: Any) -> tuple[Any, Any]:
+    """(container, key) of the comment slot that holds what follows ``node``'s last line
+    (blank lines, a comment): the last key or item of its last block-style value."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    while isinstance(node, CommentedMap | CommentedSeq) and len(node):
+        key: Any = list(node.keys())[-1] if isinstance(node, CommentedMap) else len(node) - 1
+        value = node[key]
+        block = isinstance(value, CommentedMap | CommentedSeq) and not value.fa.flow_style()
+        if not (block and len(value)):
+            return node, key
+        node = value
+    return None, None
+
+
+def _blank_after(node: Any) -> bool:
+    holder, key = _tail(node)
+    slot = holder.ca.items.get(key) if holder is not None else None
+    return any("\n\n" in str(getattr(t, "value", "")) for t in slot or ())
+
+
+def _append(items: Any, item: Any) -> None:
+    """Append ``item`` to a list the way the file lays its items out: when they are
+    separated by blank lines, so is the new one, and whatever followed the last item (the
+    blank line before the next kind, a comment) now follows the new one."""
+    if not len(items):
+        items.append(item)
+        return
+    before_second = items.ca.items.get(1) or [None, None]  # blank lines before item 2
+    separated = (_blank_after(items[0]) if len(items) > 1 else _blank_after(items[-1])) or any(
+        str(getattr(t, "value", "")).strip() == "" for t in before_second[1] or ()
+    )
+    holder, key = _tail(items[-1])
+    moved = holder.ca.items.pop(key, None) if holder is not None else None
+    items.append(item)
+    if moved is not None:
+        new_holder, new_key = _tail(item)
+        if new_holder is not None:
+            new_holder.ca.items[new_key] = moved
+    if separated:
+        items.yaml_set_comment_before_after_key(len(items) - 1, before="\n", indent=2)
+
+
+def _flow(mapping: Mapping[str, Any]) -> Any:
+    from ruamel.yaml.comments import CommentedMap
+
+    found = CommentedMap(mapping)
+    found.fa.set_flow_style()
+    return found
+
+
+def _seq(values: list[Any]) -> Any:
+    from ruamel.yaml.comments import CommentedSeq
+
+    found = CommentedSeq(values)
+    found.fa.set_flow_style()
+    return found
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def _file_of(org: Organisation, kind: str, queues: list[str], fallback: str) -> str:
+    """The file holding the first of these queues' items of ``kind``, else ``fallback``."""
+    for qid in queues:
+        if (kind, qid) in org.origins:
+            return str(org.origin(kind, qid).document.path)
+    return fallback
+
+
+def new_queue(
+    settings: Settings, org: Organisation, spec: QueueSpec, today: date
+) -> dict[str, str]:
+    """The new text of every file a new queue touches: its file of queues (the production
+    queue and, for a production queue, its training pair), targets and allocations, an SOP
+    stub, the training case set's header, and the project that links it."""
+    from ruamel.yaml.comments import CommentedMap
+
+    check_id(spec.id, "queue")
+    workflow = org.workflows.get(spec.workflow)
+    if workflow is None:
+        raise UsageError(f"--workflow: no workflow {spec.workflow!r}")
+    if spec.id in org.queues or org.defines("queue", spec.id):
+        raise UsageError(f"queue {spec.id!r} already exists")
+    training_id = f"{spec.id}-training"
+    paired = spec.kind == "production"
+    if paired and training_id in org.queues:
+        raise UsageError(f"queue {training_id!r} already exists")
+    siblings = sorted(
+        (q for q, v in org.queues.items() if v.workflow == spec.workflow),
+        key=lambda q: (str(org.origin("queue", q).document.path), q),
+    )
+    home = _file_of(
+        org, "queue", siblings, str(org.origin("workflow", spec.workflow).document.path)
+    )
+    files = _Files(settings)
+    name = spec.name or spec.id
+    sop = f"{settings.sops_dir}/{spec.id}.md.j2"
+    queue = CommentedMap()
+    queue["id"] = spec.id
+    queue["name"] = name
+    queue["workflow"] = spec.workflow
+    queue["kind"] = spec.kind
+    queue["status"] = "draft"
+    queue["policy"] = spec.policy
+    if spec.template:
+        queue["template"] = spec.template
+    queue["languages"] = _seq(sorted(spec.languages))
+    if paired:
+        queue["training_queue"] = training_id
+    if spec.escalates_to:
+        queue["escalates_to"] = spec.escalates_to
+    queue["sop"] = sop
+    if spec.weekly_volume is not None and spec.aht_seconds is not None:
+        queue["forecast"] = _flow(
+            {
+                "arrival": spec.arrival,
+                "weekly_volume": _number(spec.weekly_volume),
+                "aht_seconds": _number(spec.aht_seconds),
+            }
+        )
+    files.append(home, "queues", queue)
+    case_set = f"training/{training_id}.csv"
+    if paired:
+        training = CommentedMap()
+        training["id"] = training_id
+        training["name"] = f"{name} · training"
+        training["workflow"] = spec.workflow
+        training["kind"] = "training"
+        training["status"] = "draft"
+        training["policy"] = spec.policy
+        if spec.template:
+            training["template"] = spec.template
+        training["languages"] = _seq(sorted(spec.languages))
+        training["training"] = _flow({"case_set": case_set, "min_cases": MIN_CASES})
+        files.append(home, "queues", training)
+        files.create(case_set, CASE_SET_HEADER)
+    if spec.sla_percent is not None and spec.sla_within is not None:
+        target = CommentedMap()
+        target["queue"] = spec.id
+        target["sla"] = _flow({"percent": _number(spec.sla_percent), "within": spec.sla_within})
+        files.append(_file_of(org, "target", siblings, home), "targets", target)
+    allocation = CommentedMap()
+    allocation["queue"] = spec.id
+    allocation["shares"] = _flow({t: _number(p) for t, p in sorted(spec.shares.items())})
+    files.append(_file_of(org, "allocation", siblings, home), "allocations", allocation)
+    files.create(sop, _sop_stub(name, workflow.owner, spec.id, today))
+    if spec.project is not None:
+        _link(files, org, spec.project, [spec.id, *([training_id] if paired else [])])
+    return files.texts()
+
+
+def _sop_stub(title: str, owner: str, queue: str, today: date) -> str:
+    from ruamel.yaml.comments import CommentedMap
+
+    from qplan.render.fmt import _yaml
+
+    front = CommentedMap()
+    front["title"] = title
+    front["owner"] = owner
+    front["queues"] = _seq([queue])
+    front["review_every_days"] = 180
+    front["last_reviewed"] = today
+    buffer = io.StringIO()
+    _yaml().dump(front, buffer)
+    return (
+        "---\n"
+        + buffer.getvalue()
+        + "---\n"
+        + "# {{ sop.title }}\n\n"
+        + "<!-- A stub from qplan new: write the procedure before the queue is ready. -->\n\n"
+        + "## Scope\n\nWhat this queue reviews, and what it does not.\n\n"
+        + "## Decisions\n\nEach decision of the policy, with examples.\n\n"
+        + "## Escalation\n\nWhen and where to escalate.\n"
+    )
+
+
+def _link(files: _Files, org: Organisation, pid: str, queues: list[str]) -> None:
+    """Add ``queues`` to the project's ``queues`` list."""
+    if pid not in org.projects:
+        known = ", ".join(sorted(org.projects)) or "none under projects/"
+        raise UsageError(f"--project: no project {pid!r} (projects: {known})")
+    file = str(org.origin("project", pid).document.path)
+    document = files.document(file)
+    existing = document.get("queues")
+    if existing is None:
+        document["queues"] = _seq(queues)
+    else:
+        existing.extend(q for q in queues if q not in existing)
+
+
+def new_project(settings: Settings, org: Organisation, spec: ProjectSpec) -> dict[str, str]:
+    """The text of a new project file, ``projects/<id>.yaml``."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    from qplan.render.fmt import _yaml
+
+    check_id(spec.id, "project")
+    if spec.id in org.projects:
+        raise UsageError(f"project {spec.id!r} already exists")
+    files = _Files(settings)
+    project = CommentedMap()
+    project["id"] = spec.id
+    project["kind"] = spec.kind
+    project["title"] = spec.title
+    project["owner"] = spec.owner
+    if spec.requested_by:
+        project["requested_by"] = spec.requested_by
+    project["status"] = spec.status
+    project["stakeholders"] = CommentedSeq(
+        [_flow({"name": spec.owner, "role": "responsible", "email": spec.owner})]
+    )
+    milestones = CommentedSeq()
+    if spec.launch is not None:
+        milestones.append(_flow({"name": "Launch", "due": spec.launch, "launch": True}))
+    project["milestones"] = milestones
+    for key, values in (
+        ("queues", spec.queues),
+        ("workflows", spec.workflows),
+        ("policies", spec.policies),
+    ):
+        project[key] = _seq(list(values))
+    project["risks"] = CommentedSeq()
+    project["decisions"] = CommentedSeq()
+    project["updates"] = CommentedSeq()
+    buffer = io.StringIO()
+    _yaml().dump(project, buffer)
+    header = "# A project from qplan new: fill in its milestones, stakeholders and risks.\n"
+    files.create(f"{PROJECTS_DIR}/{spec.id}.yaml", header + buffer.getvalue())
+    return files.texts()
