@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import click
+import pytest
 
 from qplan.cli import cli
 from qplan.plan.state import open_store
@@ -32,7 +33,10 @@ def _examples() -> dict[str, list[str]]:
     return found
 
 
-def test_every_command_has_a_working_example(example_repo: Path) -> None:
+def test_every_command_has_a_working_example(
+    example_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(example_repo)  # export writes organisation.xlsx where it is run
     examples = _examples()
     state = str(example_repo / ".qplan" / "state.db")
     # The state examples name serial 3: give the state three revisions first.
@@ -56,7 +60,8 @@ def test_every_command_has_a_working_example(example_repo: Path) -> None:
     outcomes = {}
     # `docs serve` runs until stopped: tests/test_docs.py runs its example in a subprocess.
     del examples["docs serve"]
-    first, last = ["plan", "show", "apply"], ["new queue", "new project"]  # these write files
+    first = ["plan", "show", "apply"]
+    last = ["export", "import", "new queue", "new project"]  # these write files
     order = first + [c for c in examples if c not in first + last] + last
     for command in order:
         args = [a.replace("pr.plan", str(example_repo / "pr.plan")) for a in examples[command]]
@@ -101,6 +106,8 @@ def test_every_command_has_a_working_example(example_repo: Path) -> None:
         "recover": (0, "2026-12-08 Tue        0"),
         "allocate": outcomes["allocate"],
         "status": outcomes["status"],  # its last line carries the day the state was applied
+        "export": (0, "Wrote organisation.xlsx: teams, queues, targets and allocations."),
+        "import": (0, "Imported queues: 0 new, 0 updated, 43 unchanged."),
         "new queue": (
             0,
             "Queue ls-safety-es is a draft; qplan readiness ls-safety-es lists what is left to do.",

@@ -52,6 +52,8 @@ for _command in (
     strategy.scenario,
     projects.status,
     projects.new,
+    projects.import_,
+    projects.export,
     docs.docs,
     plan.plan,
     plan.show,

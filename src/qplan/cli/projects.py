@@ -264,3 +264,132 @@ def new_project(
     texts = scaffold(settings, validation.organisation, spec)
     _written(obj, texts, f"project {spec.id}")
     click.echo(f"Project {spec.id} is ready for its milestones; qplan status {spec.id} reports it.")
+
+
+_KINDS = click.Choice(["queues", "teams", "allocations", "targets"])
+
+
+@click.command("export")
+@click.option(
+    "--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True
+)
+@click.option("--kind", type=_KINDS, help="With --format csv: the kind to write.")
+@click.option("--out", help="The file to write (default organisation.xlsx; CSV: standard output).")
+@pass_context
+def export(obj: Context, fmt: str, kind: str | None, out: str | None) -> None:
+    """The teams, queues, targets and allocations as a workbook (a sheet per kind) or one
+    kind as CSV, for people who plan in spreadsheets; qplan import brings them back.
+
+    Example: qplan export --format xlsx --out organisation.xlsx
+    """
+    import csv
+    import io
+
+    from qplan import repository as repo
+    from qplan.core.errors import UsageError
+    from qplan.core.output import write_file
+    from qplan.model.tabular import columns, flatten
+    from qplan.render.spreadsheets import export_workbook
+
+    settings = obj.settings()
+    validation = repo.validate_repository(settings=settings)
+    if validation.report.has_errors:
+        write_refusal(validation.report, "text", "Nothing was exported")
+    org = validation.organisation
+    if fmt == "xlsx":
+        if kind is not None:
+            raise UsageError("--kind goes with --format csv (a workbook holds every kind)")
+        target = out or "organisation.xlsx"
+        write_file(target, export_workbook(org, settings.today))
+        click.echo(f"Wrote {target}: teams, queues, targets and allocations.", err=True)
+        return
+    if kind is None:
+        raise UsageError("--format csv writes one kind: give --kind")
+    table: dict[str, object] = getattr(org, kind)
+    rows = [flatten(kind, item) for _, item in sorted(table.items())]  # type: ignore[arg-type]
+    head = columns(kind, rows)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(head)
+    for row in rows:
+        writer.writerow(["" if row.get(c) is None else row[c] for c in head])
+    if out is None:
+        click.echo(buffer.getvalue(), nl=False)
+    else:
+        write_file(out, buffer.getvalue())
+
+
+@click.command("import")
+@click.argument("file", metavar="FILE.xlsx|FILE.csv")
+@click.option("--kind", type=_KINDS, required=True, help="What the rows are.")
+@click.option(
+    "--sheet", help="The workbook's sheet (default: the one named as --kind, else the first)."
+)
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar="COLUMN=field",
+    help="Read a column as a field (dotted when nested: 'Volume=forecast.weekly_volume').",
+)
+@click.option(
+    "--into",
+    default="workflows/imported.yaml",
+    show_default=True,
+    help="The file new items go to (existing ones are updated where they are).",
+)
+@pass_context
+def import_(
+    obj: Context, file: str, kind: str, sheet: str | None, mapping: tuple[str, ...], into: str
+) -> None:
+    """Bring a planning spreadsheet's rows into the YAML: existing items are updated where
+    they are (only what differs, comments kept), new ones appended to --into. Every bad
+    cell is reported as file:sheet!A12, and nothing is written unless the result validates.
+
+    Example: qplan import organisation.xlsx --kind queues
+    """
+    import sys
+    from pathlib import Path
+
+    from qplan import repository as repo
+    from qplan.core.errors import UsageError
+    from qplan.load.spreadsheet import SpreadsheetError, read_table
+    from qplan.render.scaffold import check_path
+    from qplan.render.spreadsheets import import_table
+
+    settings = obj.settings()
+    validation = repo.validate_repository(settings=settings)
+    if validation.report.has_errors:
+        write_refusal(validation.report, "text", "Nothing was imported")
+    columns: dict[str, str] = {}
+    for entry in mapping:
+        column, sep, target = entry.partition("=")
+        if not sep or not column.strip() or not target.strip():
+            raise UsageError(f"--map: {entry!r} is not COLUMN=field")
+        columns[column.strip()] = target.strip()
+    into = check_path(settings, into, settings.workflows_dir, (".yaml", ".yml"), "--into")
+    path = Path(file)
+    if not path.is_file():
+        raise UsageError(f"no file {file!r}")
+    try:
+        table = read_table(path, path.name, sheet=sheet, prefer=kind)
+    except SpreadsheetError as exc:
+        click.echo(f"{exc.where}: QP001 {exc.message}")
+        if exc.hint:
+            click.echo(f"  hint: {exc.hint}")
+        click.echo("Nothing was imported.")
+        sys.exit(1)
+    result = import_table(settings, validation.organisation, kind, table, columns, into)
+    if result.problems:
+        for problem in result.problems:
+            click.echo(problem.line())
+        click.echo(f"Nothing was imported: {len(result.problems)} bad cell(s).")
+        sys.exit(1)
+    if result.texts:
+        report = repo.write_checked(settings, result.texts)
+        if report.has_errors:
+            write_refusal(report, "text", "Nothing was imported: the result would not validate")
+    click.echo(
+        f"Imported {kind}: {len(result.created)} new, {len(result.updated)} updated, "
+        f"{result.unchanged} unchanged."
+    )

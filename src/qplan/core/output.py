@@ -9,8 +9,9 @@ from pathlib import Path
 from qplan.core.errors import OutputError
 
 
-def write_file(path: str | Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically, creating its folder; never a half-written file."""
+def write_file(path: str | Path, text: str | bytes) -> None:
+    """Write ``text`` (or bytes) to ``path`` atomically, creating its folder; never a
+    half-written file."""
     target = Path(path)
     for folder in (target.parent, *target.parent.parents):
         if folder.exists() and not folder.is_dir():
@@ -19,8 +20,12 @@ def write_file(path: str | Path, text: str) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
         try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-                stream.write(text)
+            if isinstance(text, bytes):
+                with os.fdopen(handle, "wb") as binary:
+                    binary.write(text)
+            else:
+                with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+                    stream.write(text)
             os.chmod(temporary, 0o666 & ~_umask())  # as open() would make it, not 0600
             os.replace(temporary, target)
         except BaseException:

@@ -74,6 +74,26 @@ def check_id(value: str, what: str) -> str:
     return value
 
 
+def check_path(
+    settings: Settings, given: str, folder: str, suffixes: tuple[str, ...], flag: str
+) -> str:
+    """A file qplan is asked to write, as a path relative to the repository: inside
+    ``folder``, with one of ``suffixes``, and no way out of the repository."""
+    from pathlib import PurePosixPath
+
+    path = PurePosixPath(given.replace("\\", "/"))
+    if (
+        path.is_absolute()
+        or ".." in path.parts
+        or not path.parts
+        or path.parts[0] != folder
+        or not path.name.endswith(suffixes)
+        or any(part.startswith(".") for part in path.parts)
+    ):
+        raise UsageError(f"{flag}: {given!r} is not a {'/'.join(suffixes)} file under {folder}/")
+    return path.as_posix()
+
+
 class _Files:
     """The YAML files being edited, each loaded once, and the new files."""
 

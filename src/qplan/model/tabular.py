@@ -1,0 +1,184 @@
+"""*model*: the file format's items as spreadsheet rows, and back.
+
+A row has one column per field; a nested item (a queue's ``forecast``, a target's ``sla``)
+spreads over dotted columns (``forecast.weekly_volume``), and a list or mapping (languages,
+an allocation's shares, a team's shifts) is one cell written in YAML's flow style
+(``[en, es]``, ``{us-reno: 60, ph-manila: 40}``), so that a sheet exported by qplan comes
+back in unchanged.
+"""
+
+from __future__ import annotations
+
+import io
+import types
+import typing
+from collections.abc import Iterable
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from qplan.model import format as m
+
+#: the kinds a spreadsheet may carry, and the key that names each item
+TABULAR_KINDS: dict[str, type[BaseModel]] = {
+    "teams": m.Team,
+    "queues": m.Queue,
+    "targets": m.Target,
+    "allocations": m.Allocation,
+}
+Shape = Literal["model", "collection", "text", "scalar"]
+
+
+def _unwrap(annotation: Any) -> Any:
+    """The type under Annotated[...] and Optional[...]."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            rest = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(rest) != 1:
+                return annotation
+            annotation = rest[0]
+        else:
+            return annotation
+
+
+def _fields(model: type[BaseModel]) -> dict[str, Any]:
+    """Field name as written in the file (its alias) → annotation."""
+    return {(info.alias or name): info.annotation for name, info in model.model_fields.items()}
+
+
+def shape(model: type[BaseModel], path: list[str]) -> tuple[Shape, Any]:
+    """What a (dotted) column of ``model`` holds, and the type there."""
+    annotation: Any = model
+    for step in path:
+        inner = _unwrap(annotation)
+        if not (isinstance(inner, type) and issubclass(inner, BaseModel)):
+            raise KeyError(step)
+        fields = _fields(inner)
+        if step not in fields:
+            raise KeyError(step)
+        annotation = fields[step]
+    inner = _unwrap(annotation)
+    if isinstance(inner, type) and issubclass(inner, BaseModel):
+        return "model", inner
+    if typing.get_origin(inner) in (list, dict) or inner in (list, dict):
+        return "collection", inner
+    if inner is str or (
+        typing.get_origin(inner) is Literal
+        and all(isinstance(a, str) for a in typing.get_args(inner))
+    ):
+        return "text", inner
+    return "scalar", inner
+
+
+def field_order(model: type[BaseModel], prefix: str = "") -> list[str]:
+    """Every column of ``model`` in the file format's order, nested items spread out (and
+    ``suppress`` last: it is the least read)."""
+    out = []
+    named = _fields(model)
+    for name, annotation in sorted(named.items(), key=lambda f: f[0] == "suppress"):
+        inner = _unwrap(annotation)
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            out += field_order(inner, f"{prefix}{name}.")
+        else:
+            out.append(prefix + name)
+    return out
+
+
+def flatten(kind: str, item: BaseModel) -> dict[str, Any]:
+    """An item as a row: column → cell value (what was written in the file only)."""
+    data = item.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    row: dict[str, Any] = {}
+    _spread(TABULAR_KINDS[kind], data, [], row)
+    return row
+
+
+def _spread(
+    model: type[BaseModel], data: dict[str, Any], path: list[str], row: dict[str, Any]
+) -> None:
+    for key, value in data.items():
+        here = [*path, key]
+        kind, _ = shape(model, here)
+        if kind == "model" and isinstance(value, dict):
+            _spread(model, value, here, row)
+        elif isinstance(value, list | dict):
+            row[".".join(here)] = flow_text(value)
+        elif isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+            row[".".join(here)] = int(value)  # 14000, as the file says, not 14000.0
+        else:
+            row[".".join(here)] = value
+
+
+def flow_text(value: Any) -> str:
+    """A list or mapping in YAML's flow style, on one line."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = True
+    yaml.width = 1_000_000
+    buffer = io.StringIO()
+    yaml.dump(value, buffer)
+    return buffer.getvalue().strip()
+
+
+def columns(kind: str, rows: Iterable[dict[str, Any]]) -> list[str]:
+    """The columns these rows use, in the file format's order."""
+    used = set().union(*(row.keys() for row in rows))
+    return [c for c in field_order(TABULAR_KINDS[kind]) if c in used]
+
+
+class CellProblem(Exception):
+    """A cell's value cannot be read for its column."""
+
+
+def cell_value(
+    model: type[BaseModel], column: str, value: Any, *, text_cell: bool, where: str, depth: int
+) -> Any:
+    """A cell as the value the file format expects in ``column``."""
+    from qplan.load.reader import LoadError, parse_text, resolve_scalar
+
+    kind, _ = shape(model, column.split("."))
+    if isinstance(value, date):
+        return value.isoformat()
+    if kind == "collection":
+        if not isinstance(value, str):
+            raise CellProblem(f"must be a list or mapping, like [en, es], not {value!r}")
+        try:
+            document, _ = parse_text(value, where, max_depth=depth)
+        except LoadError as exc:
+            raise CellProblem(exc.diagnostic.message) from None
+        return document.data
+    if kind == "text":
+        return value if isinstance(value, str) else str(value)
+    if isinstance(value, str) and text_cell:
+        return resolve_scalar(value.strip())
+    return value
+
+
+def unflatten(cells: dict[str, Any]) -> dict[str, Any]:
+    """Dotted columns → the nested mapping of an item."""
+    data: dict[str, Any] = {}
+    for column, value in cells.items():
+        *parents, last = column.split(".")
+        node = data
+        for step in parents:
+            node = node.setdefault(step, {})
+        node[last] = value
+    return data
+
+
+def item_key(kind: str, data: dict[str, Any]) -> str | None:
+    """The key an item is known by: its id, its queue, or ``workflow:<id>`` for a workflow's
+    target."""
+    if kind in ("teams", "queues"):
+        key = data.get("id")
+    elif kind == "allocations":
+        key = data.get("queue")
+    else:
+        key = data.get("queue") or (
+            f"workflow:{data['workflow']}" if isinstance(data.get("workflow"), str) else None
+        )
+    return key if isinstance(key, str) else None

@@ -1,0 +1,270 @@
+"""``qplan export`` and ``qplan import``: the organisation as a workbook for people who plan
+in spreadsheets, and a planning sheet brought back into the YAML.
+
+Import changes the files as review expects: an item that exists is updated where it is
+(only the fields whose value differs; comments and layout kept), a new one is appended to
+``--into``; an item whose values are the same is not touched, so exporting and importing
+again changes nothing.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from qplan.load.settings import Settings
+from qplan.load.spreadsheet import Table
+from qplan.model.organisation import Organisation
+from qplan.model.tabular import (
+    TABULAR_KINDS,
+    CellProblem,
+    cell_value,
+    columns,
+    flatten,
+    item_key,
+    shape,
+    unflatten,
+)
+
+#: the kinds a workbook holds, one sheet each, in this order
+SHEETS = ("teams", "queues", "targets", "allocations")
+
+
+def export_workbook(org: Organisation, today: date) -> bytes:
+    """Every team, queue, target and allocation as an xlsx workbook (a sheet per kind)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    stamp = datetime(today.year, today.month, today.day)
+    workbook.properties.created = stamp
+    workbook.properties.modified = stamp
+    workbook.properties.creator = "qplan"
+    for kind in SHEETS:
+        table: dict[str, Any] = getattr(org, kind)
+        rows = [flatten(kind, item) for _, item in sorted(table.items())]
+        head = columns(kind, rows)
+        sheet = workbook.create_sheet(kind)
+        sheet.append(head)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append([_excel(row.get(c)) for c in head])
+        sheet.freeze_panes = "B2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _excel(value: Any) -> Any:
+    """A cell value Excel keeps as it is: text that a spreadsheet would turn into a formula
+    is written with a leading apostrophe's equivalent (as text)."""
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@")) and not _number(value):
+        return "'" + value
+    return value
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass
+class ImportProblem:
+    where: str
+    code: str
+    message: str
+    hint: str | None = None
+
+    def line(self) -> str:
+        text = f"{self.where}: {self.code} {self.message}"
+        return text + (f"\n  hint: {self.hint}" if self.hint else "")
+
+
+@dataclass
+class ImportResult:
+    texts: dict[str, str] = field(default_factory=dict)
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    problems: list[ImportProblem] = field(default_factory=list)
+
+
+def import_table(
+    settings: Settings,
+    org: Organisation,
+    kind: str,
+    table: Table,
+    mapping: dict[str, str],
+    into: str,
+) -> ImportResult:
+    """Bring the rows of ``table`` into the organisation's files as items of ``kind``;
+    ``mapping`` renames columns (sheet column → field, dotted for nested ones)."""
+    from qplan.model.organisation import _item_adapter
+    from qplan.render.scaffold import _append, _Files
+
+    result = ImportResult()
+    model = TABULAR_KINDS[kind]
+    fields: list[str | None] = []
+    for index, name in enumerate(table.header):
+        target = mapping.get(name, name)
+        if not name:
+            fields.append(None)
+            continue
+        try:
+            shape(model, target.split("."))
+        except KeyError:
+            result.problems.append(
+                ImportProblem(
+                    table.where(1, index) if table.sheet is None else _head(table, index),
+                    "QP020",
+                    f"column {name[:80]!r} is not a field of {kind[:-1]}",
+                    "map it with --map COLUMN=field, or remove the column",
+                )
+            )
+            fields.append(None)
+            continue
+        fields.append(target)
+    if result.problems:
+        return result
+    files = _Files(settings)
+    seen: dict[str, str] = {}
+    for number, values in table.rows:
+        problems_before = len(result.problems)
+        cells: dict[str, Any] = {}
+        places: dict[str, str] = {}
+        for index, column in enumerate(fields):
+            value = values[index] if index < len(values) else None
+            if column is None or value is None:
+                continue
+            where = table.where(number, index)
+            places[column] = where
+            try:
+                cells[column] = cell_value(
+                    model,
+                    column,
+                    value,
+                    text_cell=table.text_cells,
+                    where=where,
+                    depth=settings.max_depth,
+                )
+            except CellProblem as exc:
+                result.problems.append(ImportProblem(where, "QP022", f"{column}: {exc}"))
+        if len(result.problems) > problems_before:
+            continue  # its other fields would only repeat what is wrong with those cells
+        data = unflatten(cells)
+        row_where = table.where(number, 0)
+        key = item_key(kind, data)
+        if key is None:
+            result.problems.append(
+                ImportProblem(row_where, "QP021", f"row {number} names no {_key_name(kind)}")
+            )
+            continue
+        if key in seen:
+            result.problems.append(
+                ImportProblem(row_where, "QP101", f"{key} is already in row {seen[key]}")
+            )
+            continue
+        seen[key] = str(number)
+        try:
+            item = _item_adapter(kind).validate_python(data)
+        except ValidationError as exc:
+            for error in exc.errors(include_url=False):
+                path = ".".join(str(p) for p in error["loc"])
+                where = next(
+                    (
+                        places[c]
+                        for c in sorted(places, key=len, reverse=True)
+                        if path.startswith(c)
+                    ),
+                    row_where,
+                )
+                message = error["msg"][:1].lower() + error["msg"][1:]
+                result.problems.append(
+                    ImportProblem(where, "QP023", f"{kind[:-1]} {key}: {path or 'row'}: {message}")
+                )
+            continue
+        singular = kind[:-1]
+        existing = org.item(singular, key)
+        if existing is not None and existing == item:
+            result.unchanged += 1
+            continue
+        if (singular, key) in org.origins:
+            origin = org.origin(singular, key)
+            document = files.document(str(origin.document.path))
+            position = origin.path[1]
+            assert isinstance(position, int)
+            _update(document[kind][position], data)
+            result.updated.append(key)
+        else:
+            document = files.document(into) if (settings.root / into).exists() else None
+            if document is None:
+                from ruamel.yaml.comments import CommentedMap
+
+                files.loaded[into] = CommentedMap()
+                document = files.loaded[into]
+            from ruamel.yaml.comments import CommentedSeq
+
+            items = document.get(kind)
+            if items is None:
+                items = CommentedSeq()
+                document[kind] = items
+            _append(items, _commented(data))
+            result.created.append(key)
+    if not result.problems:
+        result.texts = files.texts()
+    return result
+
+
+def _head(table: Table, index: int) -> str:
+    from qplan.load.spreadsheet import column_letter
+
+    return f"{table.file}:{table.sheet}!{column_letter(index)}1"
+
+
+def _key_name(kind: str) -> str:
+    return {"teams": "id", "queues": "id", "allocations": "queue"}.get(kind, "queue or workflow")
+
+
+def _commented(data: Any, top: bool = True) -> Any:
+    """Plain data as ruamel's round-trip types: an item in block style, nested values in
+    flow style (as the example organisation writes them)."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(data, dict):
+        found = CommentedMap((k, _commented(v, False)) for k, v in data.items())
+        if not top:
+            found.fa.set_flow_style()
+        return found
+    if isinstance(data, list):
+        seq = CommentedSeq(_commented(v, False) for v in data)
+        seq.fa.set_flow_style()
+        return seq
+    return data
+
+
+def _update(item: Any, data: dict[str, Any]) -> None:
+    """Make ``item`` (a round-trip mapping) say ``data``, touching only what differs."""
+    for key in [k for k in item if k not in data]:
+        del item[key]
+    for key, value in data.items():
+        if key not in item or _plain(item[key]) != value:
+            item[key] = _commented(value, False)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

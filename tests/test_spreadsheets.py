@@ -1,0 +1,205 @@
+"""``qplan export`` and ``qplan import``: the example organisation round-trips through a
+workbook and through CSV without a change; edits come back as reviewable YAML changes;
+bad cells are reported as file:sheet!A12."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from tests.conftest import run_qplan
+from tests.plan_scenario import apply_all
+from tests.security.harness import snapshot
+
+KINDS = ("teams", "queues", "targets", "allocations")
+
+
+def _plan_changes(repo: Path, state: str) -> list[str]:
+    result = run_qplan("--state", state, "plan", "--format", "json", repo=repo)
+    assert result.exit_code in (0, 2), result.output
+    changes = json.loads(result.output)["resource_changes"]
+    return [f"{c['action']} {c['address']}" for c in changes if c["action"] != "no-op"]
+
+
+def test_export_then_import_changes_nothing(example_repo: Path, tmp_path: Path) -> None:
+    state = str(tmp_path / "state.db")
+    apply_all(example_repo, state)
+    before = snapshot(example_repo)
+    book = tmp_path / "organisation.xlsx"
+    result = run_qplan("export", "--out", str(book), repo=example_repo)
+    assert result.exit_code == 0, result.output
+    assert load_workbook(book).sheetnames == list(KINDS)
+    counts = {"teams": 9, "queues": 43, "targets": 22, "allocations": 25}
+    for kind in KINDS:
+        result = run_qplan("import", str(book), "--kind", kind, repo=example_repo)
+        assert result.output == (
+            f"Imported {kind}: 0 new, 0 updated, {counts[kind]} unchanged.\n"
+        ), result.output
+        csv_file = tmp_path / f"{kind}.csv"
+        exported = run_qplan("export", "--format", "csv", "--kind", kind, "--out", str(csv_file),
+                             repo=example_repo)  # fmt: skip
+        assert exported.exit_code == 0
+        result = run_qplan("import", str(csv_file), "--kind", kind, repo=example_repo)
+        assert result.output.endswith(f"0 new, 0 updated, {counts[kind]} unchanged.\n")
+    assert snapshot(example_repo) == before
+    assert _plan_changes(example_repo, state) == []
+
+
+def test_edited_and_new_rows_become_yaml_changes(example_repo: Path, tmp_path: Path) -> None:
+    state = str(tmp_path / "state.db")
+    apply_all(example_repo, state)
+    book = tmp_path / "plan.xlsx"
+    run_qplan("export", "--out", str(book), repo=example_repo)
+    workbook = load_workbook(book)
+    sheet = workbook["queues"]
+    head = [c.value for c in sheet[1]]
+    rows = {r[0].value: r for r in sheet.iter_rows(min_row=2)}
+    rows["sv-hate-speech-en"][head.index("forecast.weekly_volume")].value = 90000
+    allocations = workbook["allocations"]
+    allocations.append(["ls-safety-hi", "{in-hyderabad: 60, ph-manila: 40}"])
+    workbook.save(book)
+    result = run_qplan("import", str(book), "--kind", "queues", repo=example_repo)
+    assert result.output == "Imported queues: 0 new, 1 updated, 42 unchanged.\n"
+    text = (example_repo / "workflows" / "short-video.yaml").read_text(encoding="utf-8")
+    assert "forecast: {arrival: backlog, weekly_volume: 90000, aht_seconds: 42}" in text
+    assert "# " in text  # the file's comments are still there
+    result = run_qplan(
+        "import", str(book), "--kind", "allocations", "--into", "workflows/from-sheet.yaml",
+        repo=example_repo,
+    )  # fmt: skip
+    assert result.output == "Imported allocations: 1 new, 0 updated, 25 unchanged.\n"
+    assert (example_repo / "workflows" / "from-sheet.yaml").read_text(encoding="utf-8") == (
+        "allocations:\n  - queue: ls-safety-hi\n    shares: {in-hyderabad: 60, ph-manila: 40}\n"
+    )
+    assert _plan_changes(example_repo, state) == [
+        "create allocation.ls-safety-hi",
+        "update sop.livestream",  # its queue table shows the new allocation
+        "update queue.sv-hate-speech-en",
+    ]
+
+
+def test_bad_cells_are_reported_at_their_place(example_repo: Path, tmp_path: Path) -> None:
+    book = tmp_path / "plan.xlsx"
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "teams"
+    queues = workbook.create_sheet("queues")
+    queues.append(
+        ["Queue ID", "name", "workflow", "kind", "status", "policy", "languages",
+         "Weekly volume", "forecast.aht_seconds", "forecast.arrival", "colour"]
+    )  # fmt: skip
+    queues.append(
+        ["q-new", "New", "livestream", "production", "draft", "livestream-safety@7",
+         "[es", "lots", 40, "backlog", "red"]
+    )  # fmt: skip
+    workbook.save(book)
+    before = snapshot(example_repo)
+    result = run_qplan("import", str(book), "--kind", "queues", repo=example_repo)
+    assert (result.exit_code, result.output) == (
+        1,
+        "plan.xlsx:queues!A1: QP020 column 'Queue ID' is not a field of queue\n"
+        "  hint: map it with --map COLUMN=field, or remove the column\n"
+        "plan.xlsx:queues!H1: QP020 column 'Weekly volume' is not a field of queue\n"
+        "  hint: map it with --map COLUMN=field, or remove the column\n"
+        "plan.xlsx:queues!K1: QP020 column 'colour' is not a field of queue\n"
+        "  hint: map it with --map COLUMN=field, or remove the column\n"
+        "Nothing was imported: 3 bad cell(s).\n",
+    )
+    result = run_qplan(
+        "import", str(book), "--kind", "queues", "--map", "Queue ID=id",
+        "--map", "Weekly volume=forecast.weekly_volume", "--map", "colour=description",
+        repo=example_repo,
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "plan.xlsx:queues!G2: QP022 languages: the flow sequence is not closed (a ']' is missing)",
+        "Nothing was imported: 1 bad cell(s).",
+    ] or result.output.splitlines()[0].startswith("plan.xlsx:queues!G2: QP022 languages: ")
+    queues["G2"] = "[es]"
+    workbook.save(book)
+    result = run_qplan(
+        "import", str(book), "--kind", "queues", "--map", "Queue ID=id",
+        "--map", "Weekly volume=forecast.weekly_volume", "--map", "colour=description",
+        repo=example_repo,
+    )  # fmt: skip
+    assert (result.exit_code, result.output) == (
+        1,
+        "plan.xlsx:queues!H2: QP023 queue q-new: forecast.weekly_volume: input should be a "
+        "valid number\n"
+        "Nothing was imported: 1 bad cell(s).\n",
+    )
+    assert snapshot(example_repo) == before
+
+
+def test_the_result_must_validate(example_repo: Path, tmp_path: Path) -> None:
+    csv_file = tmp_path / "a.csv"
+    csv_file.write_text("queue,shares\nls-safety-hi,{nobody: 100}\n", encoding="utf-8")
+    before = snapshot(example_repo)
+    result = run_qplan("import", str(csv_file), "--kind", "allocations", repo=example_repo)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "workflows/imported.yaml:3:14: QP102 unknown team 'nobody'",
+        "Invalid: 1 error, 0 warnings.",
+        "Nothing was imported: the result would not validate: fix the errors above first.",
+    ]
+    assert snapshot(example_repo) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("bomb.xlsx", "bomb", "bomb.xlsx: QP001 unpacks to 300,000,000 bytes, over the limit "
+         "of 268,435,456"),
+        ("junk.xlsx", b"not a zip", "junk.xlsx: QP001 is not an xlsx workbook (File is not a "
+         "zip file)"),
+        ("semi.csv", b"queue;shares\n", "semi.csv: QP001 separates its columns with ';'; "
+         "qplan reads comma-separated CSV"),
+        ("latin.csv", "queue,shares\nq\xe9,x\n".encode("latin-1"), "latin.csv: QP001 is not "
+         "UTF-8 text"),
+        ("notes.txt", b"x", "notes.txt: QP001 is neither .xlsx nor .csv"),
+    ],
+)  # fmt: skip
+def test_hostile_spreadsheets_are_one_line(
+    example_repo: Path, tmp_path: Path, name: str, content: str | bytes, message: str
+) -> None:
+    path = tmp_path / name
+    if content == "bomb":
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("xl/sharedStrings.xml", b"\0" * 300_000_000)
+        path.write_bytes(buffer.getvalue())
+    else:
+        assert isinstance(content, bytes)
+        path.write_bytes(content)
+    before = snapshot(example_repo)
+    result = run_qplan("import", str(path), "--kind", "allocations", repo=example_repo)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0].startswith(message), result.output
+    assert result.output.splitlines()[-1] == "Nothing was imported."
+    assert snapshot(example_repo) == before
+
+
+def test_import_usage_errors(example_repo: Path, tmp_path: Path) -> None:
+    csv_file = tmp_path / "a.csv"
+    csv_file.write_text("queue,shares\n", encoding="utf-8")
+    for args, message in [
+        (["--into", "../outside.yaml"], "error: --into: '../outside.yaml' is not a "
+         ".yaml/.yml file under workflows/\n"),
+        (["--map", "nothing"], "error: --map: 'nothing' is not COLUMN=field\n"),
+    ]:  # fmt: skip
+        result = run_qplan("import", str(csv_file), "--kind", "allocations", *args,
+                           repo=example_repo)  # fmt: skip
+        assert (result.exit_code, result.output) == (64, message)
+    result = run_qplan("import", str(tmp_path / "none.csv"), "--kind", "teams", repo=example_repo)
+    assert (result.exit_code, result.output) == (64, f"error: no file '{tmp_path / 'none.csv'}'\n")
+    result = run_qplan("export", "--format", "csv", repo=example_repo)
+    assert (result.exit_code, result.output) == (
+        64,
+        "error: --format csv writes one kind: give --kind\n",
+    )
