@@ -138,7 +138,7 @@ def import_table(
     files = _Files(settings)
     seen: dict[str, str] = {}
     for number, values in table.rows:
-        problems_before = len(result.problems)
+        unreadable: set[str] = set()
         cells: dict[str, Any] = {}
         places: dict[str, str] = {}
         for index, column in enumerate(fields):
@@ -158,8 +158,7 @@ def import_table(
                 )
             except CellProblem as exc:
                 result.problems.append(ImportProblem(where, "QP022", f"{column}: {exc}"))
-        if len(result.problems) > problems_before:
-            continue  # its other fields would only repeat what is wrong with those cells
+                unreadable.add(column)
         data = unflatten(cells)
         row_where = table.where(number, 0)
         key = item_key(kind, data)
@@ -179,6 +178,8 @@ def import_table(
         except ValidationError as exc:
             for error in exc.errors(include_url=False):
                 path = ".".join(str(p) for p in error["loc"])
+                if any(path == c or path.startswith(c + ".") for c in unreadable):
+                    continue  # already said: the cell could not be read
                 where = next(
                     (
                         places[c]
