@@ -183,3 +183,69 @@ def test_new_project_then_its_status(example_repo: Path, tmp_path: Path) -> None
         "projects/p2.yaml:5:8: QP023 project p2: owner must be an email address, not 'not-mail'"
     )
     assert not (example_repo / "projects" / "p2.yaml").exists()
+
+
+def _answer(repo: Path, args: list[str], dialogue: list[tuple[str, str]]) -> str:
+    """Run ``qplan`` in a pseudo-terminal, answering each prompt; returns all it printed."""
+    import os
+    import select
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import ROOT, TODAY
+
+    master, slave = os.openpty()
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "QPLAN_TODAY": TODAY,
+        "NO_COLOR": "1",
+        "PYTHONPATH": str(ROOT / "src"),
+        "HOME": str(repo.parent),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "qplan", "--repo", str(repo), *args],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        close_fds=True,
+    )
+    os.close(slave)
+    seen = b""
+    steps = list(dialogue)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.5)
+        if ready:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break  # the child closed the terminal
+            if not chunk:
+                break
+            seen += chunk
+        if steps and seen.decode(errors="replace").rstrip().endswith(steps[0][0]):
+            os.write(master, steps.pop(0)[1].encode() + b"\n")
+        if process.poll() is not None and not ready:
+            break
+    process.wait(timeout=10)
+    os.close(master)
+    assert process.returncode == 0, seen.decode(errors="replace")
+    return seen.decode(errors="replace").replace("\r\n", "\n")
+
+
+def test_new_project_asks_in_a_terminal(example_repo: Path) -> None:
+    output = _answer(
+        example_repo,
+        ["new", "project"],
+        [
+            ("Project id:", "asked"),
+            ("Kind (launch, policy_rollout, intake, recovery, normalisation):", "intake"),
+            ("Title:", "An intake asked for at the terminal"),
+            ("Owner's email:", "ts-comments@lakeside.example"),
+        ],
+    )
+    assert "  wrote projects/asked.yaml\n" in output
+    text = (example_repo / "projects" / "asked.yaml").read_text(encoding="utf-8")
+    assert "kind: intake\ntitle: An intake asked for at the terminal\n" in text
