@@ -71,3 +71,34 @@ def test_a_hostile_scenario_is_a_diagnostic(
         assert done.stdout.splitlines()[0].startswith(diagnostic), done.stdout
         assert "scenarios/s.yaml:" in done.stdout
     assert snapshot(repo) == before
+
+
+@pytest.mark.parametrize(
+    ("text", "diagnostic"),
+    [
+        (BOMB, "projects/p.yaml:5:4: QP003 aliases expand this document to over 66,430 values"),
+        (
+            "id: p\nkind: launch\ntitle: T\nowner: a@b.example\nstatus: planning\nrisks:\n"
+            + "  - {description: r, severity: low, owner: a@b.example}\n" * 501,
+            "projects/p.yaml:7:3: QP023 project p: risks: list should have at most 500 items "
+            "after validation, not 501",
+        ),
+        (
+            "id: p\nkind: launch\ntitle: T\nowner: a@b.example\nstatus: planning\n"
+            "milestones:\n  - {name: M, due: 99999-01-01}\n",
+            "projects/p.yaml:7:22: QP023 project p: milestones.0.due: '99999-01-01' is not a "
+            "date; write YYYY-MM-DD",
+        ),
+    ],
+    ids=["alias-bomb", "too-many-risks", "far-date"],
+)
+def test_a_hostile_project_is_a_diagnostic(tmp_path: Path, text: str, diagnostic: str) -> None:
+    repo = minimal_repo(tmp_path)
+    (repo / "projects").mkdir()
+    (repo / "projects" / "p.yaml").write_text(text, encoding="utf-8")
+    before = snapshot(repo)
+    for command in (["validate"], ["status"]):
+        done = qplan(*command, repo=repo, timeout=30)
+        assert done.returncode == 1, done.stdout + done.stderr
+        assert done.stdout.splitlines()[0] == diagnostic, done.stdout
+    assert snapshot(repo) == before
