@@ -86,7 +86,7 @@ def test_a_hostile_scenario_is_a_diagnostic(
         (
             "id: p\nkind: launch\ntitle: T\nowner: a@b.example\nstatus: planning\n"
             "milestones:\n  - {name: M, due: 99999-01-01}\n",
-            "projects/p.yaml:7:22: QP023 project p: milestones.0.due: '99999-01-01' is not a "
+            "projects/p.yaml:7:20: QP023 project p: milestones.0.due: '99999-01-01' is not a "
             "date; write YYYY-MM-DD",
         ),
     ],
