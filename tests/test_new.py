@@ -193,16 +193,10 @@ def _answer(repo: Path, args: list[str], dialogue: list[tuple[str, str]]) -> str
     import sys
     import time
 
-    from tests.conftest import ROOT, TODAY
+    from tests.security.harness import child_environment
 
     master, slave = os.openpty()
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "QPLAN_TODAY": TODAY,
-        "NO_COLOR": "1",
-        "PYTHONPATH": str(ROOT / "src"),
-        "HOME": str(repo.parent),
-    }
+    env = child_environment(repo)
     process = subprocess.Popen(
         [sys.executable, "-m", "qplan", "--repo", str(repo), *args],
         stdin=slave,

@@ -83,7 +83,16 @@ def test_edited_and_new_rows_become_yaml_changes(example_repo: Path, tmp_path: P
     ]
 
 
-def test_bad_cells_are_reported_at_their_place(example_repo: Path, tmp_path: Path) -> None:
+MAPPED = [
+    "import", "plan.xlsx", "--kind", "queues", "--map", "Queue ID=id",
+    "--map", "Weekly volume=forecast.weekly_volume", "--map", "colour=description",
+]  # fmt: skip
+
+
+def test_bad_cells_are_reported_at_their_place(
+    example_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
     book = tmp_path / "plan.xlsx"
     workbook = Workbook()
     sheet = workbook.active
@@ -111,11 +120,7 @@ def test_bad_cells_are_reported_at_their_place(example_repo: Path, tmp_path: Pat
         "  hint: map it with --map COLUMN=field, or remove the column\n"
         "Nothing was imported: 3 bad cell(s).\n",
     )
-    result = run_qplan(
-        "import", str(book), "--kind", "queues", "--map", "Queue ID=id",
-        "--map", "Weekly volume=forecast.weekly_volume", "--map", "colour=description",
-        repo=example_repo,
-    )  # fmt: skip
+    result = run_qplan(*MAPPED, repo=example_repo)
     assert (result.exit_code, result.output) == (
         1,
         "plan.xlsx:queues!G2: QP022 languages: YAML syntax error: did not find expected ',' or "
@@ -126,11 +131,7 @@ def test_bad_cells_are_reported_at_their_place(example_repo: Path, tmp_path: Pat
     )
     queues["G2"] = "[es]"
     workbook.save(book)
-    result = run_qplan(
-        "import", str(book), "--kind", "queues", "--map", "Queue ID=id",
-        "--map", "Weekly volume=forecast.weekly_volume", "--map", "colour=description",
-        repo=example_repo,
-    )  # fmt: skip
+    result = run_qplan(*MAPPED, repo=example_repo)
     assert (result.exit_code, result.output) == (
         1,
         "plan.xlsx:queues!H2: QP023 queue q-new: forecast.weekly_volume: input should be a "

@@ -21,15 +21,7 @@ def qplan(
     env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """``qplan --repo REPO ARGS`` in a child process, killed after ``timeout`` seconds."""
-    environment = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "QPLAN_TODAY": TODAY,
-        "QPLAN_ACTOR": "tester@lakeside.example",
-        "NO_COLOR": "1",
-        "PYTHONPATH": str(ROOT / "src"),
-        "HOME": str(repo.parent),
-        **(env or {}),
-    }
+    environment = {**child_environment(repo), **(env or {})}
     done = subprocess.run(
         [sys.executable, "-m", "qplan", "--repo", str(repo), *args],
         capture_output=True,
@@ -40,6 +32,18 @@ def qplan(
     )
     assert "Traceback" not in done.stdout + done.stderr, done.stdout + done.stderr
     return done
+
+
+def child_environment(repo: Path) -> dict[str, str]:
+    """The environment a child ``qplan`` runs in: this checkout's source, a fixed today."""
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "QPLAN_TODAY": TODAY,
+        "QPLAN_ACTOR": "tester@lakeside.example",
+        "NO_COLOR": "1",
+        "PYTHONPATH": str(ROOT / "src"),
+        "HOME": str(repo.parent),
+    }
 
 
 def minimal_repo(tmp_path: Path) -> Path:
