@@ -8,7 +8,8 @@ Every time is best of three wall seconds and is reported as a ratio to a baselin
 in the same run (a plain Python process that only loads the same YAML with PyYAML's
 CSafeLoader) and to `qplan validate` on the same repository. Apply runs on a fresh copy of
 the SQLite state each time. The state's growth for the 1 % change shows that unchanged
-resources are stored once.
+resources are stored once. Before that, two more plans are timed against `validate`: the
+first plan of the organisation (an empty state), and a plan of a one-queue change.
 """
 
 from __future__ import annotations
@@ -61,11 +62,20 @@ def change_one_percent(folder: Path) -> int:
 
 
 def measure(queues: int, folder: Path, shape: str = "pairs") -> dict[str, Any]:
+    from benchmarks.bench_docs import change_one_queue
+
     generate_shape(shape, queues, folder)
     state = folder / "state.db"
     first = folder / "first.plan"
+    empty_validate, _ = _run(_qplan(folder, state, "validate", "--format", "json"))
+    plan_empty, _ = _run(_qplan(folder, folder / "empty.db", "plan", "--format", "json"))
     _must(_qplan(folder, state, "plan", "--out", str(first), "--format", "json"))
     _must(_qplan(folder, state, "apply", str(first)))
+    after_first = _state_bytes(state)
+    change_one_queue(folder)
+    one_validate, _ = _run(_qplan(folder, state, "validate", "--format", "json"))
+    plan_one, one_peak = _run(_qplan(folder, state, "plan", "--format", "json"))
+    _must(_qplan(folder, state, "apply", "--auto-approve", "--allow-dirty"))
     after_first = _state_bytes(state)
     changed = change_one_percent(folder)
     baseline, _ = _run([sys.executable, "-c", BASELINE, str(folder)])
@@ -96,6 +106,11 @@ def measure(queues: int, folder: Path, shape: str = "pairs") -> dict[str, Any]:
         "state_mb": round(after_first / 1e6, 2),
         "state_growth_kb": round(grown / 1e3, 1),
         "plan_peak_rss_mb": round(peak, 1),
+        "plan_empty_s": round(plan_empty, 3),
+        "plan_empty_vs_validate": round(plan_empty / empty_validate, 2),
+        "plan_one_s": round(plan_one, 3),
+        "plan_one_vs_validate": round(plan_one / one_validate, 2),
+        "plan_one_peak_rss_mb": round(one_peak, 1),
     }
 
 
@@ -115,7 +130,9 @@ def _describe(row: dict[str, Any]) -> str:
         f"plan {row['plan_s']:.2f} s ({row['plan_vs_baseline']:.1f}x baseline, "
         f"{row['plan_vs_validate']:.2f}x validate)  "
         f"apply {row['apply_s']:.2f} s ({row['apply_vs_validate']:.2f}x validate)  "
-        f"state {row['state_mb']:.1f} MB, +{row['state_growth_kb']:.0f} kB for the change"
+        f"state {row['state_mb']:.1f} MB, +{row['state_growth_kb']:.0f} kB for the change  "
+        f"plan of one queue {row['plan_one_vs_validate']:.2f}x validate, "
+        f"against an empty state {row['plan_empty_vs_validate']:.2f}x validate"
     )
 
 

@@ -65,7 +65,11 @@ def measure(queues: int, folder: Path, shape: str = "pairs") -> dict[str, Any]:
         "json",
     ]
     validate, peak = _run(env_qplan)
+    started, _ = _run([sys.executable, "-c", "pass"])
+    helped, _ = _run([sys.executable, "-m", "qplan", "--help"])
     return {
+        "python_start_s": round(started, 3),
+        "help_s": round(helped, 3),
         "queues": queues,
         "shape": shape,
         "yaml_mb": round(size / 1e6, 2),

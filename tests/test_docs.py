@@ -214,3 +214,24 @@ def test_serve_rebuilds_when_the_repository_changes(example_repo: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_a_large_organisation_keeps_its_queues_on_workflow_pages(example_repo: Path) -> None:
+    """Above max_queue_pages, each workflow's page holds its queues as sections with their
+    ids as anchors, and every link to a queue points there (the strict build checks them)."""
+    (example_repo / "pyproject.toml").write_text("[tool.qplan]\nmax_queue_pages = 10\n")
+    result = run_qplan("docs", "build", "--out", "site", repo=example_repo)
+    assert result.output == "Built 48 pages into site (75 project file(s) changed).\n"
+    docs = example_repo / ".qplan" / "docs" / "docs"
+    assert sorted(p.name for p in (docs / "queues").iterdir()) == [
+        "ls-safety-en.svg",
+        "ls-safety-pt.svg",
+    ]  # the heat maps stay; the queue pages are gone
+    page = (docs / "workflows" / "livestream.md").read_text(encoding="utf-8")
+    assert "\n## Livestream · safety · English {#ls-safety-en}\n" in page
+    assert "![Agents required and on duty by half-hour](../queues/ls-safety-en.svg)" in page
+    team = (docs / "teams" / "ph-manila.md").read_text(encoding="utf-8")
+    assert "(../workflows/livestream.md#ls-safety-en)" in team
+    assert "queues/" not in (example_repo / ".qplan" / "docs" / "mkdocs.yml").read_text()
+    html = (example_repo / "site" / "workflows" / "livestream.html").read_text(encoding="utf-8")
+    assert 'id="ls-safety-en"' in html and 'src="../queues/ls-safety-en.svg"' in html

@@ -282,6 +282,7 @@ def docs_project(
         health=health,
         health_trend=trend,
         scenarios=scenario_results(validation),
+        max_queue_pages=settings.max_queue_pages,
         projects=project_status(
             validation, (), settings.today - timedelta(days=SINCE_DAYS), state_url
         )

@@ -61,6 +61,9 @@ class Settings:
     max_share_move: float = 20.0
     #: a project's launch milestone this many days ahead or fewer checks its queues' readiness
     launch_notice_days: int = 14
+    #: the docs site gives each queue a page up to this many queues; above, each workflow's
+    #: page holds its queues as sections
+    max_queue_pages: int = 500
 
     @property
     def workflows_path(self) -> Path:
@@ -71,7 +74,13 @@ class Settings:
         return self.root / self.sops_dir
 
 
-_INT_KEYS = {"max_file_bytes", "max_depth", "max_files", "launch_notice_days"}
+_INT_KEYS = {
+    "max_file_bytes",
+    "max_depth",
+    "max_files",
+    "launch_notice_days",
+    "max_queue_pages",
+}
 _STR_KEYS = {"state", "workflows_dir", "sops_dir", "site_name", "line_endings"}
 
 

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from qplan.render.status_report import ProjectStatus
 
 STATUSES = ("draft", "ready", "live", "paused", "retired")
+#: above this many queues, queues are sections of their workflow's page (a setting)
+DEFAULT_MAX_QUEUE_PAGES = 500
 DAY_NAMES = {"mon": "Mon", "tue": "Tue", "wed": "Wed", "thu": "Thu", "fri": "Fri"}
 DAY_NAMES |= {"sat": "Sat", "sun": "Sun"}
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
@@ -85,13 +87,26 @@ def _money(value: float | None) -> str:
 class _Links:
     """Relative links between pages; every page sits one folder below ``docs/``."""
 
-    def __init__(self, org: Organisation, sop_pages: Mapping[str, str]) -> None:
+    def __init__(
+        self, org: Organisation, sop_pages: Mapping[str, str], *, grouped: bool = False
+    ) -> None:
         self.org = org
         self.sop_pages = sop_pages
+        #: queues are sections of their workflow's page, not pages of their own
+        self.grouped = grouped
 
-    def page(self, kind: str, ident: str, label: str | None = None, *, up: bool = True) -> str:
+    def page(
+        self,
+        kind: str,
+        ident: str,
+        label: str | None = None,
+        *,
+        up: bool = True,
+        anchor: str | None = None,
+    ) -> str:
         prefix = "../" if up else ""
-        return f"[{text(label or ident)}]({prefix}{kind}/{ident}.md)"
+        fragment = f"#{anchor}" if anchor else ""
+        return f"[{text(label or ident)}]({prefix}{kind}/{ident}.md{fragment})"
 
     def queue(self, qid: str | None, *, up: bool = True, name: bool = False) -> str:
         if not qid:
@@ -99,7 +114,10 @@ class _Links:
         queue = self.org.queues.get(qid)
         if queue is None:
             return code(qid)
-        return self.page("queues", qid, queue.name if name else qid, up=up)
+        label = queue.name if name else qid
+        if self.grouped:
+            return self.page("workflows", queue.workflow, label, up=up, anchor=qid)
+        return self.page("queues", qid, label, up=up)
 
     def team(self, tid: str, *, up: bool = True) -> str:
         return self.page("teams", tid, up=up) if tid in self.org.teams else code(tid)
@@ -417,7 +435,8 @@ def _queue_page(
                 "duty than the SLA needs (yellow within 10 % of it, or below min_agents), "
                 "grey without items. Hover over a cell for its figures.",
                 "",
-                f"![Agents required and on duty by half-hour]({qid}.svg)",
+                f"![Agents required and on duty by half-hour]"
+                f"({'../queues/' if links.grouped else ''}{qid}.svg)",
                 "",
             ]
     lines += ["## Escalation path", "", _escalation_path(org, queue, links), ""]
@@ -648,11 +667,17 @@ def site_files(
     health_trend: Health | None = None,
     scenarios: Sequence[ScenarioResult] = (),
     projects: Sequence[ProjectStatus] = (),
+    max_queue_pages: int = DEFAULT_MAX_QUEUE_PAGES,
 ) -> dict[str, str]:
-    """Every file of the MkDocs project, by path relative to the project folder."""
+    """Every file of the MkDocs project, by path relative to the project folder.
+
+    An organisation of more than ``max_queue_pages`` queues gets no page per queue: each
+    workflow's page holds its queues as sections (with the queue's id as anchor), which
+    keeps the site's size, and the build's time, in proportion to the organisation."""
     today = today or date.today()
     sop_pages = {path: sop_page_name(path, sops_dir) for path in sorted(rendered)}
-    links = _Links(org, sop_pages)
+    grouped = len(org.queues) > max_queue_pages
+    links = _Links(org, sop_pages, grouped=grouped)
     files: dict[str, str] = {"docs/index.md": _overview(org, capacity, links, title)}
     if chart is not None:
         files["docs/capacity.svg"] = chart
@@ -663,7 +688,13 @@ def site_files(
     for qid, queue in sorted(org.queues.items()):
         queues_by_workflow[queue.workflow].append(qid)
     for wid, workflow in sorted(org.workflows.items()):
-        files[f"docs/workflows/{wid}.md"] = _workflow_page(org, wid, links)
+        page = _workflow_page(org, wid, links)
+        if grouped:  # the workflow's queues, each a section of its page
+            for qid in queues_by_workflow.get(wid, []):
+                section = _queue_page(org, qid, capacity, links, rendered, today, health)
+                heading, _, body = demote(section, 1).partition("\n")
+                page += f"\n\n{heading} {{#{qid}}}\n{body}"
+        files[f"docs/workflows/{wid}.md"] = page
         workflow_nav.append({theme_text(workflow.name): f"workflows/{wid}.md"})
         queue_nav.append(
             {
@@ -673,9 +704,10 @@ def site_files(
             }
         )
     for qid in sorted(org.queues):
-        files[f"docs/queues/{qid}.md"] = _queue_page(
-            org, qid, capacity, links, rendered, today, health
-        )
+        if not grouped:
+            files[f"docs/queues/{qid}.md"] = _queue_page(
+                org, qid, capacity, links, rendered, today, health
+            )
         figures = capacity.queues.get(qid) if capacity else None
         if figures is not None and figures.intervals is not None:
             from qplan.render.interval_report import heat_map
@@ -692,7 +724,7 @@ def site_files(
         files[f"docs/sops/{name}.md"] = _sop_page(org, path, rendered[path], links)
     nav += [
         {"Workflows": workflow_nav},
-        {"Queues": queue_nav},
+        {"Queues": [] if grouped else queue_nav},
         {"Teams": [{t: f"teams/{t}.md"} for t in sorted(org.teams)]},
         {
             "Policies": [
