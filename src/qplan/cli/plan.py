@@ -25,7 +25,10 @@ def write_plan(plan: Any, fmt: str, settings: Any, split_dir: str | None = None)
     from qplan.render import plan_report
 
     if fmt == "json":
-        click.echo(json.dumps(plan.contract(), indent=2, ensure_ascii=False))
+        # indented for a person at a terminal; one line for a program (the C encoder: a plan
+        # of every resource of a large organisation is tens of megabytes)
+        indent = 2 if sys.stdout.isatty() else None
+        click.echo(json.dumps(plan.contract(), indent=indent, ensure_ascii=False))
         return
     unsafe = plan.unsafe_reason(settings.max_change_percent, settings.min_existing)
     if fmt == "markdown":
