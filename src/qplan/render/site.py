@@ -459,12 +459,20 @@ def _queue_page(
     from qplan.check.readiness import gates
 
     found = gates(org, queue, today=today, capacity=capacity)
-    rows = [["✅" if g.passed else "❌", g.title, text(g.reason)] for g in found]
-    lines += _table(["", "Gate", "Detail"], rows)
+    failing = [g for g in found if not g.passed]
+    if links.grouped and not failing:  # a section of a large workflow page: kept short
+        lines += [f"All {len(found)} gates pass.", ""]
+    else:
+        shown = failing if links.grouped else found
+        rows = [["✅" if g.passed else "❌", g.title, text(g.reason)] for g in shown]
+        lines += _table(["", "Gate", "Detail"], rows)
     if queue.sop and queue.sop in rendered:
         sop = rendered[queue.sop]
-        body = demote(sop_markdown(sop.text), 2)
-        lines += [f"## SOP: {text(sop.title)}", "", f"From {links.sop(queue.sop)}.", "", body]
+        if links.grouped:  # the SOP has its own page: not repeated in every queue's section
+            lines += ["## SOP", "", f"{links.sop(queue.sop)}.", ""]
+        else:
+            body = demote(sop_markdown(sop.text), 2)
+            lines += [f"## SOP: {text(sop.title)}", "", f"From {links.sop(queue.sop)}.", "", body]
     return "\n".join(lines)
 
 
