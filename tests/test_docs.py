@@ -221,7 +221,7 @@ def test_a_large_organisation_keeps_its_queues_on_workflow_pages(example_repo: P
     ids as anchors, and every link to a queue points there (the strict build checks them)."""
     (example_repo / "pyproject.toml").write_text("[tool.qplan]\nmax_queue_pages = 10\n")
     result = run_qplan("docs", "build", "--out", "site", repo=example_repo)
-    assert result.output == "Built 48 pages into site (75 project file(s) changed).\n"
+    assert result.output == "Built 51 pages into site (78 project file(s) changed).\n"
     docs = example_repo / ".qplan" / "docs" / "docs"
     assert sorted(p.name for p in (docs / "queues").iterdir()) == [
         "ls-safety-en.svg",
@@ -232,6 +232,13 @@ def test_a_large_organisation_keeps_its_queues_on_workflow_pages(example_repo: P
     assert "![Agents required and on duty by half-hour](../queues/ls-safety-en.svg)" in page
     team = (docs / "teams" / "ph-manila.md").read_text(encoding="utf-8")
     assert "(../workflows/livestream.md#ls-safety-en)" in team
-    assert "queues/" not in (example_repo / ".qplan" / "docs" / "mkdocs.yml").read_text()
+    config = (example_repo / ".qplan" / "docs" / "mkdocs.yml").read_text()
+    assert "queues/" not in config
+    # workflows, teams and SOPs are listed on pages of their own, not in every page's nav
+    assert "not_in_nav: '/workflows/*.md\n\n  /teams/*.md\n\n  /sops/*.md'\n" in config
+    assert "- All teams: lists/teams.md\n" in config
+    assert (docs / "lists" / "teams.md").read_text(encoding="utf-8").splitlines()[4] == (
+        "| [co-bogota](../teams/co-bogota.md) | bpo | Helix Trust Partners | CO | 80 | 58.1% |"
+    )
     html = (example_repo / "site" / "workflows" / "livestream.html").read_text(encoding="utf-8")
     assert 'id="ls-safety-en"' in html and 'src="../queues/ls-safety-en.svg"' in html
