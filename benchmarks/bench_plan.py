@@ -67,8 +67,8 @@ def measure(queues: int, folder: Path, shape: str = "pairs") -> dict[str, Any]:
     generate_shape(shape, queues, folder)
     state = folder / "state.db"
     first = folder / "first.plan"
-    empty_validate, _ = _run(_qplan(folder, state, "validate", "--format", "json"))
-    plan_empty, _ = _run(_qplan(folder, folder / "empty.db", "plan", "--format", "json"))
+    empty_validate, validate_peak = _run(_qplan(folder, state, "validate", "--format", "json"))
+    plan_empty, empty_peak = _run(_qplan(folder, folder / "empty.db", "plan", "--format", "json"))
     _must(_qplan(folder, state, "plan", "--out", str(first), "--format", "json"))
     _must(_qplan(folder, state, "apply", str(first)))
     after_first = _state_bytes(state)
@@ -111,6 +111,9 @@ def measure(queues: int, folder: Path, shape: str = "pairs") -> dict[str, Any]:
         "plan_one_s": round(plan_one, 3),
         "plan_one_vs_validate": round(plan_one / one_validate, 2),
         "plan_one_peak_rss_mb": round(one_peak, 1),
+        "plan_empty_peak_rss_mb": round(empty_peak, 1),
+        "validate_peak_rss_mb": round(validate_peak, 1),
+        "plan_one_memory_vs_validate": round(one_peak / validate_peak, 2),
     }
 
 

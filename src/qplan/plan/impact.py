@@ -246,7 +246,9 @@ def plan_impact(
         totals_after={name: whole.total(name) for name in TOTALS},
     )
     phases = []
-    for day in _phase_dates(desired, current, changed, on):
+    # the first plan takes the organisation as it is: every resource is new, and its later
+    # phases would only list the whole organisation again, at several dates
+    for day in _phase_dates(desired, current, changed, on) if current else ():
         later_before = capacity_of(_part(current, near, queues), day)
         later_after = capacity_of(_part(desired, near, queues), day)
         moved = impact(
