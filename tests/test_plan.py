@@ -252,3 +252,23 @@ def test_the_readme_shows_the_plan_as_it_is() -> None:
     golden = (CASES / "plans" / "short-video-change" / "plan.txt").read_text(encoding="utf-8")
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "$ qplan plan --out pr.plan\n" + golden.replace("<lineage>", "70f5cc5c…") in readme
+
+
+def test_known_items_give_the_figures_parsing_gives(example_repo: Path) -> None:
+    """The plan takes the state's unchanged resources from the validated organisation
+    instead of parsing them: the figures must be exactly those parsing gives."""
+    from qplan.plan.impact import capacity_of
+    from qplan.repository import desired_snapshot, known_items, validate_repository
+
+    validation = validate_repository(example_repo)
+    desired = desired_snapshot(validation)
+    known = known_items(validation.organisation, desired)
+    assert len(known) == 9 + 43 + 22 + 25  # teams, queues, targets, allocations
+    parsed = capacity_of(desired)
+    taken = capacity_of(desired, known=known)
+    assert {q: v.contract() for q, v in taken.queues.items()} == {
+        q: v.contract() for q, v in parsed.queues.items()
+    }
+    assert {t: v.contract() for t, v in taken.teams.items()} == {
+        t: v.contract() for t, v in parsed.teams.items()
+    }

@@ -10,7 +10,7 @@ Above every stage (it may import all of them); only :mod:`qplan.cli` imports it.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -148,6 +148,7 @@ def plan_repository(settings: Settings, store: StateStore) -> PlanResult:
         capacity_after=derive_organisation(validation.organisation, settings.today),
         extra_approvers=settings.approvers,
         on=settings.today,
+        known_items=known_items(validation.organisation, desired),
     )
     plan.health = _health_notes(validation, plan)
     return PlanResult(validation, plan)
@@ -641,3 +642,20 @@ def _restore(before: dict[Path, bytes | None]) -> None:
             path.unlink(missing_ok=True)
         else:
             write_file(path, content.decode("utf-8"))
+
+
+def known_items(org: Organisation, desired: Mapping[str, Resource]) -> dict[str, tuple[str, Any]]:
+    """Address → (body, item) of the organisation's teams, queues, targets and allocations:
+    the state's unchanged resources are taken from here instead of being parsed again."""
+    found: dict[str, tuple[str, Any]] = {}
+    for kind, table in (
+        ("team", org.teams),
+        ("queue", org.queues),
+        ("target", org.targets),
+        ("allocation", org.allocations),
+    ):
+        for key, item in table.items():
+            resource = desired.get(f"{kind}.{key}")
+            if resource is not None:
+                found[resource.address] = (resource.body, item)
+    return found

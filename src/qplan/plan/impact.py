@@ -36,8 +36,16 @@ UNSTABLE = "QP162"
 OVER_CAP = "QP160"
 
 
-def capacity_of(snapshot: Mapping[str, Resource], on: date | None = None) -> Capacity:
-    """Capacity figures of a snapshot of resources (a state revision or a plan's desired)."""
+def capacity_of(
+    snapshot: Mapping[str, Resource],
+    on: date | None = None,
+    known: Mapping[str, tuple[str, Any]] | None = None,
+) -> Capacity:
+    """Capacity figures of a snapshot of resources (a state revision or a plan's desired).
+
+    ``known`` (address → (body, item)) holds items already validated, such as the desired
+    organisation's: a resource with the same body is taken from there instead of being
+    parsed and validated again."""
     from qplan.capacity.intervals import arrival_pattern
     from qplan.model.format import Allocation, Profile, Queue, Target, Team
 
@@ -48,7 +56,17 @@ def capacity_of(snapshot: Mapping[str, Resource], on: date | None = None) -> Cap
     profiles: dict[str, Profile] = {}
     forecasts: dict[str, Any] = {}
     caps: dict[str, Any] = {}
+    tables: dict[str, dict[str, Any]] = {
+        "team": teams,
+        "queue": queues,
+        "target": targets,
+        "allocation": allocations,
+    }
     for resource in snapshot.values():
+        same = known.get(resource.address) if known else None
+        if same is not None and same[0] == resource.body and resource.kind in tables:
+            tables[resource.kind][resource.id] = same[1]
+            continue
         if resource.kind == "profile":
             profiles[resource.id] = Profile.model_validate(resource.fields())
         elif resource.kind == "forecast":
@@ -223,21 +241,23 @@ def plan_impact(
     changed: Iterable[tuple[str, str]],
     after_whole: Capacity | None = None,
     on: date | None = None,
+    known: Mapping[str, tuple[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The ``impact`` section of a plan from (kind, id) of each changed resource.
 
     ``after_whole``, the desired organisation's figures when the caller has them, saves
-    deriving them again for the totals.
+    deriving them again for the totals; ``known`` (see :func:`capacity_of`) saves parsing
+    the resources that did not change.
     """
     changed = list(changed)
     touched, near, queues = _reach(changed, [_Index(desired), _Index(current)])
     if not touched and not queues:
         return {}
-    before = capacity_of(_part(current, near, queues), on)
+    before = capacity_of(_part(current, near, queues), on, known)
     # the desired organisation's figures are already derived in full by validate: the
     # reachable part of them is the same as deriving that part again
-    after = after_whole or capacity_of(_part(desired, near, queues), on)
-    whole = after_whole or capacity_of(desired, on)
+    after = after_whole or capacity_of(_part(desired, near, queues), on, known)
+    whole = after_whole or capacity_of(desired, on, known)
     shown = {q for t in touched for q in (*_queues_of(before, t), *_queues_of(after, t))}
     shown |= {q for q in queues if not (_teams_of(before, q) | _teams_of(after, q)) - touched}
     found = impact(
@@ -249,8 +269,8 @@ def plan_impact(
     # the first plan takes the organisation as it is: every resource is new, and its later
     # phases would only list the whole organisation again, at several dates
     for day in _phase_dates(desired, current, changed, on) if current else ():
-        later_before = capacity_of(_part(current, near, queues), day)
-        later_after = capacity_of(_part(desired, near, queues), day)
+        later_before = capacity_of(_part(current, near, queues), day, known)
+        later_after = capacity_of(_part(desired, near, queues), day, known)
         moved = impact(
             _only(later_before, touched, shown | set(later_after.queues)),
             _only(later_after, touched, shown | set(later_after.queues)),

@@ -656,6 +656,7 @@ def make_plan(
     capacity_after: Capacity | None = None,
     extra_approvers: Mapping[str, Sequence[str]] | None = None,
     on: date | None = None,
+    known_items: Mapping[str, tuple[str, Any]] | None = None,
 ) -> Plan:
     """Compare, name the risks and the capacity impact; nothing here reads files or the state.
 
@@ -695,7 +696,14 @@ def make_plan(
         diagnostics=list(diagnostics),
         origin=origin,
         sources_digest=sources_digest,
-        impact=plan_impact(desired, current, [(c.kind, c.id) for c in changes], capacity_after, on),
+        impact=plan_impact(
+            desired,
+            current,
+            [(c.kind, c.id) for c in changes],
+            capacity_after,
+            on,
+            known_items,
+        ),
         approvals=approvals(changes, risks, owners),
     )
 
