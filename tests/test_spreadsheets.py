@@ -207,3 +207,31 @@ def test_import_usage_errors(example_repo: Path, tmp_path: Path) -> None:
         64,
         "error: --format csv writes one kind: give --kind\n",
     )
+
+
+def test_text_that_looks_like_a_formula_stays_text(example_repo: Path, tmp_path: Path) -> None:
+    """A name a spreadsheet would run as a formula is text in the workbook, and carries a
+    leading apostrophe in CSV; both come back in unchanged."""
+    org = example_repo / "workflows" / "organisation.yaml"
+    hostile = '=HYPERLINK("http://example.invalid","x")'
+    org.write_text(
+        org.read_text(encoding="utf-8").replace(
+            "name: Northwind Review Services · Manila", f"name: '{hostile}'"
+        ),
+        encoding="utf-8",
+    )
+    assert run_qplan("validate", repo=example_repo).exit_code == 0
+    before = snapshot(example_repo)
+    book = tmp_path / "o.xlsx"
+    assert run_qplan("export", "--out", str(book), repo=example_repo).exit_code == 0
+    cells = [c for row in load_workbook(book)["teams"].iter_rows() for c in row]
+    [cell] = [c for c in cells if c.value == hostile]
+    assert cell.data_type == "s"
+    csv_file = tmp_path / "teams.csv"
+    run_qplan("export", "--format", "csv", "--kind", "teams", "--out", str(csv_file),
+              repo=example_repo)  # fmt: skip
+    assert ",\"'=HYPERLINK(" in csv_file.read_text(encoding="utf-8")
+    for source in (book, csv_file):
+        result = run_qplan("import", str(source), "--kind", "teams", repo=example_repo)
+        assert result.output == "Imported teams: 0 new, 0 updated, 9 unchanged.\n", result.output
+    assert snapshot(example_repo) == before

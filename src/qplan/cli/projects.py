@@ -289,7 +289,7 @@ def export(obj: Context, fmt: str, kind: str | None, out: str | None) -> None:
     from qplan.core.errors import UsageError
     from qplan.core.output import write_file
     from qplan.model.tabular import columns, flatten
-    from qplan.render.spreadsheets import export_workbook
+    from qplan.render.spreadsheets import csv_cell, export_workbook
 
     settings = obj.settings()
     validation = repo.validate_repository(settings=settings)
@@ -312,7 +312,7 @@ def export(obj: Context, fmt: str, kind: str | None, out: str | None) -> None:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(head)
     for row in rows:
-        writer.writerow(["" if row.get(c) is None else row[c] for c in head])
+        writer.writerow(["" if row.get(c) is None else csv_cell(row[c]) for c in head])
     if out is None:
         click.echo(buffer.getvalue(), nl=False)
     else:

@@ -54,18 +54,32 @@ def export_workbook(org: Organisation, today: date) -> bytes:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append([_excel(row.get(c)) for c in head])
+            sheet.append([row.get(c) for c in head])
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # text stays text: "=…" is not made a formula
         sheet.freeze_panes = "B2"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _excel(value: Any) -> Any:
-    """A cell value Excel keeps as it is: text that a spreadsheet would turn into a formula
-    is written with a leading apostrophe's equivalent (as text)."""
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@")) and not _number(value):
+#: the first characters that make a spreadsheet read a CSV cell as a formula
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A value for a CSV cell that a spreadsheet will not run as a formula: text starting
+    with one of FORMULA_STARTS (and not a number) gets a leading apostrophe, which
+    :func:`from_csv_cell` takes off again."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _number(value):
         return "'" + value
+    return value
+
+
+def from_csv_cell(value: str) -> str:
+    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS) and not _number(value[1:]):
+        return value[1:]
     return value
 
 
@@ -147,6 +161,8 @@ def import_table(
                 continue
             where = table.where(number, index)
             places[column] = where
+            if table.text_cells and isinstance(value, str):
+                value = from_csv_cell(value)
             try:
                 cells[column] = cell_value(
                     model,
