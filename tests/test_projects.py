@@ -151,3 +151,17 @@ def test_docs_list_projects_and_the_launch_calendar(example_repo: Path, tmp_path
         "--state", str(tmp_path / "s.db"), "status", "hindi-livestream-launch",
         "--since", "2026-11-18", "--format", "markdown", repo=example_repo,
     ).output.replace("## ", "# ", 1).replace("\n### ", "\n## ")  # fmt: skip
+
+
+def test_project_and_scenario_owners_own_their_files(example_repo: Path) -> None:
+    result = run_qplan("owners", repo=example_repo)
+    assert result.exit_code == 0, result.output
+    lines = (example_repo / ".github" / "CODEOWNERS").read_text(encoding="utf-8").splitlines()
+    assert [line for line in lines if line.startswith(("/projects/", "/scenarios/"))] == [
+        "/projects/harassment-de-recovery.yaml ts-comments@lakeside.example",
+        "/projects/harassment-v9-rollout.yaml ts-comments@lakeside.example",
+        "/projects/hindi-livestream-launch.yaml ts-livestream@lakeside.example",
+        "/scenarios/hindi-launch.yaml ts-livestream@lakeside.example",
+        "/scenarios/hyderabad-attrition.yaml ts-comments@lakeside.example",
+        "/scenarios/livestream-q1.yaml ts-livestream@lakeside.example",
+    ]

@@ -3,8 +3,8 @@
 Each YAML file is owned by the owners of what it defines: a workflow's owner owns the files
 holding the workflow, its queues, targets and allocations; team and policy owners own the
 files defining their teams and policies. Each SOP template is owned by the owner in its
-front matter. GitHub then asks those people to review every pull request that touches
-their files.
+front matter, each project and scenario file by its owner. GitHub then asks those people to
+review every pull request that touches their files.
 """
 
 from __future__ import annotations
@@ -61,6 +61,10 @@ def file_owners(org: Organisation) -> dict[str, set[str]]:
             owner = org.teams[key].owner
         elif kind == "policy" and key in org.policies:
             owner = org.policies[key].owner
+        elif kind == "project" and key in org.projects:
+            owner = org.projects[key].owner
+        elif kind == "scenario" and key in org.scenarios:
+            owner = org.scenarios[key].owner
         if owner:
             owners[origin.document.path].add(owner)
     for path, sop in org.sops.items():
