@@ -167,3 +167,31 @@ def test_docs_list_the_scenarios_with_their_results(example_repo: Path, tmp_path
     assert page.startswith("# Livestream volume \\+30 % in Q1\n")
     assert "| `queue.ls-safety-en` | 28.3 → 35.4 |" in page
     assert "mkdocs.yml" in files and "scenarios/index.md" in files["mkdocs.yml"]
+
+
+def test_a_scenario_names_the_rules_it_would_break(example_repo: Path) -> None:
+    """Launching the Hindi queue at Hyderabad alone breaks two guardrails, found at the
+    scenario's own change (its new allocation has no other place in the repository)."""
+    result = run_qplan("scenario", "hindi-launch", repo=example_repo)
+    assert result.exit_code == 0, result.output
+    assert result.output.split("Problems it would bring")[1] == (
+        " (the rules, on the organisation it describes):\n"
+        "  scenarios/hindi-launch.yaml:13:13: QP201 vendor Meridian CX takes 100% of "
+        "ls-safety-hi, over the 60% of guardrail vendor-concentration\n"
+        "  scenarios/hindi-launch.yaml:13:13: QP202 live queue ls-safety-hi is worked by 1 "
+        "team(s), guardrail two-sites-per-live-queue asks for at least 2\n"
+        "  workflows/livestream.yaml:103:13: QP170 live queue ls-safety-hi fails the gate 'QA "
+        "sampling rate set': no QA sampling rate\n"
+    )
+    document = json.loads(
+        run_qplan("scenario", "hindi-launch", "--format", "json", repo=example_repo).output
+    )
+    assert [(p["code"], p["file"], p["line"]) for p in document["problems"]] == [
+        ("QP201", "scenarios/hindi-launch.yaml", 13),
+        ("QP202", "scenarios/hindi-launch.yaml", 13),
+        ("QP170", "workflows/livestream.yaml", 103),
+    ]
+    quiet = json.loads(
+        run_qplan("scenario", "livestream-q1", "--format", "json", repo=example_repo).output
+    )
+    assert quiet["problems"] == []

@@ -17,7 +17,7 @@ from typing import Any
 
 from qplan.core.diagnostics import Diagnostic, Position, Report
 from qplan.core.rules import RULES
-from qplan.core.units import plural
+from qplan.core.units import items_a_day, plural
 from qplan.load.settings import Settings
 from qplan.model.format import speaks
 from qplan.model.organisation import Organisation, did_you_mean
@@ -586,7 +586,7 @@ def capacity(org: Organisation, today: date) -> Iterator[Finding]:
                 "QP162",
                 f"queue {qid} is unstable: its teams can handle {handled:,.0f} of "
                 f"{queue.weekly_volume:,.0f} items a week, so the backlog grows without bound, "
-                f"by {queue.backlog_growth_per_day:,.0f} items a day",
+                f"by {items_a_day(queue.backlog_growth_per_day)}",
                 "add capacity or move volume to teams with room",
                 org.queues[qid],
             )

@@ -45,3 +45,11 @@ def check_fraction(value: float, option: str, what: str, *, below_one: bool = Fa
 def plural(count: float, noun: str) -> str:
     """``1 agent``, ``2 agents``."""
     return f"{count:g} {noun}" if count == 1 else f"{count:g} {noun}s"
+
+
+def items_a_day(count: float) -> str:
+    """How fast a backlog grows: ``1,234 items a day``, ``1 item a day``, and below one
+    half, ``less than 1 item a day`` (not ``0 items``)."""
+    if count < 0.5:
+        return "less than 1 item a day"
+    return f"{count:,.0f} {'item' if round(count) == 1 else 'items'} a day"

@@ -62,6 +62,9 @@ def overlay(
         teams=work.teams,
         targets=work.targets,
         allocations=work.allocations,
+        origins=work.origins,
+        scenarios={},  # a scenario is not laid over the organisation another describes
+        projects={},
         derived={},
     )
     return Overlay(result, work.problems, work.effects)
@@ -78,6 +81,8 @@ class _Work:
         self.teams = dict(org.teams)
         self.targets = dict(org.targets)
         self.allocations = dict(org.allocations)
+        #: where each item is defined: a scenario's own items at the change that makes them
+        self.origins = dict(org.origins)
         self.problems: list[Diagnostic] = []
         self.effects: list[str] = []
         self.index = 0
@@ -88,6 +93,10 @@ class _Work:
         position = self.origin.at("changes", self.index, *path, key=key)
         severity = self.severity if code == CANNOT_APPLY else None
         self.problems.append(Diagnostic.at(position, code, message, hint, severity=severity))
+
+    def here(self, *path: str | int) -> Origin:
+        """The origin of an item the current change makes (rules point at the change)."""
+        return Origin(self.origin.document, (*self.origin.path, "changes", self.index, *path))
 
     def unknown(self, what: str, name: str, known: Any, *path: str | int) -> None:
         self.problem(
@@ -215,6 +224,7 @@ class _Work:
             self.allocations[queue.id] = m.Allocation.model_validate(
                 {"queue": queue.id, "shares": dict(change.shares)}
             )
+            self.origins[("allocation", queue.id)] = self.here()
         elif queue.id not in self.allocations:
             self.problem(
                 CANNOT_APPLY,
@@ -270,11 +280,14 @@ class _Work:
         if not self.shares(change.shares) or len(self.problems) > before:
             return
         self.queues[queue.id] = queue.model_copy(update={"status": "live"})
+        self.origins[("queue", queue.id)] = self.here("queue")
         self.allocations[queue.id] = m.Allocation.model_validate(
             {"queue": queue.id, "shares": dict(change.shares)}
         )
+        self.origins[("allocation", queue.id)] = self.here()
         if change.target is not None:
             self.targets[queue.id] = m.Target(queue=queue.id, sla=change.target)
+            self.origins[("target", queue.id)] = self.here("target")
         self.effects.append(f"new queue {queue.id} in {queue.workflow}: " + _split(change.shares))
 
 

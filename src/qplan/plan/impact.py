@@ -26,6 +26,7 @@ from qplan.capacity.staffing import (
     TeamCapacity,
     derive,
 )
+from qplan.core.units import items_a_day
 from qplan.plan.resources import Resource, validator
 
 #: the fields of a queue that tie it to other resources the impact must reach
@@ -371,12 +372,6 @@ def _round(value: float) -> float:
     return round(value, 2) + 0.0
 
 
-def _items_a_day(count: float) -> str:
-    if count < 0.5:
-        return "less than 1 item a day"
-    return f"{count:,.0f} {'item' if round(count) == 1 else 'items'} a day"
-
-
 def _warnings(before: Capacity, after: Capacity) -> list[dict[str, str]]:
     out = []
     for qid, q in sorted(after.queues.items()):
@@ -388,7 +383,7 @@ def _warnings(before: Capacity, after: Capacity) -> list[dict[str, str]]:
                     "address": f"queue.{qid}",
                     "message": (
                         "becomes unstable: its backlog grows without bound, by "
-                        + _items_a_day(q.backlog_growth_per_day)
+                        + items_a_day(q.backlog_growth_per_day)
                     ),
                 }
             )

@@ -4,7 +4,7 @@ against those of the organisation the scenario describes, compared as a plan's i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +13,7 @@ from qplan.plan.impact import impact
 
 if TYPE_CHECKING:
     from qplan.capacity.allocation import AllocationResult
+    from qplan.core.diagnostics import Diagnostic
     from qplan.model.format import Scenario
     from qplan.model.organisation import Organisation
     from qplan.model.scenario import Overlay
@@ -33,6 +34,9 @@ class ScenarioResult:
     impact: dict[str, Any]
     #: the optimiser's answer under the scenario (``--allocate``)
     allocation: AllocationResult | None = None
+    #: problems of the organisation the scenario describes that today's does not have
+    #: (a guardrail broken, a team over its cap …), at the file and line of their cause
+    problems: list[Diagnostic] = field(default_factory=list)
 
     def contract(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -43,6 +47,7 @@ class ScenarioResult:
             "as_of": self.as_of.isoformat(),
             "changes": self.effects,
             "impact": self.impact or {"queues": [], "teams": [], "warnings": []},
+            "problems": [d.as_json() for d in self.problems],
         }
         if self.allocation is not None:
             out["allocation"] = self.allocation.contract()
@@ -57,4 +62,21 @@ def evaluate(
     day = scenario.as_of or on
     before = derive_organisation(organisation, day)
     after = derive_organisation(laid.organisation, day)
-    return ScenarioResult(scenario, path, day, list(laid.effects), impact(before, after))
+    result = ScenarioResult(scenario, path, day, list(laid.effects), impact(before, after))
+    result.problems = new_problems(organisation, laid.organisation, day)
+    return result
+
+
+def new_problems(organisation: Organisation, described: Organisation, day: date) -> list[Any]:
+    """The rules' findings on the organisation a scenario describes that today's does not
+    have: what the scenario would break (guardrails, caps, coverage …)."""
+    from qplan.check.semantics import check
+
+    def key(d: Any) -> tuple[str, str]:
+        return d.code, d.message
+
+    today = {key(d) for d in check(organisation, day)}
+    return sorted(
+        (d for d in check(described, day) if key(d) not in today),
+        key=lambda d: d.sort_key,
+    )

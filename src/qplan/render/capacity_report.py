@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from html import escape
 
 from qplan.capacity.staffing import TOTALS, Capacity, QueueCapacity, Recovery, TeamCapacity
-from qplan.core.units import plural
+from qplan.core.units import items_a_day, plural
 
 
 def select(capacity: Capacity, workflow: str | None, team: str | None) -> Capacity:
@@ -36,7 +36,7 @@ def flags(capacity: Capacity) -> list[str]:
         if not q.stable:
             lines.append(
                 f"queue {qid} is unstable: the backlog grows without bound, by "
-                f"{q.backlog_growth_per_day:,.0f} items a day"
+                + items_a_day(q.backlog_growth_per_day)
             )
         elif q.meets_target is False:
             lines.append(

@@ -37,6 +37,10 @@ def text(result: ScenarioResult, *, explain: bool = False) -> str:
     out += ["", "Capacity impact:"]
     out += impact_text(result.impact) if result.impact else ["  no figure moves"]
     out += ["", summary(result)]
+    if result.problems:
+        out += ["", "Problems it would bring (the rules, on the organisation it describes):"]
+        for d in result.problems:
+            out.append(f"  {d.render()}")
     if result.allocation is not None:
         out += ["", "The optimiser under this scenario:"]
         out += allocation_report.text(result.allocation, explain=explain).rstrip("\n").split("\n")
@@ -63,6 +67,12 @@ def markdown(result: ScenarioResult, *, heading: str = "#") -> str:
     else:
         lines += ["No capacity figure moves.", ""]
     lines += [_md_escape(summary(result)), ""]
+    if result.problems:
+        lines += [f"{heading}# Problems it would bring", ""]
+        for d in result.problems:
+            place = f"{d.file}:{d.line}"
+            lines.append(f"- `{place.replace('`', '')}` {d.code} {_md_escape(d.message)}")
+        lines.append("")
     if result.allocation is not None:
         lines += [f"{heading}# The optimiser under this scenario", "", "```text"]
         lines += allocation_report.text(result.allocation, explain=True).rstrip("\n").split("\n")
@@ -80,12 +90,13 @@ def index(results: list[ScenarioResult]) -> str:
         "What-if questions from `scenarios/`: each is laid over today's organisation without "
         "changing it. Figures are for the day each scenario names.",
         "",
-        "| scenario | figures for | required FTE | weekly cost | warnings |",
-        "|---|---|---:|---:|---:|",
+        "| scenario | figures for | required FTE | weekly cost | warnings | problems |",
+        "|---|---|---:|---:|---:|---:|",
     ]
     for result in results:
         totals = result.impact.get("totals")
         fte = cost = "no change"
+        problems = len(result.problems)
         if totals:
             fte = (
                 f"{totals['required_fte']['before']:,.1f} → {totals['required_fte']['after']:,.1f}"
@@ -93,7 +104,7 @@ def index(results: list[ScenarioResult]) -> str:
             cost = f"{totals['weekly_cost']['before']:,.0f} → {totals['weekly_cost']['after']:,.0f}"
         link = f"[{text(result.scenario.title)}]({result.scenario.id}.md)"
         warnings = len(result.impact.get("warnings", []))
-        lines.append(f"| {link} | {result.as_of} | {fte} | {cost} | {warnings} |")
+        lines.append(f"| {link} | {result.as_of} | {fte} | {cost} | {warnings} | {problems} |")
     return "\n".join(lines) + "\n"
 
 

@@ -23,6 +23,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from qplan.core.units import items_a_day
+
 if TYPE_CHECKING:
     from qplan.capacity.health import Health
     from qplan.capacity.staffing import Capacity
@@ -411,7 +413,7 @@ def _queue_page(
     if figures is not None:
         verdict = (
             "**unstable**: the backlog grows without bound, by "
-            f"{figures.backlog_growth_per_day:,.0f} items a day"
+            + items_a_day(figures.backlog_growth_per_day)
             if not figures.stable
             else ("meets its target" if figures.meets_target else "**below its target**")
         )
