@@ -75,7 +75,10 @@ def new_problems(organisation: Organisation, described: Organisation, day: date)
     def key(d: Any) -> tuple[str, str]:
         return d.code, d.message
 
-    today = {key(d) for d in check(organisation, day)}
+    cache = f"findings:{day}"  # the same for every scenario of the same day
+    if cache not in organisation.derived:
+        organisation.derived[cache] = {key(d) for d in check(organisation, day)}
+    today = organisation.derived[cache]
     return sorted(
         (d for d in check(described, day) if key(d) not in today),
         key=lambda d: d.sort_key,
