@@ -301,3 +301,28 @@ def test_the_burn_down_chart(repo: Path, tmp_path: Path) -> None:
 def test_usage_errors(repo: Path, args: list[str], message: str) -> None:
     result = run_qplan("recover", *args, repo=repo)
     assert (result.exit_code, result.output.strip()) == (64, message)
+
+
+@pytest.mark.parametrize(
+    ("billing", "cost"),
+    [
+        # per item: the rate itself
+        ("{model: per_item, rate: 0.05}", 0.05),
+        # per productive hour: 30 s at the 85 % cap is 30 / 3600 / 0.85 = 0.009804 h
+        ("{model: per_productive_hour, rate: 10}", 0.098),
+        # headcount at 35 an hour: 35 × 40 / 7 / 408
+        ("{model: headcount, rate: 35}", 0.4902),
+    ],
+)
+def test_a_borrowed_team_costs_what_it_bills(repo: Path, billing: str, cost: float) -> None:
+    org = repo / "workflows" / "org.yaml"
+    text = org.read_text(encoding="utf-8")
+    at = text.index("  - id: team-c")
+    end = text.index("    cost_per_hour: 20\n", at) + len("    cost_per_hour: 20\n")
+    org.write_text(text[:end] + f"    billing: {billing}\n" + text[end:], encoding="utf-8")
+    assert run_qplan("validate", repo=repo).exit_code == 0
+    document = _recover_json(repo, "--backlog", "14000", "--by", "2026-12-01")
+    levers = document["levers"]
+    assert isinstance(levers, list)
+    [borrow] = [v for v in levers if v["lever"] == "borrow" and v["team"] == "team-c"]
+    assert borrow["cost_per_item"] == cost

@@ -10,7 +10,8 @@ at a cost per item:
     their queues need): already paid for, so free;
 ``borrow``
     another team's spare capacity, where the team may work the queue (it speaks every
-    language of the queue and holds its data clearance), charged at the team's rate;
+    language of the queue and holds its data clearance), charged as the team is paid (its
+    hourly rate, or what it bills per productive hour or per item);
 ``overtime``
     up to ``overtime_max`` of the paid hours of the queue's teams, at
     :data:`OVERTIME_PREMIUM` times their rate;
@@ -191,7 +192,7 @@ def plan_recovery(
         per_fte = team.paid_hours_per_week * (1 - team.shrinkage)
         # items a day an FTE's productive hours handle at the team's occupancy cap
         per_fte_items = per_fte / 7 * team.occupancy_cap / per_item_hours
-        paid_per_item = team.paid_hours_per_week * team.cost_per_hour / 7 / per_fte_items
+        paid_per_item = billed_per_item(team, per_item_hours, per_fte_items)
         staffed = min(1.0, (staffing or {}).get(tid, 1.0))
         spare_fte = max(0.0, team.headcount_fte * staffed - required)
         if tid in own:
@@ -271,6 +272,19 @@ def share_limits(
             members = frozenset(tid for tid, t in teams.items() if t.type == "bpo")
             found.append(ShareLimit(gid, "BPO teams", members, guardrail.max_percent))
     return found
+
+
+def billed_per_item(team: Team, per_item_hours: float, per_fte_items: float) -> float:
+    """What one more item costs at ``team``, as it is paid: its paid hours at its hourly
+    rate (headcount, or no billing), the productive hours the item takes at the team's
+    occupancy cap (per productive hour), or the item itself (per item)."""
+    bill = team.billing
+    if bill is not None and bill.model == "per_item":
+        return bill.rate
+    if bill is not None and bill.model == "per_productive_hour":
+        return bill.rate * per_item_hours / team.occupancy_cap
+    rate = team.cost_per_hour if bill is None else bill.rate
+    return team.paid_hours_per_week * rate / 7 / per_fte_items
 
 
 #: shares are written to a tenth of a percent: keep this far inside a guardrail's limit
