@@ -86,7 +86,10 @@ class ProjectStatus:
         """One line: status, milestones done, the next one, readiness and risks."""
         p = self.project
         total = len(p.milestones)
-        parts = [f"{p.status.replace('_', ' ')}", f"{self.done} of {total} milestones done"]
+        parts = [
+            f"{p.status.replace('_', ' ')}",
+            f"{self.done} of {plural(total, 'milestone')} done",
+        ]
         late = sum(self.overdue(m) for m in p.milestones)
         if late:
             parts.append(f"{late} overdue")
@@ -97,7 +100,7 @@ class ProjectStatus:
             parts.append(f"next: {upcoming.name} on {upcoming.due.isoformat()} ({when})")
         if self.readiness:
             ready = sum(r.ready for r in self.readiness)
-            parts.append(f"{ready} of {len(self.readiness)} queues ready")
+            parts.append(f"{ready} of {plural(len(self.readiness), 'queue')} ready")
         parts.append(plural(len(self.open_risks), "open risk"))
         return "; ".join(parts)
 
