@@ -235,3 +235,15 @@ def test_text_that_looks_like_a_formula_stays_text(example_repo: Path, tmp_path:
         result = run_qplan("import", str(source), "--kind", "teams", repo=example_repo)
         assert result.output == "Imported teams: 0 new, 0 updated, 9 unchanged.\n", result.output
     assert snapshot(example_repo) == before
+
+
+def test_a_csv_whose_first_line_is_blank_has_no_header(example_repo: Path, tmp_path: Path) -> None:
+    path = tmp_path / "blank.csv"
+    path.write_text('\nqueue,shares\nls-safety-hi,"{in-hyderabad: 100}"\n', encoding="utf-8")
+    result = run_qplan("import", str(path), "--kind", "allocations", repo=example_repo)
+    assert (result.exit_code, result.output) == (
+        1,
+        "blank.csv:2:1: QP021 row 2 names no queue\n"
+        "blank.csv:3:1: QP021 row 3 names no queue\n"
+        "Nothing was imported: 2 bad cell(s).\n",
+    )

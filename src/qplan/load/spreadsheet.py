@@ -85,31 +85,26 @@ def _csv(raw: bytes, name: str) -> Table:
         raise SpreadsheetError(
             name, "is not UTF-8 text", "save it as CSV UTF-8 (comma-delimited)"
         ) from None
+    from qplan.load.reader import CsvHeaderProblem, csv_header
+
     reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = csv_header(reader)
+    except CsvHeaderProblem as exc:
+        raise SpreadsheetError(name, exc.message, exc.hint) from None
+    if header is None:
+        raise SpreadsheetError(name, "is empty: a header row names the columns")
+    header = [column.strip() for column in header]
+    _check_header(header, name)
     rows: list[tuple[int, list[Any]]] = []
-    header: list[str] | None = None
     try:
         for values in reader:
-            if header is None:
-                header = [v.strip() for v in values]
-                separator = next((s for s in (";", "\t", "|") if s in header[0]), None)
-                if len(header) == 1 and separator is not None:
-                    raise SpreadsheetError(
-                        name,
-                        f"separates its columns with {separator!r}; qplan reads "
-                        "comma-separated CSV",
-                        "save it as CSV with commas (in a spreadsheet: CSV UTF-8, comma-delimited)",
-                    )
-                _check_header(header, name)
-                continue
             if not any(v.strip() for v in values):
                 continue
             _bounded(values, name, reader.line_num, len(rows))
             rows.append((reader.line_num, [v if v.strip() else None for v in values]))
     except csv.Error as exc:
         raise SpreadsheetError(f"{name}:{reader.line_num}", f"is not CSV: {exc}") from None
-    if header is None:
-        raise SpreadsheetError(name, "is empty: a header row names the columns")
     return Table(name, None, header, rows, text_cells=True)
 
 
