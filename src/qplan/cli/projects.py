@@ -282,14 +282,10 @@ def export(obj: Context, fmt: str, kind: str | None, out: str | None) -> None:
 
     Example: qplan export --format xlsx --out organisation.xlsx
     """
-    import csv
-    import io
-
     from qplan import repository as repo
     from qplan.core.errors import UsageError
     from qplan.core.output import write_file
-    from qplan.model.tabular import columns, flatten
-    from qplan.render.spreadsheets import csv_cell, export_workbook
+    from qplan.render.spreadsheets import export_csv, export_workbook
 
     settings = obj.settings()
     validation = repo.validate_repository(settings=settings)
@@ -305,18 +301,11 @@ def export(obj: Context, fmt: str, kind: str | None, out: str | None) -> None:
         return
     if kind is None:
         raise UsageError("--format csv writes one kind: give --kind")
-    table: dict[str, object] = getattr(org, kind)
-    rows = [flatten(kind, item) for _, item in sorted(table.items())]  # type: ignore[arg-type]
-    head = columns(kind, rows)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(head)
-    for row in rows:
-        writer.writerow(["" if row.get(c) is None else csv_cell(row[c]) for c in head])
+    text = export_csv(org, kind)
     if out is None:
-        click.echo(buffer.getvalue(), nl=False)
+        click.echo(text, nl=False)
     else:
-        write_file(out, buffer.getvalue())
+        write_file(out, text)
 
 
 @click.command("import")

@@ -34,6 +34,27 @@ from qplan.model.tabular import (
 SHEETS = ("teams", "queues", "targets", "allocations")
 
 
+def table_of(org: Organisation, kind: str) -> tuple[list[str], list[list[Any]]]:
+    """The columns of a kind and a row of cells (None where empty) per item, in id order."""
+    table: dict[str, Any] = getattr(org, kind)
+    rows = [flatten(kind, item) for _, item in sorted(table.items())]
+    head = columns(kind, rows)
+    return head, [[row.get(c) for c in head] for row in rows]
+
+
+def export_csv(org: Organisation, kind: str) -> str:
+    """One kind as CSV text (formula-like text guarded, see :func:`csv_cell`)."""
+    import csv
+
+    head, rows = table_of(org, kind)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(head)
+    for row in rows:
+        writer.writerow(["" if value is None else csv_cell(value) for value in row])
+    return buffer.getvalue()
+
+
 def export_workbook(org: Organisation, today: date) -> bytes:
     """Every team, queue, target and allocation as an xlsx workbook (a sheet per kind)."""
     from openpyxl import Workbook
@@ -46,15 +67,13 @@ def export_workbook(org: Organisation, today: date) -> bytes:
     workbook.properties.modified = stamp
     workbook.properties.creator = "qplan"
     for kind in SHEETS:
-        table: dict[str, Any] = getattr(org, kind)
-        rows = [flatten(kind, item) for _, item in sorted(table.items())]
-        head = columns(kind, rows)
+        head, rows = table_of(org, kind)
         sheet = workbook.create_sheet(kind)
         sheet.append(head)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append([row.get(c) for c in head])
+            sheet.append(row)
             for cell in sheet[sheet.max_row]:
                 if isinstance(cell.value, str):
                     cell.data_type = "s"  # text stays text: "=…" is not made a formula
