@@ -142,9 +142,9 @@ def _by_day(item: Any) -> date:
     return item.day  # type: ignore[no-any-return]
 
 
-def touched_addresses(project: Project) -> tuple[set[str], set[str]]:
-    """(addresses, groups) of the state's resources a project touches: its queues with their
-    allocations and targets, its workflows and their targets, its policies."""
+def touched_addresses(project: Project) -> set[str]:
+    """The addresses of the state's resources a project touches: its queues with their
+    allocations, targets and case sets, its workflows and their targets, its policies."""
     addresses = set()
     for qid in project.queues:
         addresses |= {f"queue.{qid}", f"allocation.{qid}", f"target.{qid}", f"cases.{qid}"}
@@ -152,7 +152,7 @@ def touched_addresses(project: Project) -> tuple[set[str], set[str]]:
         addresses |= {f"workflow.{wid}", f"target.workflow:{wid}"}
     for binding in project.policies:
         addresses.add(f"policy.{binding.partition('@')[0]}")
-    return addresses, set(project.workflows)
+    return addresses
 
 
 def project_statuses(
@@ -170,7 +170,7 @@ def project_statuses(
         project = org.projects[pid]
         queues = [q for q in project.queues if q in org.queues]
         readiness = checklist(validation, queues, enqueued)
-        addresses, _ = touched_addresses(project)
+        addresses = touched_addresses(project)
         changes = [
             StateChange(r.serial, r.created_at[:10], r.actor, action, address)
             for r in history
