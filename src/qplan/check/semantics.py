@@ -50,6 +50,25 @@ def _ref(position: Position, what: str, name: str, known: Iterable[str]) -> Diag
     return Diagnostic.at(position, "QP102", f"unknown {what} {name!r}", did_you_mean(name, known))
 
 
+def _policy_binding(
+    org: Organisation, position: Position, name: str, version: int | None
+) -> Iterator[Finding]:
+    """A policy that exists (QP102) and, when a version is named, publishes it (QP103)."""
+    policy = org.policies.get(name)
+    if policy is None and not org.defines("policy", name):
+        yield _ref(position, "policy", name, org.policies), ()
+    elif policy is not None and version is not None and version not in policy.versions:
+        yield (
+            Diagnostic.at(
+                position,
+                "QP103",
+                f"policy {policy.id} has no published version {version}",
+                "published versions: " + ", ".join(str(v) for v in policy.versions),
+            ),
+            (),
+        )
+
+
 @rule
 def unique_ids(org: Organisation, today: date) -> Iterator[Finding]:
     for dup in org.duplicates:
@@ -83,19 +102,7 @@ def references(org: Organisation, today: date) -> Iterator[Finding]:
         origin = org.origin("queue", qid)
         if not org.defines("workflow", queue.workflow):
             yield _ref(origin.at("workflow"), "workflow", queue.workflow, org.workflows), ()
-        policy = org.policies.get(queue.policy_id)
-        if policy is None and not org.defines("policy", queue.policy_id):
-            yield _ref(origin.at("policy"), "policy", queue.policy_id, org.policies), ()
-        elif policy is not None and queue.policy_version not in policy.versions:
-            yield (
-                Diagnostic.at(
-                    origin.at("policy"),
-                    "QP103",
-                    f"policy {policy.id} has no published version {queue.policy_version}",
-                    "published versions: " + ", ".join(str(v) for v in policy.versions),
-                ),
-                (),
-            )
+        yield from _policy_binding(org, origin.at("policy"), queue.policy_id, queue.policy_version)
         profile = queue.forecast.profile if queue.forecast else None
         if profile is not None and not org.defines("profile", profile):
             yield _ref(origin.at("forecast", "profile"), "profile", profile, org.profiles), ()
@@ -879,19 +886,8 @@ def projects(org: Organisation, today: date) -> Iterator[Finding]:
                 yield _ref(origin.at("workflows", index), "workflow", wid, org.workflows), ()
         for index, binding in enumerate(project.policies):
             name, _, version = binding.partition("@")
-            policy = org.policies.get(name)
-            if policy is None and not org.defines("policy", name):
-                yield _ref(origin.at("policies", index), "policy", name, org.policies), ()
-            elif policy is not None and version and int(version) not in policy.versions:
-                yield (
-                    Diagnostic.at(
-                        origin.at("policies", index),
-                        "QP103",
-                        f"policy {name} has no published version {version}",
-                        "published versions: " + ", ".join(str(v) for v in policy.versions),
-                    ),
-                    (),
-                )
+            at = origin.at("policies", index)
+            yield from _policy_binding(org, at, name, int(version) if version else None)
         if project.status == "closed":
             for index, risk in enumerate(project.risks):
                 if risk.is_open:
