@@ -13,22 +13,58 @@ from qplan.core.errors import QplanError
 from qplan.load.settings import Settings
 
 
-def _number(value: float) -> int | float:
+def number(value: float) -> int | float:
+    """A whole number written as one (60, not 60.0)."""
     return int(value) if float(value).is_integer() else value
+
+
+def load_document(settings: Settings, file: str) -> Any:
+    """A YAML file of the repository, read through the guarded reader, as ruamel.yaml's
+    round-trip document (comments and layout kept); an empty file is an empty mapping."""
+    from ruamel.yaml.comments import CommentedMap
+
+    from qplan.load.reader import read_text
+    from qplan.render.fmt import _yaml
+
+    text = read_text(settings.root / file, settings.root, max_bytes=settings.max_file_bytes)
+    document = _yaml().load(text)
+    return CommentedMap() if document is None else document
+
+
+def dump_document(document: Any) -> str:
+    """A round-trip document as YAML text, in the layout qplan writes."""
+    from qplan.render.fmt import _yaml
+
+    out = io.StringIO()
+    _yaml().dump(document, out)
+    return out.getvalue()
+
+
+def commented(data: Any, *, block: bool = True) -> Any:
+    """Plain data as ruamel.yaml's round-trip types: a mapping in block style (``block``),
+    everything in it, and every list, in flow style (as the example organisation writes
+    an item: ``languages: [en]``, ``forecast: {arrival: …}``)."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(data, dict):
+        found = CommentedMap((k, commented(v, block=False)) for k, v in data.items())
+        if not block:
+            found.fa.set_flow_style()
+        return found
+    if isinstance(data, list):
+        seq = CommentedSeq(commented(v, block=False) for v in data)
+        seq.fa.set_flow_style()
+        return seq
+    return data
 
 
 class _Edit:
     """One YAML file of the organisation, loaded for a round-trip edit."""
 
     def __init__(self, settings: Settings, file: str) -> None:
-        from qplan.load.reader import read_text
-        from qplan.render.fmt import _yaml
-
         self.path = settings.root / file
         self.file = file
-        text = read_text(self.path, settings.root, max_bytes=settings.max_file_bytes)
-        self.yaml = _yaml()
-        self.document = self.yaml.load(text)
+        self.document = load_document(settings, file)
 
     def allocation(self, index: int, queue: str) -> Any:
         """Item ``index`` of ``allocations``, which must be ``queue``'s."""
@@ -46,18 +82,15 @@ class _Edit:
     def save(self) -> Path:
         from qplan.core.output import write_file
 
-        out = io.StringIO()
-        self.yaml.dump(self.document, out)
-        write_file(self.path, out.getvalue())
+        write_file(self.path, dump_document(self.document))
         return self.path
 
 
 def _flow(mapping: Mapping[str, Any]) -> Any:
-    from ruamel.yaml.comments import CommentedMap
-
-    found = CommentedMap((k, _number(v) if isinstance(v, float) else v) for k, v in mapping.items())
-    found.fa.set_flow_style()
-    return found
+    """A flat mapping in flow style, whole numbers written as such."""
+    return commented(
+        {k: number(v) if isinstance(v, float) else v for k, v in mapping.items()}, block=False
+    )
 
 
 def add_allocation_phases(
@@ -100,7 +133,7 @@ def set_allocation_shares(
             for team in list(existing):
                 del existing[team]
             for team, share in sorted(shares.items()):
-                existing[team] = _number(share)
+                existing[team] = number(share)
         else:
             item["shares"] = _flow(dict(sorted(shares.items())))
     return edit.save()

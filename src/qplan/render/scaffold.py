@@ -9,9 +9,7 @@ each file, and the caller writes them all, validates, and puts them back on fail
 
 from __future__ import annotations
 
-import io
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -20,6 +18,7 @@ from qplan.core.errors import UsageError
 from qplan.load.settings import Settings
 from qplan.model.format import ID_PATTERN
 from qplan.model.organisation import PROJECTS_DIR, Organisation
+from qplan.render.edits import commented, dump_document, load_document, number
 
 #: the header of a training case set CSV
 CASE_SET_HEADER = "item_id,expected_decision,policy_version,note\n"
@@ -102,17 +101,16 @@ class _Files:
         self.loaded: dict[str, Any] = {}
         self.new: dict[str, str] = {}
 
-    def document(self, file: str) -> Any:
+    def document(self, file: str, *, create: bool = False) -> Any:
+        """The round-trip document of ``file``, loaded once; with ``create``, an empty
+        mapping when there is no such file yet."""
         from ruamel.yaml.comments import CommentedMap
 
-        from qplan.load.reader import read_text
-        from qplan.render.fmt import _yaml
-
         if file not in self.loaded:
-            path = self.settings.root / file
-            text = read_text(path, self.settings.root, max_bytes=self.settings.max_file_bytes)
-            document = _yaml().load(text)
-            self.loaded[file] = CommentedMap() if document is None else document
+            if create and not (self.settings.root / file).exists():
+                self.loaded[file] = CommentedMap()
+            else:
+                self.loaded[file] = load_document(self.settings, file)
         return self.loaded[file]
 
     def append(self, file: str, kind: str, item: Any) -> None:
@@ -132,14 +130,9 @@ class _Files:
         self.new[file] = text
 
     def texts(self) -> dict[str, str]:
-        from qplan.render.fmt import _yaml
-
         out = dict(self.new)
-        yaml = _yaml()
         for file, document in self.loaded.items():
-            buffer = io.StringIO()
-            yaml.dump(document, buffer)
-            out[file] = buffer.getvalue()
+            out[file] = dump_document(document)
         return out
 
 
@@ -186,26 +179,6 @@ def _append(items: Any, item: Any) -> None:
         items.yaml_set_comment_before_after_key(len(items) - 1, before="\n", indent=2)
 
 
-def _flow(mapping: Mapping[str, Any]) -> Any:
-    from ruamel.yaml.comments import CommentedMap
-
-    found = CommentedMap(mapping)
-    found.fa.set_flow_style()
-    return found
-
-
-def _seq(values: list[Any]) -> Any:
-    from ruamel.yaml.comments import CommentedSeq
-
-    found = CommentedSeq(values)
-    found.fa.set_flow_style()
-    return found
-
-
-def _number(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value
-
-
 def _file_of(org: Organisation, kind: str, queues: list[str], fallback: str) -> str:
     """The file holding the first of these queues' items of ``kind``, else ``fallback``."""
     for qid in queues:
@@ -220,8 +193,6 @@ def new_queue(
     """The new text of every file a new queue touches: its file of queues (the production
     queue and, for a production queue, its training pair), targets and allocations, an SOP
     stub, the training case set's header, and the project that links it."""
-    from ruamel.yaml.comments import CommentedMap
-
     check_id(spec.id, "queue")
     workflow = org.workflows.get(spec.workflow)
     if workflow is None:
@@ -242,53 +213,50 @@ def new_queue(
     files = _Files(settings)
     name = spec.name or spec.id
     sop = f"{settings.sops_dir}/{spec.id}.md.j2"
-    queue = CommentedMap()
-    queue["id"] = spec.id
-    queue["name"] = name
-    queue["workflow"] = spec.workflow
-    queue["kind"] = spec.kind
-    queue["status"] = "draft"
-    queue["policy"] = spec.policy
-    if spec.template:
-        queue["template"] = spec.template
-    queue["languages"] = _seq(sorted(spec.languages))
+    versions = {"policy": spec.policy, **({"template": spec.template} if spec.template else {})}
+    queue: dict[str, Any] = {
+        "id": spec.id,
+        "name": name,
+        "workflow": spec.workflow,
+        "kind": spec.kind,
+        "status": "draft",
+        **versions,
+        "languages": sorted(spec.languages),
+    }
     if paired:
         queue["training_queue"] = training_id
     if spec.escalates_to:
         queue["escalates_to"] = spec.escalates_to
     queue["sop"] = sop
     if spec.weekly_volume is not None and spec.aht_seconds is not None:
-        queue["forecast"] = _flow(
-            {
-                "arrival": spec.arrival,
-                "weekly_volume": _number(spec.weekly_volume),
-                "aht_seconds": _number(spec.aht_seconds),
-            }
-        )
-    files.append(home, "queues", queue)
+        queue["forecast"] = {
+            "arrival": spec.arrival,
+            "weekly_volume": number(spec.weekly_volume),
+            "aht_seconds": number(spec.aht_seconds),
+        }
+    files.append(home, "queues", commented(queue))
     case_set = f"training/{training_id}.csv"
     if paired:
-        training = CommentedMap()
-        training["id"] = training_id
-        training["name"] = f"{name} · training"
-        training["workflow"] = spec.workflow
-        training["kind"] = "training"
-        training["status"] = "draft"
-        training["policy"] = spec.policy
-        if spec.template:
-            training["template"] = spec.template
-        training["languages"] = _seq(sorted(spec.languages))
-        training["training"] = _flow({"case_set": case_set, "min_cases": MIN_CASES})
-        files.append(home, "queues", training)
+        training = {
+            "id": training_id,
+            "name": f"{name} · training",
+            "workflow": spec.workflow,
+            "kind": "training",
+            "status": "draft",
+            **versions,
+            "languages": sorted(spec.languages),
+            "training": {"case_set": case_set, "min_cases": MIN_CASES},
+        }
+        files.append(home, "queues", commented(training))
         files.create(case_set, CASE_SET_HEADER)
     if spec.sla_percent is not None and spec.sla_within is not None:
-        target = CommentedMap()
-        target["queue"] = spec.id
-        target["sla"] = _flow({"percent": _number(spec.sla_percent), "within": spec.sla_within})
-        files.append(_file_of(org, "target", siblings, home), "targets", target)
-    allocation = CommentedMap()
-    allocation["queue"] = spec.id
-    allocation["shares"] = _flow({t: _number(p) for t, p in sorted(spec.shares.items())})
+        target = {
+            "queue": spec.id,
+            "sla": {"percent": number(spec.sla_percent), "within": spec.sla_within},
+        }
+        files.append(_file_of(org, "target", siblings, home), "targets", commented(target))
+    shares = {t: number(p) for t, p in sorted(spec.shares.items())}
+    allocation = commented({"queue": spec.id, "shares": shares})
     files.append(_file_of(org, "allocation", siblings, home), "allocations", allocation)
     files.create(sop, _sop_stub(name, workflow.owner, spec.id, today))
     if spec.project is not None:
@@ -297,21 +265,16 @@ def new_queue(
 
 
 def _sop_stub(title: str, owner: str, queue: str, today: date) -> str:
-    from ruamel.yaml.comments import CommentedMap
-
-    from qplan.render.fmt import _yaml
-
-    front = CommentedMap()
-    front["title"] = title
-    front["owner"] = owner
-    front["queues"] = _seq([queue])
-    front["review_every_days"] = 180
-    front["last_reviewed"] = today
-    buffer = io.StringIO()
-    _yaml().dump(front, buffer)
+    front = {
+        "title": title,
+        "owner": owner,
+        "queues": [queue],
+        "review_every_days": 180,
+        "last_reviewed": today,
+    }
     return (
         "---\n"
-        + buffer.getvalue()
+        + dump_document(commented(front))
         + "---\n"
         + "# {{ sop.title }}\n\n"
         + "<!-- A stub from qplan new: write the procedure before the queue is ready. -->\n\n"
@@ -330,7 +293,7 @@ def _link(files: _Files, org: Organisation, pid: str, queues: list[str]) -> None
     document = files.document(file)
     existing = document.get("queues")
     if existing is None:
-        document["queues"] = _seq(queues)
+        document["queues"] = commented(queues, block=False)
     else:
         existing.extend(q for q in queues if q not in existing)
 
@@ -338,8 +301,6 @@ def _link(files: _Files, org: Organisation, pid: str, queues: list[str]) -> None
 def new_project(settings: Settings, org: Organisation, spec: ProjectSpec) -> dict[str, str]:
     """The text of a new project file, ``projects/<id>.yaml``."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-    from qplan.render.fmt import _yaml
 
     check_id(spec.id, "project")
     if spec.id in org.projects:
@@ -353,24 +314,23 @@ def new_project(settings: Settings, org: Organisation, spec: ProjectSpec) -> dic
     if spec.requested_by:
         project["requested_by"] = spec.requested_by
     project["status"] = spec.status
-    project["stakeholders"] = CommentedSeq(
-        [_flow({"name": spec.owner, "role": "responsible", "email": spec.owner})]
-    )
+    # lists of items in block style, an item each line in flow style
+    stakeholder = {"name": spec.owner, "role": "responsible", "email": spec.owner}
+    project["stakeholders"] = CommentedSeq([commented(stakeholder, block=False)])
     milestones = CommentedSeq()
     if spec.launch is not None:
-        milestones.append(_flow({"name": "Launch", "due": spec.launch, "launch": True}))
+        launch = {"name": "Launch", "due": spec.launch, "launch": True}
+        milestones.append(commented(launch, block=False))
     project["milestones"] = milestones
     for key, values in (
         ("queues", spec.queues),
         ("workflows", spec.workflows),
         ("policies", spec.policies),
     ):
-        project[key] = _seq(list(values))
+        project[key] = commented(list(values), block=False)
     project["risks"] = CommentedSeq()
     project["decisions"] = CommentedSeq()
     project["updates"] = CommentedSeq()
-    buffer = io.StringIO()
-    _yaml().dump(project, buffer)
     header = "# A project from qplan new: fill in its milestones, stakeholders and risks.\n"
-    files.create(f"{PROJECTS_DIR}/{spec.id}.yaml", header + buffer.getvalue())
+    files.create(f"{PROJECTS_DIR}/{spec.id}.yaml", header + dump_document(project))
     return files.texts()

@@ -29,6 +29,7 @@ from qplan.model.tabular import (
     shape,
     unflatten,
 )
+from qplan.render.edits import commented
 
 #: the kinds a workbook holds, one sheet each, in this order
 SHEETS = ("teams", "queues", "targets", "allocations")
@@ -142,7 +143,7 @@ def import_table(
     """Bring the rows of ``table`` into the organisation's files as items of ``kind``;
     ``mapping`` renames columns (sheet column → field, dotted for nested ones)."""
     from qplan.model.organisation import _item_adapter
-    from qplan.render.scaffold import _append, _Files
+    from qplan.render.scaffold import _Files
 
     result = ImportResult()
     model = TABULAR_KINDS[kind]
@@ -241,19 +242,8 @@ def import_table(
             _update(document[kind][position], data)
             result.updated.append(key)
         else:
-            document = files.document(into) if (settings.root / into).exists() else None
-            if document is None:
-                from ruamel.yaml.comments import CommentedMap
-
-                files.loaded[into] = CommentedMap()
-                document = files.loaded[into]
-            from ruamel.yaml.comments import CommentedSeq
-
-            items = document.get(kind)
-            if items is None:
-                items = CommentedSeq()
-                document[kind] = items
-            _append(items, _commented(data))
+            files.document(into, create=True)
+            files.append(into, kind, commented(data))
             result.created.append(key)
     if not result.problems:
         result.texts = files.texts()
@@ -270,30 +260,13 @@ def _key_name(kind: str) -> str:
     return {"teams": "id", "queues": "id", "allocations": "queue"}.get(kind, "queue or workflow")
 
 
-def _commented(data: Any, top: bool = True) -> Any:
-    """Plain data as ruamel's round-trip types: an item in block style, nested values in
-    flow style (as the example organisation writes them)."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-    if isinstance(data, dict):
-        found = CommentedMap((k, _commented(v, False)) for k, v in data.items())
-        if not top:
-            found.fa.set_flow_style()
-        return found
-    if isinstance(data, list):
-        seq = CommentedSeq(_commented(v, False) for v in data)
-        seq.fa.set_flow_style()
-        return seq
-    return data
-
-
 def _update(item: Any, data: dict[str, Any]) -> None:
     """Make ``item`` (a round-trip mapping) say ``data``, touching only what differs."""
     for key in [k for k in item if k not in data]:
         del item[key]
     for key, value in data.items():
         if key not in item or _plain(item[key]) != value:
-            item[key] = _commented(value, False)
+            item[key] = commented(value, block=False)
 
 
 def _plain(value: Any) -> Any:
