@@ -103,7 +103,7 @@ class Organisation:
     #: launches, rollouts, intakes and recoveries, from the files under projects/, by id
     projects: dict[str, m.Project] = field(default_factory=dict)
     #: a launch milestone this many days ahead checks its queues' readiness (a setting)
-    launch_notice_days: int = 14
+    launch_notice_days: int = Settings.launch_notice_days
     #: figures later stages derive from this organisation, kept so they are derived once
     derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qplan.core.units import items_a_day
+from qplan.load.settings import Settings
 
 if TYPE_CHECKING:
     from qplan.capacity.health import Health
@@ -36,8 +37,6 @@ if TYPE_CHECKING:
     from qplan.render.status_report import ProjectStatus
 
 STATUSES = ("draft", "ready", "live", "paused", "retired")
-#: above this many queues, queues are sections of their workflow's page (a setting)
-DEFAULT_MAX_QUEUE_PAGES = 500
 DAY_NAMES = {"mon": "Mon", "tue": "Tue", "wed": "Wed", "thu": "Thu", "fri": "Fri"}
 DAY_NAMES |= {"sat": "Sat", "sun": "Sun"}
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
@@ -680,7 +679,7 @@ def site_files(
     health_trend: Health | None = None,
     scenarios: Sequence[ScenarioResult] = (),
     projects: Sequence[ProjectStatus] = (),
-    max_queue_pages: int = DEFAULT_MAX_QUEUE_PAGES,
+    max_queue_pages: int = Settings.max_queue_pages,
 ) -> dict[str, str]:
     """Every file of the MkDocs project, by path relative to the project folder.
 
