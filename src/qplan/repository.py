@@ -573,7 +573,9 @@ def evaluate_scenario(
     report.extend(laid.problems)
     if report.has_errors:
         return report
-    result = evaluate(org, laid, scenario, origin.document.path, validation.settings.today)
+    result = evaluate(
+        org, laid, scenario, origin.document.path, validation.settings.today, validation.report
+    )
     if allocation is not None:
         result.allocation = _allocate(
             laid.organisation,

@@ -4,6 +4,7 @@ against those of the organisation the scenario describes, compared as a plan's i
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -55,21 +56,34 @@ class ScenarioResult:
 
 
 def evaluate(
-    organisation: Organisation, laid: Overlay, scenario: Scenario, path: str, on: date
+    organisation: Organisation,
+    laid: Overlay,
+    scenario: Scenario,
+    path: str,
+    on: date,
+    found_on: Iterable[Diagnostic] | None = None,
 ) -> ScenarioResult:
     """Compare the figures of ``organisation`` and of the organisation the scenario
-    describes (``laid``, its overlay) on the scenario's day (``on`` when it names none)."""
+    describes (``laid``, its overlay) on the scenario's day (``on`` when it names none).
+    ``found_on``: what validate already found on ``on``, so the rules need not run again."""
     day = scenario.as_of or on
     before = derive_organisation(organisation, day)
     after = derive_organisation(laid.organisation, day)
     result = ScenarioResult(scenario, path, day, list(laid.effects), impact(before, after))
-    result.problems = new_problems(organisation, laid.organisation, day)
+    known = found_on if day == on else None
+    result.problems = new_problems(organisation, laid.organisation, day, known)
     return result
 
 
-def new_problems(organisation: Organisation, described: Organisation, day: date) -> list[Any]:
+def new_problems(
+    organisation: Organisation,
+    described: Organisation,
+    day: date,
+    found: Iterable[Diagnostic] | None = None,
+) -> list[Any]:
     """The rules' findings on the organisation a scenario describes that today's does not
-    have: what the scenario would break (guardrails, caps, coverage …)."""
+    have (``found``, when the caller has them): what the scenario would break (guardrails,
+    caps, coverage …)."""
     from qplan.check.semantics import check
 
     def key(d: Any) -> tuple[str, str]:
@@ -77,7 +91,8 @@ def new_problems(organisation: Organisation, described: Organisation, day: date)
 
     cache = f"findings:{day}"  # the same for every scenario of the same day
     if cache not in organisation.derived:
-        organisation.derived[cache] = {key(d) for d in check(organisation, day)}
+        base = check(organisation, day) if found is None else found
+        organisation.derived[cache] = {key(d) for d in base}
     today = organisation.derived[cache]
     return sorted(
         (d for d in check(described, day) if key(d) not in today),
