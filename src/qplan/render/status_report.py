@@ -82,6 +82,17 @@ class ProjectStatus:
     def updates(self) -> list[Any]:
         return sorted((u for u in self.project.updates if u.day >= self.since), key=_by_day)
 
+    def logs(self) -> list[tuple[str, list[tuple[date, str, str | None]]]]:
+        """The decisions and the updates since ``since`` that there are, each as (day,
+        what, who)."""
+        decisions = [(d.day, d.what, d.who) for d in self.decisions]
+        updates = [(u.day, u.summary, u.author) for u in self.updates]
+        return [
+            (title, rows)
+            for title, rows in (("Decisions", decisions), ("Updates", updates))
+            if rows
+        ]
+
     def headline(self) -> str:
         """One line: status, milestones done, the next one, readiness and risks."""
         p = self.project
@@ -217,14 +228,11 @@ def text(statuses: list[ProjectStatus]) -> str:
             for r in status.open_risks:
                 owner = r.owner or "no owner"
                 out.append(f"    [{r.severity}] {' '.join(r.description.split())} ({owner})")
-        for title, items in (("Decisions", status.decisions), ("Updates", status.updates)):
-            if items:
-                out.append(f"  {title} since {status.since.isoformat()}:")
-                for item in items:
-                    words = item.what if title == "Decisions" else item.summary
-                    who = getattr(item, "who", None) or getattr(item, "author", None)
-                    tail = f" ({who})" if who else ""
-                    out.append(f"    {item.day.isoformat()} {' '.join(words.split())}{tail}")
+        for title, entries in status.logs():
+            out.append(f"  {title} since {status.since.isoformat()}:")
+            for day, words, who in entries:
+                tail = f" ({who})" if who else ""
+                out.append(f"    {day.isoformat()} {' '.join(words.split())}{tail}")
         if status.changes:
             out.append(f"  Applied since {status.since.isoformat()}:")
             for c in status.changes:
@@ -280,15 +288,12 @@ def markdown(statuses: list[ProjectStatus], *, heading: str = "##") -> str:
                     f"{md(r.mitigation or '')} |"
                 )
             out.append("")
-        for title, items in (("Decisions", status.decisions), ("Updates", status.updates)):
-            if items:
-                out += [f"{heading}# {title} since {status.since.isoformat()}", ""]
-                for item in items:
-                    words = item.what if title == "Decisions" else item.summary
-                    who = getattr(item, "who", None) or getattr(item, "author", None)
-                    tail = f" ({md(who)})" if who else ""
-                    out.append(f"- {item.day.isoformat()}: {md(words)}{tail}")
-                out.append("")
+        for title, entries in status.logs():
+            out += [f"{heading}# {title} since {status.since.isoformat()}", ""]
+            for day, words, who in entries:
+                tail = f" ({md(who)})" if who else ""
+                out.append(f"- {day.isoformat()}: {md(words)}{tail}")
+            out.append("")
         out += [f"{heading}# Applied since {status.since.isoformat()}", ""]
         if status.changes:
             for c in status.changes:
