@@ -16,9 +16,11 @@ TODAY = "2026-11-25"
 
 
 @pytest.fixture(autouse=True)
-def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Review dates are checked against a fixed day, so expected output never ages."""
+def fixed_today(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Review dates are checked against a fixed day, so expected output never ages; each
+    test has its own, empty, cache of rendered site pages."""
     monkeypatch.setenv("QPLAN_TODAY", TODAY)
+    monkeypatch.setenv("QPLAN_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.delenv("QPLAN_STATE", raising=False)
     monkeypatch.setenv("QPLAN_ACTOR", "tester@lakeside.example")
     monkeypatch.setenv("NO_COLOR", "1")

@@ -3,6 +3,7 @@ project (exact, deterministic, incremental, escaped) and the built HTML."""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -13,6 +14,7 @@ from urllib.request import urlopen
 
 import yaml
 
+from qplan.render.site_cache import cache_folder
 from tests.conftest import ROOT, TODAY, copy_case, run_qplan
 from tests.plan_scenario import apply_all, edit
 
@@ -69,15 +71,38 @@ def test_invalid_repository_builds_no_site(tmp_path: Path) -> None:
 def test_build_is_deterministic_and_incremental(example_repo: Path) -> None:
     first = run_qplan("docs", "build", "--out", "a", repo=example_repo)
     assert first.output == "Built 91 pages into a (118 project file(s) changed).\n"
+    queues = example_repo / ".qplan" / "docs" / "docs" / "queues"
+    training = (queues / "ms-grooming-signals-training.md").read_text(encoding="utf-8")
+    assert "\n## Capacity\n\nNo SLA target; 0.4 FTE required; weekly cost 809.85;" in training
     again = run_qplan("docs", "build", "--out", "b", repo=example_repo)
-    assert again.output == "Built 91 pages into b (0 project file(s) changed).\n"
+    assert again.output == (
+        "Built 91 pages into b (0 project file(s) changed, 91 page(s) from the cache).\n"
+    )
     assert _files(example_repo / "a") == _files(example_repo / "b")
     edit(example_repo, SV, "weekly_volume: 84000", "weekly_volume: 90000")
     third = run_qplan("docs", "build", "--out", "a", repo=example_repo)
     # the queue, and the overview, team pages and chart whose figures move with it, and the
     # health pages that weigh the actuals against its forecast (workflow) and staffing (teams),
-    # and the scenario pages, whose whole-organisation totals move with it
-    assert third.output == "Built 91 pages into a (11 project file(s) changed).\n"
+    # and the scenario pages, whose whole-organisation totals move with it: rendered again,
+    # the other 81 pages taken from the cache, and the site the same as one built without it
+    assert third.output == (
+        "Built 91 pages into a (11 project file(s) changed, 81 page(s) from the cache).\n"
+    )
+    fresh = run_qplan("docs", "build", "--out", "c", "--no-cache", repo=example_repo)
+    assert fresh.output == "Built 91 pages into c (0 project file(s) changed).\n"
+    assert _files(example_repo / "a") == _files(example_repo / "c")
+    # one entry a page: those of the pages before the change are gone
+    cache = cache_folder(example_repo / ".qplan" / "docs")
+    entries = sorted(cache.iterdir())
+    assert len(entries) == 91
+    # an entry that cannot be read is rendered again, and written again
+    entries[0].write_text("{not json", encoding="utf-8")
+    fourth = run_qplan("docs", "build", "--out", "d", repo=example_repo)
+    assert fourth.output == (
+        "Built 91 pages into d (0 project file(s) changed, 90 page(s) from the cache).\n"
+    )
+    assert _files(example_repo / "d") == _files(example_repo / "c")
+    assert json.loads(entries[0].read_text(encoding="utf-8"))["format"] == "1"
     project = example_repo / ".qplan" / "docs"
     assert sorted(p.name for p in (project / "docs").iterdir()) == [
         "capacity.svg",
@@ -230,6 +255,15 @@ def test_a_large_organisation_keeps_its_queues_on_workflow_pages(example_repo: P
     page = (docs / "workflows" / "livestream.md").read_text(encoding="utf-8")
     assert "\n## Livestream · safety · English {#ls-safety-en}\n" in page
     assert "![Agents required and on duty by half-hour](../queues/ls-safety-en.svg)" in page
+    # a section's parts are bold, not headings: one heading (and search section) a queue
+    assert page.count("\n## ") == 1 + 7
+    assert "\n**Allocation**\n\n| Team | Share | Type |" in page
+    assert "| Owner |" not in page  # a section lists only the fields that are set
+    minor = (docs / "workflows" / "minor-safety.md").read_text(encoding="utf-8")
+    training = minor.split("{#ms-grooming-signals-training}")[1].split("\n## ")[0]
+    assert (
+        "\nNo SLA target; 0.4 FTE required; weekly cost 809.85; cost per item 8.10.\n" in training
+    )
     team = (docs / "teams" / "ph-manila.md").read_text(encoding="utf-8")
     assert "(../workflows/livestream.md#ls-safety-en)" in team
     config = (example_repo / ".qplan" / "docs" / "mkdocs.yml").read_text()

@@ -51,16 +51,18 @@ def _ref(position: Position, what: str, name: str, known: Iterable[str]) -> Diag
 
 
 def _policy_binding(
-    org: Organisation, position: Position, name: str, version: int | None
+    org: Organisation, position: Callable[[], Position], name: str, version: int | None
 ) -> Iterator[Finding]:
-    """A policy that exists (QP102) and, when a version is named, publishes it (QP103)."""
+    """A policy that exists (QP102) and, when a version is named, publishes it (QP103).
+    ``position`` is asked for only when there is a problem: finding it composes the file
+    again."""
     policy = org.policies.get(name)
     if policy is None and not org.defines("policy", name):
-        yield _ref(position, "policy", name, org.policies), ()
+        yield _ref(position(), "policy", name, org.policies), ()
     elif policy is not None and version is not None and version not in policy.versions:
         yield (
             Diagnostic.at(
-                position,
+                position(),
                 "QP103",
                 f"policy {policy.id} has no published version {version}",
                 "published versions: " + ", ".join(str(v) for v in policy.versions),
@@ -102,7 +104,9 @@ def references(org: Organisation, today: date) -> Iterator[Finding]:
         origin = org.origin("queue", qid)
         if not org.defines("workflow", queue.workflow):
             yield _ref(origin.at("workflow"), "workflow", queue.workflow, org.workflows), ()
-        yield from _policy_binding(org, origin.at("policy"), queue.policy_id, queue.policy_version)
+        yield from _policy_binding(
+            org, functools.partial(origin.at, "policy"), queue.policy_id, queue.policy_version
+        )
         profile = queue.forecast.profile if queue.forecast else None
         if profile is not None and not org.defines("profile", profile):
             yield _ref(origin.at("forecast", "profile"), "profile", profile, org.profiles), ()
@@ -886,7 +890,7 @@ def projects(org: Organisation, today: date) -> Iterator[Finding]:
                 yield _ref(origin.at("workflows", index), "workflow", wid, org.workflows), ()
         for index, binding in enumerate(project.policies):
             name, _, version = binding.partition("@")
-            at = origin.at("policies", index)
+            at = functools.partial(origin.at, "policies", index)
             yield from _policy_binding(org, at, name, int(version) if version else None)
         if project.status == "closed":
             for index, risk in enumerate(project.risks):

@@ -80,9 +80,18 @@ _PROJECT_DIR = click.option(
     help="Where the HTML site goes (relative to the repository).",
 )
 @_PROJECT_DIR
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Render every page again instead of reusing the pages whose inputs are unchanged "
+    "(kept in QPLAN_CACHE_DIR, else the user's cache folder).",
+)
 @pass_context
-def docs_build(obj: Context, out: str, project_dir: str) -> None:
+def docs_build(obj: Context, out: str, project_dir: str, no_cache: bool) -> None:
     """Generate the MkDocs project and build it into a static, offline HTML site.
+
+    Pages whose inputs did not change since the last build of the same project folder
+    are taken from a cache outside the repository; the site is the same either way.
 
     Example: qplan docs build --out site
     """
@@ -90,6 +99,7 @@ def docs_build(obj: Context, out: str, project_dir: str) -> None:
     from qplan.core.errors import UsageError
     from qplan.core.output import claim_output_folder, mark_output_folder
     from qplan.render.site import build_site, write_project
+    from qplan.render.site_cache import cache_folder
     from qplan.repository import input_paths
 
     settings = obj.settings()
@@ -106,9 +116,10 @@ def docs_build(obj: Context, out: str, project_dir: str) -> None:
     mark_output_folder(project_path)
     mark_output_folder(site)
     changed = write_project(files, project_path)
-    build_site(project_path, site)
+    cached = build_site(project_path, site, cache=None if no_cache else cache_folder(project_path))
     pages = sum(1 for name in files if name.endswith(".md"))
-    click.echo(f"Built {pages} pages into {out} ({len(changed)} project file(s) changed).")
+    reused = f", {cached} page(s) from the cache" if cached else ""
+    click.echo(f"Built {pages} pages into {out} ({len(changed)} project file(s) changed{reused}).")
 
 
 #: the MkDocs hooks file of `qplan docs serve`; what it serves is read from SERVE_SETTINGS

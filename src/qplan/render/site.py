@@ -95,6 +95,23 @@ class _Links:
         self.sop_pages = sop_pages
         #: queues are sections of their workflow's page, not pages of their own
         self.grouped = grouped
+        # what pages list of other pages' items, found once (not once a page), in id order
+        #: the queues each training queue trains reviewers for
+        self.trained_by: dict[str, list[str]] = defaultdict(list)
+        #: the queues of each workflow, and those bound to each policy version
+        self.queues_of: dict[str, list[str]] = defaultdict(list)
+        self.bound_to: dict[str, list[str]] = defaultdict(list)
+        #: the queues each team has a share of
+        self.allocated_to: dict[str, list[str]] = defaultdict(list)
+        for qid, queue in sorted(org.queues.items()):
+            self.queues_of[queue.workflow].append(qid)
+            self.bound_to[queue.policy].append(qid)
+            if queue.training_queue:
+                self.trained_by[queue.training_queue].append(qid)
+        for qid, allocation in sorted(org.allocations.items()):
+            if qid in org.queues:
+                for tid in allocation.shares:
+                    self.allocated_to[tid].append(qid)
 
     def page(
         self,
@@ -232,9 +249,8 @@ def _overview(org: Organisation, capacity: Capacity | None, links: _Links, title
     lines += ["## Workflows", ""]
     rows = []
     for wid, workflow in sorted(org.workflows.items()):
-        counts = [
-            sum(q.workflow == wid and q.status == s for q in org.queues.values()) for s in STATUSES
-        ]
+        statuses: list[str] = [org.queues[q].status for q in links.queues_of.get(wid, [])]
+        counts = [statuses.count(s) for s in STATUSES]
         rows.append([links.workflow(wid, up=False), text(workflow.owner), *map(str, counts)])
     lines += _table(["Workflow", "Owner", *STATUSES], rows)
     lines += ["## Teams and vendors", ""]
@@ -275,9 +291,8 @@ def _workflow_page(org: Organisation, wid: str, links: _Links) -> str:
         lines += [text(workflow.description), ""]
     lines += ["## Queues", ""]
     rows = []
-    for qid, queue in sorted(org.queues.items()):
-        if queue.workflow != wid:
-            continue
+    for qid in links.queues_of.get(wid, []):
+        queue = org.queues[qid]
         allocation = org.allocations.get(qid)
         rows.append(
             [
@@ -314,13 +329,18 @@ def _queue_page(
     health: Health | None = None,
 ) -> str:
     queue = org.queues[qid]
+
+    def subhead(title: str) -> list[str]:
+        # a queue that is a section of its workflow's page has its parts in bold, not as
+        # headings: the page's table of contents and search sections stay one per queue
+        return [f"**{title}**" if links.grouped else f"## {title}", ""]
+
     lines = [
         f"# {text(queue.name)}",
         "",
         f"Queue {code(qid)} in {links.workflow(queue.workflow)} · **{queue.status}**",
         "",
-        "## Details",
-        "",
+        *subhead("Details"),
     ]
     forecast = queue.forecast
     fields = [
@@ -353,10 +373,12 @@ def _queue_page(
         fields.append(("Minimum agents on duty", f"{queue.min_agents} while open"))
     if queue.sensitivity is not None:
         fields.append(("Sensitivity", queue.sensitivity))
+    if links.grouped:  # a section lists only what is set
+        fields = [(k, v) for k, v in fields if v != "—" and k != "Status"]
     lines += _table(["Field", "Value"], ([k, v] for k, v in fields))
     if queue.description:
         lines += [text(queue.description), ""]
-    lines += ["## Targets", ""]
+    lines += subhead("Targets")
     target = org.target_for(queue)
     if target is None:
         lines += ["No target is set.", ""]
@@ -370,7 +392,7 @@ def _queue_page(
         if target.max_occupancy is not None:
             rows.append(["Occupancy cap", f"{target.max_occupancy:.0%}"])
         lines += [f"From {source}.", "", *_table(["Target", "Value"], rows)]
-    lines += ["## Allocation", ""]
+    lines += subhead("Allocation")
     allocation = org.allocations.get(qid)
     figures = capacity.queues.get(qid) if capacity else None
     if allocation is None:
@@ -416,19 +438,22 @@ def _queue_page(
             if not figures.stable
             else ("meets its target" if figures.meets_target else "**below its target**")
         )
+        if figures.target_within is None:
+            sla = "No SLA target"
+        else:
+            sla = f"Projected SLA {_pct(figures.projected_sla_percent)} within "
+            sla += f"{figures.target_within} ({verdict})"
         lines += [
-            "## Capacity",
-            "",
-            f"Projected SLA {_pct(figures.projected_sla_percent)} within "
-            f"{figures.target_within or '—'} ({verdict}); {figures.required_fte:.1f} FTE "
-            f"required; weekly cost {_money(figures.weekly_cost)}; cost per item "
-            f"{_money(figures.cost_per_item)}.",
+            *subhead("Capacity"),
+            f"{sla}; {figures.required_fte:.1f} FTE required; weekly cost "
+            f"{_money(figures.weekly_cost)}; cost per item {_money(figures.cost_per_item)}.",
             "",
         ]
         week = figures.intervals
         if week is not None:
+            title = "The week by half-hour"
             lines += [
-                "### The week by half-hour",
+                f"**{title}**" if links.grouped else f"### {title}",
                 "",
                 f"Arrivals follow profile {code(week.profile)} ({text(week.timezone)}): "
                 f"{week.required_agent_hours:,.1f} agent-hours a week required. Each cell is "
@@ -440,23 +465,21 @@ def _queue_page(
                 f"({'../queues/' if links.grouped else ''}{qid}.svg)",
                 "",
             ]
-    lines += ["## Escalation path", "", _escalation_path(org, queue, links), ""]
-    lines += ["## Training pair", ""]
-    trained_by = [q for q in org.queues.values() if q.training_queue == qid]
+    lines += [*subhead("Escalation path"), _escalation_path(org, queue, links), ""]
+    lines += subhead("Training pair")
+    trained_by = links.trained_by.get(qid, [])
     if queue.training_queue:
         lines.append(f"New reviewers train in {links.queue(queue.training_queue)}.")
     elif trained_by:
-        lines.append(
-            "Trains reviewers for " + ", ".join(links.queue(q.id) for q in trained_by) + "."
-        )
+        lines.append("Trains reviewers for " + ", ".join(links.queue(q) for q in trained_by) + ".")
     else:
         lines.append("No training pair.")
     lines.append("")
     if health is not None and qid in health.queues:
         from qplan.render.site_health import queue_section
 
-        lines += queue_section(health.queues[qid], health)
-    lines += ["## Readiness checklist", ""]
+        lines += queue_section(health.queues[qid], health, heading=subhead("Health")[0])
+    lines += subhead("Readiness checklist")
     from qplan.check.readiness import gates
 
     found = gates(org, queue, today=today, capacity=capacity)
@@ -470,7 +493,7 @@ def _queue_page(
     if queue.sop and queue.sop in rendered:
         sop = rendered[queue.sop]
         if links.grouped:  # the SOP has its own page: not repeated in every queue's section
-            lines += ["## SOP", "", f"{links.sop(queue.sop)}.", ""]
+            lines += [*subhead("SOP"), f"{links.sop(queue.sop)}.", ""]
         else:
             body = demote(sop_markdown(sop.text), 2)
             lines += [f"## SOP: {text(sop.title)}", "", f"From {links.sop(queue.sop)}.", "", body]
@@ -501,10 +524,8 @@ def _team_page(org: Organisation, tid: str, capacity: Capacity | None, links: _L
     lines += _table(["Field", "Value"], ([k, v] for k, v in fields))
     lines += ["## Queues", ""]
     rows = []
-    for qid, allocation in sorted(org.allocations.items()):
-        if tid not in allocation.shares or qid not in org.queues:
-            continue
-        queue = org.queues[qid]
+    for qid in links.allocated_to.get(tid, []):
+        queue, allocation = org.queues[qid], org.allocations[qid]
         rows.append(
             [
                 links.queue(qid),
@@ -562,7 +583,7 @@ def _policy_page(org: Organisation, pid: str, links: _Links) -> str:
     lines += [f"Decisions: {', '.join(code(d) for d in policy.decisions)}", "", "## Versions", ""]
     rows = []
     for version in sorted(policy.versions, reverse=True):
-        bound = sorted(q.id for q in org.queues.values() if q.policy == f"{pid}@{version}")
+        bound = links.bound_to.get(f"{pid}@{version}", [])
         rows.append([str(version), ", ".join(links.queue(q) for q in bound) or "—"])
     lines += _table(["Version", "Queues bound to it"], rows)
     return "\n".join(lines)
@@ -696,9 +717,7 @@ def site_files(
     nav: list[Any] = [{"Overview": "index.md"}]
     workflow_nav = []
     queue_nav = []
-    queues_by_workflow: dict[str, list[str]] = defaultdict(list)
-    for qid, queue in sorted(org.queues.items()):
-        queues_by_workflow[queue.workflow].append(qid)
+    queues_by_workflow = links.queues_of
     for wid, workflow in sorted(org.workflows.items()):
         page = _workflow_page(org, wid, links)
         if grouped:  # the workflow's queues, each a section of its page
@@ -797,11 +816,8 @@ def _index_pages(
 ) -> dict[str, str]:
     """Lists of the workflows, teams and SOPs (for an organisation too large to carry them
     in the navigation), in a folder of their own: no id can name one of them."""
-    counts: dict[str, int] = defaultdict(int)
-    for queue in org.queues.values():
-        counts[queue.workflow] += 1
     workflows = [
-        [links.workflow(wid), str(counts[wid]), text(w.owner)]
+        [links.workflow(wid), str(len(links.queues_of.get(wid, []))), text(w.owner)]
         for wid, w in sorted(org.workflows.items())
     ]
     teams = []
@@ -860,11 +876,14 @@ def write_project(files: Mapping[str, str], project: Path) -> list[str]:
     return written
 
 
-def build_site(project: Path, site: Path, *, strict: bool = True) -> None:
+def build_site(project: Path, site: Path, *, strict: bool = True, cache: Path | None = None) -> int:
     """Build the project into static HTML: the one place the site builder is called.
+    Return how many pages came from the cache.
 
     The build date comes from ``SOURCE_DATE_EPOCH`` (0 when unset), so the same project
-    gives the same files.
+    gives the same files. With ``cache`` (a folder outside the repository), each page's
+    rendering is kept there and reused while the page's inputs are the same
+    (:mod:`qplan.render.site_cache`): the site is the same, built in a fraction of the time.
     """
     from qplan.core.errors import OutputError
 
@@ -880,6 +899,17 @@ def build_site(project: Path, site: Path, *, strict: bool = True) -> None:
         config = load_config(
             str(project / "mkdocs.yml"), site_dir=str(site.resolve()), strict=strict
         )
+        pages = None
+        if cache is not None and strict:  # a lenient build may hide warnings in entries
+            from qplan.render.site_cache import PageCache
+
+            text = (project / "mkdocs.yml").read_text(encoding="utf-8")
+            pages = PageCache(cache, text)
+            config.plugins["qplan/page-cache"] = pages
         build(config)
     except MkDocsException as exc:
         raise OutputError(f"the documentation site did not build: {exc}") from None
+    if pages is None:
+        return 0
+    pages.save()
+    return pages.hits

@@ -54,10 +54,10 @@ def _causes(q: QueueHealth) -> list[str]:
     return [f"{i}. **{c.cause}**: {text(c.evidence)}" for i, c in enumerate(q.causes, 1)] + [""]
 
 
-def queue_section(q: QueueHealth, health: Health, *, heading: str = "##") -> list[str]:
+def queue_section(q: QueueHealth, health: Health, *, heading: str = "## Health") -> list[str]:
     """A queue's health, for its own page (the chart sits in ``health/``)."""
     lines = [
-        f"{heading} Health",
+        heading,
         "",
         f"From the actuals of {period_text(health)}: SLA {_pct(q.sla_attainment_percent)} "
         f"(target {_pct(q.sla_target_percent)}), accuracy {_pct(q.accuracy_percent)} "

@@ -1,0 +1,211 @@
+"""A cache of rendered pages for the site builder, so that a rebuild after a small change
+renders only the pages whose inputs changed.
+
+MkDocs converts every page's Markdown to HTML and its search plugin parses every page's
+HTML on every build; for an organisation of thousands of queues that is most of a build.
+:class:`PageCache` is a MkDocs plugin that :func:`qplan.render.site.build_site` adds to
+the configuration: it keeps, for each page, what rendering produced (the HTML, the table
+of contents, the title, the anchors the page holds and the anchors it links to) and the
+search entries made from it, under a key of everything the rendering reads:
+
+* the page's Markdown (after the other plugins' ``page_markdown`` events) and its path;
+* the MkDocs configuration file, word for word (extensions, navigation, titles);
+* the paths of every file of the site (links are resolved, and checked, against them);
+* the versions of the builder's packages and the source of qplan's Markdown extension.
+
+A page whose key is in the cache takes its rendering from there; every other step of the
+build runs as before (templates, navigation, the check of every link's anchor, the search
+index written whole), so a build from the cache writes the same files as one without it
+(tested byte for byte). Entries are written only after a build that succeeded in strict
+mode, so no entry hides a warning.
+
+The cache lives outside the repository (``QPLAN_CACHE_DIR``, else the user's cache
+folder): what it holds goes into the site as HTML, so a pull request must not be able
+to supply it. Each project folder has its own set of entries; entries a successful build
+did not use are removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents
+
+#: the packages whose code turns a page's Markdown into HTML and search entries
+_BUILDER_PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "qplan")
+_FORMAT = "1"
+
+
+def cache_folder(project: Path) -> Path:
+    """The folder of the cached pages of one MkDocs project."""
+    base = os.environ.get("QPLAN_CACHE_DIR")
+    if base:
+        root = Path(base)
+    else:
+        xdg = os.environ.get("XDG_CACHE_HOME")
+        root = Path(xdg) / "qplan" if xdg else Path.home() / ".cache" / "qplan"
+    digest = hashlib.sha256(str(project.resolve()).encode("utf-8")).hexdigest()[:16]
+    return root / "pages" / digest
+
+
+def _builder_digest() -> str:
+    from qplan.render import site_markdown
+
+    digest = hashlib.sha256(_FORMAT.encode())
+    for package in _BUILDER_PACKAGES:
+        try:
+            version = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"{package}={version}\n".encode())
+    digest.update(Path(site_markdown.__file__).read_bytes())
+    return digest.hexdigest()
+
+
+def _toc_tokens(items: list[AnchorLink]) -> list[dict[str, Any]]:
+    return [
+        {"title": i.title, "id": i.id, "level": i.level, "children": _toc_tokens(i.children)}
+        for i in items
+    ]
+
+
+def _anchor_links(tokens: list[dict[str, Any]]) -> list[AnchorLink]:
+    links = []
+    for token in tokens:
+        link = AnchorLink(token["title"], token["id"], token["level"])
+        link.children = _anchor_links(token["children"])
+        links.append(link)
+    return links
+
+
+class PageCache(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
+    """Reuse each page's rendering, and its search entries, while its inputs are the same."""
+
+    def __init__(self, folder: Path, config_text: str) -> None:
+        super().__init__()
+        self.folder = folder
+        self._base = hashlib.sha256((_builder_digest() + config_text).encode("utf-8"))
+        self._pending: dict[str, dict[str, Any]] = {}
+        self._used: dict[str, dict[str, Any]] = {}
+        self.hits = 0
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        listing = "\n".join(sorted(f.src_uri for f in files))
+        self._base.update(listing.encode("utf-8"))
+        return files
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        search = config.plugins.get("material/search")
+        index = getattr(search, "search_index", None)
+        if index is not None:
+            self._wrap_search(index)
+
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
+        render = page.render
+
+        def cached_render(config: MkDocsConfig, files: Files) -> None:
+            key = self._key(page)
+            entry = self._load(key)
+            if entry is None:
+                render(config, files)
+                self._pending[key] = self._entry_of(page)
+                return
+            self.hits += 1
+            self._restore(page, entry, files)
+            self._used[key] = entry
+
+        # the page's own render, looked up first in the cache (an instance attribute:
+        # MkDocs calls page.render right after this event)
+        setattr(page, "render", cached_render)  # noqa: B010
+        return page
+
+    # the key and the entries
+
+    def _key(self, page: Page) -> str:
+        digest = self._base.copy()
+        digest.update(b"\0" + page.file.src_uri.encode("utf-8") + b"\0")
+        digest.update((page.markdown or "").encode("utf-8"))
+        return digest.hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / f"{key}.json"
+
+    def _load(self, key: str) -> dict[str, Any] | None:
+        if key in self._pending:
+            return self._pending[key]
+        try:
+            entry = json.loads(self._path(key).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return entry if isinstance(entry, dict) and entry.get("format") == _FORMAT else None
+
+    @staticmethod
+    def _entry_of(page: Page) -> dict[str, Any]:
+        return {
+            "format": _FORMAT,
+            "content": page.content,
+            "toc": _toc_tokens(list(page.toc)),
+            "title": page._title_from_render,
+            "anchors": sorted(page.present_anchor_ids or ()),
+            "links": {
+                target.src_uri: links for target, links in (page.links_to_anchors or {}).items()
+            },
+        }
+
+    @staticmethod
+    def _restore(page: Page, entry: dict[str, Any], files: Files) -> None:
+        page.content = entry["content"]
+        toc = _anchor_links(entry["toc"])
+        if toc:  # as MkDocs marks it
+            toc[0].active = True  # type: ignore[attr-defined]
+        page.toc = TableOfContents(toc)
+        page._title_from_render = entry["title"]
+        page.present_anchor_ids = set(entry["anchors"])
+        links = {}
+        for uri, anchors in entry["links"].items():
+            target = files.get_file_from_path(uri)
+            if target is not None:
+                links[target] = anchors
+        page.links_to_anchors = links
+
+    def _wrap_search(self, index: Any) -> None:
+        add = index.add_entry_from_context
+
+        def cached_add(page: Page) -> None:
+            key = self._key(page)
+            entry = self._pending.get(key) or self._used.get(key)
+            if entry is not None and "search" in entry:
+                index.entries.extend(entry["search"])
+                return
+            before = len(index.entries)
+            add(page)
+            if entry is not None:
+                entry["search"] = index.entries[before:]
+                self._pending[key] = entry
+
+        index.add_entry_from_context = cached_add
+
+    def save(self) -> None:
+        """Keep what this build rendered; remove the entries it did not use. A cache that
+        cannot be written costs the next build its time, not this build its result."""
+        from qplan.core.errors import OutputError
+        from qplan.core.output import write_file
+
+        keep = set(self._used) | set(self._pending)
+        try:
+            for key, entry in self._pending.items():
+                write_file(self._path(key), json.dumps(entry, ensure_ascii=False))
+            for path in self.folder.glob("*.json"):
+                if path.stem not in keep:
+                    path.unlink(missing_ok=True)
+        except (OSError, OutputError):
+            return
