@@ -1,5 +1,6 @@
-"""`qplan docs build` of a whole site on synthetic organisations: cold (no project, no site),
-then again after a one-queue change, each against `qplan validate` of the same repository.
+"""`qplan docs build` of a whole site on synthetic organisations: cold (no project, no site,
+no cache of rendered pages), then again after a one-queue change (the pages whose inputs
+did not change come from the cache), each against `qplan validate` of the same repository.
 
     python -m benchmarks.bench_docs                    # 1,000 and 10,000 queues
     python -m benchmarks.bench_docs 2000 --shape sites # other sizes, the other shape
@@ -12,6 +13,7 @@ best of three, as in the other benchmarks.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -37,6 +39,8 @@ def _build(folder: Path) -> tuple[float, str]:
         capture_output=True,
         text=True,
         check=False,
+        # the benchmark's own cache of rendered pages, empty for the cold build
+        env={**os.environ, "QPLAN_CACHE_DIR": str(folder / "page-cache")},
     )
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
@@ -58,13 +62,14 @@ def change_one_queue(folder: Path) -> None:
 def measure(queues: int, folder: Path, shape: str = "pairs") -> dict[str, Any]:
     generate_shape(shape, queues, folder)
     validate, _ = _run(_qplan(folder, "validate", "--format", "json"))
-    for made in (folder / ".qplan", folder / "site"):
+    for made in (folder / ".qplan", folder / "site", folder / "page-cache"):
         shutil.rmtree(made, ignore_errors=True)
     cold, said = _build(folder)
     pages = int(said.split()[1].replace(",", ""))
     change_one_queue(folder)
     again, said_again = _build(folder)
     changed_files = int(re.search(r"\((\d+) project", said_again).group(1))  # type: ignore[union-attr]
+    cached = re.search(r"(\d+) page\(s\) from the cache", said_again)
     return {
         "queues": queues,
         "shape": shape,
@@ -73,6 +78,7 @@ def measure(queues: int, folder: Path, shape: str = "pairs") -> dict[str, Any]:
         "cold_s": round(cold, 2),
         "after_change_s": round(again, 2),
         "changed_project_files": changed_files,
+        "pages_from_cache": int(cached.group(1)) if cached else 0,
         "cold_vs_validate": round(cold / validate, 2),
         "after_change_vs_validate": round(again / validate, 2),
     }
@@ -83,7 +89,8 @@ def _describe(row: dict[str, Any]) -> str:
         f"{row['shape']:>5} {row['queues']:>6} queues  {row['pages']:>5} pages  "
         f"validate {row['validate_s']:.2f} s  cold build {row['cold_s']:.1f} s "
         f"({row['cold_vs_validate']:.1f}x validate)  after a one-queue change "
-        f"{row['after_change_s']:.1f} s ({row['changed_project_files']} project files changed)"
+        f"{row['after_change_s']:.1f} s ({row['changed_project_files']} project files changed, "
+        f"{row['pages_from_cache']} pages from the cache)"
     )
 
 

@@ -69,8 +69,12 @@ def test_invalid_repository_builds_no_site(tmp_path: Path) -> None:
 
 
 def test_build_is_deterministic_and_incremental(example_repo: Path) -> None:
+    plain = run_qplan("docs", "build", "--out", "n", "--no-cache", repo=example_repo)
+    assert plain.output == "Built 91 pages into n (118 project file(s) changed).\n"
+    # a cold build renders on two processes (more than PARALLEL_FROM pages): the same site
     first = run_qplan("docs", "build", "--out", "a", repo=example_repo)
-    assert first.output == "Built 91 pages into a (118 project file(s) changed).\n"
+    assert first.output == "Built 91 pages into a (0 project file(s) changed).\n"
+    assert _files(example_repo / "a") == _files(example_repo / "n")
     queues = example_repo / ".qplan" / "docs" / "docs" / "queues"
     training = (queues / "ms-grooming-signals-training.md").read_text(encoding="utf-8")
     assert "\n## Capacity\n\nNo SLA target; 0.4 FTE required; weekly cost 809.85;" in training
@@ -276,3 +280,44 @@ def test_a_large_organisation_keeps_its_queues_on_workflow_pages(example_repo: P
     )
     html = (example_repo / "site" / "workflows" / "livestream.html").read_text(encoding="utf-8")
     assert 'id="ls-safety-en"' in html and 'src="../queues/ls-safety-en.svg"' in html
+
+
+def test_a_cold_build_renders_on_two_processes(example_repo: Path, tmp_path: Path) -> None:
+    """From PARALLEL_FROM pages on, a helper process renders pages from the last backwards
+    while the build renders from the first: the same site, and a page the helper rendered
+    with a warning is rendered, and warned of, by the build."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import get_files
+
+    from qplan.core.errors import OutputError
+    from qplan.render.site import build_site
+
+    plain = run_qplan("docs", "build", "--out", "plain", "--no-cache", repo=example_repo)
+    assert plain.exit_code == 0, plain.output
+    project = example_repo / ".qplan" / "docs"
+    cache = build_site(project, tmp_path / "site", cache=tmp_path / "cache")
+    assert cache is not None and cache.hits == 0 and cache.helped > 0
+    made = _files(example_repo / "plain")
+    assert made.pop(".qplan-generated")  # the marker of a folder that docs build claimed
+    assert _files(tmp_path / "site") == made
+    assert len(list((tmp_path / "cache").iterdir())) == 91  # no staging folder is left
+    again = build_site(project, tmp_path / "again", cache=tmp_path / "cache")
+    assert again is not None and (again.hits, again.helped) == (91, 0)
+
+    config = load_config(str(project / "mkdocs.yml"))
+    last = get_files(config).documentation_pages()[-1]
+    page = project / "docs" / last.src_uri
+    page.write_text(page.read_text(encoding="utf-8") + "\n[gone](nowhere.md)\n", "utf-8")
+    cold = tmp_path / "cold"
+    try:
+        build_site(project, tmp_path / "broken", cache=cold)
+    except OutputError as exc:
+        assert str(exc) == (
+            "the documentation site did not build: Aborted with 1 warnings in strict mode!\n"
+            f"  Doc file '{last.src_uri}' contains a link 'nowhere.md', but the target "
+            f"'{last.src_uri.rpartition('/')[0]}/nowhere.md' is not found among documentation "
+            "files."
+        )
+    else:
+        raise AssertionError("a broken link built")
+    assert not cold.exists() or not list(cold.glob("*.json"))  # nothing kept of a failed build

@@ -116,9 +116,9 @@ def docs_build(obj: Context, out: str, project_dir: str, no_cache: bool) -> None
     mark_output_folder(project_path)
     mark_output_folder(site)
     changed = write_project(files, project_path)
-    cached = build_site(project_path, site, cache=None if no_cache else cache_folder(project_path))
+    cache = build_site(project_path, site, cache=None if no_cache else cache_folder(project_path))
     pages = sum(1 for name in files if name.endswith(".md"))
-    reused = f", {cached} page(s) from the cache" if cached else ""
+    reused = f", {cache.hits} page(s) from the cache" if cache and cache.hits else ""
     click.echo(f"Built {pages} pages into {out} ({len(changed)} project file(s) changed{reused}).")
 
 

@@ -207,6 +207,12 @@ _TABLE: tuple[Rule, ...] = (
         suppressible=True,
     ),
     Rule("QP143", _E, "sop-render", "The SOP template renders in the sandbox."),
+    Rule(
+        "QP144",
+        _E,
+        "sop-site-link",
+        "An SOP's links and images have full addresses (the site has no files beside it).",
+    ),
     # --- suppression ---------------------------------------------------------------
     Rule(
         "QP150",

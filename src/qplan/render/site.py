@@ -15,6 +15,7 @@ script on the site.
 from __future__ import annotations
 
 import html
+import logging
 import os
 import re
 from collections import defaultdict
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from qplan.model.organisation import Organisation
     from qplan.plan.scenario import ScenarioResult
     from qplan.plan.state import Revision
+    from qplan.render.site_cache import PageCache
     from qplan.render.sops import RenderedSop
     from qplan.render.status_report import ProjectStatus
 
@@ -780,7 +782,7 @@ def site_files(
     if health is not None:
         from qplan.render.site_health import health_pages
 
-        pages, health_nav = health_pages(org, health, today, health_trend)
+        pages, health_nav = health_pages(org, health, today, health_trend, links)
         files.update(pages)
         nav.append({"Health": health_nav})
     if projects:
@@ -876,9 +878,11 @@ def write_project(files: Mapping[str, str], project: Path) -> list[str]:
     return written
 
 
-def build_site(project: Path, site: Path, *, strict: bool = True, cache: Path | None = None) -> int:
+def build_site(
+    project: Path, site: Path, *, strict: bool = True, cache: Path | None = None
+) -> PageCache | None:
     """Build the project into static HTML: the one place the site builder is called.
-    Return how many pages came from the cache.
+    Return the cache of rendered pages, which counts the pages it gave (None without one).
 
     The build date comes from ``SOURCE_DATE_EPOCH`` (0 when unset), so the same project
     gives the same files. With ``cache`` (a folder outside the repository), each page's
@@ -888,13 +892,17 @@ def build_site(project: Path, site: Path, *, strict: bool = True, cache: Path | 
     from qplan.core.errors import OutputError
 
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
-    import logging
-
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    # the builder's warnings are counted (a strict build fails on them) and told in the
+    # error, not printed as they come
+    logger = logging.getLogger("mkdocs")
+    warnings = _Warnings()
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    logger.addHandler(warnings)
     try:
         config = load_config(
             str(project / "mkdocs.yml"), site_dir=str(site.resolve()), strict=strict
@@ -906,10 +914,27 @@ def build_site(project: Path, site: Path, *, strict: bool = True, cache: Path | 
             text = (project / "mkdocs.yml").read_text(encoding="utf-8")
             pages = PageCache(cache, text)
             config.plugins["qplan/page-cache"] = pages
-        build(config)
+        try:
+            build(config)
+        finally:
+            if pages is not None:
+                pages.stop_helper()
     except MkDocsException as exc:
-        raise OutputError(f"the documentation site did not build: {exc}") from None
-    if pages is None:
-        return 0
-    pages.save()
-    return pages.hits
+        told = "".join(f"\n  {message}" for message in warnings.messages[:20])
+        raise OutputError(f"the documentation site did not build: {exc}{told}") from None
+    finally:
+        logger.removeHandler(warnings)
+    if pages is not None:
+        pages.save()
+    return pages
+
+
+class _Warnings(logging.Handler):
+    """The builder's warnings and errors, kept to be told when the build fails."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage().replace("\n", " "))

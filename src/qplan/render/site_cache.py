@@ -19,6 +19,13 @@ index written whole), so a build from the cache writes the same files as one wit
 (tested byte for byte). Entries are written only after a build that succeeded in strict
 mode, so no entry hides a warning.
 
+A cold build of many pages renders them on two processes: when the build has gathered its
+pages, a helper forked from it renders them from the last page backwards into a staging
+folder (each page that rendered without a warning), while the build renders them from the
+first page on and takes the helper's pages as it reaches them; the helper stops where the
+two meet, and is stopped when the build has every page. A page's rendering does not depend
+on which process made it, so the site is the same.
+
 The cache lives outside the repository (``QPLAN_CACHE_DIR``, else the user's cache
 folder): what it holds goes into the site as HTML, so a pull request must not be able
 to supply it. Each project folder has its own set of entries; entries a successful build
@@ -29,7 +36,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
+import shutil
+import signal
+import tempfile
+from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -43,6 +55,8 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 #: the packages whose code turns a page's Markdown into HTML and search entries
 _BUILDER_PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "qplan")
 _FORMAT = "1"
+#: from this many pages on, a helper process renders pages beside the build
+PARALLEL_FROM = 64
 
 
 def cache_folder(project: Path) -> Path:
@@ -97,6 +111,14 @@ class PageCache(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self._pending: dict[str, dict[str, Any]] = {}
         self._used: dict[str, dict[str, Any]] = {}
         self.hits = 0
+        #: pages of this build that the helper process rendered
+        self.helped = 0
+        self._search_add: Any = None
+        # the helper process: its pid, its staging folder, and how far the build has got
+        self._helper = 0
+        self._in_helper = False
+        self._staging: Path | None = None
+        self._progress: Any = None
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         listing = "\n".join(sorted(f.src_uri for f in files))
@@ -109,19 +131,37 @@ class PageCache(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         if index is not None:
             self._wrap_search(index)
 
+    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        pages = files.documentation_pages()
+        if len(pages) >= PARALLEL_FROM and hasattr(os, "fork") and (os.cpu_count() or 1) > 1:
+            self._start_helper(config, files, pages)
+        return nav
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        self.stop_helper()  # every page has its rendering by now
+        return env
+
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
         render = page.render
+        if self._progress is not None and not self._in_helper:
+            self._progress.value += 1
 
         def cached_render(config: MkDocsConfig, files: Files) -> None:
             key = self._key(page)
             entry = self._load(key)
-            if entry is None:
-                render(config, files)
-                self._pending[key] = self._entry_of(page)
+            if entry is not None:
+                self.hits += 1
+                self._restore(page, entry, files)
+                self._used[key] = entry
                 return
-            self.hits += 1
-            self._restore(page, entry, files)
-            self._used[key] = entry
+            entry = self._staged(key)
+            if entry is not None:  # rendered by the helper in this build
+                self.helped += 1
+                self._restore(page, entry, files)
+            else:
+                render(config, files)
+                entry = self._entry_of(page)
+            self._pending[key] = entry
 
         # the page's own render, looked up first in the cache (an instance attribute:
         # MkDocs calls page.render right after this event)
@@ -177,6 +217,77 @@ class PageCache(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
                 links[target] = anchors
         page.links_to_anchors = links
 
+    def _staged(self, key: str) -> dict[str, Any] | None:
+        if self._staging is None or self._in_helper:
+            return None
+        try:
+            entry = json.loads((self._staging / f"{key}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return entry if isinstance(entry, dict) else None
+
+    # the helper process
+
+    def _start_helper(self, config: MkDocsConfig, files: Files, pages: Sequence[Any]) -> None:
+        from multiprocessing.sharedctypes import RawValue
+
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._staging = Path(tempfile.mkdtemp(prefix="staging-", dir=self.folder))
+        except OSError:
+            return
+        self._progress = RawValue("l", 0)
+        pid = os.fork()
+        if pid:
+            self._helper = pid
+            return
+        try:  # the helper: never returns into the build
+            self._in_helper = True
+            self._help(config, files, pages)
+        finally:
+            os._exit(0)
+
+    def _help(self, config: MkDocsConfig, files: Files, pages: Sequence[Any]) -> None:
+        from mkdocs.commands.build import _populate_page
+        from mkdocs.utils import CountHandler
+
+        from qplan.core.output import write_file
+
+        assert self._staging is not None
+        warnings = CountHandler()
+        warnings.setLevel(logging.WARNING)
+        logging.getLogger("mkdocs").addHandler(warnings)
+        for index in range(len(pages) - 1, -1, -1):
+            if self._progress.value > index:  # the build has got here: the rest is done
+                return
+            file = pages[index]
+            page = file.page or Page(None, file, config)
+            seen = sum(count for _, count in warnings.get_counts())
+            _populate_page(page, config, files)
+            key = self._key(page)
+            entry = self._pending.get(key)
+            if entry is None or sum(count for _, count in warnings.get_counts()) > seen:
+                continue  # in the cache already, or to be rendered (and warned of) by the build
+            if self._search_add is not None:
+                self._search_add(page)
+            write_file(self._staging / f"{key}.json", json.dumps(entry, ensure_ascii=False))
+
+    def stop_helper(self) -> None:
+        """Stop the helper process, if one runs, and remove what it staged."""
+        if self._helper:
+            try:
+                os.kill(self._helper, signal.SIGKILL)
+                os.waitpid(self._helper, 0)
+            except OSError:
+                pass
+            self._helper = 0
+        if self._staging is not None and not self._in_helper:
+            shutil.rmtree(self._staging, ignore_errors=True)
+            self._staging = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.stop_helper()
+
     def _wrap_search(self, index: Any) -> None:
         add = index.add_entry_from_context
 
@@ -193,6 +304,7 @@ class PageCache(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
                 self._pending[key] = entry
 
         index.add_entry_from_context = cached_add
+        self._search_add = cached_add
 
     def save(self) -> None:
         """Keep what this build rendered; remove the entries it did not use. A cache that

@@ -108,11 +108,11 @@ def open_recoveries(org: Organisation, today: date) -> list[tuple[str, Any]]:
 
 
 def health_pages(
-    org: Organisation, health: Health, today: date, trend: Health | None = None
+    org: Organisation, health: Health, today: date, trend: Health | None, links: _Links
 ) -> tuple[dict[str, str], list[Any]]:
     """The pages (and charts) under ``docs/health/`` and their navigation; the charts show
-    ``trend`` (a longer period to the same day) where it has the queue."""
-    links = _Links(org, {})
+    ``trend`` (a longer period to the same day) where it has the queue. ``links`` are the
+    site's (a queue may be a section of its workflow's page)."""
     files: dict[str, str] = {}
     nav: list[Any] = [{"Overview": "health/index.md"}]
     by_workflow: dict[str, list[QueueHealth]] = {}

@@ -10,6 +10,7 @@ strings and numbers), never the models.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import threading
 import time
@@ -512,9 +513,34 @@ def _render_in_child(
     return done, (unfinished[0], why)
 
 
+#: a Markdown link or image and its address: ``[text](address`` or ``![alt](<address>``
+_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def site_links(sop: Sop) -> Iterator[Diagnostic]:
+    """QP144 for each link or image of the SOP's source whose address is not a full one
+    (``https://…``, ``mailto:…``) or an anchor: the site has no file beside the SOP pages
+    for it to find, and its strict build fails on such a link."""
+    for index, line in enumerate(sop.body.splitlines()):
+        for match in _LINK.finditer(line):
+            address = match.group(1)
+            if not address or address.startswith(("#", "//")) or _SCHEME.match(address):
+                continue
+            if "{{" in address or "{%" in address:  # made by the template: not known here
+                continue
+            yield Diagnostic.at(
+                Position(sop.path, sop.body_line + index, match.start(1) + 1),
+                "QP144",
+                f"SOP links to {address!r}, which the documentation site does not have",
+                "link to a full address (https://…); only SOPs and generated pages are on the site",
+            )
+
+
 def render_diagnostics(org: Organisation, settings: Settings) -> list[Diagnostic]:
-    """Render every SOP; a template that fails is a QP143 error at its line."""
-    found = []
+    """Render every SOP; a template that fails is a QP143 error at its line, a link the
+    site cannot have is QP144."""
+    found = [d for path in sorted(org.sops) for d in site_links(org.sops[path])]
     rendered, failed = render_all(org)
     org.derived["rendered_sops"] = rendered  # kept for the plan and the docs site
     for path, exc in sorted(failed.items()):
