@@ -95,9 +95,13 @@ def test_build_is_deterministic_and_incremental(example_repo: Path) -> None:
     fresh = run_qplan("docs", "build", "--out", "c", "--no-cache", repo=example_repo)
     assert fresh.output == "Built 91 pages into c (0 project file(s) changed).\n"
     assert _files(example_repo / "a") == _files(example_repo / "c")
-    # one entry a page: those of the pages before the change are gone
+    # one entry a page, and the heat maps of the profiled queues, drawn once: those of the
+    # pages before the change are gone
     cache = cache_folder(example_repo / ".qplan" / "docs")
-    entries = sorted(cache.iterdir())
+    heat_maps = sorted(p.read_text(encoding="utf-8") for p in (cache / "heat-maps").iterdir())
+    drawn = sorted(p.read_text(encoding="utf-8") for p in queues.glob("*.svg"))
+    assert len(heat_maps) == 2 and heat_maps == drawn
+    entries = sorted(cache.glob("*.json"))
     assert len(entries) == 91
     # an entry that cannot be read is rendered again, and written again
     entries[0].write_text("{not json", encoding="utf-8")

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from qplan.plan.resources import Resource
     from qplan.plan.scenario import ScenarioResult
     from qplan.plan.state import StateStore
+    from qplan.render.site_cache import FileMemo
     from qplan.render.status_report import ProjectStatus
 
 
@@ -243,11 +244,11 @@ def actor(root: Path, given: str | None = None) -> str:
 
 
 def docs_project(
-    settings: Settings, state_url: str | None = None
+    settings: Settings, state_url: str | None = None, memo: FileMemo | None = None
 ) -> tuple[ValidationResult, dict[str, str] | None]:
     """Validate, then make every file of the documentation site's MkDocs project (None
     when the repository has errors). The change log comes from the state, when it has
-    revisions."""
+    revisions; ``memo`` keeps drawn heat maps between builds."""
     from qplan.capacity.staffing import derive_organisation
     from qplan.render.capacity_report import svg_chart
     from qplan.render.site import site_files
@@ -284,6 +285,7 @@ def docs_project(
         health_trend=trend,
         scenarios=scenario_results(validation),
         max_queue_pages=settings.max_queue_pages,
+        memo=memo,
         projects=project_status(
             validation, (), settings.today - timedelta(days=SINCE_DAYS), state_url
         )

@@ -99,11 +99,13 @@ def docs_build(obj: Context, out: str, project_dir: str, no_cache: bool) -> None
     from qplan.core.errors import UsageError
     from qplan.core.output import claim_output_folder, mark_output_folder
     from qplan.render.site import build_site, write_project
-    from qplan.render.site_cache import cache_folder
+    from qplan.render.site_cache import FileMemo, cache_folder
     from qplan.repository import input_paths
 
     settings = obj.settings()
-    validation, files = project.docs_project(settings, obj.state)
+    cache = None if no_cache else cache_folder(settings.root / project_dir)
+    memo = None if cache is None else FileMemo(cache / "heat-maps", ".svg")
+    validation, files = project.docs_project(settings, obj.state, memo)
     if files is None:
         write_refusal(validation.report, "text", "No site was built")
     inputs = input_paths(settings)
@@ -116,9 +118,11 @@ def docs_build(obj: Context, out: str, project_dir: str, no_cache: bool) -> None
     mark_output_folder(project_path)
     mark_output_folder(site)
     changed = write_project(files, project_path)
-    cache = build_site(project_path, site, cache=None if no_cache else cache_folder(project_path))
+    built = build_site(project_path, site, cache=cache)
+    if memo is not None:
+        memo.prune()
     pages = sum(1 for name in files if name.endswith(".md"))
-    reused = f", {cache.hits} page(s) from the cache" if cache and cache.hits else ""
+    reused = f", {built.hits} page(s) from the cache" if built and built.hits else ""
     click.echo(f"Built {pages} pages into {out} ({len(changed)} project file(s) changed{reused}).")
 
 

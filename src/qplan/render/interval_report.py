@@ -195,6 +195,16 @@ _LEFT = 44
 _TOP = 34
 
 
+def heat_map_key(q: QueueCapacity) -> str:
+    """A digest of everything :func:`heat_map` draws from (and of its code), for a memo."""
+    import hashlib
+    from pathlib import Path
+
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(repr((q.queue, q.intervals)).encode("utf-8"))
+    return digest.hexdigest()
+
+
 def heat_map(q: QueueCapacity) -> str:
     """Day × half-hour of the queue's week: each cell is shaded by the agents it needs
     (darker, more), yellow or red where fewer are on duty, with the figures in its title.

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from qplan.model.organisation import Organisation
     from qplan.plan.scenario import ScenarioResult
     from qplan.plan.state import Revision
-    from qplan.render.site_cache import PageCache
+    from qplan.render.site_cache import FileMemo, PageCache
     from qplan.render.sops import RenderedSop
     from qplan.render.status_report import ProjectStatus
 
@@ -703,8 +703,10 @@ def site_files(
     scenarios: Sequence[ScenarioResult] = (),
     projects: Sequence[ProjectStatus] = (),
     max_queue_pages: int = Settings.max_queue_pages,
+    memo: FileMemo | None = None,
 ) -> dict[str, str]:
-    """Every file of the MkDocs project, by path relative to the project folder.
+    """Every file of the MkDocs project, by path relative to the project folder. ``memo``
+    keeps the queues' heat maps between builds (an unchanged one is not drawn again).
 
     An organisation of more than ``max_queue_pages`` queues gets no page per queue: each
     workflow's page holds its queues as sections (with the queue's id as anchor), which
@@ -743,9 +745,15 @@ def site_files(
             )
         figures = capacity.queues.get(qid) if capacity else None
         if figures is not None and figures.intervals is not None:
-            from qplan.render.interval_report import heat_map
+            from qplan.render.interval_report import heat_map, heat_map_key
 
-            files[f"docs/queues/{qid}.svg"] = heat_map(figures)
+            key = heat_map_key(figures) if memo is not None else ""
+            drawn = memo.get(key) if memo is not None else None
+            if drawn is None:
+                drawn = heat_map(figures)
+                if memo is not None:
+                    memo.put(key, drawn)
+            files[f"docs/queues/{qid}.svg"] = drawn
     orphans = [q for w, qs in queues_by_workflow.items() if w not in org.workflows for q in qs]
     if orphans:
         queue_nav.append({"Other": [{q: f"queues/{q}.md"} for q in orphans]})

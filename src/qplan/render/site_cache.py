@@ -34,6 +34,7 @@ did not use are removed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -321,3 +322,36 @@ class PageCache(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
                     path.unlink(missing_ok=True)
         except (OSError, OutputError):
             return
+
+
+class FileMemo:
+    """Generated texts (the heat maps of a large organisation's queues) kept in a folder
+    under a key of what made them, so an unchanged one is not drawn again; like the pages,
+    outside the repository. Entries no build asked for since it was made are removed by
+    :meth:`prune`."""
+
+    def __init__(self, folder: Path, suffix: str) -> None:
+        self.folder = folder
+        self.suffix = suffix
+        self._asked: set[str] = set()
+
+    def get(self, key: str) -> str | None:
+        self._asked.add(key)
+        try:
+            return (self.folder / f"{key}{self.suffix}").read_text(encoding="utf-8")
+        except (OSError, ValueError):
+            return None
+
+    def put(self, key: str, text: str) -> None:
+        from qplan.core.errors import OutputError
+        from qplan.core.output import write_file
+
+        self._asked.add(key)
+        # a memo that cannot be written costs the next build its time, not this one's result
+        with contextlib.suppress(OutputError):
+            write_file(self.folder / f"{key}{self.suffix}", text)
+
+    def prune(self) -> None:
+        for path in self.folder.glob(f"*{self.suffix}"):
+            if path.name.removesuffix(self.suffix) not in self._asked:
+                path.unlink(missing_ok=True)
