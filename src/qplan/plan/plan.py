@@ -11,6 +11,7 @@ whether it is too large to apply without an explicit override
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import itertools
@@ -139,11 +140,12 @@ class ResourceChange:
     after: dict[str, Any] | None
     fields: tuple[FieldChange, ...] = ()
 
-    @property
+    # worked out once: a plan of every resource asks each change for them many times
+    @functools.cached_property
     def kind(self) -> str:
         return split_address(self.address)[0]
 
-    @property
+    @functools.cached_property
     def id(self) -> str:
         return split_address(self.address)[1]
 
@@ -254,7 +256,9 @@ class Plan:
     def contract(self) -> dict[str, Any]:
         """The JSON contract of DESIGN.md (``plan --format json`` and ``show``)."""
         body = self._content()
-        body["checksum"] = self.checksum
+        if self._checksum is None:  # from the content just made, not made a second time
+            self._checksum = _checksum_of(body)
+        body["checksum"] = self._checksum
         order = ("format_version", "origin", "base", "checksum", "summary")
         return {k: body[k] for k in order} | {k: v for k, v in body.items() if k not in order}
 
@@ -287,8 +291,7 @@ class Plan:
     @property
     def checksum(self) -> str:
         if self._checksum is None:
-            text = json.dumps(self._content(), sort_keys=True, ensure_ascii=False)
-            self._checksum = hashlib.sha256(text.encode()).hexdigest()
+            self._checksum = _checksum_of(self._content())
         return self._checksum
 
     def save(self, path: str | Path, key: bytes | None = None) -> None:
@@ -342,6 +345,12 @@ class Plan:
 #: the largest plan file read: a 10,000-queue organisation's plan is about 20 MB
 MAX_PLAN_BYTES = 256 * 1024 * 1024
 KEY_ENV = "QPLAN_PLAN_KEY"
+
+
+def _checksum_of(content: Mapping[str, Any]) -> str:
+    """The digest of a plan's content (its contract without the checksum)."""
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def plan_key() -> bytes | None:
