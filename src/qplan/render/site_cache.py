@@ -56,6 +56,8 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 #: the packages whose code turns a page's Markdown into HTML and search entries
 _BUILDER_PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "qplan")
 _FORMAT = "1"
+#: what an entry holds (one that lacks any is rendered again)
+_ENTRY_KEYS = frozenset({"format", "content", "toc", "title", "anchors", "links"})
 #: from this many pages on, a helper process renders pages beside the build
 PARALLEL_FROM = 64
 
@@ -187,7 +189,9 @@ class PageCache(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             entry = json.loads(self._path(key).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        return entry if isinstance(entry, dict) and entry.get("format") == _FORMAT else None
+        if not isinstance(entry, dict) or entry.get("format") != _FORMAT:
+            return None
+        return entry if entry.keys() >= _ENTRY_KEYS else None
 
     @staticmethod
     def _entry_of(page: Page) -> dict[str, Any]:
