@@ -14,6 +14,7 @@ without a target).
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -195,14 +196,20 @@ _LEFT = 44
 _TOP = 34
 
 
-def heat_map_key(q: QueueCapacity) -> str:
-    """A digest of everything :func:`heat_map` draws from (and of its code), for a memo."""
+@functools.cache
+def _drawing_digest() -> Any:
+    """A digest of this module's code (read once, not once a heat map)."""
     import hashlib
     from pathlib import Path
 
-    digest = hashlib.sha256(Path(__file__).read_bytes())
+    return hashlib.sha256(Path(__file__).read_bytes())
+
+
+def heat_map_key(q: QueueCapacity) -> str:
+    """A digest of everything :func:`heat_map` draws from (and of its code), for a memo."""
+    digest = _drawing_digest().copy()
     digest.update(repr((q.queue, q.intervals)).encode("utf-8"))
-    return digest.hexdigest()
+    return str(digest.hexdigest())
 
 
 def heat_map(q: QueueCapacity) -> str:

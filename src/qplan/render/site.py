@@ -14,6 +14,7 @@ script on the site.
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 import os
@@ -747,13 +748,11 @@ def site_files(
         if figures is not None and figures.intervals is not None:
             from qplan.render.interval_report import heat_map, heat_map_key
 
-            key = heat_map_key(figures) if memo is not None else ""
-            drawn = memo.get(key) if memo is not None else None
-            if drawn is None:
-                drawn = heat_map(figures)
-                if memo is not None:
-                    memo.put(key, drawn)
-            files[f"docs/queues/{qid}.svg"] = drawn
+            files[f"docs/queues/{qid}.svg"] = (
+                heat_map(figures)
+                if memo is None
+                else memo.text(heat_map_key(figures), functools.partial(heat_map, figures))
+            )
     orphans = [q for w, qs in queues_by_workflow.items() if w not in org.workflows for q in qs]
     if orphans:
         queue_nav.append({"Other": [{q: f"queues/{q}.md"} for q in orphans]})

@@ -42,7 +42,7 @@ import os
 import shutil
 import signal
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -88,6 +88,18 @@ def _builder_digest() -> str:
     return digest.hexdigest()
 
 
+def _read_entry(path: Path) -> dict[str, Any] | None:
+    """A page's entry from the cache or the staging folder; None if it cannot be read or
+    lacks a part (the page is rendered again)."""
+    try:
+        entry = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(entry, dict) or entry.get("format") != _FORMAT:
+        return None
+    return entry if entry.keys() >= _ENTRY_KEYS else None
+
+
 def _toc_tokens(items: list[AnchorLink]) -> list[dict[str, Any]]:
     return [
         {"title": i.title, "id": i.id, "level": i.level, "children": _toc_tokens(i.children)}
@@ -113,6 +125,7 @@ class PageCache(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self._base = hashlib.sha256((_builder_digest() + config_text).encode("utf-8"))
         self._pending: dict[str, dict[str, Any]] = {}
         self._used: dict[str, dict[str, Any]] = {}
+        self._keys: dict[str, str] = {}  # by page path, once its Markdown is read
         self.hits = 0
         #: pages of this build that the helper process rendered
         self.helped = 0
@@ -174,10 +187,16 @@ class PageCache(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     # the key and the entries
 
     def _key(self, page: Page) -> str:
+        """The page's key, worked out when it is rendered (its Markdown is read by then)
+        and kept for its search entries."""
+        known = self._keys.get(page.file.src_uri)
+        if known is not None:
+            return known
         digest = self._base.copy()
         digest.update(b"\0" + page.file.src_uri.encode("utf-8") + b"\0")
         digest.update((page.markdown or "").encode("utf-8"))
-        return digest.hexdigest()
+        key = self._keys[page.file.src_uri] = digest.hexdigest()
+        return key
 
     def _path(self, key: str) -> Path:
         return self.folder / f"{key}.json"
@@ -185,13 +204,7 @@ class PageCache(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     def _load(self, key: str) -> dict[str, Any] | None:
         if key in self._pending:
             return self._pending[key]
-        try:
-            entry = json.loads(self._path(key).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if not isinstance(entry, dict) or entry.get("format") != _FORMAT:
-            return None
-        return entry if entry.keys() >= _ENTRY_KEYS else None
+        return _read_entry(self._path(key))
 
     @staticmethod
     def _entry_of(page: Page) -> dict[str, Any]:
@@ -225,11 +238,7 @@ class PageCache(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     def _staged(self, key: str) -> dict[str, Any] | None:
         if self._staging is None or self._in_helper:
             return None
-        try:
-            entry = json.loads((self._staging / f"{key}.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        return entry if isinstance(entry, dict) else None
+        return _read_entry(self._staging / f"{key}.json")
 
     # the helper process
 
@@ -338,6 +347,14 @@ class FileMemo:
         self.folder = folder
         self.suffix = suffix
         self._asked: set[str] = set()
+
+    def text(self, key: str, make: Callable[[], str]) -> str:
+        """The text kept under ``key``, or the one ``make`` gives, kept."""
+        found = self.get(key)
+        if found is None:
+            found = make()
+            self.put(key, found)
+        return found
 
     def get(self, key: str) -> str | None:
         self._asked.add(key)
