@@ -42,10 +42,11 @@ def validate_repository(
     settings = settings or load_settings(root)
     report = Report()
     organisation = load_organisation(settings, report)
-    report.extend(check(organisation, settings.today))
-    from qplan.render.sops import render_diagnostics
+    from qplan.render.sops import SopRendering, render_diagnostics
 
-    report.extend(render_diagnostics(organisation, settings))
+    rendering = SopRendering(organisation)  # the SOPs render in a child during the checks
+    report.extend(check(organisation, settings.today))
+    report.extend(render_diagnostics(organisation, settings, rendering))
     return ValidationResult(settings, organisation, report)
 
 

@@ -380,34 +380,50 @@ def render_sop(
 
 
 def render_all(org: Organisation) -> tuple[dict[str, RenderedSop], dict[str, RenderError]]:
-    """Render every SOP: each rendered text, and each failure, by path.
+    """Render every SOP: each rendered text, and each failure, by path (see
+    :class:`SopRendering`)."""
+    return SopRendering(org).result()
+
+
+class SopRendering:
+    """Every SOP of an organisation, rendering while the caller goes on with other work.
 
     Where the platform allows (POSIX), rendering runs in a child process under an
     address-space limit (``MAX_RENDER_BYTES`` beyond what qplan already uses) and a time
-    limit per SOP, so that no template can exhaust the memory or the time of the run.
-    A template that kills the child is reported; the others are rendered again.
+    limit per SOP, so that no template can exhaust the memory or the time of the run; the
+    child starts when this object is made, and :meth:`result` waits for it. A template that
+    kills the child is reported; the SOPs after it are rendered again in a new child.
+    Elsewhere the SOPs are rendered in this process when :meth:`result` is asked for.
     """
-    sops = list(org.sops.values())
-    if not sops:
-        return {}, {}
-    if not (hasattr(os, "fork") and _address_space() is not None):
-        return _render_here(org, sops)
-    rendered: dict[str, RenderedSop] = {}
-    failed: dict[str, RenderError] = {}
-    pending = sops
-    while pending:
-        done, culprit = _render_in_child(org, pending)
-        for path, outcome in done.items():
-            if isinstance(outcome, RenderError):
-                failed[path] = outcome
-            else:
-                rendered[path] = outcome
-        if culprit is None:
-            break
-        failed[culprit[0].path] = culprit[1]
-        index = pending.index(culprit[0])
-        pending = pending[index + 1 :]
-    return rendered, failed
+
+    def __init__(self, org: Organisation) -> None:
+        self._org = org
+        self._sops = list(org.sops.values())
+        self._child: _RenderChild | None = None
+        if self._sops and hasattr(os, "fork") and _address_space() is not None:
+            self._child = _RenderChild(org, self._sops)
+
+    def result(self) -> tuple[dict[str, RenderedSop], dict[str, RenderError]]:
+        if self._child is None:
+            return _render_here(self._org, self._sops)
+        rendered: dict[str, RenderedSop] = {}
+        failed: dict[str, RenderError] = {}
+        child, pending = self._child, self._sops
+        while True:
+            done, culprit = child.wait()
+            for path, outcome in done.items():
+                if isinstance(outcome, RenderError):
+                    failed[path] = outcome
+                else:
+                    rendered[path] = outcome
+            if culprit is None:
+                break
+            failed[culprit[0].path] = culprit[1]
+            pending = pending[pending.index(culprit[0]) + 1 :]
+            if not pending:
+                break
+            child = _RenderChild(self._org, pending)
+        return rendered, failed
 
 
 def _render_each(
@@ -448,69 +464,92 @@ def _address_space() -> int | None:
         return None
 
 
-def _render_in_child(
-    org: Organisation, sops: list[Sop]
-) -> tuple[dict[str, RenderedSop | RenderError], tuple[Sop, RenderError] | None]:
-    """Render ``sops`` in a forked child; returns what it reported, and the SOP it died
-    on (with why) if it did not finish."""
+class _RenderChild:
+    """``sops`` rendering in a forked child, which reports one JSON line per SOP; a thread
+    of this process reads the lines as they come (so the child never waits on a full pipe)
+    and kills the child when one SOP takes longer than the time limit."""
+
+    def __init__(self, org: Organisation, sops: list[Sop]) -> None:
+        read_end, write_end = os.pipe()
+        self._sops = sops
+        self._done: dict[str, RenderedSop | RenderError] = {}
+        self._status = 0
+        pid = os.fork()
+        if pid == 0:  # the child: render under the limit
+            try:
+                os.close(read_end)
+                _render_to(org, sops, write_end)
+            finally:
+                os._exit(0)
+        os.close(write_end)
+        self._pid = pid
+        self._reader = threading.Thread(target=self._read, args=(read_end,), daemon=True)
+        self._reader.start()
+
+    def _read(self, read_end: int) -> None:
+        import json
+        import select
+
+        by_path = {sop.path: sop for sop in self._sops}
+        buffer = b""
+        deadline = time.monotonic() + MAX_SECONDS + 5
+        with os.fdopen(read_end, "rb") as stream:
+            while True:
+                remaining = deadline - time.monotonic()
+                ready, _, _ = select.select([stream], [], [], max(0.0, remaining))
+                if not ready:
+                    os.kill(self._pid, signal.SIGKILL)
+                    break
+                chunk = os.read(stream.fileno(), 1 << 20)
+                if not chunk:
+                    break
+                buffer += chunk
+                while b"\n" in buffer:
+                    raw, buffer = buffer.split(b"\n", 1)
+                    report = json.loads(raw)
+                    sop = by_path[report["path"]]
+                    if "error" in report:
+                        outcome: RenderedSop | RenderError = RenderError(
+                            report["error"], report.get("line")
+                        )
+                    else:
+                        outcome = RenderedSop(sop.path, sop.front.title, report["text"])
+                    self._done[sop.path] = outcome
+                    deadline = time.monotonic() + MAX_SECONDS + 5
+        _, self._status = os.waitpid(self._pid, 0)
+
+    def wait(self) -> tuple[dict[str, RenderedSop | RenderError], tuple[Sop, RenderError] | None]:
+        """What the child reported, and the SOP it died on (with why) if it did not finish."""
+        self._reader.join()
+        done, status = self._done, self._status
+        unfinished = [sop for sop in self._sops if sop.path not in done]
+        if not unfinished:
+            return done, None
+        if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL:
+            why = RenderError(f"rendering took longer than {MAX_SECONDS:g} s")
+        else:
+            why = RenderError(
+                f"rendering needed more than {MAX_RENDER_BYTES // (1024 * 1024)} MiB of memory"
+            )
+        return done, (unfinished[0], why)
+
+
+def _render_to(org: Organisation, sops: list[Sop], write_end: int) -> None:
+    """In the child: render ``sops`` under the memory limit, one JSON line each."""
     import json
     import resource
-    import select
 
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: render under the limit, report one JSON line per SOP
-        try:
-            os.close(read_end)
-            limit = (_address_space() or 0) + MAX_RENDER_BYTES
-            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-            with os.fdopen(write_end, "w", encoding="utf-8") as out:
-                for sop, outcome in _render_each(org, sops):
-                    line: dict[str, Any] = {"path": sop.path}
-                    if isinstance(outcome, RenderError):
-                        line |= {"error": outcome.message, "line": outcome.line}
-                    else:
-                        line["text"] = outcome.text
-                    out.write(json.dumps(line) + "\n")
-                    out.flush()
-        finally:
-            os._exit(0)
-    os.close(write_end)
-    by_path = {sop.path: sop for sop in sops}
-    done: dict[str, RenderedSop | RenderError] = {}
-    buffer = b""
-    deadline = time.monotonic() + MAX_SECONDS + 5
-    with os.fdopen(read_end, "rb") as stream:
-        while True:
-            remaining = deadline - time.monotonic()
-            ready, _, _ = select.select([stream], [], [], max(0.0, remaining))
-            if not ready:
-                os.kill(pid, signal.SIGKILL)
-                break
-            chunk = os.read(stream.fileno(), 1 << 20)
-            if not chunk:
-                break
-            buffer += chunk
-            while b"\n" in buffer:
-                raw, buffer = buffer.split(b"\n", 1)
-                report = json.loads(raw)
-                sop = by_path[report["path"]]
-                if "error" in report:
-                    done[sop.path] = RenderError(report["error"], report.get("line"))
-                else:
-                    done[sop.path] = RenderedSop(sop.path, sop.front.title, report["text"])
-                deadline = time.monotonic() + MAX_SECONDS + 5
-    _, status = os.waitpid(pid, 0)
-    unfinished = [sop for sop in sops if sop.path not in done]
-    if not unfinished:
-        return done, None
-    if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL:
-        why = RenderError(f"rendering took longer than {MAX_SECONDS:g} s")
-    else:
-        why = RenderError(
-            f"rendering needed more than {MAX_RENDER_BYTES // (1024 * 1024)} MiB of memory"
-        )
-    return done, (unfinished[0], why)
+    limit = (_address_space() or 0) + MAX_RENDER_BYTES
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    with os.fdopen(write_end, "w", encoding="utf-8") as out:
+        for sop, outcome in _render_each(org, sops):
+            line: dict[str, Any] = {"path": sop.path}
+            if isinstance(outcome, RenderError):
+                line |= {"error": outcome.message, "line": outcome.line}
+            else:
+                line["text"] = outcome.text
+            out.write(json.dumps(line) + "\n")
+            out.flush()
 
 
 #: a Markdown link or image and its address: ``[text](address`` or ``![alt](<address>``
@@ -537,11 +576,13 @@ def site_links(sop: Sop) -> Iterator[Diagnostic]:
             )
 
 
-def render_diagnostics(org: Organisation, settings: Settings) -> list[Diagnostic]:
-    """Render every SOP; a template that fails is a QP143 error at its line, a link the
-    site cannot have is QP144."""
+def render_diagnostics(
+    org: Organisation, settings: Settings, rendering: SopRendering | None = None
+) -> list[Diagnostic]:
+    """Render every SOP (or take the ``rendering`` started earlier); a template that fails
+    is a QP143 error at its line, a link the site cannot have is QP144."""
     found = [d for path in sorted(org.sops) for d in site_links(org.sops[path])]
-    rendered, failed = render_all(org)
+    rendered, failed = (rendering or SopRendering(org)).result()
     org.derived["rendered_sops"] = rendered  # kept for the plan and the docs site
     for path, exc in sorted(failed.items()):
         sop = org.sops[path]
