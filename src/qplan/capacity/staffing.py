@@ -124,13 +124,26 @@ class IntervalFigures:
     def understaffed(self) -> list[int]:
         """Intervals with items and fewer agents on duty than the SLA needs, the largest
         shortfall first (then in week order)."""
-        needed = self.needed_for_sla
-        short = [i for i in range(len(self.volume)) if self.short_for_sla(i)]
-        return sorted(short, key=lambda i: (self.on_duty_agents[i] - needed[i], i))
+        needed, on_duty = self.needed_for_sla, self.on_duty_agents
+        short = [
+            i
+            for i, (volume, agents, need) in enumerate(
+                zip(self.volume, on_duty, needed, strict=True)
+            )
+            if volume > 0 and agents + 1e-9 < need
+        ]
+        return sorted(short, key=lambda i: (on_duty[i] - needed[i], i))
 
     def below_minimum(self) -> list[int]:
         """Open intervals with fewer than ``min_agents`` on duty."""
-        return [i for i in range(len(self.open)) if self.short_of_minimum(i)]
+        least = self.min_agents
+        if least is None:
+            return []
+        return [
+            i
+            for i, (is_open, agents) in enumerate(zip(self.open, self.on_duty_agents, strict=True))
+            if is_open and agents + 1e-9 < least
+        ]
 
 
 @dataclass(frozen=True)
@@ -576,10 +589,11 @@ def _derive(
         grouped[share.queue.id].append(share)
     by_team: dict[str, list[_Share]] = defaultdict(list)
     profiled: dict[str, _ProfiledQueue] = {}
+    duties: dict[tuple[str, int], Any] = {}
     for qid, parts in grouped.items():
         forecast = parts[0].queue.forecast
         if parts[0].pattern is not None and forecast is not None and forecast.arrival == "realtime":
-            profiled[qid] = _ProfiledQueue(parts, on)  # sized by the half-hour
+            profiled[qid] = _ProfiledQueue(parts, on, duties)  # sized by the half-hour
         else:
             for share in parts:
                 _requirement(share)
@@ -652,7 +666,9 @@ class _ProfiledQueue:
     made, it has sized each interval and asked each team for its part; :meth:`give` takes
     what the teams can give."""
 
-    def __init__(self, parts: list[_Share], on: date | None) -> None:
+    def __init__(
+        self, parts: list[_Share], on: date | None, duties: dict[tuple[str, int], Any]
+    ) -> None:
         import numpy as np
 
         from qplan.capacity import intervals as iv
@@ -667,15 +683,7 @@ class _ProfiledQueue:
         arrivals = iv.spread(pattern, sum(p.volume for p in parts), forecast.aht_seconds)
         self.volume, self.aht = arrivals.volume, arrivals.aht
         self.traffic = self.volume * self.aht / iv.INTERVAL_SECONDS
-        duty = {
-            p.team.id: iv.to_intervals(
-                iv.shift_frame(
-                    iv.on_duty(p.team), iv.offset_steps(p.team.timezone, on), self.offset
-                )
-            )
-            > 1e-9
-            for p in parts
-        }
+        duty = {p.team.id: _on_duty_here(p.team, on, self.offset, duties) for p in parts}
         self.open = np.any(np.stack(list(duty.values())), axis=0)
         if target is None:
             within, goal = forecast.aht_seconds, 0.0
@@ -781,14 +789,33 @@ class _ProfiledQueue:
                 required_agents=tuple(self.required.astype(int).tolist()),
                 on_duty_agents=tuple(self.on_duty.tolist()),
                 service_level=tuple(
-                    100 * float(level) if volume > 0 and self.has_target else None
-                    for level, volume in zip(self.levels, self.volume, strict=True)
+                    100 * level if volume > 0 and self.has_target else None
+                    for level, volume in zip(
+                        self.levels.tolist(), self.volume.tolist(), strict=True
+                    )
                 ),
                 open=tuple(self.open.tolist()),
                 min_agents=self.min_agents,
                 sla_agents=tuple(self.sla_agents.astype(int).tolist()),
             ),
         )
+
+
+def _on_duty_here(
+    team: Team, on: date | None, offset: int, duties: dict[tuple[str, int], Any]
+) -> Any:
+    """Per half-hour of a week in the zone ``offset`` steps from UTC, whether the team has
+    anyone on duty; kept in ``duties`` (a team serves many queues in few zones)."""
+    from qplan.capacity import intervals as iv
+
+    key = (team.id, offset)
+    found = duties.get(key)
+    if found is None:
+        local = iv.offset_steps(team.timezone, on)
+        found = duties[key] = (
+            iv.to_intervals(iv.shift_frame(iv.on_duty(team), local, offset)) > 1e-9
+        )
+    return found
 
 
 def _fill(team: Team, shares: list[_Share], on: date | None) -> Any:
