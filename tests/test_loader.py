@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from qplan.core.forked import Forked, can_fork
 from qplan.load.reader import LoadError, load_folder, parse_text, resolve_scalar
 from tests.conftest import run_qplan
 
@@ -109,6 +110,44 @@ def test_one_broken_file_does_not_hide_the_others(tmp_path: Path) -> None:
     result = load_folder(folder, tmp_path, max_bytes=10_000, max_depth=10)
     assert [d.code for d in result.diagnostics] == ["QP001", "QP002"]
     assert [d.path for d in result.documents] == ["workflows/b.yaml", "workflows/c.yaml"]
+
+
+def test_a_helper_process_loads_the_later_files_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qplan.load import reader
+
+    folder = tmp_path / "workflows"
+    folder.mkdir()
+    for index in range(8):
+        (folder / f"{index}.yaml").write_text(f"queues:\n  - id: q{index}\n    name: Q {index}\n")
+    (folder / "1.yaml").write_text("a: [\n")
+    (folder / "6.yaml").write_text("b: 1\nb: 2\n")
+    (folder / "7.yaml").write_text("c: !!python/object x\n")
+    alone = load_folder(folder, tmp_path, max_bytes=10_000, max_depth=10)
+    monkeypatch.setattr(reader, "PARALLEL_FROM_BYTES", 0)
+    files = sorted(folder.iterdir())
+    if not can_fork():
+        pytest.skip("no second CPU or no fork here")
+    assert reader._split(files) == 5  # 55 % of the bytes here, the rest on the helper
+    shared = load_folder(folder, tmp_path, max_bytes=10_000, max_depth=10)
+    assert [(d.path, d.text, d.data) for d in shared.documents] == [
+        (d.path, d.text, d.data) for d in alone.documents
+    ]
+    assert shared.diagnostics == alone.diagnostics
+    assert [(d.code, d.file) for d in shared.diagnostics] == [
+        ("QP001", "workflows/1.yaml"),
+        ("QP002", "workflows/6.yaml"),
+        ("QP006", "workflows/7.yaml"),
+    ]
+
+
+def test_a_helper_that_fails_gives_no_result() -> None:
+    if not can_fork():
+        pytest.skip("no second CPU or no fork here")
+    assert Forked(os.getpid).result() not in (None, os.getpid())
+    assert Forked(lambda: 1 // 0).result() is None
+    assert Forked(lambda: os._exit(0)).result() is None  # finished without sending anything
 
 
 yaml_text = st.text(

@@ -653,6 +653,13 @@ def load_folder(
     return load_files(folder, root, max_bytes=max_bytes, max_depth=max_depth, max_files=max_files)
 
 
+#: below this many bytes of YAML, one process parses faster than two can start and meet
+PARALLEL_FROM_BYTES = 1_000_000
+
+#: one file loaded: its document (None when it could not be used) and what was found
+_Loaded = tuple["Document | None", list[Diagnostic]]
+
+
 def load_files(
     folder: Path | list[Path],
     root: Path,
@@ -662,7 +669,11 @@ def load_files(
     max_files: int = 10_000,
 ) -> LoadResult:
     """Load every YAML file under ``folder``, or the files listed; a broken file costs only
-    itself."""
+    itself.
+
+    Above ``PARALLEL_FROM_BYTES`` of YAML, a helper process (:mod:`qplan.core.forked`)
+    parses the later files while this one parses the earlier; the result is the same.
+    """
     documents: list[Document] = []
     diagnostics: list[Diagnostic] = []
     gc_was_enabled = gc.isenabled()
@@ -675,23 +686,61 @@ def load_files(
                 files = list(yaml_files(folder, root, max_files=max_files))
         except TooManyFiles as exc:
             return LoadResult([], [exc.diagnostic])
-        for file in files:
-            rel = printable_name(relative_name(file, root))
-            try:
-                text = read_text(file, root, max_bytes=max_bytes)
-                document, found = parse_text(text, rel, max_depth=max_depth)
-            except LoadError as exc:
-                diagnostics.append(exc.diagnostic)
-                continue
-            except OSError as exc:
-                diagnostics.append(
-                    Diagnostic.at(Position(rel), "QP001", f"cannot read file: {exc.strerror}")
-                )
-                continue
-            document._root = None  # positions are recomputed on demand; keep memory flat
-            documents.append(document)
+        for document, found in _load_each(files, root, max_bytes, max_depth):
+            if document is not None:
+                documents.append(document)
             diagnostics.extend(found)
     finally:
         if gc_was_enabled:
             gc.enable()
     return LoadResult(documents, diagnostics)
+
+
+def _load_each(files: list[Path], root: Path, max_bytes: int, max_depth: int) -> list[_Loaded]:
+    """Each file loaded, in order; the later part on a helper process when it is worth it."""
+    from qplan.core.forked import Forked, can_fork
+
+    def load(part: list[Path]) -> list[_Loaded]:
+        return [_load_one(file, root, max_bytes, max_depth) for file in part]
+
+    split = _split(files) if can_fork() else len(files)
+    if split == len(files):
+        return load(files)
+    helper = Forked(lambda: load(files[split:]))
+    mine = load(files[:split])
+    theirs = helper.result()
+    return mine + (load(files[split:]) if theirs is None else theirs)
+
+
+def _split(files: list[Path]) -> int:
+    """Where to divide ``files`` between this process and a helper: about half of their
+    bytes each (the helper a little less, it also has to send its part back), or no
+    division (``len(files)``) when there are too few bytes to be worth a second process."""
+    sizes = []
+    for file in files:
+        try:
+            sizes.append(file.lstat().st_size)
+        except OSError:
+            sizes.append(0)
+    total = sum(sizes)
+    if total < PARALLEL_FROM_BYTES or len(files) < 2:
+        return len(files)
+    mine = 0
+    for index, size in enumerate(sizes):
+        mine += size
+        if mine >= total * 0.55:
+            return index + 1
+    return len(files)
+
+
+def _load_one(file: Path, root: Path, max_bytes: int, max_depth: int) -> _Loaded:
+    rel = printable_name(relative_name(file, root))
+    try:
+        text = read_text(file, root, max_bytes=max_bytes)
+        document, found = parse_text(text, rel, max_depth=max_depth)
+    except LoadError as exc:
+        return None, [exc.diagnostic]
+    except OSError as exc:
+        return None, [Diagnostic.at(Position(rel), "QP001", f"cannot read file: {exc.strerror}")]
+    document._root = None  # positions are recomputed on demand; keep memory flat
+    return document, found

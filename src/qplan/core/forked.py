@@ -1,0 +1,74 @@
+"""Work done on a second CPU: a function run in a process forked from this one.
+
+A stage with two halves of independent work (parsing two halves of the repository's files)
+gives one to :class:`Forked`, does the other itself, and takes the helper's result when it
+is done. What the helper returns comes back pickled through a pipe from this same program,
+never from a file a repository supplies. When no helper can run — no ``os.fork``, one
+CPU, or other threads in this process (a fork copies only the calling thread, and the
+locks the others hold) — or when the helper fails, :meth:`Forked.result` is None and the
+caller does the work itself, so a helper can only make a run quicker, never different.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import threading
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+def cpus() -> int:
+    """The CPUs this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    """Whether a helper process can be forked safely and would have a CPU of its own."""
+    return hasattr(os, "fork") and threading.active_count() == 1 and cpus() > 1
+
+
+class Forked(Generic[T]):
+    """``work()`` running in a forked helper process from the moment this is made."""
+
+    def __init__(self, work: Callable[[], T]) -> None:
+        self._pid: int | None = None
+        self._read_end = -1
+        if not can_fork():
+            return
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the helper: do the work, send it back, and leave without cleaning up
+            status = 1
+            try:
+                os.close(read_end)
+                payload = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(write_end, "wb") as out:
+                    out.write(payload)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write_end)
+        self._pid, self._read_end = pid, read_end
+
+    @property
+    def started(self) -> bool:
+        return self._pid is not None
+
+    def result(self) -> T | None:
+        """What ``work()`` returned, once the helper is done; None if it did not run or
+        did not finish."""
+        if self._pid is None:
+            return None
+        pid, self._pid = self._pid, None
+        with os.fdopen(self._read_end, "rb") as stream:
+            payload = stream.read()
+        _, status = os.waitpid(pid, 0)
+        if not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0) or not payload:
+            return None
+        found: T = pickle.loads(payload)  # written by this program's own helper, above
+        return found
