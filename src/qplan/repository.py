@@ -135,7 +135,9 @@ def plan_repository(settings: Settings, store: StateStore) -> PlanResult:
     from qplan.plan.resources import check_read_back
 
     check_read_back(current, desired, "the state")
-    transitions = transition_problems(validation.organisation, current, settings.workflows_dir)
+    transitions = transition_problems(
+        validation.organisation, current, settings.workflows_dir, desired
+    )
     validation.report.extend(transitions)
     if validation.report.has_errors:
         return PlanResult(validation, None)

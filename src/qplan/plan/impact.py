@@ -133,7 +133,19 @@ def _figures(item: QueueCapacity | TeamCapacity | None, keys: tuple[str, ...]) -
 class _Index:
     """Which teams work which queues, and which queues fall back on a workflow target."""
 
-    def __init__(self, snapshot: Mapping[str, Resource]) -> None:
+    def __init__(
+        self, snapshot: Mapping[str, Resource], parsed: dict[str, dict[str, Any]] | None = None
+    ) -> None:
+        """``parsed`` keeps the fields of each body read, for an index of another snapshot
+        that holds the same resources."""
+        parsed = {} if parsed is None else parsed
+
+        def fields(resource: Resource) -> dict[str, Any]:
+            found = parsed.get(resource.body)
+            if found is None:
+                found = parsed[resource.body] = resource.fields()
+            return found
+
         self.teams_of: dict[str, set[str]] = {}
         self.queues_of: dict[str, set[str]] = defaultdict(set)
         self.by_workflow: dict[str, set[str]] = defaultdict(set)
@@ -148,9 +160,9 @@ class _Index:
             elif resource.kind == "guardrail" and '"exposure_cap"' in resource.body:
                 self.exposure_caps.add(resource.id)
             if resource.kind == "allocation":
-                fields = resource.fields()  # every team of every phase: any may be in force
-                teams = set(fields["shares"]).union(
-                    *(phase["shares"] for phase in fields.get("phases", ()))
+                shares = fields(resource)  # every team of every phase: any may be in force
+                teams = set(shares["shares"]).union(
+                    *(phase["shares"] for phase in shares.get("phases", ()))
                 )
                 self.teams_of[resource.id] = teams
                 for tid in teams:
@@ -158,12 +170,12 @@ class _Index:
             elif resource.kind == "queue":
                 self.by_workflow[resource.group].add(resource.id)
                 if any(f'"{name}"' in resource.body for name in _LINKS):
-                    fields = resource.fields()
-                    if "training_queue" in fields:
-                        pairs[resource.id] = fields["training_queue"]
-                    if "migrate_to" in fields:
-                        self.migrates_to[resource.id] = fields["migrate_to"]
-                    profile = (fields.get("forecast") or {}).get("profile")
+                    queue = fields(resource)
+                    if "training_queue" in queue:
+                        pairs[resource.id] = queue["training_queue"]
+                    if "migrate_to" in queue:
+                        self.migrates_to[resource.id] = queue["migrate_to"]
+                    profile = (queue.get("forecast") or {}).get("profile")
                     if profile:
                         self.by_profile[profile].add(resource.id)
         # a training queue without an allocation is worked by its production queue's teams
@@ -251,7 +263,8 @@ def plan_impact(
     the resources that did not change.
     """
     changed = list(changed)
-    touched, near, queues = _reach(changed, [_Index(desired), _Index(current)])
+    parsed: dict[str, dict[str, Any]] = {}  # an unchanged resource is read once, not twice
+    touched, near, queues = _reach(changed, [_Index(desired, parsed), _Index(current, parsed)])
     if not touched and not queues:
         return {}
     before = capacity_of(_part(current, near, queues), on, known)

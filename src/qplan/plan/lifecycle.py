@@ -36,19 +36,27 @@ def _fields(resource: Resource | None) -> dict[str, Any]:
 
 
 def transition_problems(
-    org: Organisation, current: Mapping[str, Resource], folder: str = "workflows"
+    org: Organisation,
+    current: Mapping[str, Resource],
+    folder: str = "workflows",
+    desired: Mapping[str, Resource] | None = None,
 ) -> list[Diagnostic]:
     """Every status change of the desired organisation that the state does not allow.
 
     Against an empty state (the first plan, when an organisation adopts qplan) queues are
-    taken as they are: live queues exist before qplan does.
+    taken as they are: live queues exist before qplan does. With the ``desired`` resources,
+    a queue whose resource is the same in both has no status change and is not read.
     """
     problems: list[Diagnostic] = []
     if not current:
         return problems
     for qid, queue in sorted(org.queues.items()):
+        address = f"queue.{qid}"
+        was, wanted = current.get(address), (desired or {}).get(address)
+        if was is not None and wanted is not None and was.body == wanted.body:
+            continue
         origin = org.origin("queue", qid)
-        before = _fields(current.get(f"queue.{qid}"))
+        before = _fields(was)
         old = before.get("status")
         if old is None:
             if queue.status not in NEW_QUEUE_STATUSES:
