@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -27,15 +28,7 @@ class Duration:
             return value
         if not isinstance(value, str):
             raise TypeError("a duration is a string with a unit, like 45s, 10m, 24h or 3d")
-        text = value.strip()
-        if not _WHOLE.match(text):
-            raise ValueError(f"{value!r} is not a duration; write 45s, 10m, 24h, 3d or 1h30m")
-        seconds = sum(float(n) * _UNITS[u] for n, u in _PART.findall(text))
-        if seconds <= 0:
-            raise ValueError("a duration must be longer than zero")
-        if seconds > MAX_SECONDS or len(text) > 40:
-            raise ValueError(f"{value!r} is longer than qplan accepts (at most 366d)")
-        return cls(seconds, text)
+        return _parse(value)
 
     @classmethod
     def of_seconds(cls, seconds: float) -> Duration:
@@ -51,3 +44,18 @@ class Duration:
 
     def __str__(self) -> str:
         return self.text
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse(value: str) -> Duration:
+    """A duration from its text (an organisation writes few, many times; a Duration is
+    immutable, so one may serve them all)."""
+    text = value.strip()
+    if not _WHOLE.match(text):
+        raise ValueError(f"{value!r} is not a duration; write 45s, 10m, 24h, 3d or 1h30m")
+    seconds = sum(float(n) * _UNITS[u] for n, u in _PART.findall(text))
+    if seconds <= 0:
+        raise ValueError("a duration must be longer than zero")
+    if seconds > MAX_SECONDS or len(text) > 40:
+        raise ValueError(f"{value!r} is longer than qplan accepts (at most 366d)")
+    return Duration(seconds, text)

@@ -8,6 +8,7 @@ They describe one item each; rules that look across items live in
 
 from __future__ import annotations
 
+import functools
 import itertools
 import unicodedata
 from datetime import date
@@ -142,10 +143,16 @@ def _cased_tag(value: str) -> str:
     return "-".join(out)
 
 
-def _language_tag(value: str) -> str:
+@functools.lru_cache(maxsize=4096)
+def _known_language_tag(value: str) -> bool:
+    """Whether ``value`` is a valid BCP 47 tag (an organisation names few, many times)."""
     import langcodes
 
-    if len(value) > 35 or not langcodes.tag_is_valid(value):
+    return bool(langcodes.tag_is_valid(value))
+
+
+def _language_tag(value: str) -> str:
+    if len(value) > 35 or not _known_language_tag(value):
         raise PydanticCustomError(
             "language_tag",
             "{value} is not a BCP 47 language tag, like en or es-MX",
