@@ -88,13 +88,30 @@ def test_build_is_deterministic_and_incremental(example_repo: Path) -> None:
     # the queue, and the overview, team pages and chart whose figures move with it, and the
     # health pages that weigh the actuals against its forecast (workflow) and staffing (teams),
     # and the scenario pages, whose whole-organisation totals move with it: rendered again,
-    # the other 81 pages taken from the cache, and the site the same as one built without it
+    # the other 81 pages taken from the cache and left in the site as the last build wrote
+    # them (the navigation is the same), and the site the same as one built without it
     assert third.output == (
-        "Built 91 pages into a (11 project file(s) changed, 81 page(s) from the cache).\n"
+        "Built 91 pages into a (11 project file(s) changed, 81 page(s) from the cache, "
+        "81 left as they were).\n"
     )
     fresh = run_qplan("docs", "build", "--out", "c", "--no-cache", repo=example_repo)
     assert fresh.output == "Built 91 pages into c (0 project file(s) changed).\n"
     assert _files(example_repo / "a") == _files(example_repo / "c")
+    # built into the same folder again: every page the last build wrote is left as it is,
+    # except one edited by hand since, and what no build writes is removed
+    site = example_repo / "a"
+    (site / "queues" / "cm-qa.html").write_text("edited", encoding="utf-8")
+    (site / "stray.html").write_text("stray", encoding="utf-8")
+    (site / "old" / "folder").mkdir(parents=True)
+    (site / "old" / "folder" / "page.html").write_text("old", encoding="utf-8")
+    next((site / "assets" / "javascripts").glob("bundle.*.min.js")).unlink()  # a theme file
+    same = run_qplan("docs", "build", "--out", "a", repo=example_repo)
+    assert same.output == (
+        "Built 91 pages into a (0 project file(s) changed, 91 page(s) from the cache, "
+        "90 left as they were).\n"
+    )
+    assert _files(site) == _files(example_repo / "c")
+    assert (site / ".qplan-generated").exists()  # the marker stays
     # one entry a page, and the heat maps of the profiled queues, drawn once: those of the
     # pages before the change are gone
     cache = cache_folder(example_repo / ".qplan" / "docs")
@@ -288,6 +305,23 @@ def test_a_large_organisation_keeps_its_queues_on_workflow_pages(example_repo: P
     assert 'id="ls-safety-en"' in html and 'src="../queues/ls-safety-en.svg"' in html
 
 
+def test_a_new_title_in_the_navigation_puts_every_page_through_the_template(
+    example_repo: Path,
+) -> None:
+    """Every page carries the navigation: when a title in it changes, no page is left as
+    the last build wrote it, though each one's rendering still comes from the cache."""
+    first = run_qplan("docs", "build", repo=example_repo)
+    assert first.exit_code == 0, first.output
+    edit(example_repo, "workflows/appeals.yaml", "    name: Appeals\n", "    name: Appeal review\n")
+    renamed = run_qplan("docs", "build", repo=example_repo)
+    assert renamed.output.startswith("Built 91 pages into site (")
+    assert "left as they were" not in renamed.output
+    clean = run_qplan("docs", "build", "--out", "clean", "--no-cache", repo=example_repo)
+    assert clean.exit_code == 0, clean.output
+    assert _files(example_repo / "site") == _files(example_repo / "clean")
+    assert b">Appeal review<" in (example_repo / "site" / "index.html").read_bytes()
+
+
 def test_a_cold_build_renders_on_two_processes(example_repo: Path, tmp_path: Path) -> None:
     """From PARALLEL_FROM pages on, a helper process renders pages from the last backwards
     while the build renders from the first: the same site, and a page the helper rendered
@@ -306,7 +340,9 @@ def test_a_cold_build_renders_on_two_processes(example_repo: Path, tmp_path: Pat
     made = _files(example_repo / "plain")
     assert made.pop(".qplan-generated")  # the marker of a folder that docs build claimed
     assert _files(tmp_path / "site") == made
-    assert len(list((tmp_path / "cache").iterdir())) == 91  # no staging folder is left
+    # one entry a page, and what the build wrote into the site; no staging folder is left
+    assert len(list((tmp_path / "cache").glob("*.json"))) == 91
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir() if p.is_dir()) == ["written"]
     again = build_site(project, tmp_path / "again", cache=tmp_path / "cache")
     assert again is not None and (again.hits, again.helped) == (91, 0)
 

@@ -123,6 +123,8 @@ def docs_build(obj: Context, out: str, project_dir: str, no_cache: bool) -> None
         memo.prune()
     pages = sum(1 for name in files if name.endswith(".md"))
     reused = f", {built.hits} page(s) from the cache" if built and built.hits else ""
+    if built and built.kept:
+        reused += f", {built.kept} left as they were"
     click.echo(f"Built {pages} pages into {out} ({len(changed)} project file(s) changed{reused}).")
 
 

@@ -921,9 +921,14 @@ def build_site(
             text = (project / "mkdocs.yml").read_text(encoding="utf-8")
             pages = PageCache(cache, text)
             config.plugins["qplan/page-cache"] = pages
+        # with the cache, the site folder is not emptied first: the cache keeps the files
+        # the last build wrote that would be written the same, and removes the rest
+        dirty = logging.getLogger("mkdocs.commands.build")
+        dirty.addFilter(_not_dirty)
         try:
-            build(config)
+            build(config, dirty=pages is not None)
         finally:
+            dirty.removeFilter(_not_dirty)
             if pages is not None:
                 pages.stop_helper()
     except MkDocsException as exc:
@@ -934,6 +939,12 @@ def build_site(
     if pages is not None:
         pages.save()
     return pages
+
+
+def _not_dirty(record: logging.LogRecord) -> bool:
+    """Leaves out MkDocs' warning that a build without emptying the site folder first may
+    leave stale pages: with the page cache, every file is decided (and the rest removed)."""
+    return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
 class _Warnings(logging.Handler):

@@ -26,6 +26,18 @@ first page on and takes the helper's pages as it reaches them; the helper stops 
 two meet, and is stopped when the build has every page. A page's rendering does not depend
 on which process made it, so the site is the same.
 
+A page whose output would be the same as what the last build wrote into the site folder
+is not put through the theme's template again: the build runs in MkDocs' "dirty" mode,
+with every file's ``is_modified`` decided here instead of by modification times. A page
+is kept when its rendering key, the whole navigation (every title, address and page
+metadata), the theme and the build date are those of the file the last build wrote, and
+that file is still there as written (its size and modification time); a static file (a
+heat map, the theme's assets) is kept when its source is the one copied last time. Before
+anything is written, everything else in the site folder is removed, so that the folder
+holds exactly what a clean build writes (tested byte for byte). Its search entries come
+from the cache, in page order. A configuration with a theme folder of its own or other
+plugins is built whole.
+
 The cache lives outside the repository (``QPLAN_CACHE_DIR``, else the user's cache
 folder): what it holds goes into the site as HTML, so a pull request must not be able
 to supply it. Each project folder has its own set of entries; entries a successful build
@@ -48,7 +60,7 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
@@ -60,6 +72,8 @@ _FORMAT = "1"
 _ENTRY_KEYS = frozenset({"format", "content", "toc", "title", "anchors", "links"})
 #: from this many pages on, a helper process renders pages beside the build
 PARALLEL_FROM = 64
+#: the plugins whose page output the cache knows how to keep (any other: built whole)
+_KNOWN_PLUGINS = frozenset({"material/search", "qplan/page-cache"})
 
 
 def cache_folder(project: Path) -> Path:
@@ -135,19 +149,32 @@ class PageCache(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self._in_helper = False
         self._staging: Path | None = None
         self._progress: Any = None
+        # pages and files whose output from the last build is kept (see on_env)
+        self._nav: Any = None
+        self._search_of: dict[str, list[Any]] = {}
+        self._written: dict[str, list[Any]] = {}
+        self._site: Path | None = None
+        self._pages: Sequence[Any] = ()
+        self._search_index: Any = None
+        #: pages whose output the last build wrote is kept
+        self.kept = 0
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         listing = "\n".join(sorted(f.src_uri for f in files))
         self._base.update(listing.encode("utf-8"))
+        for file in files:  # every page is read (and taken from the cache) in a dirty build
+            setattr(file, "is_modified", _modified)  # noqa: B010
         return files
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         search = config.plugins.get("material/search")
         index = getattr(search, "search_index", None)
+        self._search_index = index
         if index is not None:
             self._wrap_search(index)
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        self._nav = nav
         pages = files.documentation_pages()
         if len(pages) >= PARALLEL_FROM and hasattr(os, "fork") and (os.cpu_count() or 1) > 1:
             self._start_helper(config, files, pages)
@@ -155,7 +182,106 @@ class PageCache(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self.stop_helper()  # every page has its rendering by now
+        self._keep_written(config, files)
         return env
+
+    # the output of the last build
+
+    def _keep_written(self, config: MkDocsConfig, files: Files) -> None:
+        """Decide which files of the site the last build wrote as this one would, and
+        empty the site folder of every other (MkDocs writes those now)."""
+        site = Path(config.site_dir)
+        self._site = site
+        self._pages = files.documentation_pages()
+        known = set(config.plugins) <= _KNOWN_PLUGINS and not config.theme.custom_dir
+        last = self._read_written(site) if known else {}
+        around = hashlib.sha256(self._nav_text().encode("utf-8"))
+        around.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode() + b"\0")
+        keep: set[str] = set()
+        for file in files:
+            if not _included(file):
+                continue
+            search = None
+            if file.is_documentation_page():
+                page_key = self._keys.get(file.src_uri)
+                entry = self._used.get(page_key or "") or self._pending.get(page_key or "")
+                search = (entry or {}).get("search")
+                digest = around.copy()
+                digest.update((page_key or "").encode())
+                fingerprint = digest.hexdigest() if page_key else None
+            else:
+                fingerprint = _source_fingerprint(file.abs_src_path)
+            self._written[file.dest_uri] = [fingerprint]
+            same = fingerprint is not None and _still_written(
+                site, file.dest_uri, fingerprint, last
+            )
+            if same and file.is_documentation_page():
+                if search is None:
+                    same = False  # its search entries are not known: build it
+                else:
+                    self._search_of[file.src_uri] = search
+                    self.kept += 1
+            if same:
+                keep.add(file.dest_uri)
+                setattr(file, "is_modified", _unmodified)  # noqa: B010
+        _sweep(site, keep)
+
+    def _nav_text(self) -> str:
+        """Everything of the navigation a page's template shows: every title, address and
+        page metadata, in order."""
+        parts: list[Any] = []
+
+        def walk(items: Sequence[Any], depth: int) -> None:
+            for item in items:
+                parts.append(
+                    [
+                        depth,
+                        type(item).__name__,
+                        str(item.title),
+                        getattr(item, "url", None),
+                        getattr(item, "meta", None),
+                    ]
+                )
+                walk(getattr(item, "children", None) or (), depth + 1)
+
+        if self._nav is not None:
+            walk(self._nav.items, 0)
+        return json.dumps(parts, default=str, sort_keys=True)
+
+    def _written_path(self, site: Path) -> Path:
+        digest = hashlib.sha256(str(site.resolve()).encode("utf-8")).hexdigest()[:16]
+        return self.folder / "written" / f"{digest}.json"
+
+    def _read_written(self, site: Path) -> dict[str, Any]:
+        try:
+            found = json.loads(self._written_path(site).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return found if isinstance(found, dict) else {}
+
+    def _save_written(self) -> None:
+        """What this build left in the site folder: each file's fingerprint, size and
+        modification time, for the next build to keep what is still right."""
+        from qplan.core.output import write_file
+
+        if self._site is None:
+            return
+        files = {}
+        for uri, (fingerprint, *_) in self._written.items():
+            try:
+                status = (self._site / uri).stat()
+            except OSError:
+                continue
+            files[uri] = [fingerprint, status.st_size, status.st_mtime_ns]
+        write_file(self._written_path(self._site), json.dumps(files, sort_keys=True))
+
+    @event_priority(100)  # before the search plugin writes its index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """The search index's entries in page order, those of kept pages from the cache."""
+        index = self._search_index
+        pages = [f.src_uri for f in self._pages if _included(f)]
+        if index is not None and self.kept and all(p in self._search_of for p in pages):
+            index.entries = [entry for uri in pages for entry in self._search_of[uri]]
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
         render = page.render
@@ -308,14 +434,15 @@ class PageCache(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         def cached_add(page: Page) -> None:
             key = self._key(page)
             entry = self._pending.get(key) or self._used.get(key)
+            before = len(index.entries)
             if entry is not None and "search" in entry:
                 index.entries.extend(entry["search"])
-                return
-            before = len(index.entries)
-            add(page)
-            if entry is not None:
-                entry["search"] = index.entries[before:]
-                self._pending[key] = entry
+            else:
+                add(page)
+                if entry is not None:
+                    entry["search"] = index.entries[before:]
+                    self._pending[key] = entry
+            self._search_of[page.file.src_uri] = index.entries[before:]
 
         index.add_entry_from_context = cached_add
         self._search_add = cached_add
@@ -330,11 +457,70 @@ class PageCache(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         try:
             for key, entry in self._pending.items():
                 write_file(self._path(key), json.dumps(entry, ensure_ascii=False))
+            self._save_written()
             for path in self.folder.glob("*.json"):
                 if path.stem not in keep:
                     path.unlink(missing_ok=True)
         except (OSError, OutputError):
             return
+
+
+def _included(file: Any) -> bool:
+    """Whether the file is part of the built site (not a draft left out)."""
+    return bool(file.inclusion.is_included())
+
+
+def _modified() -> bool:
+    return True
+
+
+def _unmodified() -> bool:
+    return False
+
+
+def _source_fingerprint(path: str | None) -> str | None:
+    """A static file's source as the site copies it: where it is, its size and its time."""
+    if path is None:
+        return None
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return f"{path}\0{status.st_size}\0{status.st_mtime_ns}"
+
+
+def _still_written(site: Path, uri: str, fingerprint: str, last: dict[str, Any]) -> bool:
+    """Whether the last build wrote ``uri`` from the same ``fingerprint`` and the file is
+    still as it left it."""
+    recorded = last.get(uri)
+    if not isinstance(recorded, list) or len(recorded) != 3 or recorded[0] != fingerprint:
+        return False
+    try:
+        status = (site / uri).stat()
+    except OSError:
+        return False
+    return [status.st_size, status.st_mtime_ns] == recorded[1:]
+
+
+def _sweep(site: Path, keep: set[str]) -> None:
+    """Remove from the site folder every file not in ``keep`` (paths relative to it) and
+    the folders left empty; the hidden entries at its top (qplan's marker) stay."""
+    if not site.is_dir():
+        return
+    for folder, folders, names in os.walk(site, topdown=False):
+        here = Path(folder)
+        top = here == site
+        for name in names:
+            if top and name.startswith("."):
+                continue
+            path = here / name
+            if path.relative_to(site).as_posix() not in keep:
+                path.unlink(missing_ok=True)
+        for name in folders:
+            if top and name.startswith("."):
+                continue
+            with contextlib.suppress(OSError):
+                (here / name).rmdir()  # only when empty
 
 
 class FileMemo:
