@@ -70,6 +70,7 @@ def measure(queues: int, folder: Path, shape: str = "pairs") -> dict[str, Any]:
     again, said_again = _build(folder)
     changed_files = int(re.search(r"\((\d+) project", said_again).group(1))  # type: ignore[union-attr]
     cached = re.search(r"(\d+) page\(s\) from the cache", said_again)
+    kept = re.search(r"(\d+) left as they were", said_again)
     return {
         "queues": queues,
         "shape": shape,
@@ -79,6 +80,7 @@ def measure(queues: int, folder: Path, shape: str = "pairs") -> dict[str, Any]:
         "after_change_s": round(again, 2),
         "changed_project_files": changed_files,
         "pages_from_cache": int(cached.group(1)) if cached else 0,
+        "pages_left_as_written": int(kept.group(1)) if kept else 0,
         "cold_vs_validate": round(cold / validate, 2),
         "after_change_vs_validate": round(again / validate, 2),
     }
@@ -90,7 +92,8 @@ def _describe(row: dict[str, Any]) -> str:
         f"validate {row['validate_s']:.2f} s  cold build {row['cold_s']:.1f} s "
         f"({row['cold_vs_validate']:.1f}x validate)  after a one-queue change "
         f"{row['after_change_s']:.1f} s ({row['changed_project_files']} project files changed, "
-        f"{row['pages_from_cache']} pages from the cache)"
+        f"{row['pages_from_cache']} pages from the cache, "
+        f"{row['pages_left_as_written']} left as written)"
     )
 
 
