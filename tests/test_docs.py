@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from urllib.request import urlopen
 
+import pytest
 import yaml
 
 from qplan.render.site_cache import cache_folder
@@ -363,3 +364,28 @@ def test_a_cold_build_renders_on_two_processes(example_repo: Path, tmp_path: Pat
     else:
         raise AssertionError("a broken link built")
     assert not cold.exists() or not list(cold.glob("*.json"))  # nothing kept of a failed build
+
+
+def test_a_helper_process_makes_half_of_the_queue_pages_the_same(
+    example_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qplan.core.forked import can_fork
+    from qplan.load.settings import load_settings
+    from qplan.render import site
+    from qplan.render.site_cache import FileMemo
+    from qplan.repository import docs_project
+
+    settings = load_settings(example_repo)
+    alone_memo = FileMemo(tmp_path / "alone", ".svg")
+    _, alone = docs_project(settings, memo=alone_memo)
+    if not can_fork():
+        pytest.skip("no second CPU or no fork here")
+    monkeypatch.setattr(site, "PARALLEL_QUEUES", 2)
+    shared_memo = FileMemo(tmp_path / "shared", ".svg")
+    _, shared = docs_project(settings, memo=shared_memo)
+    assert alone is not None and shared == alone
+    # the heat maps the helper drew (the later queues') are kept in the memo, and asked for
+    assert len(shared_memo.asked) == 2 and shared_memo.asked == alone_memo.asked
+    assert sorted(p.name for p in (tmp_path / "shared").iterdir()) == sorted(
+        p.name for p in (tmp_path / "alone").iterdir()
+    )

@@ -723,12 +723,12 @@ def site_files(
     workflow_nav = []
     queue_nav = []
     queues_by_workflow = links.queues_of
+    made = _queue_files(org, capacity, links, rendered, today, health, memo)
     for wid, workflow in sorted(org.workflows.items()):
         page = _workflow_page(org, wid, links)
         if grouped:  # the workflow's queues, each a section of its page
             for qid in queues_by_workflow.get(wid, []):
-                section = _queue_page(org, qid, capacity, links, rendered, today, health)
-                heading, _, body = demote(section, 1).partition("\n")
+                heading, _, body = demote(made[qid][0], 1).partition("\n")
                 page += f"\n\n{heading} {{#{qid}}}\n{body}"
         files[f"docs/workflows/{wid}.md"] = page
         workflow_nav.append({theme_text(workflow.name): f"workflows/{wid}.md"})
@@ -740,19 +740,11 @@ def site_files(
             }
         )
     for qid in sorted(org.queues):
+        page, heat_map = made[qid]
         if not grouped:
-            files[f"docs/queues/{qid}.md"] = _queue_page(
-                org, qid, capacity, links, rendered, today, health
-            )
-        figures = capacity.queues.get(qid) if capacity else None
-        if figures is not None and figures.intervals is not None:
-            from qplan.render.interval_report import heat_map, heat_map_key
-
-            files[f"docs/queues/{qid}.svg"] = (
-                heat_map(figures)
-                if memo is None
-                else memo.text(heat_map_key(figures), functools.partial(heat_map, figures))
-            )
+            files[f"docs/queues/{qid}.md"] = page
+        if heat_map is not None:
+            files[f"docs/queues/{qid}.svg"] = heat_map
     orphans = [q for w, qs in queues_by_workflow.items() if w not in org.workflows for q in qs]
     if orphans:
         queue_nav.append({"Other": [{q: f"queues/{q}.md"} for q in orphans]})
@@ -814,6 +806,52 @@ def site_files(
     nav = [item for item in nav if not (isinstance(item, dict) and list(item.values()) == [[]])]
     files["mkdocs.yml"] = _mkdocs_yml(title, nav, indexed)
     return files
+
+
+#: from this many queues on, a helper process makes half of the queues' pages
+PARALLEL_QUEUES = 2_000
+
+
+def _queue_files(
+    org: Organisation,
+    capacity: Capacity | None,
+    links: _Links,
+    rendered: Mapping[str, RenderedSop],
+    today: date,
+    health: Health | None,
+    memo: FileMemo | None,
+) -> dict[str, tuple[str, str | None]]:
+    """Each queue's page (or section) and heat map (None without one), by id. From
+    ``PARALLEL_QUEUES`` queues on, a helper process (:mod:`qplan.core.forked`) makes the
+    later half while this one makes the earlier; the texts are the same either way."""
+    from qplan.core.forked import Forked
+
+    def make(qids: list[str]) -> tuple[dict[str, tuple[str, str | None]], list[str]]:
+        made = {}
+        for qid in qids:
+            page = _queue_page(org, qid, capacity, links, rendered, today, health)
+            figures = capacity.queues.get(qid) if capacity else None
+            heat_map = None
+            if figures is not None and figures.intervals is not None:
+                from qplan.render.interval_report import heat_map as draw
+                from qplan.render.interval_report import heat_map_key
+
+                drawing = functools.partial(draw, figures)
+                heat_map = drawing() if memo is None else memo.text(heat_map_key(figures), drawing)
+            made[qid] = (page, heat_map)
+        return made, sorted(memo.asked) if memo is not None else []
+
+    qids = sorted(org.queues)
+    split = len(qids) // 2 if len(qids) >= PARALLEL_QUEUES else len(qids)
+    helper = Forked(lambda: make(qids[split:])) if split < len(qids) else None
+    made, _ = make(qids[:split])
+    theirs = helper.result() if helper is not None else None
+    if split < len(qids):
+        later, asked = theirs or make(qids[split:])
+        made.update(later)
+        if memo is not None:
+            memo.asked.update(asked)  # the helper's heat maps are kept, too
+    return made
 
 
 def _index_pages(

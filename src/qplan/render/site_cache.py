@@ -532,7 +532,8 @@ class FileMemo:
     def __init__(self, folder: Path, suffix: str) -> None:
         self.folder = folder
         self.suffix = suffix
-        self._asked: set[str] = set()
+        #: the keys a build asked for (the others are removed by :meth:`prune`)
+        self.asked: set[str] = set()
 
     def text(self, key: str, make: Callable[[], str]) -> str:
         """The text kept under ``key``, or the one ``make`` gives, kept."""
@@ -543,7 +544,7 @@ class FileMemo:
         return found
 
     def get(self, key: str) -> str | None:
-        self._asked.add(key)
+        self.asked.add(key)
         try:
             return (self.folder / f"{key}{self.suffix}").read_text(encoding="utf-8")
         except (OSError, ValueError):
@@ -553,12 +554,12 @@ class FileMemo:
         from qplan.core.errors import OutputError
         from qplan.core.output import write_file
 
-        self._asked.add(key)
+        self.asked.add(key)
         # a memo that cannot be written costs the next build its time, not this one's result
         with contextlib.suppress(OutputError):
             write_file(self.folder / f"{key}{self.suffix}", text)
 
     def prune(self) -> None:
         for path in self.folder.glob(f"*{self.suffix}"):
-            if path.name.removesuffix(self.suffix) not in self._asked:
+            if path.name.removesuffix(self.suffix) not in self.asked:
                 path.unlink(missing_ok=True)
