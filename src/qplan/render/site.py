@@ -910,7 +910,7 @@ def write_project(files: Mapping[str, str], project: Path) -> list[str]:
     written = []
     for rel, content in sorted(files.items()):
         target = project / rel
-        if target.is_file() and target.read_text(encoding="utf-8") == content:
+        if _holds(target, content.encode("utf-8")):
             continue
         write_file(target, content)
         written.append(rel)
@@ -921,6 +921,16 @@ def write_project(files: Mapping[str, str], project: Path) -> list[str]:
             if existing.is_file() and rel not in files:
                 existing.unlink()
     return written
+
+
+def _holds(target: Path, content: bytes) -> bool:
+    """Whether the file holds exactly ``content`` (its size is looked at first)."""
+    try:
+        if not target.is_file() or target.stat().st_size != len(content):
+            return False
+        return target.read_bytes() == content
+    except OSError:
+        return False
 
 
 def build_site(
