@@ -156,3 +156,22 @@ def test_help_does_not_import_the_pipeline() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "HEAVY="
+
+
+def test_a_command_collects_garbage_rarely() -> None:
+    """A one-shot command raises the collector's thresholds (its full collections walked
+    every loaded object, a quarter of validate at 10,000 queues); `docs serve` does not."""
+    import gc
+
+    from qplan.cli import main
+    from qplan.cli.common import DEFAULT_GC_THRESHOLDS, GC_THRESHOLDS
+
+    before = gc.get_threshold()
+    try:
+        with pytest.raises(SystemExit) as done:
+            main(["--help"])
+        assert done.value.code == 0
+        assert gc.get_threshold() == GC_THRESHOLDS == (100_000, 50, 1_000)
+        assert DEFAULT_GC_THRESHOLDS == (700, 10, 10)
+    finally:
+        gc.set_threshold(*before)

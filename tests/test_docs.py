@@ -106,6 +106,7 @@ def test_build_is_deterministic_and_incremental(example_repo: Path) -> None:
     (site / "old" / "folder").mkdir(parents=True)
     (site / "old" / "folder" / "page.html").write_text("old", encoding="utf-8")
     next((site / "assets" / "javascripts").glob("bundle.*.min.js")).unlink()  # a theme file
+    (site / "queues" / "linked").symlink_to(example_repo / "workflows", target_is_directory=True)
     same = run_qplan("docs", "build", "--out", "a", repo=example_repo)
     assert same.output == (
         "Built 91 pages into a (0 project file(s) changed, 91 page(s) from the cache, "
@@ -113,6 +114,8 @@ def test_build_is_deterministic_and_incremental(example_repo: Path) -> None:
     )
     assert _files(site) == _files(example_repo / "c")
     assert (site / ".qplan-generated").exists()  # the marker stays
+    assert not (site / "queues" / "linked").is_symlink()  # removed, what it linked to kept
+    assert (example_repo / "workflows" / "appeals.yaml").is_file()
     # one entry a page, and the heat maps of the profiled queues, drawn once: those of the
     # pages before the change are gone
     cache = cache_folder(example_repo / ".qplan" / "docs")

@@ -8,6 +8,11 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
+#: the garbage collector's thresholds for one run of a command (see :func:`qplan.cli.main`)
+GC_THRESHOLDS = (100_000, 50, 1_000)
+#: Python's own, for a command that runs until stopped
+DEFAULT_GC_THRESHOLDS = (700, 10, 10)
+
 EXIT_USAGE = 64
 
 

@@ -152,6 +152,11 @@ def docs_serve(obj: Context, dev_addr: str, project_dir: str) -> None:
 
     Example: qplan docs serve --dev-addr 127.0.0.1:8000
     """
+    import gc
+
+    from qplan.cli.common import DEFAULT_GC_THRESHOLDS
+
+    gc.set_threshold(*DEFAULT_GC_THRESHOLDS)  # it runs until stopped: collect as usual
     import json
 
     import yaml

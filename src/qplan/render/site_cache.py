@@ -519,8 +519,12 @@ def _sweep(site: Path, keep: set[str]) -> None:
         for name in folders:
             if top and name.startswith("."):
                 continue
+            path = here / name
             with contextlib.suppress(OSError):
-                (here / name).rmdir()  # only when empty
+                if path.is_symlink():  # a link to a folder is not followed, and not kept
+                    path.unlink()
+                else:
+                    path.rmdir()  # only when empty
 
 
 class FileMemo:
