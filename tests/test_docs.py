@@ -392,3 +392,29 @@ def test_a_helper_process_makes_half_of_the_queue_pages_the_same(
     assert sorted(p.name for p in (tmp_path / "shared").iterdir()) == sorted(
         p.name for p in (tmp_path / "alone").iterdir()
     )
+
+
+def test_a_project_with_other_plugins_has_every_page_templated(
+    example_repo: Path, tmp_path: Path
+) -> None:
+    """The cache knows what the search plugin and the theme read of a page; with any other
+    plugin (which may add to every page) no page is left as the last build wrote it."""
+    from qplan.render.site import build_site
+
+    assert run_qplan("docs", "build", repo=example_repo).exit_code == 0
+    project = example_repo / ".qplan" / "docs"
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "plugins:\n- search\n", "plugins:\n- search\n- tags\n"
+        ),
+        encoding="utf-8",
+    )
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    first = build_site(project, site, cache=cache)
+    again = build_site(project, site, cache=cache)
+    assert first is not None and again is not None
+    assert (first.kept, again.hits, again.kept) == (0, 91, 0)
+    plain = tmp_path / "plain"
+    build_site(project, plain)
+    assert _files(site) == _files(plain)

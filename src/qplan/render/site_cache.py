@@ -56,7 +56,7 @@ import signal
 import tempfile
 from collections.abc import Callable, Sequence
 from importlib import metadata
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -154,6 +154,7 @@ class PageCache(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self._search_of: dict[str, list[Any]] = {}
         self._written: dict[str, list[Any]] = {}
         self._site: Path | None = None
+        self._last: dict[str, Any] = {}
         self._pages: Sequence[Any] = ()
         self._search_index: Any = None
         #: pages whose output the last build wrote is kept
@@ -170,6 +171,7 @@ class PageCache(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         search = config.plugins.get("material/search")
         index = getattr(search, "search_index", None)
         self._search_index = index
+        self._empty_site(config)
         if index is not None:
             self._wrap_search(index)
 
@@ -187,14 +189,25 @@ class PageCache(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
 
     # the output of the last build
 
-    def _keep_written(self, config: MkDocsConfig, files: Files) -> None:
-        """Decide which files of the site the last build wrote as this one would, and
-        empty the site folder of every other (MkDocs writes those now)."""
+    def _empty_site(self, config: MkDocsConfig) -> None:
+        """Empty the site folder where and when MkDocs would (after every plugin's
+        ``pre_build``), but of the files the last build wrote that are still as it left
+        them: whether each is written the same this time is known at ``env``."""
         site = Path(config.site_dir)
         self._site = site
-        self._pages = files.documentation_pages()
         known = set(config.plugins) <= _KNOWN_PLUGINS and not config.theme.custom_dir
         last = self._read_written(site) if known else {}
+        self._last = {
+            uri: recorded for uri, recorded in last.items() if _untouched(site, uri, recorded)
+        }
+        _sweep(site, set(self._last))
+
+    def _keep_written(self, config: MkDocsConfig, files: Files) -> None:
+        """Decide which files the last build wrote as this one would (they are kept), and
+        remove the others it wrote (MkDocs writes them now)."""
+        site = Path(config.site_dir)
+        self._pages = files.documentation_pages()
+        last = self._last
         around = hashlib.sha256(self._nav_text().encode("utf-8"))
         around.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode() + b"\0")
         keep: set[str] = set()
@@ -224,7 +237,9 @@ class PageCache(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             if same:
                 keep.add(file.dest_uri)
                 setattr(file, "is_modified", _unmodified)  # noqa: B010
-        _sweep(site, keep)
+        for uri in sorted(set(last) - keep):
+            if _untouched(site, uri, last[uri]):  # not written since by a plugin of this build
+                _remove(site, uri)
 
     def _nav_text(self) -> str:
         """Everything of the navigation a page's template shows: every title, address and
@@ -493,13 +508,35 @@ def _still_written(site: Path, uri: str, fingerprint: str, last: dict[str, Any])
     """Whether the last build wrote ``uri`` from the same ``fingerprint`` and the file is
     still as it left it."""
     recorded = last.get(uri)
-    if not isinstance(recorded, list) or len(recorded) != 3 or recorded[0] != fingerprint:
+    return _untouched(site, uri, recorded) and bool(recorded and recorded[0] == fingerprint)
+
+
+def _untouched(site: Path, uri: str, recorded: Any) -> bool:
+    """Whether the site's file ``uri`` is as the last build recorded it (its size and
+    modification time)."""
+    if not isinstance(recorded, list) or len(recorded) != 3:
+        return False
+    parts = PurePosixPath(uri).parts
+    if not parts or parts[0] == "/" or ".." in parts:  # only ever a file under the site
         return False
     try:
-        status = (site / uri).stat()
-    except OSError:
+        status = (site / uri).lstat()
+    except (OSError, ValueError):
         return False
     return [status.st_size, status.st_mtime_ns] == recorded[1:]
+
+
+def _remove(site: Path, uri: str) -> None:
+    """Remove the site's file ``uri``, and the folders it leaves empty."""
+    path = site / uri
+    path.unlink(missing_ok=True)
+    for folder in path.parents:
+        if folder == site or not folder.is_relative_to(site):
+            break
+        try:
+            folder.rmdir()
+        except OSError:
+            break
 
 
 def _sweep(site: Path, keep: set[str]) -> None:
