@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -114,6 +115,13 @@ def test_build_is_deterministic_and_incremental(example_repo: Path) -> None:
     )
     assert _files(site) == _files(example_repo / "c")
     assert (site / ".qplan-generated").exists()  # the marker stays
+    # what a build left in each site folder is recorded in the cache, while the folder is
+    records = cache_folder(example_repo / ".qplan" / "docs") / "written"
+    assert len(list(records.iterdir())) == 2  # a and b (n and c were built without it)
+    shutil.rmtree(example_repo / "b")
+    assert run_qplan("docs", "build", "--out", "a", repo=example_repo).exit_code == 0
+    sites = sorted(json.loads(r.read_text(encoding="utf-8"))["site"] for r in records.iterdir())
+    assert sites == [str((example_repo / "a").resolve())]
     assert not (site / "queues" / "linked").is_symlink()  # removed, what it linked to kept
     assert (example_repo / "workflows" / "appeals.yaml").is_file()
     # one entry a page, and the heat maps of the profiled queues, drawn once: those of the

@@ -268,11 +268,9 @@ class PageCache(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         return self.folder / "written" / f"{digest}.json"
 
     def _read_written(self, site: Path) -> dict[str, Any]:
-        try:
-            found = json.loads(self._written_path(site).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return found if isinstance(found, dict) else {}
+        found = _read_record(self._written_path(site))
+        files = found.get("files") if found else None
+        return files if isinstance(files, dict) else {}
 
     def _save_written(self) -> None:
         """What this build left in the site folder: each file's fingerprint, size and
@@ -288,7 +286,12 @@ class PageCache(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             except OSError:
                 continue
             files[uri] = [fingerprint, status.st_size, status.st_mtime_ns]
-        write_file(self._written_path(self._site), json.dumps(files, sort_keys=True))
+        record = {"site": str(self._site.resolve()), "files": files}
+        write_file(self._written_path(self._site), json.dumps(record, sort_keys=True))
+        for other in (self.folder / "written").glob("*.json"):  # of site folders now gone
+            found = _read_record(other)
+            if found is None or not Path(str(found.get("site", ""))).is_dir():
+                other.unlink(missing_ok=True)
 
     @event_priority(100)  # before the search plugin writes its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -509,6 +512,15 @@ def _still_written(site: Path, uri: str, fingerprint: str, last: dict[str, Any])
     still as it left it."""
     recorded = last.get(uri)
     return _untouched(site, uri, recorded) and bool(recorded and recorded[0] == fingerprint)
+
+
+def _read_record(path: Path) -> dict[str, Any] | None:
+    """A record of what a build left in a site folder; None if it cannot be read."""
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return found if isinstance(found, dict) else None
 
 
 def _untouched(site: Path, uri: str, recorded: Any) -> bool:
