@@ -222,6 +222,24 @@ class QueueCapacity:
         return self.projected_sla_percent + 1e-9 >= self.target_sla_percent
 
     def contract(self) -> dict[str, Any]:
+        return self.summary() | {
+            "shares": [
+                {
+                    "team": s.team,
+                    "share_percent": rounded(s.share_percent),
+                    "weekly_volume": rounded(s.weekly_volume),
+                    "workload_hours_per_week": rounded(s.workload_hours),
+                    "required_fte": rounded(s.required_fte),
+                    "agents_on_duty": s.agents_on_duty,
+                    "projected_sla_percent": rounded(s.projected_sla_percent),
+                    "weekly_cost": rounded(s.weekly_cost),
+                }
+                for s in self.shares
+            ],
+        }
+
+    def summary(self) -> dict[str, Any]:
+        """The contract's figures of the queue itself, without its shares."""
         return {
             "queue": self.queue,
             "workflow": self.workflow,
@@ -238,19 +256,6 @@ class QueueCapacity:
             "backlog_growth_items_per_day": rounded(self.backlog_growth_per_day),
             "weekly_cost": rounded(self.weekly_cost),
             "cost_per_item": rounded(self.cost_per_item, 4),
-            "shares": [
-                {
-                    "team": s.team,
-                    "share_percent": rounded(s.share_percent),
-                    "weekly_volume": rounded(s.weekly_volume),
-                    "workload_hours_per_week": rounded(s.workload_hours),
-                    "required_fte": rounded(s.required_fte),
-                    "agents_on_duty": s.agents_on_duty,
-                    "projected_sla_percent": rounded(s.projected_sla_percent),
-                    "weekly_cost": rounded(s.weekly_cost),
-                }
-                for s in self.shares
-            ],
         }
 
 

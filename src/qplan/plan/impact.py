@@ -126,7 +126,7 @@ def _figures(item: QueueCapacity | TeamCapacity | None, keys: tuple[str, ...]) -
     """Those figures of a queue's or team's contract (None when it does not exist)."""
     if item is None:
         return None
-    contract = item.contract()
+    contract = item.summary() if isinstance(item, QueueCapacity) else item.contract()
     return {k: contract[k] for k in keys}
 
 
