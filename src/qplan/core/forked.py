@@ -14,10 +14,11 @@ from __future__ import annotations
 import os
 import pickle
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
+Item = TypeVar("Item")
 
 
 def cpus() -> int:
@@ -55,10 +56,6 @@ class Forked(Generic[T]):
         os.close(write_end)
         self._pid, self._read_end = pid, read_end
 
-    @property
-    def started(self) -> bool:
-        return self._pid is not None
-
     def result(self) -> T | None:
         """What ``work()`` returned, once the helper is done; None if it did not run or
         did not finish."""
@@ -72,3 +69,15 @@ class Forked(Generic[T]):
             return None
         found: T = pickle.loads(payload)  # written by this program's own helper, above
         return found
+
+
+def in_two(work: Callable[[Sequence[Item]], T], items: Sequence[Item], split: int) -> list[T]:
+    """``work`` over ``items[:split]`` in this process and over ``items[split:]`` on a
+    helper (here, too, when the helper cannot run or fails): the results, in that order.
+    One result when ``split`` leaves nothing for the helper."""
+    if split >= len(items):
+        return [work(items)]
+    helper = Forked(lambda: work(items[split:]))
+    mine = work(items[:split])
+    theirs = helper.result()
+    return [mine, work(items[split:]) if theirs is None else theirs]

@@ -19,7 +19,7 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -698,18 +698,13 @@ def load_files(
 
 def _load_each(files: list[Path], root: Path, max_bytes: int, max_depth: int) -> list[_Loaded]:
     """Each file loaded, in order; the later part on a helper process when it is worth it."""
-    from qplan.core.forked import Forked, can_fork
+    from qplan.core.forked import can_fork, in_two
 
-    def load(part: list[Path]) -> list[_Loaded]:
+    def load(part: Sequence[Path]) -> list[_Loaded]:
         return [_load_one(file, root, max_bytes, max_depth) for file in part]
 
     split = _split(files) if can_fork() else len(files)
-    if split == len(files):
-        return load(files)
-    helper = Forked(lambda: load(files[split:]))
-    mine = load(files[:split])
-    theirs = helper.result()
-    return mine + (load(files[split:]) if theirs is None else theirs)
+    return [loaded for part in in_two(load, files, split) for loaded in part]
 
 
 def _split(files: list[Path]) -> int:

@@ -824,9 +824,9 @@ def _queue_files(
     """Each queue's page (or section) and heat map (None without one), by id. From
     ``PARALLEL_QUEUES`` queues on, a helper process (:mod:`qplan.core.forked`) makes the
     later half while this one makes the earlier; the texts are the same either way."""
-    from qplan.core.forked import Forked
+    from qplan.core.forked import in_two
 
-    def make(qids: list[str]) -> tuple[dict[str, tuple[str, str | None]], list[str]]:
+    def make(qids: Sequence[str]) -> tuple[dict[str, tuple[str, str | None]], list[str]]:
         made = {}
         for qid in qids:
             page = _queue_page(org, qid, capacity, links, rendered, today, health)
@@ -843,12 +843,9 @@ def _queue_files(
 
     qids = sorted(org.queues)
     split = len(qids) // 2 if len(qids) >= PARALLEL_QUEUES else len(qids)
-    helper = Forked(lambda: make(qids[split:])) if split < len(qids) else None
-    made, _ = make(qids[:split])
-    theirs = helper.result() if helper is not None else None
-    if split < len(qids):
-        later, asked = theirs or make(qids[split:])
-        made.update(later)
+    made: dict[str, tuple[str, str | None]] = {}
+    for part, asked in in_two(make, qids, split):
+        made.update(part)
         if memo is not None:
             memo.asked.update(asked)  # the helper's heat maps are kept, too
     return made
