@@ -105,11 +105,8 @@ def _builder_digest() -> str:
 def _read_entry(path: Path) -> dict[str, Any] | None:
     """A page's entry from the cache or the staging folder; None if it cannot be read or
     lacks a part (the page is rendered again)."""
-    try:
-        entry = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(entry, dict) or entry.get("format") != _FORMAT:
+    entry = _read_record(path)
+    if entry is None or entry.get("format") != _FORMAT:
         return None
     return entry if entry.keys() >= _ENTRY_KEYS else None
 
@@ -176,15 +173,17 @@ class PageCache(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             self._wrap_search(index)
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        from qplan.core.forked import can_fork
+
         self._nav = nav
         pages = files.documentation_pages()
-        if len(pages) >= PARALLEL_FROM and hasattr(os, "fork") and (os.cpu_count() or 1) > 1:
+        if len(pages) >= PARALLEL_FROM and can_fork():
             self._start_helper(config, files, pages)
         return nav
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self.stop_helper()  # every page has its rendering by now
-        self._keep_written(config, files)
+        self._keep_written(files)
         return env
 
     # the output of the last build
@@ -202,10 +201,11 @@ class PageCache(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         }
         _sweep(site, set(self._last))
 
-    def _keep_written(self, config: MkDocsConfig, files: Files) -> None:
+    def _keep_written(self, files: Files) -> None:
         """Decide which files the last build wrote as this one would (they are kept), and
         remove the others it wrote (MkDocs writes them now)."""
-        site = Path(config.site_dir)
+        site = self._site
+        assert site is not None  # set at pre_build
         self._pages = files.documentation_pages()
         last = self._last
         around = hashlib.sha256(self._nav_text().encode("utf-8"))
@@ -515,7 +515,8 @@ def _still_written(site: Path, uri: str, fingerprint: str, last: dict[str, Any])
 
 
 def _read_record(path: Path) -> dict[str, Any] | None:
-    """A record of what a build left in a site folder; None if it cannot be read."""
+    """A JSON object the cache keeps (a page's entry, what a build left in a site folder);
+    None if it cannot be read."""
     try:
         found = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
