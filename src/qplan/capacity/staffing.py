@@ -111,15 +111,12 @@ class IntervalFigures:
 
     def short_for_sla(self, i: int) -> bool:
         """Whether interval ``i`` has items and fewer agents on duty than its SLA needs."""
-        return self.volume[i] > 0 and self.on_duty_agents[i] + 1e-9 < self.needed_for_sla[i]
+        return _short(self.volume[i], self.on_duty_agents[i], self.needed_for_sla[i])
 
     def short_of_minimum(self, i: int) -> bool:
         """Whether interval ``i`` is open with fewer than ``min_agents`` on duty."""
-        return (
-            self.min_agents is not None
-            and self.open[i]
-            and self.on_duty_agents[i] + 1e-9 < self.min_agents
-        )
+        least = self.min_agents
+        return least is not None and _short(self.open[i], self.on_duty_agents[i], least)
 
     def understaffed(self) -> list[int]:
         """Intervals with items and fewer agents on duty than the SLA needs, the largest
@@ -130,7 +127,7 @@ class IntervalFigures:
             for i, (volume, agents, need) in enumerate(
                 zip(self.volume, on_duty, needed, strict=True)
             )
-            if volume > 0 and agents + 1e-9 < need
+            if _short(volume, agents, need)
         ]
         return sorted(short, key=lambda i: (on_duty[i] - needed[i], i))
 
@@ -142,8 +139,14 @@ class IntervalFigures:
         return [
             i
             for i, (is_open, agents) in enumerate(zip(self.open, self.on_duty_agents, strict=True))
-            if is_open and agents + 1e-9 < least
+            if _short(is_open, agents, least)
         ]
+
+
+def _short(busy: float, agents: float, needed: float) -> bool:
+    """Whether an interval that has items (or is open: ``busy`` true) has fewer agents on
+    duty than it needs."""
+    return busy > 0 and agents + 1e-9 < needed
 
 
 @dataclass(frozen=True)
