@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Callable
 from typing import Any, NoReturn, TypeVar
@@ -10,8 +11,9 @@ import click
 
 #: the garbage collector's thresholds for one run of a command (see :func:`qplan.cli.main`)
 GC_THRESHOLDS = (100_000, 50, 1_000)
-#: Python's own, for a command that runs until stopped
-DEFAULT_GC_THRESHOLDS = (700, 10, 10)
+#: the interpreter's own (they differ between Python versions), read before a command
+#: changes them, for a command that runs until stopped
+DEFAULT_GC_THRESHOLDS = gc.get_threshold()
 
 EXIT_USAGE = 64
 
