@@ -151,18 +151,29 @@ def test_a_long_answer_target_never_needs_more_agents_than_a_short_one() -> None
 
 @pytest.mark.parametrize(
     "case",
-    [(2.2, 3, 50, 20, 180), (10, 12, 180, 20, 60), (30, 28, 20, 90, 3600), (5, 5, 50, 600, 3600)],
+    [
+        (2.2, 3, 50, 20, 180),
+        (10, 12, 180, 20, 60),
+        (30, 28, 20, 90, 3600),
+        (5, 5, 50, 600, 3600),
+        (100, 95, 60, 30, 1200),
+        # 1,000,000 items a week, 30 s each, an hour's patience, answered within an hour
+        (1_000_000 / 604_800 * 30, 48, 30, 3600, 3600),
+    ],
 )
 def test_erlang_a_solvers_agree(
     case: tuple[float, int, float, float, float], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Uniformization (short targets) and the implicit ODE (long ones) give one answer."""
+    """Uniformization of the chain (the reference) and the closed form of the virtual
+    waiting time (used when the chain would be long to walk) give one answer."""
     from qplan.capacity import erlang
 
+    monkeypatch.setattr(erlang, "UNIFORMIZATION_WORK", 10**9)
+    monkeypatch.setattr(erlang, "UNIFORMIZATION_STEPS", 10**9)
     by_uniformization = erlang.erlang_a(*case).service_level
     monkeypatch.setattr(erlang, "UNIFORMIZATION_WORK", 0)
-    by_ode = erlang.erlang_a(*case).service_level
-    assert abs(by_uniformization - by_ode) < 1e-6
+    by_closed_form = erlang.erlang_a(*case).service_level
+    assert abs(by_uniformization - by_closed_form) < 1e-12
 
 
 def test_the_file_format_and_the_erlang_routines_share_one_traffic_limit() -> None:

@@ -155,6 +155,34 @@ def _profiled(repo: Path, profile: str) -> Path:
     return org
 
 
+EVENINGS = (
+    "  - id: p\n    timezone: America/New_York\n    days: [1, 1, 1, 1, 1.15, 1.3, 1.25]\n"
+    "    intraday: [6, 6, 4, 4, 3, 3, 2, 2, 2, 2, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 6, 6, 7, 7, 7, 7,"
+    " 7, 7, 7, 7, 8, 8, 9, 9, 10, 10, 12, 12, 14, 14, 15, 15, 15, 15, 12, 12, 9, 9]\n"
+)
+
+
+@pytest.mark.parametrize("within", ["5m", "1h", "24h"])
+def test_a_large_queue_with_a_long_patience_validates_in_bounded_time(
+    tmp_path: Path, within: str
+) -> None:
+    """1,000,000 items a week with an hour's patience over 336 half-hours: the chain of
+    waiting states is long, and walking it took 30 s to minutes; the closed form does not."""
+    repo = minimal_repo(tmp_path)
+    org = _profiled(repo, EVENINGS)
+    org.write_text(
+        org.read_text()
+        .replace(
+            "arrival: backlog, weekly_volume: 10000, aht_seconds: 30,",
+            "arrival: realtime, weekly_volume: 1000000, aht_seconds: 30, patience: 60m,",
+        )
+        .replace("sla: {percent: 95, within: 24h}", f"sla: {{percent: 80, within: {within}}}")
+    )
+    for command in (["validate"], ["docs", "build"]):
+        done = qplan(*command, repo=repo, timeout=30)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+
 def test_tiny_profile_weights_do_not_underflow_to_an_empty_week(tmp_path: Path) -> None:
     repo = minimal_repo(tmp_path)
     tiny = ", ".join(["5e-324"] * 48)
