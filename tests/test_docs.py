@@ -72,18 +72,16 @@ def test_invalid_repository_builds_no_site(tmp_path: Path) -> None:
 
 def test_build_is_deterministic_and_incremental(example_repo: Path) -> None:
     plain = run_qplan("docs", "build", "--out", "n", "--no-cache", repo=example_repo)
-    assert plain.output == "Built 91 pages into n (118 project file(s) changed).\n"
+    assert plain.output == "Built 91 pages into n.\n"
     # a cold build renders on two processes (more than PARALLEL_FROM pages): the same site
-    first = run_qplan("docs", "build", "--out", "a", repo=example_repo)
-    assert first.output == "Built 91 pages into a (0 project file(s) changed).\n"
+    first = run_qplan("docs", "build", "--out", "a", "--project-dir", "project", repo=example_repo)
+    assert first.output == "Built 91 pages into a.\n"
     assert _files(example_repo / "a") == _files(example_repo / "n")
-    queues = example_repo / ".qplan" / "docs" / "docs" / "queues"
+    queues = example_repo / "project" / "docs" / "queues"
     training = (queues / "ms-grooming-signals-training.md").read_text(encoding="utf-8")
     assert "\n## Capacity\n\nNo SLA target; 0.4 FTE required; weekly cost 809.85;" in training
     again = run_qplan("docs", "build", "--out", "b", repo=example_repo)
-    assert again.output == (
-        "Built 91 pages into b (0 project file(s) changed, 91 page(s) from the cache).\n"
-    )
+    assert again.output == ("Built 91 pages into b (91 page(s) from the cache).\n")
     assert _files(example_repo / "a") == _files(example_repo / "b")
     edit(example_repo, SV, "weekly_volume: 84000", "weekly_volume: 90000")
     third = run_qplan("docs", "build", "--out", "a", repo=example_repo)
@@ -93,11 +91,10 @@ def test_build_is_deterministic_and_incremental(example_repo: Path) -> None:
     # the other 81 pages taken from the cache and left in the site as the last build wrote
     # them (the navigation is the same), and the site the same as one built without it
     assert third.output == (
-        "Built 91 pages into a (11 project file(s) changed, 81 page(s) from the cache, "
-        "81 left as they were).\n"
+        "Built 91 pages into a (81 page(s) from the cache, 81 left as they were).\n"
     )
     fresh = run_qplan("docs", "build", "--out", "c", "--no-cache", repo=example_repo)
-    assert fresh.output == "Built 91 pages into c (0 project file(s) changed).\n"
+    assert fresh.output == "Built 91 pages into c.\n"
     assert _files(example_repo / "a") == _files(example_repo / "c")
     # built into the same folder again: every page the last build wrote is left as it is,
     # except one edited by hand since, and what no build writes is removed
@@ -110,13 +107,12 @@ def test_build_is_deterministic_and_incremental(example_repo: Path) -> None:
     (site / "queues" / "linked").symlink_to(example_repo / "workflows", target_is_directory=True)
     same = run_qplan("docs", "build", "--out", "a", repo=example_repo)
     assert same.output == (
-        "Built 91 pages into a (0 project file(s) changed, 91 page(s) from the cache, "
-        "90 left as they were).\n"
+        "Built 91 pages into a (91 page(s) from the cache, 90 left as they were).\n"
     )
     assert _files(site) == _files(example_repo / "c")
     assert (site / ".qplan-generated").exists()  # the marker stays
     # what a build left in each site folder is recorded in the cache, while the folder is
-    records = cache_folder(example_repo / ".qplan" / "docs") / "written"
+    records = cache_folder(example_repo) / "written"
     assert len(list(records.iterdir())) == 2  # a and b (n and c were built without it)
     shutil.rmtree(example_repo / "b")
     assert run_qplan("docs", "build", "--out", "a", repo=example_repo).exit_code == 0
@@ -126,7 +122,7 @@ def test_build_is_deterministic_and_incremental(example_repo: Path) -> None:
     assert (example_repo / "workflows" / "appeals.yaml").is_file()
     # one entry a page, and the heat maps of the profiled queues, drawn once: those of the
     # pages before the change are gone
-    cache = cache_folder(example_repo / ".qplan" / "docs")
+    cache = cache_folder(example_repo)
     heat_maps = sorted(p.read_text(encoding="utf-8") for p in (cache / "heat-maps").iterdir())
     drawn = sorted(p.read_text(encoding="utf-8") for p in queues.glob("*.svg"))
     assert len(heat_maps) == 2 and heat_maps == drawn
@@ -136,13 +132,11 @@ def test_build_is_deterministic_and_incremental(example_repo: Path) -> None:
     entries[0].write_text("{not json", encoding="utf-8")
     entries[1].write_text('{"format": "1", "content": "<p>x</p>"}', encoding="utf-8")
     fourth = run_qplan("docs", "build", "--out", "d", repo=example_repo)
-    assert fourth.output == (
-        "Built 91 pages into d (0 project file(s) changed, 89 page(s) from the cache).\n"
-    )
+    assert fourth.output == ("Built 91 pages into d (89 page(s) from the cache).\n")
     assert _files(example_repo / "d") == _files(example_repo / "c")
     for rewritten in entries[:2]:
         assert set(json.loads(rewritten.read_text(encoding="utf-8"))) >= {"format", "toc"}
-    project = example_repo / ".qplan" / "docs"
+    project = example_repo / "project"
     assert sorted(p.name for p in (project / "docs").iterdir()) == [
         "capacity.svg",
         "health",
@@ -163,8 +157,8 @@ def test_build_is_deterministic_and_incremental(example_repo: Path) -> None:
 
 
 def test_pages_say_what_a_reader_needs(example_repo: Path) -> None:
-    assert run_qplan("docs", "build", repo=example_repo).exit_code == 0
-    docs = example_repo / ".qplan" / "docs" / "docs"
+    assert run_qplan("docs", "build", "--project-dir", "project", repo=example_repo).exit_code == 0
+    docs = example_repo / "project" / "docs"
     queue = (docs / "queues" / "sv-hate-speech-en.md").read_text(encoding="utf-8")
     assert "| SLA | 95% within 24h |" in queue
     assert (
@@ -220,8 +214,8 @@ def test_change_log_comes_from_the_state(example_repo: Path) -> None:
     apply_all(example_repo, state)
     edit(example_repo, SV, "weekly_volume: 84000", "weekly_volume: 90000")
     apply_all(example_repo, state)
-    assert run_qplan("docs", "build", repo=example_repo).exit_code == 0
-    log = (example_repo / ".qplan" / "docs" / "docs" / "changelog.md").read_text(encoding="utf-8")
+    assert run_qplan("docs", "build", "--project-dir", "project", repo=example_repo).exit_code == 0
+    log = (example_repo / "project" / "docs" / "changelog.md").read_text(encoding="utf-8")
     lines = log.splitlines()
     assert lines[4] == "| Serial | Time (UTC) | Actor | Commit | Origin | Changes |"
     assert lines[6].startswith("| 2 | ") and lines[6].endswith(" | repository | +0 ~1 -0 |")
@@ -284,9 +278,11 @@ def test_a_large_organisation_keeps_its_queues_on_workflow_pages(example_repo: P
     """Above max_queue_pages, each workflow's page holds its queues as sections with their
     ids as anchors, and every link to a queue points there (the strict build checks them)."""
     (example_repo / "pyproject.toml").write_text("[tool.qplan]\nmax_queue_pages = 10\n")
-    result = run_qplan("docs", "build", "--out", "site", repo=example_repo)
-    assert result.output == "Built 51 pages into site (78 project file(s) changed).\n"
-    docs = example_repo / ".qplan" / "docs" / "docs"
+    result = run_qplan(
+        "docs", "build", "--project-dir", "project", "--out", "site", repo=example_repo
+    )
+    assert result.output == "Built 51 pages into site.\n"
+    docs = example_repo / "project" / "docs"
     assert sorted(p.name for p in (docs / "queues").iterdir()) == [
         "ls-safety-en.svg",
         "ls-safety-pt.svg",
@@ -305,7 +301,7 @@ def test_a_large_organisation_keeps_its_queues_on_workflow_pages(example_repo: P
     )
     team = (docs / "teams" / "ph-manila.md").read_text(encoding="utf-8")
     assert "(../workflows/livestream.md#ls-safety-en)" in team
-    config = (example_repo / ".qplan" / "docs" / "mkdocs.yml").read_text()
+    config = (example_repo / "project" / "mkdocs.yml").read_text()
     assert "queues/" not in config
     # workflows, teams and SOPs are listed on pages of their own, not in every page's nav
     assert "not_in_nav: '/workflows/*.md\n\n  /teams/*.md\n\n  /sops/*.md'\n" in config
@@ -326,7 +322,7 @@ def test_a_new_title_in_the_navigation_puts_every_page_through_the_template(
     assert first.exit_code == 0, first.output
     edit(example_repo, "workflows/appeals.yaml", "    name: Appeals\n", "    name: Appeal review\n")
     renamed = run_qplan("docs", "build", repo=example_repo)
-    assert renamed.output.startswith("Built 91 pages into site (")
+    assert renamed.output == "Built 91 pages into site.\n"
     assert "left as they were" not in renamed.output
     clean = run_qplan("docs", "build", "--out", "clean", "--no-cache", repo=example_repo)
     assert clean.exit_code == 0, clean.output
@@ -344,9 +340,18 @@ def test_a_cold_build_renders_on_two_processes(example_repo: Path, tmp_path: Pat
     from qplan.core.errors import OutputError
     from qplan.render.site import build_site
 
-    plain = run_qplan("docs", "build", "--out", "plain", "--no-cache", repo=example_repo)
+    plain = run_qplan(
+        "docs",
+        "build",
+        "--project-dir",
+        "project",
+        "--out",
+        "plain",
+        "--no-cache",
+        repo=example_repo,
+    )
     assert plain.exit_code == 0, plain.output
-    project = example_repo / ".qplan" / "docs"
+    project = example_repo / "project"
     cache = build_site(project, tmp_path / "site", cache=tmp_path / "cache")
     assert cache is not None and cache.hits == 0 and cache.helped > 0
     made = _files(example_repo / "plain")
@@ -409,8 +414,8 @@ def test_a_project_with_other_plugins_has_every_page_templated(
     plugin (which may add to every page) no page is left as the last build wrote it."""
     from qplan.render.site import build_site
 
-    assert run_qplan("docs", "build", repo=example_repo).exit_code == 0
-    project = example_repo / ".qplan" / "docs"
+    assert run_qplan("docs", "build", "--project-dir", "project", repo=example_repo).exit_code == 0
+    project = example_repo / "project"
     config = project / "mkdocs.yml"
     config.write_text(
         config.read_text(encoding="utf-8").replace(

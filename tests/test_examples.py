@@ -100,7 +100,7 @@ def test_every_command_has_a_working_example(
             "4. Anything involving a minor goes to the minor-safety path immediately, "
             "whatever the queue.",
         ),
-        "docs build": (0, "Built 92 pages into site (119 project file(s) changed)."),
+        "docs build": (0, "Built 92 pages into site."),
         "capacity": (0, "Every target holds."),
         "health": (0, "1 queue, 3 teams, 2 vendors missed a target."),
         "recover": (0, "2026-12-08 Tue        0"),

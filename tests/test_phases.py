@@ -115,8 +115,8 @@ def test_each_phase_is_checked_like_an_allocation(
 
 def test_the_docs_show_the_phase_in_force(example_repo: Path) -> None:
     edit(example_repo, SV, BASE, RAMP)
-    assert run_qplan("docs", "build", repo=example_repo).exit_code == 0
-    page = example_repo / ".qplan" / "docs" / "docs" / "queues" / "sv-hate-speech-es.md"
+    assert run_qplan("docs", "build", "--project-dir", "project", repo=example_repo).exit_code == 0
+    page = example_repo / "project" / "docs" / "queues" / "sv-hate-speech-es.md"
     text = page.read_text(encoding="utf-8")
     assert "In force on 2026-11-25:" in text
     assert (

@@ -63,8 +63,8 @@ def test_generated_mkdocs_yml_holds_names_as_values_only(tmp_path: Path) -> None
     org.write_text(
         org.read_text().replace("name: Workflow\n", 'name: "W\\nhooks:\\n  - evil.py"\n', 1)
     )
-    done = qplan("docs", "build", repo=repo, timeout=120)
+    done = qplan("docs", "build", "--project-dir", "project", repo=repo, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
-    config = yaml.safe_load((repo / ".qplan" / "docs" / "mkdocs.yml").read_text())
+    config = yaml.safe_load((repo / "project" / "mkdocs.yml").read_text())
     assert "hooks" not in config
     assert config["nav"][1] == {"Workflows": [{"W hooks: - evil.py": "workflows/wf.md"}]}

@@ -24,9 +24,12 @@ class Context:
         self.state = state
 
     def settings(self) -> Any:
+        from qplan.core.output import guard_repository
         from qplan.load.settings import load_settings
 
-        return load_settings(self.repo)
+        settings = load_settings(self.repo)
+        guard_repository(settings.root)  # no write inside it goes through a symlink
+        return settings
 
 
 pass_context = click.make_pass_decorator(Context)

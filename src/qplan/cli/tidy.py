@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
@@ -25,7 +24,7 @@ def schema(obj: Context, check: bool) -> None:
     """
     from qplan.render import schema as schemas
 
-    folder = Path(obj.repo) / "schemas"
+    folder = obj.settings().root / "schemas"
     if check:
         stale = schemas.stale_files(folder)
         for name in stale:
@@ -86,7 +85,15 @@ def owners(obj: Context, check: bool) -> None:
         write_refusal(validation.report, "text", "CODEOWNERS was not written")
     wanted = codeowners(validation.organisation)
     target = settings.root / PATH
-    current = target.read_text(encoding="utf-8") if target.is_file() else None
+    current = None
+    if target.exists() or target.is_symlink():
+        from qplan.core.errors import OutputError
+        from qplan.load.reader import LoadError, read_text
+
+        try:  # the guarded reader: a committed symlink to a secret is never shown in a diff
+            current = read_text(target, settings.root, max_bytes=settings.max_file_bytes)
+        except LoadError as exc:
+            raise OutputError(f"{PATH} cannot be read: {exc.diagnostic.message}") from None
     if current == wanted:
         click.echo(f"{PATH} is up to date.")
         return

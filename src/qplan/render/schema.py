@@ -39,17 +39,17 @@ def stale_files(folder: Path) -> list[str]:
     stale = []
     for name, text in generate().items():
         path = folder / name
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        if path.is_symlink() or not path.is_file() or path.read_text(encoding="utf-8") != text:
             stale.append(name)
     return stale
 
 
 def write(folder: Path) -> list[str]:
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write the schema files that are missing or differ; return their names."""
+    from qplan.core.output import write_file
+
     written = []
-    for name, text in generate().items():
-        path = folder / name
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
-            written.append(name)
+    for name in stale_files(folder):
+        write_file(folder / name, generate()[name])
+        written.append(name)
     return written

@@ -15,7 +15,6 @@ script on the site.
 from __future__ import annotations
 
 import functools
-import html
 import logging
 import os
 import re
@@ -42,7 +41,6 @@ if TYPE_CHECKING:
 STATUSES = ("draft", "ready", "live", "paused", "retired")
 DAY_NAMES = {"mon": "Mon", "tue": "Tue", "wed": "Wed", "thu": "Thu", "fri": "Fri"}
 DAY_NAMES |= {"sat": "Sat", "sun": "Sun"}
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
 _HTML_COMMENT = re.compile(r"<!--.*?-->\n?", re.DOTALL)
 _HEADING = re.compile(r"^(#{1,6})(?=\s)")
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -50,8 +48,9 @@ _FENCE = re.compile(r"^\s*(```|~~~)")
 
 def text(value: Any) -> str:
     """A value from the repository as inline Markdown text: no markup, no HTML."""
-    escaped = html.escape(str(value), quote=False)
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", escaped).replace("\n", " ")
+    from qplan.core.text import markdown_text
+
+    return markdown_text(value)
 
 
 _ENTITY_START = re.compile(r"&(?=[#A-Za-z0-9])")
@@ -900,10 +899,15 @@ def _index_pages(
 
 
 def write_project(files: Mapping[str, str], project: Path) -> list[str]:
-    """Write the files that differ, remove the generated ones no longer made; return the
-    paths written (so a rebuild after a small change rewrites only what changed)."""
-    from qplan.core.output import write_file
+    """Write the files that differ, remove everything else under its ``docs`` folder (the
+    generated files no longer made, and anything not generated); return the paths written.
 
+    No symlink is followed: any under the project folder is removed first, so the site
+    copies only what qplan wrote here.
+    """
+    from qplan.core.output import remove_links, write_file
+
+    remove_links(project)
     written = []
     for rel, content in sorted(files.items()):
         target = project / rel
@@ -912,10 +916,10 @@ def write_project(files: Mapping[str, str], project: Path) -> list[str]:
         write_file(target, content)
         written.append(rel)
     docs = project / "docs"
-    if docs.is_dir():
-        for existing in sorted(docs.rglob("*")):
-            rel = existing.relative_to(project).as_posix()
-            if existing.is_file() and rel not in files:
+    for here, _, names in os.walk(docs):
+        for name in names:
+            existing = Path(here) / name
+            if existing.relative_to(project).as_posix() not in files:
                 existing.unlink()
     return written
 

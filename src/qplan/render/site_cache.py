@@ -40,7 +40,7 @@ plugins is built whole.
 
 The cache lives outside the repository (``QPLAN_CACHE_DIR``, else the user's cache
 folder): what it holds goes into the site as HTML, so a pull request must not be able
-to supply it. Each project folder has its own set of entries; entries a successful build
+to supply it. Each repository has its own set of entries; entries a successful build
 did not use are removed.
 """
 
@@ -77,7 +77,7 @@ _KNOWN_PLUGINS = frozenset({"material/search", "qplan/page-cache"})
 
 
 def cache_folder(project: Path) -> Path:
-    """The folder of the cached pages of one MkDocs project."""
+    """The folder of the cached pages of one repository (``project``, its root)."""
     base = os.environ.get("QPLAN_CACHE_DIR")
     if base:
         root = Path(base)
@@ -151,6 +151,7 @@ class PageCache(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self._search_of: dict[str, list[Any]] = {}
         self._written: dict[str, list[Any]] = {}
         self._site: Path | None = None
+        self._docs_dir: Path | None = None
         self._last: dict[str, Any] = {}
         self._pages: Sequence[Any] = ()
         self._search_index: Any = None
@@ -194,6 +195,7 @@ class PageCache(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         them: whether each is written the same this time is known at ``env``."""
         site = Path(config.site_dir)
         self._site = site
+        self._docs_dir = Path(config.docs_dir)
         known = set(config.plugins) <= _KNOWN_PLUGINS and not config.theme.custom_dir
         last = self._read_written(site) if known else {}
         self._last = {
@@ -223,7 +225,7 @@ class PageCache(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
                 digest.update((page_key or "").encode())
                 fingerprint = digest.hexdigest() if page_key else None
             else:
-                fingerprint = _source_fingerprint(file.abs_src_path)
+                fingerprint = _source_fingerprint(file.abs_src_path, self._docs_dir)
             self._written[file.dest_uri] = [fingerprint]
             same = fingerprint is not None and _still_written(
                 site, file.dest_uri, fingerprint, last
@@ -496,11 +498,16 @@ def _unmodified() -> bool:
     return False
 
 
-def _source_fingerprint(path: str | None) -> str | None:
-    """A static file's source as the site copies it: where it is, its size and its time."""
+def _source_fingerprint(path: str | None, docs: Path | None) -> str | None:
+    """A static file's source as the site copies it: a file qplan generated (in the
+    project's docs folder, made afresh each build) by its place and content; a theme's by
+    where it is, its size and its time."""
     if path is None:
         return None
     try:
+        if docs is not None and Path(path).is_relative_to(docs):
+            content = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+            return f"docs/{Path(path).relative_to(docs).as_posix()}\0{content}"
         status = os.stat(path)
     except OSError:
         return None
