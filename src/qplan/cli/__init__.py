@@ -75,9 +75,21 @@ def main(argv: list[str] | None = None) -> NoReturn:
     import gc
 
     from qplan.cli.common import GC_THRESHOLDS
-    from qplan.core.errors import QplanError
+    from qplan.core.text import PrintableStream
 
     gc.set_threshold(*GC_THRESHOLDS)
+    # nothing a pull request wrote reaches the terminal or CI's log as a control sequence
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = PrintableStream(sys.stdout), PrintableStream(sys.stderr)
+    try:
+        _run(argv)
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _run(argv: list[str] | None) -> NoReturn:
+    from qplan.core.errors import QplanError
+
     try:
         cli.main(args=argv, prog_name="qplan", standalone_mode=False)
     except click.UsageError as exc:

@@ -185,7 +185,9 @@ def markdown(queues: list[QueueCapacity], flat: int) -> str:
 
 
 def _md(text: str) -> str:
-    return "".join("\\" + c if c in "\\`*_{}[]<>()#+!|" else c for c in text)
+    from qplan.core.text import markdown_text
+
+    return markdown_text(text)
 
 
 # --- heat map ------------------------------------------------------------------------------

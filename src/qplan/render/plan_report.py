@@ -364,14 +364,14 @@ def _markdown_summary(plan: Plan) -> str:
         for group, changes in plan.groups().items():
             counts = {a: sum(c.action == a for c in changes) for a in _SIGNS}
             lines.append(
-                f"| {group_title(group)} | {counts['create']} | {counts['update']} "
+                f"| {_md_escape(group_title(group))} | {counts['create']} | {counts['update']} "
                 f"| {counts['delete']} |"
             )
         lines.append("")
     if plan.risks:
         lines += ["#### :warning: Risky changes (approval needed)", ""]
         for risk in plan.risks[:_MAX_LISTED]:
-            approvers = ", ".join(risk.approvers) or "no owner named"
+            approvers = _md_escape(", ".join(risk.approvers)) or "no owner named"
             lines.append(f"- `{risk.address}` {_md_escape(risk.message)} — approval: {approvers}")
         if len(plan.risks) > _MAX_LISTED:
             lines.append(f"- and {len(plan.risks) - _MAX_LISTED} more (see the saved plan)")
@@ -451,7 +451,9 @@ def _health_tail(health: list[dict[str, Any]]) -> str:
 
 
 def _md_escape(text: str) -> str:
-    return text.replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+    from qplan.core.text import markdown_text
+
+    return markdown_text(text)
 
 
 def _group_blocks(plan: Plan, group: str, budget: int) -> Iterator[str]:
