@@ -14,11 +14,11 @@ from tests.security.harness import minimal_repo, qplan
     [
         (
             "postgresql://u@[::1/db",
-            "error: state URL postgresql://***@[::1/db is not a valid URL: Invalid IPv6 URL\n",
+            "error: state URL postgresql://u@[::1/db is not a valid URL: Invalid IPv6 URL\n",
         ),
         (
-            "postgresql://u:p@host:99999/db",
-            "error: state URL postgresql://***@host:99999/db is "
+            "postgresql://u:p@host:99999/db?password=p",
+            "error: state URL postgresql://u:***@host:99999/db?password=*** is "
             "not a valid URL: Port out of range 0-65535\n",
         ),
         ("postgresql://host/db\nx", "error: state URL holds control characters\n"),
@@ -55,3 +55,24 @@ def test_crlf_sops_and_yaml_are_accepted_and_fmt_keeps_them(tmp_path: Path) -> N
     done = qplan("fmt", "--check", repo=repo, timeout=30)
     assert done.returncode == 1
     assert "workflows/org.yaml" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql://qplan:hunter2@127.0.0.1:1/test", "postgresql://qplan:***@127.0.0.1:1/test"),
+        (
+            "postgresql://qplan@127.0.0.1:1/test?password=hunter2&schema=x",
+            "postgresql://qplan@127.0.0.1:1/test?password=***&schema=x",
+        ),
+        (
+            "postgresql://127.0.0.1:1/test?sslpassword=hunter2&PASSWORD=hunter2",
+            "postgresql://127.0.0.1:1/test?sslpassword=***&PASSWORD=***",
+        ),
+    ],
+)
+def test_no_message_shows_a_password_of_the_state_url(tmp_path: Path, url: str, shown: str) -> None:
+    done = qplan("--state", url, "state", "list", repo=tmp_path, timeout=30)
+    assert done.returncode == 1
+    assert "hunter2" not in done.stdout + done.stderr
+    assert done.stderr.startswith(f"error: cannot use the PostgreSQL state at {shown}: ")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import re
 import socket
 import time
 import uuid
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from qplan.core.errors import LockHeld, PlanRefused, StateError
 from qplan.plan.resources import Resource, split_address
@@ -406,25 +407,26 @@ def check_schema_version(rows: list[Any], write: Any) -> None:
 
 
 def first_line(exc: BaseException) -> str:
+    """The first line of an error from a store, without any credential it quotes."""
     text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+    return redact(text.splitlines()[0]) if text else type(exc).__name__
 
 
-def redact_loosely(url: str) -> str:
-    """A URL that may not parse, without anything between '://' and '@'."""
-    scheme, sep, rest = url.partition("://")
-    if "@" in rest:
-        rest = "***@" + rest.rsplit("@", 1)[1]
-    return scheme + sep + rest
+#: a password in a URL's user part (``user:secret@host``)
+_USER_PASSWORD = re.compile(r"(://[^/@\s:]*:)[^@\s]*@")
+#: a credential passed as a parameter (``?password=``, ``&sslpassword=``, ``token=`` …)
+_CREDENTIAL_PARAMETER = re.compile(
+    r"(?i)\b(password|passwd|pwd|sslpassword|sslkey|token|access_token|secret|api_?key)"
+    r"=([^&\s'\"]*)"
+)
 
 
-def redact(url: str) -> str:
-    """The URL without its password, for messages."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
-    return urlunsplit(parts._replace(netloc=netloc))
+def redact(text: str) -> str:
+    """``text`` (a URL, a connection string or a message that quotes one) without any
+    credential in it: the user part's password and every password, token or key parameter.
+    The one place qplan hides credentials, for every message, record and file it writes."""
+    text = _USER_PASSWORD.sub(r"\1***@", text)
+    return _CREDENTIAL_PARAMETER.sub(r"\1=***", text)
 
 
 def open_store(url: str, root: Path | None = None) -> StateStore:
@@ -441,7 +443,7 @@ def open_store(url: str, root: Path | None = None) -> StateStore:
             parts = urlsplit(url)
             _ = parts.port  # a bad port raises here
         except ValueError as exc:
-            raise StateError(f"state URL {redact_loosely(url)} is not a valid URL: {exc}") from None
+            raise StateError(f"state URL {redact(url)} is not a valid URL: {exc}") from None
         from qplan.plan.state.postgres import PostgresStore
 
         return PostgresStore(url)
@@ -454,7 +456,14 @@ def open_store(url: str, root: Path | None = None) -> StateStore:
     path = Path(url.removeprefix("sqlite://"))
     if not path.is_absolute() and root is not None:
         path = root / path
+    from qplan.core.errors import OutputError
+    from qplan.core.output import refuse_links
     from qplan.plan.state.sqlite import SqliteStore
+
+    try:  # a state file in the repository is never reached through a committed symlink
+        refuse_links(path, root)
+    except OutputError as exc:
+        raise StateError(f"state file {path}: {str(exc).split(': ', 1)[-1]}") from None
 
     return SqliteStore(path)
 
