@@ -115,7 +115,22 @@ def test_history_show_list_and_rollback(example_repo: Path, state_url: str, tmp_
         "Plan (rollback to serial 1) against state serial 2"
     )
     assert "Plan: 1 to create, 7 to update, 1 to delete." in result.output
+    # a plan not made from the repository is applied only when the one applying says so
     code, output = _apply(example_repo, state_url, rollback)
+    assert (code, output) == (
+        1,
+        f"error: plan file {rollback} is a 'rollback to serial 1' plan, not made from the "
+        "repository: review it, then apply it with --rollback\n",
+    )
+    plan = tmp_path / "repository.plan"
+    made = run_qplan("--state", state_url, "plan", "--out", str(plan), repo=example_repo)
+    assert made.exit_code == 0
+    assert _apply(example_repo, state_url, plan, "--rollback") == (
+        1,
+        f"error: --rollback: plan file {plan} was made from the repository, not by "
+        "`qplan state rollback`\n",
+    )
+    code, output = _apply(example_repo, state_url, rollback, "--rollback")
     assert (code, output) == (
         0,
         "Apply complete: 1 created, 7 updated, 1 deleted. State is at serial 3.\n",

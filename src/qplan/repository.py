@@ -64,12 +64,23 @@ def desired_snapshot(validation: ValidationResult) -> dict[str, Resource]:
     return desired_resources(validation.organisation, validation.settings.sops_dir)
 
 
-def sources_digest(settings: Settings, case_sets: Iterable[str] = ()) -> str | None:
-    """A digest of every file the desired resources are made from (None if one is unreadable).
+#: the folders of inputs besides workflows/ and sops/, and the files each stage reads there
+_READ_FOLDERS = (
+    ("training", (".csv",)),
+    ("forecasts", (".csv",)),
+    ("actuals", (".csv",)),
+    ("projects", (".yaml", ".yml")),
+    ("scenarios", (".yaml", ".yml")),
+)
 
-    The files are pyproject.toml, the workflow YAML, the SOP templates and the training case
-    sets the organisation names, read through the same guarded reader as validation. Equal
-    digests mean the repository still says what it said when a plan was made.
+
+def sources_digest(settings: Settings, case_sets: Iterable[str] = ()) -> str | None:
+    """A digest of every file any stage reads (None if one is unreadable).
+
+    The files are pyproject.toml, the workflow YAML, the SOP templates, the training case
+    sets the organisation names and every file under the folders of case sets, forecasts,
+    actuals, projects and scenarios, read through the same guarded reader as validation.
+    Equal digests mean the repository still says what it said when a plan was made.
     """
     import hashlib
 
@@ -85,6 +96,10 @@ def sources_digest(settings: Settings, case_sets: Iterable[str] = ()) -> str | N
             ),
             *(settings.root / path for path in sorted(set(case_sets))),
         ]
+        for folder, suffixes in _READ_FOLDERS:
+            files += input_files(
+                settings.root / folder, settings.root, suffixes, max_files=settings.max_files
+            )
         for file in files:
             sha.update(file.relative_to(settings.root).as_posix().encode() + b"\0")
             if file.exists() or file.is_symlink():

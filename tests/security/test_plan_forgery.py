@@ -195,3 +195,58 @@ def test_a_corrupt_state_body_is_one_line_and_the_index_keeps_one_current_row(
 
 def test_no_plan_env_leaks_into_the_suite() -> None:
     assert "QPLAN_PLAN_KEY" not in os.environ
+
+
+@pytest.mark.parametrize(
+    ("lineage", "origin", "bad"),
+    [
+        ("abc\n::error::pwned", "repository", "lineage"),
+        (None, "repository\n::error title=x::pwned", "origin: not one line of text"),
+        (None, "rollback to serial 1\x1b]52;c;ZXZpbA==\x07", "origin: not one line of text"),
+    ],
+)
+def test_a_plan_file_whose_text_is_not_one_line_is_refused(
+    tmp_path: Path, lineage: str | None, origin: str, bad: str
+) -> None:
+    """Text of a plan file is shown on terminals, in CI's log (where a line of its own is a
+    workflow command) and in the step summary: a plan that holds anything but plain lines
+    is not a plan qplan made."""
+    from qplan.plan.plan import Base
+
+    repo = _planned(tmp_path)
+    plan = Plan.load(repo / "pr.plan")
+    forged = make_plan(
+        dict(plan.desired), {}, Base(lineage, 0, 0), origin=origin, sources_digest=None
+    )
+    forged.save(repo / "pr.plan")
+    for command in (["show", "pr.plan"], ["apply", "pr.plan"], ["apply", "--rollback", "pr.plan"]):
+        done = qplan(*command, repo=repo)
+        assert (done.returncode, done.stdout) == (1, "")
+        assert done.stderr == f"error: pr.plan is not a qplan plan file (bad {bad})\n"
+    assert _state_serial(repo) == 0
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "forecasts/f.csv",
+        "actuals/2026/daily.csv",
+        "projects/launch.yaml",
+        "scenarios/what-if.yaml",
+        "training/unnamed.csv",
+    ],
+)
+def test_the_sources_digest_covers_every_file_a_stage_reads(tmp_path: Path, path: str) -> None:
+    """A signed plan is applied without validating again only while the digest is the
+    same: a change to any file a stage reads must change it."""
+    from qplan.load.settings import load_settings
+    from qplan.repository import sources_digest
+
+    repo = minimal_repo(tmp_path)
+    settings = load_settings(repo)
+    (repo / path).parent.mkdir(parents=True, exist_ok=True)
+    (repo / path).write_text("a\n")
+    before = sources_digest(settings)
+    assert before is not None
+    (repo / path).write_text("b\n")
+    assert sources_digest(settings) not in (before, None)

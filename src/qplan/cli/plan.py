@@ -141,6 +141,12 @@ def show(obj: Context, plan_file: str, fmt: str) -> None:
     is_flag=True,
     help="Without PLAN_FILE: plan and apply though the git tree has uncommitted changes.",
 )
+@click.option(
+    "--rollback",
+    is_flag=True,
+    help="PLAN_FILE is a rollback made by `qplan state rollback`, not a plan of the "
+    "repository: apply it though the repository says otherwise.",
+)
 @pass_context
 def apply(
     obj: Context,
@@ -151,16 +157,18 @@ def apply(
     allow_large_change: bool,
     ignore_repo_drift: bool,
     allow_dirty: bool,
+    rollback: bool,
 ) -> None:
     """Record a plan as the next state revision.
 
     With PLAN_FILE, apply that saved plan; without, make a fresh plan, show it and
-    ask for confirmation.
+    ask for confirmation. A plan that was not made from the repository (a rollback)
+    is applied only with --rollback, which CI's apply workflow never passes.
 
     Example: qplan apply pr.plan
     """
     from qplan import repository as project
-    from qplan.core.errors import PlanRefused
+    from qplan.core.errors import PlanRefused, UsageError
     from qplan.plan.apply import ApplyOptions, apply_plan
     from qplan.plan.plan import Plan, plan_case_sets, plan_key
     from qplan.plan.resources import digest
@@ -172,8 +180,18 @@ def apply(
     settings = obj.settings()
     store = project.open_state(settings, obj.state)
     commit = project.git_commit(settings.root, project.input_paths(settings))
+    if rollback and not plan_file:
+        raise UsageError("--rollback applies a saved rollback plan: name its PLAN_FILE")
     if plan_file:
         plan = Plan.load(plan_file, plan_key())
+        if (plan.origin != "repository") != rollback:
+            raise PlanRefused(
+                f"plan file {plan_file} is a {plan.origin[:80]!r} plan, not made from "
+                "the repository: review it, then apply it with --rollback"
+                if not rollback
+                else f"--rollback: plan file {plan_file} was made from the repository, not by "
+                "`qplan state rollback`"
+            )
         repo_digest = None
         if plan.origin == "repository" and not ignore_repo_drift:
             sources = project.sources_digest(settings, plan_case_sets(plan))

@@ -147,7 +147,7 @@ def state_history(obj: Context, fmt: str) -> None:
 @click.option("--format", "fmt", type=PLAN_FORMATS, default="text", show_default=True)
 @pass_context
 def state_rollback(obj: Context, serial: int, out: str | None, fmt: str) -> None:
-    """Plan a return to revision SERIAL; review it, then apply it like any plan.
+    """Plan a return to revision SERIAL; review it, then apply it with `apply --rollback`.
 
     Example: qplan state rollback 3 --out rollback.plan
     """
@@ -162,9 +162,9 @@ def state_rollback(obj: Context, serial: int, out: str | None, fmt: str) -> None
     write_plan(plan, fmt, settings)
     if fmt == "text":
         if out:
-            click.echo(f"Saved the plan to {out}; apply it with `qplan apply {out}`.")
+            click.echo(f"Saved the plan to {out}; apply it with `qplan apply --rollback {out}`.")
         else:
-            click.echo("Save it with --out FILE, then apply it with `qplan apply FILE`.")
+            click.echo("Save it with --out FILE, then apply it with `qplan apply --rollback FILE`.")
         click.echo("Revert the repository's files too, or the next plan undoes the rollback.")
 
 

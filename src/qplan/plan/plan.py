@@ -17,6 +17,7 @@ import hmac
 import itertools
 import json
 import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -412,8 +413,8 @@ def _from_document(document: dict[str, Any]) -> Plan:
     for c in document["resource_changes"]:
         if c["action"] not in ACTIONS:
             raise ValueError(f"action {c['action']!r}")
-        if not isinstance(c["address"], str) or not isinstance(c["group"], str):
-            raise ValueError("resource change address")
+        _line(c["address"], "resource change address")
+        _line(c["group"], "resource change group")
         before, after = c["before"], c["after"]
         fields = field_changes(before or {}, after or {}) if c["action"] == "update" else []
         changes.append(
@@ -424,14 +425,19 @@ def _from_document(document: dict[str, Any]) -> Plan:
         desired=snapshot_from_json(document["desired"]),
         changes=changes,
         risks=[
-            Risk(r["code"], r["address"], r["message"], tuple(r["approvers"]))
+            Risk(
+                _line(r["code"], "risk"),
+                _line(r["address"], "risk"),
+                _line(r["message"], "risk"),
+                tuple(_line(a, "risk approver") for a in r["approvers"]),
+            )
             for r in document["risks"]
         ],
         diagnostics=[_diagnostic(d) for d in document["diagnostics"]],
-        origin=str(document["origin"]),
-        impact=dict(document["impact"]),
+        origin=_line(document["origin"], "origin"),
+        impact=_lines_only(dict(document["impact"]), "impact"),
         sources_digest=document.get("sources_digest"),
-        approvals=list(document.get("approvals", [])),
+        approvals=_lines_only(list(document.get("approvals", [])), "approvals"),
         health=[_health_note(h) for h in document.get("health", [])],
     )
     return plan
@@ -441,7 +447,9 @@ def _health_note(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ValueError("health note")
     queue, missed, summary = value["queue"], value["missed"], value["summary"]
-    if not (isinstance(queue, str) and isinstance(missed, bool) and isinstance(summary, str)):
+    _line(queue, "health note")
+    _line(summary, "health note")
+    if not isinstance(missed, bool):
         raise ValueError("health note")
     return {"queue": queue, "missed": missed, "summary": summary}
 
@@ -452,21 +460,49 @@ def _count(value: Any) -> int:
     return value
 
 
+_LINEAGE = re.compile(r"[0-9A-Za-z-]{1,64}")
+#: what a text of a plan file may not hold: it is shown on terminals, in logs (where a
+#: line of its own can be a CI workflow command) and in pull-request comments
+_NOT_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
 def _lineage(value: Any) -> str | None:
-    if value is not None and not isinstance(value, str):
+    if value is not None and not (isinstance(value, str) and _LINEAGE.fullmatch(value)):
         raise ValueError("lineage")
     return value
 
 
+def _line(value: Any, what: str) -> str:
+    """A text of the plan file that is shown as it is: one line, no control characters."""
+    if not isinstance(value, str) or len(value) > 4000 or _NOT_ONE_LINE.search(value):
+        raise ValueError(f"{what}: not one line of text")
+    return value
+
+
+def _lines_only(value: Any, what: str) -> Any:
+    """``value`` (JSON), refused when one of the texts in it is not :func:`_line`."""
+    if isinstance(value, str):
+        _line(value, what)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _line(key, what)
+            _lines_only(item, what)
+    elif isinstance(value, list):
+        for item in value:
+            _lines_only(item, what)
+    return value
+
+
 def _diagnostic(d: dict[str, Any]) -> Diagnostic:
+    hint = d["hint"]
     return Diagnostic(
-        d["code"],
+        _line(d["code"], "diagnostic"),
         Severity(d["severity"]),
-        d["file"],
+        _line(d["file"], "diagnostic"),
         d["line"],
         d["column"],
-        d["message"],
-        d["hint"],
+        _line(d["message"], "diagnostic"),
+        None if hint is None else _line(hint, "diagnostic"),
     )
 
 
