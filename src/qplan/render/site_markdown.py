@@ -16,6 +16,7 @@ from typing import Any
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
+from markdown.preprocessors import Preprocessor
 
 #: the tags Markdown and the site's extensions (tables, admonition, details, toc) make
 TAGS = frozenset(
@@ -99,8 +100,31 @@ class _Sanitise(Postprocessor):
         return sanitise(text)
 
 
+#: stands for ``<`` while MkDocs looks for anchors in raw HTML (a private-use character)
+_LESS_THAN = "\ue000"
+
+
+class _HideMarkup(Preprocessor):
+    """Hides every ``<`` from MkDocs' raw-HTML pass (priority 21), which reads the page
+    with Python's ``html.parser``: its time grows with the square of the number of
+    unclosed ``<!--``, ``<a `` or ``<?`` (hours for a page of 1 MiB of them). The site
+    shows no raw HTML, so there is nothing for that pass to find."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        return [line.replace(_LESS_THAN, "\ufffd").replace("<", _LESS_THAN) for line in lines]
+
+
+class _ShowMarkup(Preprocessor):
+    """Puts the ``<`` back, right after that pass: Markdown reads the page as written."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        return [line.replace(_LESS_THAN, "<") for line in lines]
+
+
 class NoRawHtml(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
+        md.preprocessors.register(_HideMarkup(md), "qplan_hide_markup", 21.5)
+        md.preprocessors.register(_ShowMarkup(md), "qplan_show_markup", 20.5)
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         # after every other postprocessor: what is sanitised is what the page gets
