@@ -52,7 +52,9 @@ def test_what_the_workflows_run() -> None:
         assert command in validate
     plan = _workflow("plan.yml")
     text = (ROOT / ".github" / "workflows" / "plan.yml").read_text()
-    assert "qplan plan --format markdown --out pr.plan --split-dir plan-comment" in text
+    assert (
+        "qplan plan --format markdown --out ../out/pr.plan --split-dir ../out/plan-comment" in text
+    )
     assert "updateComment" in text and "deleteComment" in text  # one sticky comment per part
     assert plan["concurrency"] == {
         "group": "qplan-plan-${{ github.event.pull_request.number }}",

@@ -584,6 +584,8 @@ def evaluate_scenario(
 ) -> ScenarioResult | Report:
     """The capacity impact of a scenario (with the optimiser's answer under it when
     ``allocation`` gives its options), or a report of the changes that cannot apply."""
+    from qplan.capacity.staffing import TrafficOverLimit
+    from qplan.core.diagnostics import Diagnostic, Severity
     from qplan.model.scenario import overlay
     from qplan.plan.scenario import evaluate
 
@@ -593,9 +595,14 @@ def evaluate_scenario(
     report.extend(laid.problems)
     if report.has_errors:
         return report
-    result = evaluate(
-        org, laid, scenario, origin.document.path, validation.settings.today, validation.report
-    )
+    try:
+        result = evaluate(
+            org, laid, scenario, origin.document.path, validation.settings.today, validation.report
+        )
+    except TrafficOverLimit as exc:  # the scenario's volume is more than one queue may take
+        where = origin.at("changes")
+        report.add(Diagnostic.at(where, "QP180", exc.message, exc.hint, severity=Severity.ERROR))
+        return report
     if allocation is not None:
         result.allocation = _allocate(
             laid.organisation,

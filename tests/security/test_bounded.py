@@ -5,6 +5,7 @@ timeout, which kills a run that would take longer."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,128 @@ def test_an_sop_of_a_mebibyte_of_unclosed_markup_builds_in_seconds(
 )
 def test_comments_are_dropped_as_the_reference_expression_drops_them(text: str) -> None:
     assert drop_comments(text) == re.sub(r"<!--.*?-->\n?", "", text, flags=re.DOTALL)
+
+
+def _profiled_csv(repo: Path) -> None:
+    org = repo / "workflows" / "org.yaml"
+    forecast = "forecast: {arrival: backlog, weekly_volume: 10000, aht_seconds: 30}"
+    text = org.read_text().replace(forecast, forecast[:-1] + ", profile: p}")
+    org.write_text(text + "\nprofiles:\n  - id: p\n    timezone: UTC\n    csv: forecasts/f.csv\n")
+
+
+def test_a_mebibyte_of_bad_forecast_rows_is_told_in_a_few_lines(tmp_path: Path) -> None:
+    repo = minimal_repo(tmp_path)
+    _profiled_csv(repo)
+    (repo / "forecasts").mkdir()
+    rows = "x\n" * (1_040_000 // 2)
+    (repo / "forecasts" / "f.csv").write_text("interval_start,volume\n" + rows)
+    done = qplan("validate", repo=repo, timeout=60)
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    assert len(lines) == 2 * 51 + 1, lines[:5]  # 50 rows and the count, each with a hint
+    assert lines[0] == "forecasts/f.csv:2:1: QP106 forecast has 1 columns, not 2"
+    assert lines[100] == (
+        "forecasts/f.csv:52:1: QP106 … and 519,950 more QP106 in this file (the first at line 52)"
+    )
+    assert lines[-1] == "Invalid: 51 errors, 0 warnings."
+
+
+ACTUALS_HEAD = (
+    "date,queue,team,arrived,handled,handled_within_sla,backlog_end,aht_seconds,"
+    "qa_sampled,qa_correct,productive_hours\n"
+)
+
+
+def test_actuals_naming_thousands_of_unknown_queues_are_told_in_seconds(tmp_path: Path) -> None:
+    """A "did you mean" for each row compared the name with every queue: worked out once a
+    distinct name now, and not at all past a bound."""
+    repo = minimal_repo(tmp_path)
+    (repo / "actuals").mkdir()
+    rows = "".join(f"2026-11-09,q-unknown-{n:06d},team-a,1,1,1,0,30,0,0,1\n" for n in range(12_000))
+    (repo / "actuals" / "a.csv").write_text(ACTUALS_HEAD + rows)
+    done = qplan("validate", repo=repo, timeout=60)
+    assert done.returncode == 0, done.stdout
+    lines = [line for line in done.stdout.splitlines() if " QP109 " in line]
+    assert len(lines) == 51
+    assert lines[-1].endswith("… and 11,950 more QP109 in this file (the first at line 52)")
+
+
+@pytest.mark.parametrize(("folder", "setting", "most"), [("scenarios", "max_scenarios", 50)])
+def test_scenario_files_are_bounded_in_number(
+    tmp_path: Path, folder: str, setting: str, most: int
+) -> None:
+    """Each scenario runs the whole capacity model for validate and the docs site: 1,000
+    small files took minutes. Past the setting (50; at most 500), none is read."""
+    repo = minimal_repo(tmp_path)
+    (repo / folder).mkdir()
+    for number in range(most + 1):
+        (repo / folder / f"s{number:04d}.yaml").write_text(
+            f"id: s{number:04d}\ntitle: What if\nchanges:\n"
+            "  - {type: volume, queue: q-prod, multiply: 1.1}\n"
+        )
+    done = qplan("validate", repo=repo, timeout=60)
+    assert done.returncode == 1
+    assert done.stdout.splitlines()[:2] == [
+        f"{folder}:1:1: QP014 more than {most:,} {folder} files",
+        f"  hint: remove the ones no longer needed, or raise [tool.qplan] {setting}",
+    ]
+    (repo / "pyproject.toml").write_text(f"[tool.qplan]\n{setting} = 501\n")
+    done = qplan("validate", repo=repo, timeout=60)
+    assert done.stderr == (
+        f"error: pyproject.toml: [tool.qplan] {setting} = 501 is over qplan's ceiling of 500\n"
+    )
+
+
+def _workbook(path: Path, edit: Callable[[str, str], str]) -> Path:
+    """A one-sheet workbook of teams, each XML part passed through ``edit(name, text)``."""
+    import io
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "teams"
+    sheet.append(["id", "name"])
+    sheet.append(["t1", "Team"])
+    saved = io.BytesIO()
+    book.save(saved)
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(path, "w") as target:
+        for name in source.namelist():
+            target.writestr(name, edit(name, source.read(name).decode("utf-8")))
+    return path
+
+
+def test_a_workbook_row_numbered_in_the_millions_is_refused_at_once(tmp_path: Path) -> None:
+    def far_row(name: str, text: str) -> str:
+        if not name.startswith("xl/worksheets/"):
+            return text
+        text = re.sub(r'<dimension ref="[^"]*"', '<dimension ref="A1:B200000000"', text)
+        text = text.replace('<row r="2"', '<row r="200000000"')
+        return re.sub(r' r="([A-Z]+)2"', r' r="\g<1>200000000"', text)
+
+    repo = minimal_repo(tmp_path)
+    book = _workbook(tmp_path / "plan.xlsx", far_row)
+    done = qplan("import", str(book), "--kind", "teams", repo=repo, timeout=30)
+    assert done.returncode == 1
+    assert done.stdout.splitlines()[0] == (
+        "plan.xlsx:teams: QP001 has a row numbered above 200,000"
+    )
+
+
+@pytest.mark.parametrize("part", ["xl/workbook.xml", "xl/worksheets/sheet1.xml"])
+def test_a_workbook_that_declares_entities_is_refused(tmp_path: Path, part: str) -> None:
+    laughs = '<!DOCTYPE x [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+
+    def declare(name: str, text: str) -> str:
+        return re.sub(r"^(<\?xml[^>]*\?>)?", lambda m: (m.group(0) or "") + laughs, text, count=1)
+
+    repo = minimal_repo(tmp_path)
+    book = _workbook(tmp_path / "plan.xlsx", lambda n, t: declare(n, t) if n == part else t)
+    done = qplan("import", str(book), "--kind", "teams", repo=repo, timeout=30)
+    assert done.returncode == 1
+    assert done.stdout.splitlines()[:2] == [
+        f"plan.xlsx: QP001 declares a document type or entities in {part}",
+        "  hint: save it again from a spreadsheet program",
+    ]

@@ -288,3 +288,75 @@ def test_actuals_that_are_not_utf8_or_too_large(tmp_path: Path) -> None:
     assert done.returncode == 1
     lines = [line for line in done.stdout.splitlines() if not line.startswith("  hint")]
     assert [line.split(" ")[1] for line in lines[:2]] == ["QP005", "QP007"], done.stdout
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1999-12-31", "9999-12-31"])
+@pytest.mark.parametrize("command", [["plan"], ["health"], ["docs", "build"]])
+def test_actuals_of_a_day_out_of_range_are_one_diagnostic(
+    tmp_path: Path, day: str, command: list[str]
+) -> None:
+    """Periods of weeks before and after each day were worked out from them: year 1 was a
+    traceback of plan, health and docs build."""
+    repo = minimal_repo(tmp_path)
+    (repo / "actuals").mkdir()
+    (repo / "actuals" / "a.csv").write_text(
+        ACTUALS_HEAD + f"{day},q-prod,team-a,1,1,1,0,30,0,0,1\n", encoding="utf-8"
+    )
+    done = qplan(*command, repo=repo, timeout=60)
+    assert done.returncode == 1
+    assert done.stdout.startswith(
+        f"actuals/a.csv:2:1: QP107 actuals date '{day}' is not a date like 2026-11-02 "
+        "(from 2000 to 2199)\n"
+    ), done.stdout
+
+
+def _one_half_hour(repo: Path, weekly_volume: int) -> None:
+    """q-prod real-time, its whole week in one half-hour (Monday 23:30 UTC)."""
+    org = _profiled(
+        repo,
+        "  - id: p\n    timezone: UTC\n    days: [1, 0, 0, 0, 0, 0, 0]\n"
+        f"    intraday: [{', '.join(['0'] * 47 + ['1'])}]\n",
+    )
+    org.write_text(
+        org.read_text()
+        .replace(
+            "arrival: backlog, weekly_volume: 10000, aht_seconds: 30,",
+            f"arrival: realtime, weekly_volume: {weekly_volume}, aht_seconds: 300,",
+        )
+        .replace("sla: {percent: 95, within: 24h}", "sla: {percent: 80, within: 5m}")
+    )
+
+
+@pytest.mark.parametrize("command", [["validate"], ["capacity"], ["docs", "build"], ["plan"]])
+def test_a_profile_that_puts_the_week_in_one_half_hour_is_one_diagnostic(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """The file format bounds a queue's weekly average traffic; its profile may still make
+    one half-hour more than the Erlang routines take: that was a traceback."""
+    repo = minimal_repo(tmp_path)
+    _one_half_hour(repo, 100_000)
+    done = qplan(*command, repo=repo, timeout=60)
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    assert lines[:2] == [
+        "workflows/org.yaml:51:15: QP023 queue q-prod's busiest half-hour is 16,666.7 Erlangs, "
+        "over the limit of 5,000 for one queue",
+        "  hint: split the queue, or give its profile a flatter week",
+    ]
+
+
+def test_a_scenario_that_puts_a_queue_over_the_limit_is_one_diagnostic(tmp_path: Path) -> None:
+    repo = minimal_repo(tmp_path)
+    _one_half_hour(repo, 10_000)
+    (repo / "scenarios").mkdir()
+    (repo / "scenarios" / "s.yaml").write_text(
+        "id: s\ntitle: S\nchanges:\n  - {type: volume, queue: q-prod, multiply: 4}\n"
+    )
+    assert qplan("docs", "build", repo=repo, timeout=60).returncode == 0
+    done = qplan("scenario", "s", repo=repo, timeout=60)
+    assert done.returncode == 1
+    assert done.stdout.splitlines()[:2] == [
+        "scenarios/s.yaml:4:3: QP180 queue q-prod's busiest half-hour is 6,666.7 Erlangs, over "
+        "the limit of 5,000 for one queue",
+        "  hint: split the queue, or give its profile a flatter week",
+    ]

@@ -59,3 +59,22 @@ def _retitle(text: str, title: str) -> str:
             lines[number] = f"title: {json.dumps(title)}\n"
             return "".join(lines)
     raise AssertionError("no title line")
+
+
+def test_markdown_reports_carry_no_markup_from_the_repository(tmp_path: Path) -> None:
+    """A vendor's name reaches the capacity report that CI posts as a comment: it must not
+    mention anyone, hide text in a comment, or link or show an image."""
+    from tests.security.harness import minimal_repo
+
+    repo = minimal_repo(tmp_path)
+    org = repo / "workflows" / "org.yaml"
+    hostile = "@octocat <!-- x --> [y](https://evil.example) ![i](https://e/i.png)"
+    org.write_text(org.read_text().replace("vendor: Vendor B", f"vendor: {hostile!r}"))
+    done = qplan("capacity", "--format", "markdown", repo=repo)
+    assert done.returncode == 0, done.stdout + done.stderr
+    shown = (
+        "@\u2060octocat &lt;\\!-- x --&gt; \\[y\\]\\(https:\u2060//evil.example\\) "
+        "\\!\\[i\\]\\(https:\u2060//e/i.png\\)"
+    )
+    assert done.stdout.count(shown) == 2  # the team's row and the vendor's
+    assert "<!--" not in done.stdout and "](" not in done.stdout

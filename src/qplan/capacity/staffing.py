@@ -37,7 +37,7 @@ from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from qplan.capacity.erlang import bounded, fewest_agents, service_level
+from qplan.capacity.erlang import MAX_TRAFFIC_ERLANGS, bounded, fewest_agents, service_level
 
 if TYPE_CHECKING:
     from qplan.capacity.intervals import ArrivalPattern
@@ -669,6 +669,24 @@ def planning_of(org: Any) -> Planning:
 WORKDAYS_PER_WEEK = 5
 
 
+class TrafficOverLimit(ValueError):
+    """A real-time queue's busiest half-hour (its weekly volume spread by its profile) is
+    more traffic than one queue may be: the file format bounds the weekly average only."""
+
+    def __init__(self, queue: str, peak: float) -> None:
+        self.queue, self.peak = queue, peak
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        return (
+            f"queue {self.queue}'s busiest half-hour is {self.peak:,.1f} Erlangs, over the "
+            f"limit of {MAX_TRAFFIC_ERLANGS:,.0f} for one queue"
+        )
+
+    hint = "split the queue, or give its profile a flatter week"
+
+
 class _ProfiledQueue:
     """A real-time queue planned interval by interval (see :mod:`qplan.capacity.intervals`):
     made, it has sized each interval and asked each team for its part; :meth:`give` takes
@@ -691,6 +709,9 @@ class _ProfiledQueue:
         arrivals = iv.spread(pattern, sum(p.volume for p in parts), forecast.aht_seconds)
         self.volume, self.aht = arrivals.volume, arrivals.aht
         self.traffic = self.volume * self.aht / iv.INTERVAL_SECONDS
+        peak = float(self.traffic.max(initial=0.0))
+        if peak > MAX_TRAFFIC_ERLANGS:
+            raise TrafficOverLimit(queue.id, peak)
         duty = {p.team.id: _on_duty_here(p.team, on, self.offset, duties) for p in parts}
         self.open = np.any(np.stack(list(duty.values())), axis=0)
         if target is None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from qplan.core.diagnostics import Diagnostic, Position, Report
+from qplan.core.diagnostics import MAX_PER_CODE, Diagnostic, Position, Report
 from qplan.core.rules import RULES
 from qplan.core.units import items_a_day, plural
 from qplan.load.settings import Settings
@@ -822,11 +822,12 @@ def actuals(org: Organisation, today: date) -> Iterator[Finding]:
         ("queue", found.queue_names, org.queues),
         ("team", found.team_names, org.teams),
     ):
+        suggested = 0  # "did you mean" compares with every name: for the first few only
         for name, position in sorted(names.items()):
             if name not in known and not org.defines(what, name):
-                hint = did_you_mean(name, known) or (
-                    f"a {what} removed since? Its rows are left out of health"
-                )
+                suggested += 1
+                close = did_you_mean(name, known) if suggested <= MAX_PER_CODE else None
+                hint = close or f"a {what} removed since? Its rows are left out of health"
                 message = f"actuals name an unknown {what} {name[:80]!r}"
                 yield Diagnostic.at(position, "QP109", message, hint), ()
 
@@ -983,12 +984,18 @@ def check(org: Organisation, today: date) -> list[Diagnostic]:
     A finding's subjects are the items it is about (a queue, its allocation, the
     guardrail …); any of them may suppress the finding's code when the rule allows.
     """
-    kept = []
+    from qplan.capacity.staffing import TrafficOverLimit
+
+    kept: dict[Diagnostic, None] = {}
     for function in [*_CHECKS, _suppression_problems]:
-        for diagnostic, subjects in function(org, today):
-            if RULES[diagnostic.code].suppressible and any(
-                diagnostic.code in subject.suppress for subject in subjects
-            ):
-                continue
-            kept.append(diagnostic)
-    return kept
+        try:
+            for diagnostic, subjects in function(org, today):
+                if RULES[diagnostic.code].suppressible and any(
+                    diagnostic.code in subject.suppress for subject in subjects
+                ):
+                    continue
+                kept[diagnostic] = None
+        except TrafficOverLimit as exc:  # no figure can be worked out until it is split
+            position = org.origin("queue", exc.queue).at("forecast")
+            kept[Diagnostic.at(position, "QP023", exc.message, exc.hint)] = None
+    return list(kept)

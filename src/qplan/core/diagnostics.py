@@ -81,26 +81,65 @@ class Diagnostic:
         }
 
 
+#: the most diagnostics kept of one code in one file, and of all codes in one file: past
+#: them a bad file (a CSV of a million bad rows) is told as a count, not line by line
+MAX_PER_CODE = 50
+MAX_PER_FILE = 500
+
+
 @dataclass
 class Report:
-    """Collects diagnostics from every stage; knows whether the input is usable."""
+    """Collects diagnostics from every stage; knows whether the input is usable.
+
+    Of one file it keeps at most :data:`MAX_PER_CODE` diagnostics of a code and
+    :data:`MAX_PER_FILE` in all; the rest are counted, and told as one diagnostic each
+    ("… and 262,139 more QP106 in this file").
+    """
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: how many of each (file, code) were kept
+    _kept: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
+    _kept_in_file: dict[str, int] = field(default_factory=dict, repr=False)
+    #: how many of each (file, code) were left out, with the first of them
+    _left_out: dict[tuple[str, str], tuple[int, Diagnostic]] = field(
+        default_factory=dict, repr=False
+    )
 
     def add(self, diagnostic: Diagnostic) -> None:
-        self.diagnostics.append(diagnostic)
+        key = (diagnostic.file, diagnostic.code)
+        kept = self._kept.get(key, 0)
+        in_file = self._kept_in_file.get(diagnostic.file, 0)
+        if kept < MAX_PER_CODE and in_file < MAX_PER_FILE:
+            self._kept[key] = kept + 1
+            self._kept_in_file[diagnostic.file] = in_file + 1
+            self.diagnostics.append(diagnostic)
+            return
+        count, first = self._left_out.get(key, (0, diagnostic))
+        self._left_out[key] = (count + 1, first)
 
     def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
-        self.diagnostics.extend(diagnostics)
+        for diagnostic in diagnostics:
+            self.add(diagnostic)
 
     def __iter__(self) -> Iterator[Diagnostic]:
         return iter(self.sorted())
 
     def __len__(self) -> int:
-        return len(self.diagnostics)
+        return len(self.diagnostics) + len(self._left_out)
 
     def sorted(self) -> list[Diagnostic]:
         unique = dict.fromkeys(self.diagnostics)
+        for (file, code), (count, first) in self._left_out.items():
+            told = Diagnostic(
+                code,
+                first.severity,
+                file,
+                first.line,
+                first.column,
+                f"… and {count:,} more {code} in this file (the first at line {first.line})",
+                "fix the ones shown; the others are likely the same problem",
+            )
+            unique[told] = None
         return sorted(unique, key=lambda d: d.sort_key)
 
     @property

@@ -263,10 +263,10 @@ def _row(
         problems.append(
             _problem(
                 at("date" if daily else "interval_start"),
-                f"date {cells['date'][:40]!r} is not a date like 2026-11-02"
+                f"date {cells['date'][:40]!r} is not a date like 2026-11-02 (from 2000 to 2199)"
                 if daily
                 else f"interval_start {cells['interval_start'][:40]!r} is not a date and time "
-                "on the quarter-hour like 2026-11-02T18:15",
+                "on the quarter-hour like 2026-11-02T18:15 (from 2000 to 2199)",
             )
         )
         return
@@ -376,13 +376,20 @@ def _row(
         record[BACKLOG] = counts["backlog_end"]
 
 
+#: the days actuals may fall on: every figure worked out from them (periods of weeks
+#: before and after) stays a date
+FIRST_DAY = date(2000, 1, 1).toordinal()
+LAST_DAY = date(2199, 12, 31).toordinal()
+
+
 def _day(text: str) -> tuple[int, int] | None:
     if len(text) != 10:
         return None
     try:
-        return date.fromisoformat(text).toordinal(), -1
+        day = date.fromisoformat(text).toordinal()
     except ValueError:
         return None
+    return (day, -1) if FIRST_DAY <= day <= LAST_DAY else None
 
 
 def _interval(text: str) -> tuple[int, int] | None:
@@ -392,7 +399,8 @@ def _interval(text: str) -> tuple[int, int] | None:
         return None
     if moment.tzinfo is not None or moment.second or moment.minute % STEP_MINUTES:
         return None
-    return moment.date().toordinal(), moment.hour * 60 + moment.minute
+    day = moment.date().toordinal()
+    return (day, moment.hour * 60 + moment.minute) if FIRST_DAY <= day <= LAST_DAY else None
 
 
 def _count(text: str) -> int | None:

@@ -23,6 +23,8 @@ CEILINGS = {
     "max_depth": 100,
     "max_files": 100_000,
     "launch_notice_days": 3_650,
+    "max_scenarios": 500,
+    "max_projects": 2_000,
 }
 #: the largest pyproject.toml read for settings
 MAX_PYPROJECT_BYTES = 1024 * 1024
@@ -64,6 +66,9 @@ class Settings:
     #: the docs site gives each queue a page up to this many queues; above, each workflow's
     #: page holds its queues as sections
     max_queue_pages: int = 500
+    #: most scenario files (each is a whole capacity model run) and project files
+    max_scenarios: int = 50
+    max_projects: int = 500
 
     @property
     def workflows_path(self) -> Path:
@@ -80,6 +85,8 @@ _INT_KEYS = {
     "max_files",
     "launch_notice_days",
     "max_queue_pages",
+    "max_scenarios",
+    "max_projects",
 }
 _STR_KEYS = {"state", "workflows_dir", "sops_dir", "site_name", "line_endings"}
 

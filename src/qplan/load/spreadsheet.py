@@ -19,6 +19,9 @@ MAX_SPREADSHEET_BYTES = 32 * 1024 * 1024
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024
 #: the most data rows, columns and characters in a cell
 MAX_ROWS = 100_000
+#: the highest row number read: a workbook names each row's number, and its reader makes
+#: every empty row up to it (one row numbered 200,000,000 took minutes)
+MAX_ROW_NUMBER = 2 * MAX_ROWS
 MAX_COLUMNS = 200
 MAX_CELL_CHARS = 10_000
 
@@ -120,6 +123,7 @@ def _xlsx(raw: bytes, name: str, sheet: str | None, prefer: str | None) -> Table
         raise SpreadsheetError(
             name, f"unpacks to {unpacked:,} bytes, over the limit of {MAX_UNPACKED_BYTES:,}"
         )
+    _refuse_declarations(archive, name)
     from openpyxl import load_workbook
 
     try:
@@ -139,6 +143,10 @@ def _xlsx(raw: bytes, name: str, sheet: str | None, prefer: str | None) -> Table
         header: list[str] | None = None
         rows: list[tuple[int, list[Any]]] = []
         for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+            if number > MAX_ROW_NUMBER:
+                raise SpreadsheetError(
+                    f"{name}:{chosen}", f"has a row numbered above {MAX_ROW_NUMBER:,}"
+                )
             cells = [_cell(v) for v in values[: MAX_COLUMNS + 1]]
             if header is None:
                 if not any(c is not None for c in cells):
@@ -157,6 +165,34 @@ def _xlsx(raw: bytes, name: str, sheet: str | None, prefer: str | None) -> Table
     if header is None:
         raise SpreadsheetError(f"{name}:{chosen}", "is empty: a header row names the columns")
     return Table(name, chosen, header, rows, text_cells=False)
+
+
+#: what no workbook a spreadsheet program saves holds, and what an XML parser would act on
+_DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY")
+
+
+def _refuse_declarations(archive: Any, name: str) -> None:
+    """Refuse a workbook whose XML parts declare a document type or entities (an entity
+    expanded a billion times, or one that names a file), or are not in UTF-8, before any
+    XML is parsed: each part is scanned as bytes, once."""
+    for member in archive.infolist():
+        with archive.open(member) as stream:
+            tail = b""
+            first = True
+            while chunk := stream.read(1 << 20):
+                if first and chunk[:2] in (b"\xff\xfe", b"\xfe\xff"):
+                    raise SpreadsheetError(
+                        name, f"has a part in UTF-16 ({member.filename[:80]}); qplan reads UTF-8"
+                    )
+                first = False
+                window = tail + chunk
+                if any(declared in window for declared in _DECLARATIONS):
+                    raise SpreadsheetError(
+                        name,
+                        f"declares a document type or entities in {member.filename[:80]}",
+                        "save it again from a spreadsheet program",
+                    )
+                tail = window[-16:]
 
 
 def _cell(value: Any) -> Any:

@@ -148,7 +148,7 @@ _PLURAL = {singular: plural for plural, singular in SINGULAR.items()} | {
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     others = [c for c in candidates if c != word]  # never "did you mean" the same word
-    matches = difflib.get_close_matches(str(word), others, n=1, cutoff=0.6)
+    matches = difflib.get_close_matches(str(word)[:100], others, n=1, cutoff=0.6)
     return f"did you mean {matches[0]!r}?" if matches else None
 
 
@@ -576,7 +576,13 @@ def load_scenarios(
 ) -> list[tuple[m.Scenario, Origin]]:
     """Read the scenario files (every YAML file under scenarios/, or those given)."""
     return _load_one_per_file(
-        settings, report, SCENARIOS_DIR, m.Scenario, "start with id:, title: and changes:", files
+        settings,
+        report,
+        SCENARIOS_DIR,
+        m.Scenario,
+        "start with id:, title: and changes:",
+        files,
+        ("max_scenarios", settings.max_scenarios),
     )
 
 
@@ -588,6 +594,8 @@ def load_projects(settings: Settings, report: Report) -> list[tuple[m.Project, O
         PROJECTS_DIR,
         m.Project,
         "start with id:, kind:, title:, owner: and status:",
+        None,
+        ("max_projects", settings.max_projects),
     )
 
 
@@ -598,16 +606,33 @@ def _load_one_per_file(
     model: Any,
     hint: str,
     files: Iterable[Path] | None = None,
+    limit: tuple[str, int] = ("max_files", 10_000),
 ) -> list[tuple[Any, Origin]]:
     """Read files that each hold one item (a mapping): every YAML file under the folder, or
-    those given; a bad one becomes diagnostics and is left out."""
-    from qplan.load.reader import load_files
+    those given; a bad one becomes diagnostics and is left out. More files than the
+    ``limit`` setting allows (each costs a run of a model) are QP014, and none is read."""
+    from qplan.load.reader import TooManyFiles, load_files, yaml_files
 
     folder = settings.root / folder_name
     if files is None and not folder.is_dir():
         return []
+    if files is None:
+        setting, most = limit
+        most = min(most, settings.max_files)
+        try:
+            files = list(yaml_files(folder, settings.root, max_files=most))
+        except TooManyFiles:
+            report.add(
+                Diagnostic.at(
+                    Position(folder_name),
+                    "QP014",
+                    f"more than {most:,} {folder_name} files",
+                    f"remove the ones no longer needed, or raise [tool.qplan] {setting}",
+                )
+            )
+            return []
     loaded = load_files(
-        folder if files is None else list(files),
+        list(files),
         settings.root,
         max_bytes=settings.max_file_bytes,
         max_depth=settings.max_depth,

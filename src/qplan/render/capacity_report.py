@@ -283,10 +283,9 @@ def summary_lines(capacity: Capacity) -> list[str]:
 def md_table(
     head: list[str], rows: Iterable[list[str]], numeric: frozenset[str] | set[str] = _NUMERIC
 ) -> list[str]:
-    """A Markdown table: columns named in ``numeric`` aligned right."""
-
-    def cell(text: str) -> str:
-        return text.replace("|", "\\|")
+    """A Markdown table: columns named in ``numeric`` aligned right; every cell inert
+    (:func:`qplan.core.text.markdown_text`), names from the repository included."""
+    from qplan.core.text import markdown_text as cell
 
     align = ["---:" if h in numeric else "---" for h in head]
     lines = ["| " + " | ".join(cell(h) for h in head) + " |", "|" + "|".join(align) + "|"]

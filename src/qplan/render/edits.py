@@ -77,7 +77,29 @@ class _Edit:
             raise QplanError(
                 f"{self.file} changed while qplan read it: no allocation of {queue} there"
             )
+        self.own(item, f"the allocation of {queue}")
         return item
+
+    def own(self, node: Any, what: str, key: str | None = None) -> None:
+        """Refuse to edit ``node`` (or its ``key``) when the edit would land elsewhere too:
+        an anchored node is the same object wherever it is aliased, and a key a mapping
+        takes from a merge key (``<<``) belongs to the mapping merged in. The diff would
+        show one line while the organisation changed in several places."""
+        from ruamel.yaml.comments import merge_attrib
+
+        shared = node if key is None else node.get(key)
+        anchor = getattr(getattr(shared, "anchor", None), "value", None)
+        if anchor:
+            raise QplanError(
+                f"{self.file}: {what} is the YAML anchor &{anchor}, which other items may "
+                "share; qplan does not write through it: write it out in full, then run again"
+            )
+        merged = getattr(node, merge_attrib, None)
+        if key is not None and merged and key in node and key not in node._ok:
+            raise QplanError(
+                f"{self.file}: {what} comes from a merge key (<<), which other items may "
+                "share; qplan does not write through it: write it out in full, then run again"
+            )
 
     def save(self) -> Path:
         from qplan.core.output import write_file
@@ -103,6 +125,7 @@ def add_allocation_phases(
 
     edit = _Edit(settings, file)
     item = edit.allocation(index, queue)
+    edit.own(item, f"the phases of {queue}'s allocation", "phases")
     existing = item.get("phases")
     if existing is None:
         existing = CommentedSeq()
@@ -128,6 +151,7 @@ def set_allocation_shares(
     edit = _Edit(settings, file)
     for index, (queue, shares) in sorted(changes.items()):
         item = edit.allocation(index, queue)
+        edit.own(item, f"the shares of {queue}'s allocation", "shares")
         existing = item.get("shares")
         if isinstance(existing, CommentedMap):  # in place: its comments stay with it
             for team in list(existing):

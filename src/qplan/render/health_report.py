@@ -136,6 +136,8 @@ def text(health: Health) -> str:
 
 
 def markdown(health: Health) -> str:
+    from qplan.core.text import markdown_text
+
     out = ["## Health", "", f"**{_period(health)}.** {summary(health)}", "", "### Queues", ""]
     out += md_table(
         _QUEUE_HEAD, (_queue_cells(q) for _, q in sorted(health.queues.items())), _NUMERIC
@@ -143,7 +145,10 @@ def markdown(health: Health) -> str:
     causes = _cause_lines(health)
     if causes:
         out += ["", "### Misses and their causes", ""]
-        out += [f"- {c}" if not c.startswith(" ") else f"  - {c.strip()}" for c in causes]
+        out += [
+            f"- {markdown_text(c)}" if not c.startswith(" ") else f"  - {markdown_text(c)}"
+            for c in causes
+        ]
     for title, cards in (("Teams", health.teams), ("Vendors", health.vendors)):
         if cards:
             head = [title[:-1].lower(), *_CARD_HEAD]

@@ -76,14 +76,17 @@ def render(rows: list[QueueReadiness], fmt: str) -> str:
     summary = f"{len(rows)} queue(s): {ready} ready, {len(rows) - ready} not ready."
     out: list[str] = []
     if fmt == "markdown":
+        from qplan.core.text import markdown_text
+
         out += ["## Readiness", "", f"**{summary}**", ""]
         for row in rows:
             out += [f"### `{row.queue}` ({row.status}, {row.kind}): {_verdict(row)}", ""]
             out += ["| | gate | detail | to do |", "|---|---|---|---|"]
             for g in row.gates:
                 mark = "✅" if g.passed else ("❌" if g.blocking else "⚠️")
-                detail = g.reason.replace("|", "\\\\|")
-                out.append(f"| {mark} | {g.title} | {detail} | {g.fix if not g.passed else ''} |")
+                fix = markdown_text(g.fix) if g.fix and not g.passed else ""
+                cells = (mark, markdown_text(g.title), markdown_text(g.reason), fix)
+                out.append("| " + " | ".join(cells) + " |")
             out.append("")
         return "\n".join(out)
     for row in rows:
