@@ -8,6 +8,7 @@ patience) solves the birth-death chain in log space.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from functools import lru_cache
@@ -153,22 +154,32 @@ def _served_within_closed_form(
 
         P = P(wait) · ∫₀ᵗ exp(g(x) − θx) dx / ∫₀^∞ exp(g(x)) dx,
 
-    two integrals of smooth functions, split at the peak of ``g``: ``waiting`` is P(wait),
-    ``serving`` the rate ``nμ`` at which reviews end when every agent is busy. Tested
-    against the chain (uniformization) to 1e-12.
+    two integrals of smooth functions: ``waiting`` is P(wait), ``serving`` the rate ``nμ``
+    at which reviews end when every agent is busy. Each integral is split where ``g`` peaks
+    and some fifty widths of the peak either side, so that no quadrature misses the mass
+    however long the patience. Tested against the chain (uniformization) to 1e-12.
     """
-    from scipy.integrate import quad
+    import warnings
+
+    from scipy.integrate import IntegrationWarning, quad
 
     def g(x: float) -> float:
         return -arrival * math.expm1(-theta * x) / theta - serving * x
 
     peak = math.log(arrival / serving) / theta if arrival > serving else 0.0
     top = g(peak)
+    width = 1.0 / math.sqrt(theta * serving)  # where g falls by 1/2 around its peak
+    marks = sorted({0.0, max(0.0, peak - 50 * width), peak, peak + 50 * width})
 
-    def area(function: Any, start: float, end: float) -> float:
-        if end <= start:
-            return 0.0
-        return float(quad(function, start, end, limit=200, epsabs=0.0, epsrel=1e-12)[0])
+    def area(function: Any, end: float) -> float:
+        """∫₀^end of ``function``, piece by piece between the marks."""
+        total = 0.0
+        bounds = [m for m in marks if m < end] + [end]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", IntegrationWarning)  # the best answer is kept
+            for start, stop in itertools.pairwise(bounds):
+                total += quad(function, start, stop, limit=200, epsabs=0.0, epsrel=1e-12)[0]
+        return total
 
     def density(x: float) -> float:
         return math.exp(g(x) - top)
@@ -176,9 +187,8 @@ def _served_within_closed_form(
     def reviewed(x: float) -> float:
         return math.exp(g(x) - top - theta * x)
 
-    whole = area(density, 0.0, peak) + area(density, peak, math.inf)
-    middle = min(seconds, peak)
-    part = area(reviewed, 0.0, middle) + area(reviewed, middle, seconds)
+    whole = area(density, math.inf)
+    part = area(reviewed, seconds)
     return waiting * part / whole if whole > 0 else 0.0
 
 
