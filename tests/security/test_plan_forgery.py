@@ -250,3 +250,34 @@ def test_the_sources_digest_covers_every_file_a_stage_reads(tmp_path: Path, path
     assert before is not None
     (repo / path).write_text("b\n")
     assert sources_digest(settings) not in (before, None)
+
+
+@pytest.mark.parametrize("env", [None, KEY], ids=["unsigned", "signed"])
+def test_a_rollback_plan_handed_to_ci_apply_is_refused(
+    tmp_path: Path, env: dict[str, str] | None
+) -> None:
+    """CI's apply step runs `qplan apply PLAN`: a plan made by `state rollback` (not from
+    the repository) is refused there, and needs `--rollback` from a maintainer; with a key
+    set, it must be signed like any plan."""
+    repo = _planned(tmp_path, env=env)
+    assert qplan("apply", "pr.plan", repo=repo, env=env).returncode == 0
+    org = repo / "workflows" / "org.yaml"
+    org.write_text(org.read_text().replace("weekly_volume: 10000", "weekly_volume: 12000"))
+    assert qplan("plan", "--out", "pr.plan", repo=repo, env=env).returncode == 0
+    assert qplan("apply", "pr.plan", repo=repo, env=env).returncode == 0
+    made = qplan("state", "rollback", "1", "--out", "rollback.plan", repo=repo)
+    assert made.returncode == 0, made.stderr
+    done = qplan("apply", "rollback.plan", repo=repo, env=env)
+    assert (done.returncode, done.stdout) == (1, "")
+    if env is None:
+        assert done.stderr == (
+            "error: plan file rollback.plan is a 'rollback to serial 1' plan, not made from the "
+            "repository: review it, then apply it with --rollback\n"
+        )
+    else:  # made without the key: not signed
+        assert done.stderr == (
+            "error: plan file rollback.plan is not signed, and QPLAN_PLAN_KEY is set: only "
+            "plans made with the key are applied\n"
+        )
+        assert qplan("apply", "--rollback", "rollback.plan", repo=repo, env=env).returncode == 1
+    assert _state_serial(repo) == 2
