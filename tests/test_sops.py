@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qplan.render.sops import RenderError, duration, percent, render_text, team_list
+from qplan.sops.rendering import RenderError, duration, percent, render_text, team_list
 
 
 def test_filters() -> None:
@@ -55,3 +55,25 @@ def test_rendering_time_is_bounded() -> None:
     with pytest.raises(RenderError) as caught:
         render_text(source, {}, "sops/t.md.j2")
     assert "rendering took longer than" in caught.value.message
+
+
+def test_the_sop_stage_hands_its_texts_to_the_plan() -> None:
+    """The SOPs are rendered once, by their own stage, and its typed result is what the plan's
+    SOP resources are made from: nothing is left in the organisation for a later stage to
+    find (a plan's SOP resources once depended on whether validation had rendered first)."""
+    import json
+
+    from qplan.load.settings import load_settings
+    from qplan.plan.resources import desired_resources
+    from qplan.repository import validate_repository
+    from qplan.sops.rendering import RenderedSops
+    from tests.conftest import CASES
+
+    result = validate_repository(settings=load_settings(CASES / "valid" / "minimal"))
+    assert list(result.sops.texts) == ["sops/wf.md.j2"] and not result.sops.failures
+    assert "rendered_sops" not in result.organisation.derived
+    with_texts = desired_resources(result.organisation, result.sops.texts)
+    without = desired_resources(result.organisation, RenderedSops().texts)
+    fields = json.loads(with_texts["sop.wf"].body)
+    assert fields["rendered"] == result.sops.texts["sops/wf.md.j2"].text
+    assert "rendered" not in json.loads(without["sop.wf"].body)

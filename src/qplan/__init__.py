@@ -8,8 +8,8 @@ The package is a library first; the ``qplan`` command is a thin layer over it::
         print(diagnostic.render())
 
 The pipeline runs in stages, one subpackage each, every stage importing only the ones
-before it: ``core`` → ``load`` → ``model`` → ``capacity`` → ``check`` → ``plan`` →
-``render``; then :mod:`qplan.repository` runs them for one repository and ``cli`` is the
+before it: ``core`` → ``load`` → ``model`` → ``sops`` → ``capacity`` → ``check`` →
+``plan`` → ``render``; then :mod:`qplan.repository` runs them for one repository and ``cli`` is the
 command line. The entry points below are imported on first use, so ``import qplan`` is cheap.
 """
 

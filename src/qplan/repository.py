@@ -42,12 +42,13 @@ def validate_repository(
     settings = settings or load_settings(root)
     report = Report()
     organisation = load_organisation(settings, report)
-    from qplan.render.sops import SopRendering, render_diagnostics
+    from qplan.sops.rendering import SopRendering, render_sops, sop_diagnostics
 
     rendering = SopRendering(organisation)  # the SOPs render in a child during the checks
     report.extend(check(organisation, settings.today))
-    report.extend(render_diagnostics(organisation, settings, rendering))
-    return ValidationResult(settings, organisation, report)
+    sops = render_sops(organisation, rendering)
+    report.extend(sop_diagnostics(organisation, sops))
+    return ValidationResult(settings, organisation, report, sops)
 
 
 @dataclass
@@ -61,7 +62,9 @@ class PlanResult:
 def desired_snapshot(validation: ValidationResult) -> dict[str, Resource]:
     from qplan.plan.resources import desired_resources
 
-    return desired_resources(validation.organisation, validation.settings.sops_dir)
+    return desired_resources(
+        validation.organisation, validation.sops.texts, validation.settings.sops_dir
+    )
 
 
 #: the folders of inputs besides workflows/ and sops/, and the files each stage reads there
@@ -292,7 +295,7 @@ def docs_project(
     files = site_files(
         org,
         capacity,
-        org.derived.get("rendered_sops", {}),
+        validation.sops.texts,
         history,
         title=settings.site_name,
         sops_dir=settings.sops_dir,

@@ -169,3 +169,46 @@ def test_a_workbook_that_declares_entities_is_refused(tmp_path: Path, part: str)
         f"plan.xlsx: QP001 declares a document type or entities in {part}",
         "  hint: save it again from a spreadsheet program",
     ]
+
+
+@pytest.mark.parametrize(
+    ("payload", "told"),
+    [
+        ("[a](" * 48_000, "its Markdown (192,047 characters) takes longer than 1.3 s"),
+        ("\\`" * 97_000, "its Markdown (194,047 characters) takes longer than 1.3 s"),
+        (
+            "".join(f"| q{i} | [l](https://e.example/{i}) | **b** |\n" for i in range(5_000)),
+            "its Markdown (237,827 characters) takes longer than 1.5 s",
+        ),
+        ("".join(f"# a{i}\n\n" for i in range(1_001)), "it has 1,002 headings; the site takes"),
+        ("".join("    " * i + "!!! note\n" for i in range(400)), "its Markdown nests too deeply"),
+    ],
+    ids=["links", "escaped-backticks", "pipes", "headings", "admonitions"],
+)
+def test_an_sop_the_site_cannot_convert_quickly_is_refused_at_validate(
+    tmp_path: Path, payload: str, told: str
+) -> None:
+    """Python-Markdown takes time in the square (or more) of some markup in one paragraph,
+    the search index in the square of a page's headings, and nested admonitions recurse:
+    each is refused with the SOP, in seconds, instead of a docs build of minutes or a
+    traceback."""
+    repo = minimal_repo(tmp_path)
+    sop = repo / "sops" / "wf.md.j2"
+    sop.write_text(sop.read_text() + "{% raw %}" + payload + "{% endraw %}")
+    for command in (["validate"], ["docs", "build", "--no-cache"]):
+        done = qplan(*command, repo=repo, timeout=30)
+        assert done.returncode == 1, done.stdout
+        assert done.stdout.startswith(f"sops/wf.md.j2:8:1: QP143 SOP does not render: {told}"), (
+            done.stdout
+        )
+
+
+def test_a_long_sop_of_ordinary_markup_builds(tmp_path: Path) -> None:
+    """12,000 list items with a link, bold, italics and code each (578 kB): its cost grows
+    with its length, so it is within the limit and the site builds."""
+    repo = minimal_repo(tmp_path)
+    sop = repo / "sops" / "wf.md.j2"
+    items = "".join(f"- [l{i}](https://e.example/{i}) **b** _i_ `c`\n" for i in range(12_000))
+    sop.write_text(sop.read_text() + "{% raw %}" + items + "{% endraw %}")
+    done = qplan("docs", "build", repo=repo, timeout=60)
+    assert done.returncode == 0, done.stdout

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qplan.load.settings import load_settings
-from qplan.render.sops import RenderError, SopRenderer
 from qplan.repository import validate_repository
+from qplan.sops.rendering import RenderError, SopRenderer
 from tests.security.harness import MINIMAL
 
 EXAMPLES = int(os.environ.get("QPLAN_FUZZ_EXAMPLES", "40"))

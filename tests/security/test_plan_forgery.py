@@ -3,10 +3,12 @@ and the state do not say, and a signed plan is verified with QPLAN_PLAN_KEY."""
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -281,3 +283,54 @@ def test_a_rollback_plan_handed_to_ci_apply_is_refused(
         )
         assert qplan("apply", "--rollback", "rollback.plan", repo=repo, env=env).returncode == 1
     assert _state_serial(repo) == 2
+
+
+@pytest.mark.parametrize(
+    ("edit", "bad"),
+    [
+        (
+            lambda doc: doc["resource_changes"][0]["after"].update({"n\n::error::x": 1}),
+            "resource change field: not one line of text",
+        ),
+        (
+            lambda doc: doc["diagnostics"].append(
+                {
+                    "code": "QP999",
+                    "severity": "warning",
+                    "file": "f",
+                    "line": "1\n::error::x",
+                    "column": 1,
+                    "message": "m",
+                    "hint": None,
+                }
+            ),
+            "count '1\\n::error::x'",
+        ),
+        (lambda doc: doc.update({"sources_digest": "x\n::error::x"}), "sources_digest"),
+    ],
+)
+def test_a_plan_file_with_text_where_none_belongs_is_refused(
+    tmp_path: Path, edit: Any, bad: str
+) -> None:
+    """What an attacker with qplan's own code makes: the plan edited, its checksum and
+    digest worked out again, so that only the shape of its texts can give it away."""
+    from qplan.plan.plan import _checksum_of, _from_document
+
+    repo = _planned(tmp_path)
+    document = json.loads((repo / "pr.plan").read_text())
+    edit(document)
+    unchecked = copy.deepcopy(document) | {"sources_digest": None}
+    unchecked["diagnostics"] = [
+        d | {"line": 1} if isinstance(d.get("line"), str) else d for d in document["diagnostics"]
+    ]
+    for change in unchecked["resource_changes"]:
+        if change["after"]:
+            change["after"] = {k: v for k, v in change["after"].items() if "\n" not in k}
+    assert _from_document(unchecked) is not None  # the rest of the forgery is well formed
+    content = {k: v for k, v in document.items() if k not in ("checksum", "signature")}
+    document["checksum"] = _checksum_of(content)
+    (repo / "pr.plan").write_text(json.dumps(document))
+    for command in (["show", "pr.plan"], ["apply", "pr.plan"]):
+        done = qplan(*command, repo=repo)
+        assert (done.returncode, done.stdout) == (1, ""), done.stdout
+        assert done.stderr == f"error: pr.plan is not a qplan plan file (bad {bad})\n"

@@ -69,6 +69,14 @@ def test_crlf_sops_and_yaml_are_accepted_and_fmt_keeps_them(tmp_path: Path) -> N
             "postgresql://127.0.0.1:1/test?sslpassword=hunter2&PASSWORD=hunter2",
             "postgresql://127.0.0.1:1/test?sslpassword=***&PASSWORD=***",
         ),
+        # the driver quotes a password it cannot read, or the part of it after an '@'
+        ("postgresql://u:hunter2%ZZ@127.0.0.1:1/db", "postgresql://u:***@127.0.0.1:1/db"),
+        ("postgresql://u:hunter2 x@127.0.0.1:1/db", "postgresql://u:***@127.0.0.1:1/db"),
+        (
+            "postgresql://u@127.0.0.1:1/db?password=hunter2 x",
+            "postgresql://u@127.0.0.1:1/db?password=***",
+        ),
+        ("postgresql://u:abc@hunter2@127.0.0.1:1/db", "postgresql://u:***@127.0.0.1:1/db"),
     ],
 )
 def test_no_message_shows_a_password_of_the_state_url(tmp_path: Path, url: str, shown: str) -> None:

@@ -75,6 +75,9 @@ def test_docs_build_copies_no_symlink_of_the_site_folder(tmp_path: Path) -> None
     (site / "assets").symlink_to(outside, target_is_directory=True)
     (site / "sops").symlink_to(outside, target_is_directory=True)
     (site / "secret.txt").symlink_to(outside / "secret.txt")
+    (site / ".evil.html").write_text("<script>alert(1)</script>\n")  # MkDocs keeps dotfiles
+    (site / ".hidden").mkdir()
+    (site / ".hidden" / "a.html").write_text("<script>alert(2)</script>\n")
     before = snapshot(outside)
     for extra in ([], ["--no-cache"]):
         done = qplan("docs", "build", *extra, repo=repo, timeout=120)
@@ -82,6 +85,9 @@ def test_docs_build_copies_no_symlink_of_the_site_folder(tmp_path: Path) -> None
         assert snapshot(outside) == before
         assert (site / "assets").is_dir() and not (site / "assets").is_symlink()
         assert SECRET not in _site_text(site)
+        assert sorted(p.name for p in site.iterdir() if p.name.startswith(".")) == [
+            ".qplan-generated"
+        ]
 
 
 @pytest.mark.parametrize(

@@ -32,17 +32,15 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from qplan.capacity.erlang import fewest_agents, meets_target
+from qplan.core.calendar import STEP_MINUTES, WEEK_STEPS, WEEKDAYS
 
 if TYPE_CHECKING:
     from qplan.model.format import Profile, Team
 
-STEP_MINUTES = 15
-WEEK_STEPS = 7 * 24 * 60 // STEP_MINUTES  # 672 quarter-hours
 INTERVAL_MINUTES = 30
 STEPS_PER_INTERVAL = INTERVAL_MINUTES // STEP_MINUTES
 WEEK_INTERVALS = WEEK_STEPS // STEPS_PER_INTERVAL  # 336 half-hours
 INTERVAL_SECONDS = INTERVAL_MINUTES * 60
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: the day whose offsets plan a week when no planning day is given (northern winter time)
 REFERENCE_DAY = date(2026, 1, 12)
 
@@ -125,7 +123,7 @@ def _duty_weights(
         first = step(start)
         length = (step(end) - first) % (WEEK_STEPS // 7) or WEEK_STEPS // 7
         for day in set(days):
-            base = DAYS.index(day) * (WEEK_STEPS // 7) + first
+            base = WEEKDAYS.index(day) * (WEEK_STEPS // 7) + first
             for offset in range(length):
                 roster[(base + offset) % WEEK_STEPS] += fte
     return tuple(roster)
@@ -191,7 +189,7 @@ def interval_start(index: int) -> str:
     """``mon 18:00`` for a half-hour of the week."""
     minutes = index * INTERVAL_MINUTES
     day, minute = divmod(minutes, 1440)
-    return f"{DAYS[day]} {minute // 60:02d}:{minute % 60:02d}"
+    return f"{WEEKDAYS[day]} {minute // 60:02d}:{minute % 60:02d}"
 
 
 def to_intervals(values: Any) -> Any:

@@ -38,6 +38,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from qplan.capacity.erlang import MAX_TRAFFIC_ERLANGS, bounded, fewest_agents, service_level
+from qplan.core.calendar import STEP_MINUTES, WEEK_STEPS, WEEKDAYS
 
 if TYPE_CHECKING:
     from qplan.capacity.intervals import ArrivalPattern
@@ -55,9 +56,7 @@ TOTALS = (
     "queue_weekly_cost",
 )
 WEEK_HOURS = 168
-STEPS_PER_HOUR = 4
-WEEK_STEPS = WEEK_HOURS * STEPS_PER_HOUR
-_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+STEPS_PER_HOUR = 60 // STEP_MINUTES
 
 
 @dataclass(frozen=True)
@@ -405,7 +404,7 @@ def _week_mask(days: tuple[str, ...], start: str, end: str) -> tuple[bool, ...]:
     mask = [False] * WEEK_STEPS
     per_day = 24 * STEPS_PER_HOUR
     for day in set(days):
-        base = _DAYS.index(day) * per_day
+        base = WEEKDAYS.index(day) * per_day
         for s in range(step(start), step(end)):
             mask[base + s] = True
     return tuple(mask)
@@ -857,7 +856,7 @@ def _fill(team: Team, shares: list[_Share], on: date | None) -> Any:
     asked = [s for s in shares if s.requests is not None]
     if not asked:
         return None
-    wanted = np.zeros(iv.WEEK_STEPS)
+    wanted = np.zeros(WEEK_STEPS)
     for share in asked:
         assert share.pattern is not None
         offset = iv.offset_steps(share.pattern.timezone, on)
@@ -962,7 +961,7 @@ def _backlog_intervals(
     cap = min(_occupancy_cap(p) for p in parts)
     required = np.ceil(work / iv.INTERVAL_SECONDS / cap - 1e-9)
     on_duty = np.zeros(iv.WEEK_INTERVALS)
-    within = np.zeros(iv.WEEK_STEPS)
+    within = np.zeros(WEEK_STEPS)
     is_open = np.zeros(iv.WEEK_INTERVALS, dtype=bool)
     for p, part in zip(parts, shares, strict=True):
         team_offset = iv.offset_steps(p.team.timezone, on)
@@ -970,7 +969,7 @@ def _backlog_intervals(
         is_open |= iv.to_intervals(duty) > 1e-9
         if duty.sum() > 0 and math.isfinite(part.capacity_ratio):
             hours = min(part.capacity_ratio, 1e6) * p.workload / _occupancy_cap(p)
-            on_duty += iv.to_intervals(duty / duty.sum() * hours * 60 / iv.STEP_MINUTES)
+            on_duty += iv.to_intervals(duty / duty.sum() * hours * 60 / STEP_MINUTES)
         if target is not None and part.stable:
             _, flags = _fluid_flags(
                 iv.on_duty(p.team),

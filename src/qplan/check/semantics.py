@@ -21,6 +21,7 @@ from qplan.core.units import items_a_day, plural
 from qplan.load.settings import Settings
 from qplan.model.format import speaks
 from qplan.model.organisation import Organisation, did_you_mean
+from qplan.sops.rendering import RenderedSops
 
 
 @dataclass
@@ -30,6 +31,8 @@ class ValidationResult:
     settings: Settings
     organisation: Organisation
     report: Report
+    #: every SOP rendered with the organisation's data (the SOP stage's result)
+    sops: RenderedSops
 
     @property
     def valid(self) -> bool:

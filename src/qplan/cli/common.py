@@ -56,8 +56,11 @@ def write_refusal(report: Any, fmt: str, outcome: str = "No plan was made") -> N
         sys.stdout.write(reporters.validation_json(report))
     elif fmt == "markdown":
         click.echo(f"### qplan plan\n\n**{reporters.summary_line(report)} {outcome}.**\n")
+        from qplan.core.text import markdown_code, markdown_text
+
         for d in report.errors:
-            click.echo(f"- `{d.file}:{d.line}:{d.column}` {d.code} {d.message}")
+            place = markdown_code(f"{d.file}:{d.line}:{d.column}")
+            click.echo(f"- {place} {d.code} {markdown_text(d.message)}")
     else:
         reporters.write_text(report, sys.stdout, color=color(sys.stdout))
         click.echo(f"{outcome}: fix the errors above first.")

@@ -44,9 +44,9 @@ def docs_render(obj: Context, sop: str | None, every: bool, out: str | None) -> 
     validation = project.validate_repository(settings=settings)
     if validation.report.has_errors:
         write_refusal(validation.report, "text", "No SOP was rendered")
-    rendered = validation.organisation.derived.get("rendered_sops", {})
+    rendered = validation.sops.texts
     names = {sop_page_name(path, settings.sops_dir): path for path in rendered}
-    if every:
+    if every or sop is None:
         chosen = sorted(rendered)
     elif sop in rendered:
         chosen = [sop]
@@ -124,7 +124,12 @@ def docs_build(obj: Context, out: str, project_dir: str | None, no_cache: bool) 
     """
     from qplan import repository as project
     from qplan.core.errors import UsageError
-    from qplan.core.output import claim_output_folder, mark_output_folder, remove_links
+    from qplan.core.output import (
+        claim_output_folder,
+        mark_output_folder,
+        remove_hidden,
+        remove_links,
+    )
     from qplan.render.site import build_site, write_project
     from qplan.render.site_cache import FileMemo, cache_folder
     from qplan.repository import input_paths
@@ -144,6 +149,7 @@ def docs_build(obj: Context, out: str, project_dir: str | None, no_cache: bool) 
             mark_output_folder(project_path)
         mark_output_folder(site)
         remove_links(site)  # what MkDocs writes never goes through a committed symlink
+        remove_hidden(site)  # nor does the site keep a committed file MkDocs leaves alone
         write_project(files, project_path)
         built = build_site(project_path, site, cache=cache)
     if memo is not None:

@@ -155,3 +155,22 @@ def remove_links(folder: Path) -> list[str]:
                 path.unlink()
                 removed.append(path.relative_to(folder).as_posix())
     return removed
+
+
+def remove_hidden(folder: Path) -> list[str]:
+    """Remove the hidden entries at the top of ``folder`` (a site folder qplan fills, which
+    MkDocs never empties of them), all but qplan's marker; no symlink is followed."""
+    import shutil
+
+    removed: list[str] = []
+    if not folder.is_dir():
+        return removed
+    for entry in sorted(folder.iterdir()):
+        if not entry.name.startswith(".") or entry.name == MARKER:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+        removed.append(entry.name)
+    return removed

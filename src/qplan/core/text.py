@@ -8,38 +8,50 @@ import html
 import re
 from typing import Any, TextIO
 
-#: an escape sequence that only sets colours and weights (what qplan's own reports use)
-_STYLE = r"\x1b\[[0-9;]{0,32}m"
 #: characters that move the cursor, ring, clear, switch character sets or reorder what a
 #: terminal shows: C0 controls but tab and newline, DEL, C1 controls, bidirectional
 #: overrides and isolates, and the line and paragraph separators
 _CONTROL = r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
-_UNSAFE_FOR_TERMINAL = re.compile(rf"({_STYLE})|{_CONTROL}")
+_UNSAFE_FOR_TERMINAL = re.compile(_CONTROL)
 
 
 def printable(text: str) -> str:
     """``text`` as it may be written to a terminal or a log: every control character
-    (ESC of an OSC 52 clipboard write or a cursor move, carriage return, bell …) shown
-    as ``\\uNNNN``; plain colour codes are kept."""
+    (ESC of an OSC 52 clipboard write, a cursor move or a colour that hides text, carriage
+    return, bell …) shown as ``\\uNNNN``, as JSON would escape it (JSON output stays
+    valid)."""
     return _UNSAFE_FOR_TERMINAL.sub(_shown, text)
 
 
 def _shown(match: re.Match[str]) -> str:
-    if match.group(1):
-        return match.group(1)
-    return f"\\u{ord(match.group(0)):04x}"  # as JSON would escape it: JSON output stays valid
+    return f"\\u{ord(match.group(0)):04x}"
+
+
+#: a line that a CI runner reads as a command (GitHub Actions: ``::error::``,
+#: ``::add-mask::``, ``::stop-commands::`` …), however it is indented
+_RUNNER_COMMAND = re.compile(r"^(\s*):(?=:)", re.MULTILINE)
+
+
+def log_safe(text: str) -> str:
+    """:func:`printable`, and no line that starts with ``::``: a word joiner goes between
+    the two colons, so that what a pull request wrote (an SOP's text in a plan, a name) is
+    never a workflow command in CI's log."""
+    return _RUNNER_COMMAND.sub("\\1:\u2060", printable(text))
 
 
 class PrintableStream:
-    """A text stream that passes everything written to it through :func:`printable`:
-    the command line wraps standard output and error in it, so no report, error or echo
-    can forget to."""
+    """A text stream that passes everything written to it through :func:`log_safe`: the
+    command line wraps standard output and error in it, so no report, error or echo can
+    forget to. The writers of colours (the diagnostics reporter, on a terminal) and of
+    GitHub annotations write to :attr:`unfiltered`, each text of the repository made
+    printable (or escaped as an annotation) first."""
 
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
+        self.unfiltered = stream
 
     def write(self, text: str) -> int:
-        self._stream.write(printable(text))
+        self._stream.write(log_safe(text))
         return len(text)
 
     def __getattr__(self, name: str) -> Any:
@@ -48,9 +60,13 @@ class PrintableStream:
 
 #: what Markdown could read as markup, a link or an image (HTML is escaped as entities)
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
-#: a mention (``@user``, ``@org/team``, not an e-mail address) or a URL that GitHub would
-#: turn into a link or a notification
-_MENTION_OR_LINK = re.compile(r"(?<=(?<!\w)@)(?=\w)|(?<=:)(?=//)|(?<=\bwww)(?=\.)", re.IGNORECASE)
+#: a mention (``@user``, ``@org/team``: an ``@`` not after an ASCII letter or digit, as
+#: GitHub reads one; an e-mail address is left as it is) or a URL (``://``, ``www.``,
+#: ``mailto:``) that GitHub would turn into a notification or a link
+_MENTION_OR_LINK = re.compile(
+    r"(?<=(?<![A-Za-z0-9])@)(?=[A-Za-z0-9])|(?<=:)(?=//)|(?<=www)(?=\.)|(?<=mailto)(?=:)",
+    re.IGNORECASE,
+)
 _WORD_JOINER = "\u2060"
 
 
@@ -61,3 +77,10 @@ def markdown_text(value: Any) -> str:
     flat = " ".join(printable(str(value)).split())
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(flat, quote=False))
     return _MENTION_OR_LINK.sub(_WORD_JOINER, escaped)
+
+
+def markdown_code(value: Any) -> str:
+    """A value from the repository as inline code: one line, and no backtick that could
+    close the code span (shown as the look-alike ˋ)."""
+    flat = " ".join(printable(str(value)).split())
+    return f"`{flat.replace('`', 'ˋ')}`"

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from qplan.core.calendar import STEP_MINUTES
 from qplan.core.diagnostics import Diagnostic, Position
 
 COUNTS = (
@@ -40,7 +41,6 @@ WHEN = ("date", "interval_start")
 MAX_COUNT = 1_000_000_000
 MAX_HANDLE_SECONDS = 86_400.0
 MAX_HOURS = 1_000_000.0
-STEP_MINUTES = 15
 CODE = "QP107"
 HINT = (
     "columns: date (or interval_start),queue,team,arrived,handled,handled_within_sla,"

@@ -17,13 +17,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from qplan.core.calendar import STEP_MINUTES, WEEK_STEPS, WEEKDAYS
 from qplan.core.diagnostics import Diagnostic, Position
 
 COLUMNS = ("interval_start", "volume")
 OPTIONAL = ("aht_seconds",)
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-STEP_MINUTES = 15
-WEEK_STEPS = 7 * 24 * 60 // STEP_MINUTES
 #: bounds of a row's figures (the file format's: a week's volume, a day's handle time)
 MAX_VOLUME = 100_000_000.0
 MAX_HANDLE_SECONDS = 86_400.0

@@ -28,6 +28,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from qplan.core.calendar import Weekday
 from qplan.core.durations import PATTERN as DURATION_PATTERN
 from qplan.core.durations import Duration
 
@@ -228,8 +229,6 @@ WEEK_SECONDS = 7 * 86_400
 RuleCode = Annotated[str, Field(pattern=r"^QP[0-9]{3}$")]
 
 DataClassification = Literal["public", "internal", "us_protected"]
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 class Item(BaseModel):

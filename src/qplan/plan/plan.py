@@ -416,6 +416,11 @@ def _from_document(document: dict[str, Any]) -> Plan:
         _line(c["address"], "resource change address")
         _line(c["group"], "resource change group")
         before, after = c["before"], c["after"]
+        for body in (before, after):  # values may be texts of many lines (an SOP); keys not
+            if body is not None and not isinstance(body, dict):
+                raise ValueError("resource change body")
+            for key in body or {}:
+                _line(key, "resource change field")
         fields = field_changes(before or {}, after or {}) if c["action"] == "update" else []
         changes.append(
             ResourceChange(c["address"], c["group"], c["action"], before, after, tuple(fields))
@@ -436,7 +441,7 @@ def _from_document(document: dict[str, Any]) -> Plan:
         diagnostics=[_diagnostic(d) for d in document["diagnostics"]],
         origin=_line(document["origin"], "origin"),
         impact=_lines_only(dict(document["impact"]), "impact"),
-        sources_digest=document.get("sources_digest"),
+        sources_digest=_digest(document.get("sources_digest")),
         approvals=_lines_only(list(document.get("approvals", [])), "approvals"),
         health=[_health_note(h) for h in document.get("health", [])],
     )
@@ -461,6 +466,7 @@ def _count(value: Any) -> int:
 
 
 _LINEAGE = re.compile(r"[0-9A-Za-z-]{1,64}")
+_HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
 #: what a text of a plan file may not hold: it is shown on terminals, in logs (where a
 #: line of its own can be a CI workflow command) and in pull-request comments
 _NOT_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -493,14 +499,20 @@ def _lines_only(value: Any, what: str) -> Any:
     return value
 
 
+def _digest(value: Any) -> str | None:
+    if value is not None and not (isinstance(value, str) and _HEX_DIGEST.fullmatch(value)):
+        raise ValueError("sources_digest")
+    return value
+
+
 def _diagnostic(d: dict[str, Any]) -> Diagnostic:
     hint = d["hint"]
     return Diagnostic(
         _line(d["code"], "diagnostic"),
         Severity(d["severity"]),
         _line(d["file"], "diagnostic"),
-        d["line"],
-        d["column"],
+        _count(d["line"]),
+        _count(d["column"]),
         _line(d["message"], "diagnostic"),
         None if hint is None else _line(hint, "diagnostic"),
     )

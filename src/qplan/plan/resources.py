@@ -19,6 +19,7 @@ from typing import Any
 
 from qplan.core.errors import QplanError
 from qplan.model.organisation import Organisation
+from qplan.sops.rendering import RenderedSop
 
 #: kinds in the order plans list them
 KIND_ORDER = (
@@ -159,8 +160,11 @@ def sop_id(path: str, sops_dir: str = "sops") -> str:
     return name.removesuffix(".md.j2")
 
 
-def desired_resources(organisation: Organisation, sops_dir: str = "sops") -> dict[str, Resource]:
-    """Every valid item of the organisation as a resource, by address."""
+def desired_resources(
+    organisation: Organisation, sops: Mapping[str, RenderedSop], sops_dir: str = "sops"
+) -> dict[str, Resource]:
+    """Every valid item of the organisation as a resource, by address; an SOP's resource
+    holds its text as ``sops`` (the SOP stage's texts, by path) has it rendered."""
     found: list[Resource] = []
     queues = organisation.queues
 
@@ -210,7 +214,7 @@ def desired_resources(organisation: Organisation, sops_dir: str = "sops") -> dic
     for path, sop in organisation.sops.items():
         fields = {"path": path, **json.loads(_json(sop.front))}
         fields["template"] = sop.body
-        rendered = organisation.derived.get("rendered_sops", {}).get(path)
+        rendered = sops.get(path)
         if rendered is not None:
             fields["rendered"] = rendered.text  # what moderators read, diffed in plans
         group = group_of_queue(sop.front.queues[0] if sop.front.queues else None)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from qplan.core.calendar import WEEKDAYS
 from qplan.core.diagnostics import Diagnostic
 from qplan.load.settings import Settings
 
@@ -33,7 +34,6 @@ KIND_ORDER = (
     "allocations",
     "guardrails",
 )
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: lists whose order carries no meaning, by key
 _SORTED_LISTS = {"languages", "markets", "clearances", "skills", "suppress", "versions"}
 

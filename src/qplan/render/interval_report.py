@@ -20,8 +20,9 @@ from collections.abc import Iterable
 from typing import Any
 from xml.etree import ElementTree
 
-from qplan.capacity.intervals import DAYS, INTERVAL_MINUTES, WEEK_INTERVALS, interval_start
+from qplan.capacity.intervals import INTERVAL_MINUTES, WEEK_INTERVALS, interval_start
 from qplan.capacity.staffing import Capacity, IntervalFigures, QueueCapacity
+from qplan.core.calendar import WEEKDAYS
 from qplan.core.units import plural
 
 PER_DAY = WEEK_INTERVALS // 7
@@ -121,7 +122,7 @@ def grid(week: IntervalFigures) -> list[str]:
     needs, ``-`` where fewer than ``min_agents``, ``.`` where none are needed."""
     peak = max(week.required_agents, default=0)
     rows = ["      " + "".join(f"{h:02d}    " for h in range(0, 24, 3)).rstrip()]
-    for day, name in enumerate(DAYS):
+    for day, name in enumerate(WEEKDAYS):
         cells = []
         for slot in range(PER_DAY):
             i = day * PER_DAY + slot
@@ -252,7 +253,7 @@ def heat_map(q: QueueCapacity) -> str:
             svg, "text", {"x": str(_LEFT + hour * 2 * _CELL_W), "y": str(_TOP - 4)}
         )
         label.text = f"{hour:02d}"
-    for day, name in enumerate(DAYS):
+    for day, name in enumerate(WEEKDAYS):
         label = ElementTree.SubElement(svg, "text", {"x": "4", "y": str(_TOP + day * _CELL_H + 13)})
         label.text = name
         for slot in range(PER_DAY):

@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from qplan.core.text import markdown_code
 from qplan.plan.plan import FieldChange, Plan, ResourceChange
 from qplan.plan.resources import ORGANISATION_GROUP
 
@@ -372,7 +373,8 @@ def _markdown_summary(plan: Plan) -> str:
         lines += ["#### :warning: Risky changes (approval needed)", ""]
         for risk in plan.risks[:_MAX_LISTED]:
             approvers = _md_escape(", ".join(risk.approvers)) or "no owner named"
-            lines.append(f"- `{risk.address}` {_md_escape(risk.message)} — approval: {approvers}")
+            address = markdown_code(risk.address)
+            lines.append(f"- {address} {_md_escape(risk.message)} — approval: {approvers}")
         if len(plan.risks) > _MAX_LISTED:
             lines.append(f"- and {len(plan.risks) - _MAX_LISTED} more (see the saved plan)")
         lines.append("")
@@ -392,14 +394,15 @@ def _markdown_summary(plan: Plan) -> str:
         missed = [h for h in plan.health if h["missed"]]
         for h in missed[:_MAX_LISTED]:
             queue = str(h["queue"]).replace("`", "")
-            lines.append(f"- :x: `queue.{queue}` {_md_escape(h['summary'])}")
+            lines.append(f"- :x: {markdown_code('queue.' + queue)} {_md_escape(h['summary'])}")
         if len(missed) > _MAX_LISTED:
             lines.append(f"- and {len(missed) - _MAX_LISTED} more (see the JSON plan)")
         lines += [_health_tail(plan.health), ""]
     if plan.diagnostics:
         lines += ["#### Warnings", ""]
         for d in plan.diagnostics[:_MAX_LISTED]:
-            lines.append(f"- `{d.file}:{d.line}:{d.column}` {d.code} {_md_escape(d.message)}")
+            place = markdown_code(f"{d.file}:{d.line}:{d.column}")
+            lines.append(f"- {place} {d.code} {_md_escape(d.message)}")
         if len(plan.diagnostics) > _MAX_LISTED:
             lines.append(f"- and {len(plan.diagnostics) - _MAX_LISTED} more")
         lines.append("")
@@ -417,23 +420,28 @@ def impact_markdown(
         lines.append("| " + " | ".join(_IMPACT_HEAD) + " |")
         lines.append("|---|---:|---:|---:|---:|")
     for row in rows[:limit] if len(rows) <= limit else [*rows[: limit - 1], rows[-1]]:
-        lines.append(f"| `{row[0]}` | " + " | ".join(_md_escape(c) for c in row[1:]) + " |")
+        cells = [markdown_code(row[0]), *(_md_escape(c) for c in row[1:])]
+        lines.append("| " + " | ".join(cells) + " |")
     if len(rows) > limit:
         lines.append(f"\n_and {len(rows) - limit} more rows ({rest})_")
     if rows:
         lines.append("")
     for warning in impact.get("warnings", []):
         lines.append(
-            f"- :warning: `{warning['address']}` {_md_escape(warning['message'])} "
+            f"- :warning: {markdown_code(warning['address'])} {_md_escape(warning['message'])} "
             f"({warning['code']})"
         )
     if impact.get("warnings"):
         lines.append("")
     for phase in impact.get("phases", []):
         lines += [f"From {phase['from']}, when a phase of a changed allocation starts:", ""]
-        lines += [f"- `{row[0]}`: " + _md_escape(_row_text(row)) for row in impact_rows(phase)]
         lines += [
-            f"- :warning: `{w['address']}` {_md_escape(w['message'])} ({w['code']})"
+            f"- {markdown_code(row[0])}: " + _md_escape(_row_text(row))
+            for row in impact_rows(phase)
+        ]
+        lines += [
+            f"- :warning: {markdown_code(w['address'])} {_md_escape(w['message'])} "
+            f"({_md_escape(w['code'])})"
             for w in phase.get("warnings", [])
         ]
         lines.append("")

@@ -25,7 +25,10 @@ def validation_json(report: Report, *, strict: bool = False) -> str:
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    from qplan.core.text import printable
+
+    escaped = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return printable(escaped)
 
 
 def _escape_property(text: str) -> str:
@@ -51,25 +54,35 @@ def summary_line(report: Report) -> str:
 
 
 def write_text(report: Report, out: IO[str], *, color: bool) -> None:
-    """``file:line:col: CODE message`` per problem, the hint indented below it."""
+    """``file:line:col: CODE message`` per problem, the hint indented below it. In colour,
+    the styles are written past the stream's filter (:class:`qplan.core.text.PrintableStream`)
+    and every text from the repository is made printable here instead."""
+    from qplan.core.text import printable
+
     styles = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}
     reset, dim = "\x1b[0m", "\x1b[2m"
+    raw: IO[str] = getattr(out, "unfiltered", out) if color else out
     for d in report:
         if color:
-            out.write(
-                f"\x1b[1m{d.file}:{d.line}:{d.column}:{reset} "
-                f"{styles[d.severity]}{d.code}{reset} {d.message}\n"
+            raw.write(
+                f"\x1b[1m{printable(d.file)}:{d.line}:{d.column}:{reset} "
+                f"{styles[d.severity]}{d.code}{reset} {printable(d.message)}\n"
             )
-        else:
-            out.write(d.render() + "\n")
+            if d.hint:
+                raw.write(f"  {dim}hint: {printable(d.hint)}{reset}\n")
+            continue
+        out.write(d.render() + "\n")
         if d.hint:
-            out.write(f"  {dim if color else ''}hint: {d.hint}{reset if color else ''}\n")
+            out.write(f"  hint: {d.hint}\n")
     out.write(summary_line(report) + "\n")
 
 
 def write_github(report: Report, out: IO[str]) -> None:
+    """One workflow command a problem: written past the stream's filter, which would keep
+    a line from being a command, every text in it escaped as GitHub reads it."""
+    raw: IO[str] = getattr(out, "unfiltered", out)
     for d in report:
-        out.write(github_annotation(d) + "\n")
+        raw.write(github_annotation(d) + "\n")
     out.write(summary_line(report) + "\n")
 
 

@@ -49,6 +49,7 @@ def text(result: ScenarioResult, *, explain: bool = False) -> str:
 
 def markdown(result: ScenarioResult, *, heading: str = "#") -> str:
     """The scenario as one Markdown page (the docs site's, or a chat post)."""
+    from qplan.core.text import markdown_code
     from qplan.render.site import text as _md_escape
 
     scenario = result.scenario
@@ -71,7 +72,7 @@ def markdown(result: ScenarioResult, *, heading: str = "#") -> str:
         lines += [f"{heading}# Problems it would bring", ""]
         for d in result.problems:
             place = f"{d.file}:{d.line}"
-            lines.append(f"- `{place.replace('`', '')}` {d.code} {_md_escape(d.message)}")
+            lines.append(f"- {markdown_code(place)} {d.code} {_md_escape(d.message)}")
         lines.append("")
     if result.allocation is not None:
         lines += [f"{heading}# The optimiser under this scenario", "", "```text"]

@@ -24,8 +24,10 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from qplan.core.calendar import WEEKDAYS
 from qplan.core.units import items_a_day
 from qplan.load.settings import Settings
+from qplan.sops.rendering import SITE_MARKDOWN
 
 if TYPE_CHECKING:
     from qplan.capacity.health import Health
@@ -35,8 +37,8 @@ if TYPE_CHECKING:
     from qplan.plan.scenario import ScenarioResult
     from qplan.plan.state import Revision
     from qplan.render.site_cache import FileMemo, PageCache
-    from qplan.render.sops import RenderedSop
     from qplan.render.status_report import ProjectStatus
+    from qplan.sops.rendering import RenderedSop
 
 STATUSES = ("draft", "ready", "live", "paused", "retired")
 DAY_NAMES = {"mon": "Mon", "tue": "Tue", "wed": "Wed", "thu": "Thu", "fri": "Fri"}
@@ -178,7 +180,7 @@ def _sla(org: Organisation, queue: Queue) -> str:
 
 
 def _days_text(chosen: Iterable[str]) -> str:
-    days = [d for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun") if d in chosen]
+    days = [d for d in WEEKDAYS if d in chosen]
     if len(days) == 7:
         return "every day"
     if days == ["mon", "tue", "wed", "thu", "fri"]:
@@ -682,15 +684,7 @@ def _mkdocs_yml(title: str, nav: list[Any], not_in_nav: Sequence[str] = ()) -> s
         # out: it loads a script from the internet for search from file://.)
         "plugins": ["search"],
         "extra": {"generator": False},
-        "markdown_extensions": [
-            # alignment as the align attribute: style attributes are removed from pages
-            {"tables": {"use_align_attribute": True}},
-            "admonition",
-            "attr_list",
-            "pymdownx.details",
-            {"toc": {"permalink": True}},
-            "qplan.render.site_markdown",
-        ],
+        "markdown_extensions": [dict(e) if isinstance(e, dict) else e for e in SITE_MARKDOWN],
         "validation": {
             "omitted_files": "warn",
             "absolute_links": "warn",

@@ -421,12 +421,55 @@ _CREDENTIAL_PARAMETER = re.compile(
 )
 
 
-def redact(text: str) -> str:
+def redact(text: str, secrets: Sequence[str] = ()) -> str:
     """``text`` (a URL, a connection string or a message that quotes one) without any
-    credential in it: the user part's password and every password, token or key parameter.
-    The one place qplan hides credentials, for every message, record and file it writes."""
+    credential in it: each of ``secrets`` (see :func:`url_secrets`) wherever it appears,
+    the user part's password and every password, token or key parameter. The one place
+    qplan hides credentials, for every message, record and file it writes."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, "***")
     text = _USER_PASSWORD.sub(r"\1***@", text)
     return _CREDENTIAL_PARAMETER.sub(r"\1=***", text)
+
+
+def url_secrets(url: str) -> list[str]:
+    """The credentials a URL holds, to hide wherever a message quotes them, as written and
+    percent-decoded: the password of its user part (up to its last ``@``, whatever it
+    holds, and each part of it between ``@`` or ``:``, which a driver may quote alone)
+    and the value of each password, token or key parameter (up to the next ``&``). Texts
+    under four characters are left out: they would hide parts of ordinary words."""
+    from urllib.parse import unquote
+
+    head, _, query = url.partition("://")[2].partition("?")
+    found = []
+    if "@" in head:
+        user = head.rsplit("@", 1)[0]
+        if ":" in user:
+            password = user.split(":", 1)[1]
+            found += [password, *re.split(r"[@:]", password)]
+    for parameter in query.split("&"):
+        name, _, value = parameter.partition("=")
+        if _CREDENTIAL_PARAMETER.match(f"{name}="):
+            found.append(value)
+    return sorted({s for secret in found for s in (secret, unquote(secret)) if len(s) >= 4})
+
+
+def redact_url(url: str) -> str:
+    """A URL as it may be shown: the password of its user part and the value of every
+    credential parameter replaced by ``***``, found by their places, not their text."""
+    scheme, separator, rest = url.partition("://")
+    head, question, query = rest.partition("?")
+    if "@" in head:
+        user, host = head.rsplit("@", 1)
+        if ":" in user:
+            user = user.split(":", 1)[0] + ":***"
+        head = f"{user}@{host}"
+    parameters = []
+    for parameter in query.split("&") if question else []:
+        name, equals, _ = parameter.partition("=")
+        secret = equals and _CREDENTIAL_PARAMETER.match(f"{name}=")
+        parameters.append(f"{name}=***" if secret else parameter)
+    return scheme + separator + head + question + "&".join(parameters)
 
 
 def open_store(url: str, root: Path | None = None) -> StateStore:
@@ -443,7 +486,8 @@ def open_store(url: str, root: Path | None = None) -> StateStore:
             parts = urlsplit(url)
             _ = parts.port  # a bad port raises here
         except ValueError as exc:
-            raise StateError(f"state URL {redact(url)} is not a valid URL: {exc}") from None
+            told = redact(str(exc), url_secrets(url))
+            raise StateError(f"state URL {redact_url(url)} is not a valid URL: {told}") from None
         from qplan.plan.state.postgres import PostgresStore
 
         return PostgresStore(url)

@@ -16,6 +16,8 @@ from qplan.plan.state import (
     check_schema_version,
     first_line,
     redact,
+    redact_url,
+    url_secrets,
 )
 
 _ADVISORY_KEY = 0x71706C616E  # "qplan"
@@ -36,9 +38,14 @@ class PostgresStore(StateStore):
         if not self.schema.replace("_", "").isalnum() or not self.schema[:1].isalpha():
             raise StateError(f"schema {self.schema!r} must be letters, digits and '_'")
         self._conninfo = urlunsplit(parts._replace(query=urlencode(query)))
-        self.url = redact(url)
+        self._secrets = url_secrets(url)
+        self.url = redact_url(url)
         self._connection: Any = None
         self._created = False
+
+    def _told(self, exc: BaseException) -> str:
+        """The first line of a driver's error, without the credentials it may quote."""
+        return redact(first_line(exc), self._secrets)
 
     def _connect(self) -> Any:
         if self._connection is not None:
@@ -77,7 +84,7 @@ class PostgresStore(StateStore):
                     )
         except psycopg.Error as exc:
             raise StateError(
-                f"cannot use the PostgreSQL state at {self.url}: {first_line(exc)}"
+                f"cannot use the PostgreSQL state at {self.url}: {self._told(exc)}"
             ) from None
         self._connection = connection
         return connection
@@ -102,10 +109,10 @@ class PostgresStore(StateStore):
             self._drop_connection()
             raise StateError(
                 f"lost the connection to the PostgreSQL state at {self.url}; nothing was "
-                f"written: {first_line(exc)}"
+                f"written: {self._told(exc)}"
             ) from None
         except psycopg.Error as exc:
-            raise StateError(f"PostgreSQL state at {self.url}: {first_line(exc)}") from None
+            raise StateError(f"PostgreSQL state at {self.url}: {self._told(exc)}") from None
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         rows: list[tuple[Any, ...]] = self._run(sql, params).fetchall()
@@ -135,7 +142,7 @@ class PostgresStore(StateStore):
             self._drop_connection()
             raise StateError(
                 f"lost the connection to the PostgreSQL state at {self.url}; nothing was "
-                f"written: {first_line(exc)}"
+                f"written: {self._told(exc)}"
             ) from None
 
     def _drop_connection(self) -> None:

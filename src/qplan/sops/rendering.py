@@ -15,18 +15,40 @@ import signal
 import threading
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from qplan.core.diagnostics import Diagnostic, Position
 from qplan.core.durations import Duration
-from qplan.load.settings import Settings
 from qplan.model.organisation import Organisation, Sop
 
 MAX_OUTPUT_CHARS = 1_000_000
 MAX_SECONDS = 2.0
+#: the longest a rendered SOP may take to convert to HTML as the site does: this much, and
+#: this much more a character (Markdown converts about 3.5 µs a character when its cost is
+#: linear; a real SOP takes milliseconds, and the site's build of a page a few times this)
+MARKDOWN_SECONDS = 0.5
+MARKDOWN_SECONDS_PER_CHAR = 4e-6
+#: how long the child may take over one SOP before it is taken to hang: its template, its
+#: Markdown at the longest output, and time to spare
+_PER_SOP_SECONDS = MAX_SECONDS + MARKDOWN_SECONDS + MARKDOWN_SECONDS_PER_CHAR * MAX_OUTPUT_CHARS + 5
+#: the most headings an SOP's page may have: the site's search index links each heading to
+#: its place in the page's table of contents, in time that grows with their square
+MAX_HEADINGS = 1_000
+#: the Markdown extensions of the documentation site, as its mkdocs.yml lists them:
+#: tables with alignment as the align attribute (style attributes are removed from pages)
+#: and, last, qplan's own, which shows raw HTML as text and sanitises what Markdown makes
+SITE_MARKDOWN: tuple[str | dict[str, dict[str, Any]], ...] = (
+    {"tables": {"use_align_attribute": True}},
+    "admonition",
+    "attr_list",
+    "pymdownx.details",
+    {"toc": {"permalink": True}},
+    "qplan.render.site_markdown",
+)
 MAX_RANGE = 10_000
 MAX_RANGE_TOTAL = 100_000
 MAX_PRODUCT = 100_000
@@ -434,11 +456,49 @@ def _render_each(
     teams = team_data(org)
     for sop in sops:
         try:
-            yield sop, render_sop(org, sop, renderer, teams)
+            rendered = render_sop(org, sop, renderer, teams)
+            site_conversion(rendered.text)
+            yield sop, rendered
         except RenderError as exc:
             yield sop, exc
         except MemoryError:
             yield sop, RenderError("rendering ran out of memory")
+
+
+def site_conversion(text: str) -> None:
+    """Convert a rendered SOP to HTML as the documentation site will, under the rendering
+    time limit; raises :class:`RenderError` when it takes longer, nests too deeply or has
+    more than :data:`MAX_HEADINGS` headings. Python-Markdown's inline patterns take time in
+    the square (or more) of some markup in one paragraph ('[a](' repeated, escaped
+    backticks): a template that renders quickly may still hold a page the site cannot
+    build in minutes, so it is refused here, with the SOP, at validate time."""
+    import markdown
+
+    names = [e if isinstance(e, str) else next(iter(e)) for e in SITE_MARKDOWN]
+    configs = {
+        name: options for e in SITE_MARKDOWN if isinstance(e, dict) for name, options in e.items()
+    }
+    converter = markdown.Markdown(extensions=names, extension_configs=configs)
+    allowed = MARKDOWN_SECONDS + MARKDOWN_SECONDS_PER_CHAR * len(text)
+    try:
+        with _time_limit(allowed):
+            converter.convert(text)
+    except RenderError:
+        raise RenderError(
+            f"its Markdown ({len(text):,} characters) takes longer than {allowed:.1f} s to "
+            "convert for the site: much markup in one paragraph is slow to convert"
+        ) from None
+    except RecursionError:
+        raise RenderError("its Markdown nests too deeply for the site") from None
+    headings = _count_headings(getattr(converter, "toc_tokens", []))
+    if headings > MAX_HEADINGS:
+        raise RenderError(
+            f"it has {headings:,} headings; the site takes at most {MAX_HEADINGS:,} on a page"
+        )
+
+
+def _count_headings(tokens: list[dict[str, Any]]) -> int:
+    return sum(1 + _count_headings(t.get("children", [])) for t in tokens)
 
 
 def _render_here(
@@ -492,7 +552,7 @@ class _RenderChild:
 
         by_path = {sop.path: sop for sop in self._sops}
         buffer = b""
-        deadline = time.monotonic() + MAX_SECONDS + 5
+        deadline = time.monotonic() + _PER_SOP_SECONDS
         with os.fdopen(read_end, "rb") as stream:
             while True:
                 remaining = deadline - time.monotonic()
@@ -515,7 +575,7 @@ class _RenderChild:
                     else:
                         outcome = RenderedSop(sop.path, sop.front.title, report["text"])
                     self._done[sop.path] = outcome
-                    deadline = time.monotonic() + MAX_SECONDS + 5
+                    deadline = time.monotonic() + _PER_SOP_SECONDS
         _, self._status = os.waitpid(self._pid, 0)
 
     def wait(self) -> tuple[dict[str, RenderedSop | RenderError], tuple[Sop, RenderError] | None]:
@@ -576,15 +636,26 @@ def site_links(sop: Sop) -> Iterator[Diagnostic]:
             )
 
 
-def render_diagnostics(
-    org: Organisation, settings: Settings, rendering: SopRendering | None = None
-) -> list[Diagnostic]:
-    """Render every SOP (or take the ``rendering`` started earlier); a template that fails
-    is a QP143 error at its line, a link the site cannot have is QP144."""
+@dataclass(frozen=True)
+class RenderedSops:
+    """Every SOP of an organisation rendered: the text of each that rendered and why each
+    other failed, by path. Made once per validation and handed to whoever needs the texts."""
+
+    texts: Mapping[str, RenderedSop] = field(default_factory=dict)
+    failures: Mapping[str, RenderError] = field(default_factory=dict)
+
+
+def render_sops(org: Organisation, rendering: SopRendering | None = None) -> RenderedSops:
+    """Render every SOP (or take the ``rendering`` started earlier)."""
+    texts, failures = (rendering or SopRendering(org)).result()
+    return RenderedSops(MappingProxyType(texts), MappingProxyType(failures))
+
+
+def sop_diagnostics(org: Organisation, rendered: RenderedSops) -> list[Diagnostic]:
+    """A template that failed is a QP143 error at its line, a link the site cannot have is
+    QP144."""
     found = [d for path in sorted(org.sops) for d in site_links(org.sops[path])]
-    rendered, failed = (rendering or SopRendering(org)).result()
-    org.derived["rendered_sops"] = rendered  # kept for the plan and the docs site
-    for path, exc in sorted(failed.items()):
+    for path, exc in sorted(rendered.failures.items()):
         sop = org.sops[path]
         line = sop.body_line + (exc.line - 1 if exc.line else 0)
         found.append(
