@@ -71,7 +71,7 @@ def test_the_sop_stage_hands_its_texts_to_the_plan() -> None:
 
     result = validate_repository(settings=load_settings(CASES / "valid" / "minimal"))
     assert list(result.sops.texts) == ["sops/wf.md.j2"] and not result.sops.failures
-    assert "rendered_sops" not in result.organisation.derived
+    assert not hasattr(result.organisation.derived, "rendered_sops")
     with_texts = desired_resources(result.organisation, result.sops.texts)
     without = desired_resources(result.organisation, RenderedSops().texts)
     fields = json.loads(with_texts["sop.wf"].body)

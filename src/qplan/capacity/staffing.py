@@ -641,10 +641,10 @@ def _derive(
 def derive_organisation(org: Any, on: date | None = None) -> Capacity:
     """:func:`derive` over an ``Organisation`` on a day, once per day: the result is kept
     in ``org.derived``."""
-    key = f"capacity:{on}"
-    cached = org.derived.get(key)
+    kept = org.derived.capacity
+    cached = kept.get(on)
     if cached is None:
-        cached = org.derived[key] = derive(
+        cached = kept[on] = derive(
             org.teams, org.queues, org.targets, org.allocations, on, planning_of(org)
         )
     assert isinstance(cached, Capacity)

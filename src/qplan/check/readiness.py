@@ -185,7 +185,7 @@ def _training_cases(org: Organisation, queue: Queue, enqueued: dict[str, Enqueue
 def case_set_problems(org: Organisation, queue: Queue) -> list[tuple[int, str, str]]:
     """(line, message, rule code) for every problem of the training queue's case set
     (worked out once per queue)."""
-    cache: dict[str, list[tuple[int, str, str]]] = org.derived.setdefault("case_problems", {})
+    cache = org.derived.case_problems
     if queue.id not in cache:
         cache[queue.id] = _case_set_problems(org, queue)
     return cache[queue.id]
@@ -240,13 +240,13 @@ def _case_set_problems(org: Organisation, queue: Queue) -> list[tuple[int, str, 
 
 def _ttp_users(org: Organisation) -> dict[str, list[str]]:
     """TTP logical queue id → the queues that use it (worked out once per organisation)."""
-    users: dict[str, list[str]] | None = org.derived.get("ttp_users")
+    users = org.derived.ttp_users
     if users is None:
         users = {}
         for qid, other in sorted(org.queues.items()):
             if other.ttp_queue is not None:
                 users.setdefault(other.ttp_queue, []).append(qid)
-        org.derived["ttp_users"] = users
+        org.derived.ttp_users = users
     return users
 
 

@@ -11,6 +11,7 @@ import difflib
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +77,24 @@ class Duplicate:
 
 
 @dataclass
+class Derived:
+    """What later stages derive from an organisation, each in a slot of its own, so that it
+    is worked out once. The organisation's items do not change after loading, so neither do
+    these; a stage that wants one asks for it through the stage's own function (for
+    instance :func:`qplan.capacity.staffing.derive_organisation`), never through this."""
+
+    #: the capacity model's figures, by the day they are for (a ``Capacity``)
+    capacity: dict[date | None, object] = field(default_factory=dict)
+    #: the semantic findings of a day, as (code, message): what a scenario adds is compared
+    #: with them
+    findings: dict[date, frozenset[tuple[str, str]]] = field(default_factory=dict)
+    #: each training queue's case-set problems: (line, message, rule code)
+    case_problems: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)
+    #: TTP logical queue id → the queues that use it
+    ttp_users: dict[str, list[str]] | None = None
+
+
+@dataclass
 class Organisation:
     """The whole repository as typed items, with where each came from."""
 
@@ -104,8 +123,8 @@ class Organisation:
     projects: dict[str, m.Project] = field(default_factory=dict)
     #: a launch milestone this many days ahead checks its queues' readiness (a setting)
     launch_notice_days: int = Settings.launch_notice_days
-    #: figures later stages derive from this organisation, kept so they are derived once
-    derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    #: what later stages derive from this organisation, kept so each is derived once
+    derived: Derived = field(default_factory=Derived, compare=False, repr=False)
 
     def defines(self, kind: str, key: str) -> bool:
         """Whether ``key`` names an item of ``kind``, valid or not (so no cascade of errors)."""

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from qplan.core.diagnostics import Diagnostic
 from qplan.core.rules import Severity
 from qplan.model import format as m
-from qplan.model.organisation import Organisation, Origin, did_you_mean
+from qplan.model.organisation import Derived, Organisation, Origin, did_you_mean
 
 #: a change that cannot apply to today's organisation: it names something the organisation
 #: does not have, its shares do not sum to 100, its result leaves the file format's limits …
@@ -65,7 +65,7 @@ def overlay(
         origins=work.origins,
         scenarios={},  # a scenario is not laid over the organisation another describes
         projects={},
-        derived={},
+        derived=Derived(),
     )
     return Overlay(result, work.problems, work.effects)
 

@@ -89,11 +89,11 @@ def new_problems(
     def key(d: Any) -> tuple[str, str]:
         return d.code, d.message
 
-    cache = f"findings:{day}"  # the same for every scenario of the same day
-    if cache not in organisation.derived:
+    findings = organisation.derived.findings  # the same for every scenario of the same day
+    if day not in findings:
         base = check(organisation, day) if found is None else found
-        organisation.derived[cache] = {key(d) for d in base}
-    today = organisation.derived[cache]
+        findings[day] = frozenset(key(d) for d in base)
+    today = findings[day]
     return sorted(
         (d for d in check(described, day) if key(d) not in today),
         key=lambda d: d.sort_key,
