@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from qplan.sops.rendering import RenderError, duration, percent, render_text, team_list
@@ -77,3 +79,19 @@ def test_the_sop_stage_hands_its_texts_to_the_plan() -> None:
     fields = json.loads(with_texts["sop.wf"].body)
     assert fields["rendered"] == result.sops.texts["sops/wf.md.j2"].text
     assert "rendered" not in json.loads(without["sop.wf"].body)
+
+
+def test_a_reference_definition_the_site_cannot_have_is_qp144(tmp_path: Path) -> None:
+    import shutil
+
+    from tests.conftest import CASES, run_qplan
+
+    repo = tmp_path / "repo"
+    shutil.copytree(CASES / "valid" / "minimal", repo)
+    sop = repo / "sops" / "wf.md.j2"
+    sop.write_text(sop.read_text() + "\n[a][r] [b][s]\n\n[r]: wf.md\n  [s]: <https://ok.example>\n")
+    result = run_qplan("validate", repo=repo)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        "sops/wf.md.j2:16:6: QP144 SOP links to 'wf.md', which the documentation site does not have"
+    )

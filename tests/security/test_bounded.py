@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from qplan.render.site import drop_comments
+from qplan.sops.rendering import drop_comments
 from tests.security.harness import minimal_repo, qplan
 
 
@@ -174,8 +174,8 @@ def test_a_workbook_that_declares_entities_is_refused(tmp_path: Path, part: str)
 @pytest.mark.parametrize(
     ("payload", "told"),
     [
-        ("[a](" * 48_000, "its Markdown (192,047 characters) takes longer than 1.3 s"),
-        ("\\`" * 97_000, "its Markdown (194,047 characters) takes longer than 1.3 s"),
+        ("[a](" * 48_000, "its Markdown (192,048 characters) takes longer than 1.3 s"),
+        ("\\`" * 97_000, "its Markdown (194,048 characters) takes longer than 1.3 s"),
         (
             "".join(f"| q{i} | [l](https://e.example/{i}) | **b** |\n" for i in range(5_000)),
             "its Markdown (237,827 characters) takes longer than 1.5 s",
@@ -212,3 +212,27 @@ def test_a_long_sop_of_ordinary_markup_builds(tmp_path: Path) -> None:
     sop.write_text(sop.read_text() + "{% raw %}" + items + "{% endraw %}")
     done = qplan("docs", "build", repo=repo, timeout=60)
     assert done.returncode == 0, done.stdout
+
+
+@pytest.mark.parametrize(
+    ("unit", "times", "told"),
+    [
+        # comments join short paragraphs into one long one on the site
+        ("[a](https://e.x) <!--\n\n-->", 4_000, "takes longer than"),
+        # ... or turn lines of text into headings
+        ("<!---->## h\n", 1_001, "it has 1,002 headings"),
+    ],
+    ids=["joined-paragraphs", "hidden-headings"],
+)
+def test_the_check_converts_the_sop_as_the_site_does(
+    tmp_path: Path, unit: str, times: int, told: str
+) -> None:
+    """The site drops HTML comments before it converts an SOP: the check converts that
+    same text, so comments cannot hide a page the site cannot build."""
+    repo = minimal_repo(tmp_path)
+    sop = repo / "sops" / "wf.md.j2"
+    sop.write_text(sop.read_text() + "{% raw %}" + unit * times + "{% endraw %}")
+    done = qplan("validate", repo=repo, timeout=30)
+    assert done.returncode == 1, done.stdout
+    assert done.stdout.startswith("sops/wf.md.j2:8:1: QP143 SOP does not render: ")
+    assert told in done.stdout.splitlines()[0]

@@ -77,10 +77,16 @@ def test_crlf_sops_and_yaml_are_accepted_and_fmt_keeps_them(tmp_path: Path) -> N
             "postgresql://u@127.0.0.1:1/db?password=***",
         ),
         ("postgresql://u:abc@hunter2@127.0.0.1:1/db", "postgresql://u:***@127.0.0.1:1/db"),
+        # a password the URL parser cuts at '?', '#' or '/', and quotes as a port
+        ("postgresql://u:hunter2?x=y@127.0.0.1:1/db", "postgresql://u:***@127.0.0.1:1/db"),
+        ("postgresql://u:hunter2#x@127.0.0.1:1/db", "postgresql://u:***@127.0.0.1:1/db"),
+        ("postgresql://u:hunter2/x/y@127.0.0.1:1/db", "postgresql://u:***@127.0.0.1:1/db"),
     ],
 )
 def test_no_message_shows_a_password_of_the_state_url(tmp_path: Path, url: str, shown: str) -> None:
     done = qplan("--state", url, "state", "list", repo=tmp_path, timeout=30)
     assert done.returncode == 1
     assert "hunter2" not in done.stdout + done.stderr
-    assert done.stderr.startswith(f"error: cannot use the PostgreSQL state at {shown}: ")
+    assert done.stderr.startswith(
+        (f"error: cannot use the PostgreSQL state at {shown}: ", f"error: state URL {shown} is")
+    )

@@ -123,6 +123,16 @@ def test_no_line_of_output_is_a_workflow_command(tmp_path: Path) -> None:
     assert done.stdout.startswith("::error file=workflows/org.yaml,line=")
 
 
+def test_invisible_and_reordering_characters_are_shown() -> None:
+    """Bidirectional marks, zero-width characters, the byte-order mark, soft hyphens and
+    tags change what a reader sees (a '::' after a zero-width space still looks like a
+    command to a person, and may to a runner): each is shown as its JSON escape."""
+    text = "10\u200f% \u061c\u00ad\ufeff::x \u200b\u200d\u206a\ufff9\U000e0041"
+    assert printable(text) == (
+        "10\\u200f% \\u061c\\u00ad\\ufeff::x \\u200b\\u200d\\u206a\\ufff9\\udb40\\udc41"
+    )
+
+
 def test_log_safe_breaks_every_runner_command() -> None:
     from qplan.core.text import log_safe
 

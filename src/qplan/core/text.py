@@ -8,10 +8,15 @@ import html
 import re
 from typing import Any, TextIO
 
-#: characters that move the cursor, ring, clear, switch character sets or reorder what a
-#: terminal shows: C0 controls but tab and newline, DEL, C1 controls, bidirectional
-#: overrides and isolates, and the line and paragraph separators
-_CONTROL = r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
+#: characters that move the cursor, ring, clear, switch character sets, reorder or hide
+#: what a terminal shows: C0 controls but tab and newline, DEL, C1 controls, bidirectional
+#: marks, overrides and isolates, the line and paragraph separators, and the invisible
+#: format characters (zero-width spaces and joiners, the byte-order mark, soft hyphen,
+#: interlinear annotations, tags)
+_CONTROL = (
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u2028-\u202e"
+    r"\u2066-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
+)
 _UNSAFE_FOR_TERMINAL = re.compile(_CONTROL)
 
 
@@ -24,7 +29,11 @@ def printable(text: str) -> str:
 
 
 def _shown(match: re.Match[str]) -> str:
-    return f"\\u{ord(match.group(0)):04x}"
+    code = ord(match.group(0))
+    if code > 0xFFFF:  # as a JSON surrogate pair
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
 
 
 #: a line that a CI runner reads as a command (GitHub Actions: ``::error::``,

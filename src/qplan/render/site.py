@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from qplan.core.calendar import WEEKDAYS
 from qplan.core.units import items_a_day
 from qplan.load.settings import Settings
-from qplan.sops.rendering import SITE_MARKDOWN
+from qplan.sops.rendering import SITE_MARKDOWN, drop_comments
 
 if TYPE_CHECKING:
     from qplan.capacity.health import Health
@@ -211,27 +211,9 @@ def demote(markdown: str, levels: int) -> str:
 
 
 def sop_markdown(rendered: str) -> str:
-    """Rendered SOP text as a page body: HTML comments dropped (raw HTML is not shown)."""
+    """Rendered SOP text as a page body: HTML comments dropped (raw HTML is not shown).
+    The SOP stage converts exactly this text when it checks what the site can build."""
     return drop_comments(rendered).strip() + "\n"
-
-
-def drop_comments(text: str) -> str:
-    """``text`` without its HTML comments (``<!--`` to the next ``-->``, and the newline
-    after it), in one pass: a comment that is never closed is left as it is (so is all
-    that follows it). No regular expression: one of the kind took minutes on thousands of
-    unclosed ``<!--``."""
-    kept = []
-    position = 0
-    while True:
-        start = text.find("<!--", position)
-        end = -1 if start < 0 else text.find("-->", start + 4)
-        if end < 0:
-            kept.append(text[position:])
-            return "".join(kept)
-        kept.append(text[position:start])
-        position = end + 3
-        if text.startswith("\n", position):
-            position += 1
 
 
 # --- pages ---------------------------------------------------------------------------------

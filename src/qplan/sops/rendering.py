@@ -465,6 +465,25 @@ def _render_each(
             yield sop, RenderError("rendering ran out of memory")
 
 
+def drop_comments(text: str) -> str:
+    """``text`` without its HTML comments (``<!--`` to the next ``-->``, and the newline
+    after it), in one pass: a comment that is never closed is left as it is (so is all
+    that follows it). No regular expression: one of the kind took minutes on thousands of
+    unclosed ``<!--``."""
+    kept = []
+    position = 0
+    while True:
+        start = text.find("<!--", position)
+        end = -1 if start < 0 else text.find("-->", start + 4)
+        if end < 0:
+            kept.append(text[position:])
+            return "".join(kept)
+        kept.append(text[position:start])
+        position = end + 3
+        if text.startswith("\n", position):
+            position += 1
+
+
 def site_conversion(text: str) -> None:
     """Convert a rendered SOP to HTML as the documentation site will, under the rendering
     time limit; raises :class:`RenderError` when it takes longer, nests too deeply or has
@@ -474,6 +493,7 @@ def site_conversion(text: str) -> None:
     build in minutes, so it is refused here, with the SOP, at validate time."""
     import markdown
 
+    text = drop_comments(text).strip() + "\n"  # the page body, as the site makes it
     names = [e if isinstance(e, str) else next(iter(e)) for e in SITE_MARKDOWN]
     configs = {
         name: options for e in SITE_MARKDOWN if isinstance(e, dict) for name, options in e.items()
@@ -615,6 +635,8 @@ def _render_to(org: Organisation, sops: list[Sop], write_end: int) -> None:
 #: a Markdown link or image and its address: ``[text](address`` or ``![alt](<address>``
 _LINK = re.compile(r"\]\(\s*<?([^)\s>]*)")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+#: a reference definition and its address: ``[name]: address`` or ``[name]: <address>``
+_REFERENCE = re.compile(r"^ {0,3}\[[^\]]{1,999}\]:[ \t]*<?([^\s>]*)")
 
 
 def site_links(sop: Sop) -> Iterator[Diagnostic]:
@@ -622,7 +644,8 @@ def site_links(sop: Sop) -> Iterator[Diagnostic]:
     (``https://…``, ``mailto:…``) or an anchor: the site has no file beside the SOP pages
     for it to find, and its strict build fails on such a link."""
     for index, line in enumerate(sop.body.splitlines()):
-        for match in _LINK.finditer(line):
+        matches = [*_LINK.finditer(line), *_REFERENCE.finditer(line)]
+        for match in matches:
             address = match.group(1)
             if not address or address.startswith(("#", "//")) or _SCHEME.match(address):
                 continue

@@ -434,20 +434,21 @@ def redact(text: str, secrets: Sequence[str] = ()) -> str:
 
 def url_secrets(url: str) -> list[str]:
     """The credentials a URL holds, to hide wherever a message quotes them, as written and
-    percent-decoded: the password of its user part (up to its last ``@``, whatever it
-    holds, and each part of it between ``@`` or ``:``, which a driver may quote alone)
-    and the value of each password, token or key parameter (up to the next ``&``). Texts
-    under four characters are left out: they would hide parts of ordinary words."""
+    percent-decoded: the password of its user part (everything between the first ``:``
+    and the last ``@``, whatever it holds, and each piece of it between ``@ : / ? # = &``,
+    which a parser or a driver may quote alone) and the value of each password, token or
+    key parameter. Texts under four characters are left out: they would hide parts of
+    ordinary words."""
     from urllib.parse import unquote
 
-    head, _, query = url.partition("://")[2].partition("?")
+    rest = url.partition("://")[2]
     found = []
-    if "@" in head:
-        user = head.rsplit("@", 1)[0]
+    if "@" in rest:
+        user = rest.rsplit("@", 1)[0]
         if ":" in user:
             password = user.split(":", 1)[1]
-            found += [password, *re.split(r"[@:]", password)]
-    for parameter in query.split("&"):
+            found += [password, *re.split(r"[@:/?#=&]", password)]
+    for parameter in rest.partition("?")[2].split("&"):
         name, _, value = parameter.partition("=")
         if _CREDENTIAL_PARAMETER.match(f"{name}="):
             found.append(value)
@@ -455,15 +456,15 @@ def url_secrets(url: str) -> list[str]:
 
 
 def redact_url(url: str) -> str:
-    """A URL as it may be shown: the password of its user part and the value of every
-    credential parameter replaced by ``***``, found by their places, not their text."""
+    """A URL as it may be shown: the password of its user part (up to the last ``@``) and
+    the value of every credential parameter replaced by ``***``, found by their places,
+    not their text."""
     scheme, separator, rest = url.partition("://")
+    at = rest.rfind("@")
+    user = rest[:at] if at >= 0 else ""
+    if ":" in user and "/" not in user.split(":", 1)[0]:
+        rest = user.split(":", 1)[0] + ":***" + rest[at:]
     head, question, query = rest.partition("?")
-    if "@" in head:
-        user, host = head.rsplit("@", 1)
-        if ":" in user:
-            user = user.split(":", 1)[0] + ":***"
-        head = f"{user}@{host}"
     parameters = []
     for parameter in query.split("&") if question else []:
         name, equals, _ = parameter.partition("=")
