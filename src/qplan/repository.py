@@ -119,7 +119,7 @@ def input_paths(settings: Settings) -> list[Path]:
     """What qplan reads or keeps in a repository: no output folder may hold or be in these."""
     root = settings.root
     paths = [settings.workflows_path, settings.sops_path, root / "pyproject.toml", root / ".git"]
-    paths += [root / name for name in ("training", "forecasts", "actuals", "scenarios")]
+    paths += [root / folder for folder, _ in _READ_FOLDERS]
     return paths
 
 

@@ -18,6 +18,14 @@ _CONTROL = (
     r"\u2066-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
 )
 _UNSAFE_FOR_TERMINAL = re.compile(_CONTROL)
+#: what a text that is shown as one line (a plan file's texts) may not hold
+_NOT_ONE_LINE = re.compile(rf"[\t\n]|{_CONTROL}")
+
+
+def one_line(text: str) -> bool:
+    """Whether ``text`` is one line of printable text: no newline, tab or character that
+    :func:`printable` would escape."""
+    return _NOT_ONE_LINE.search(text) is None
 
 
 def printable(text: str) -> str:
@@ -83,13 +91,16 @@ def markdown_text(value: Any) -> str:
     """A value from the repository or a plan file as inline Markdown text: it renders as
     the characters it holds, with no markup, HTML, comment, link, image, mention or line
     break. The one escaping function of every Markdown report and page."""
-    flat = " ".join(printable(str(value)).split())
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(flat, quote=False))
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(_flat(value), quote=False))
     return _MENTION_OR_LINK.sub(_WORD_JOINER, escaped)
 
 
 def markdown_code(value: Any) -> str:
     """A value from the repository as inline code: one line, and no backtick that could
     close the code span (shown as the look-alike ˋ)."""
-    flat = " ".join(printable(str(value)).split())
-    return f"`{flat.replace('`', 'ˋ')}`"
+    return f"`{_flat(value).replace('`', 'ˋ')}`"
+
+
+def _flat(value: Any) -> str:
+    """A value as one printable line, its runs of white space one space each."""
+    return " ".join(printable(str(value)).split())

@@ -28,6 +28,7 @@ from qplan.capacity.staffing import Capacity
 from qplan.core.diagnostics import Diagnostic, Severity
 from qplan.core.errors import PlanRefused
 from qplan.core.output import write_file
+from qplan.core.text import one_line
 from qplan.model.format import SET_FIELDS
 from qplan.plan.impact import plan_impact
 from qplan.plan.resources import (
@@ -467,9 +468,6 @@ def _count(value: Any) -> int:
 
 _LINEAGE = re.compile(r"[0-9A-Za-z-]{1,64}")
 _HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
-#: what a text of a plan file may not hold: it is shown on terminals, in logs (where a
-#: line of its own can be a CI workflow command) and in pull-request comments
-_NOT_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def _lineage(value: Any) -> str | None:
@@ -479,8 +477,10 @@ def _lineage(value: Any) -> str | None:
 
 
 def _line(value: Any, what: str) -> str:
-    """A text of the plan file that is shown as it is: one line, no control characters."""
-    if not isinstance(value, str) or len(value) > 4000 or _NOT_ONE_LINE.search(value):
+    """A text of the plan file that is shown as it is (on terminals, in logs, where a line
+    of its own can be a CI workflow command, and in pull-request comments): one line, no
+    control or invisible characters."""
+    if not isinstance(value, str) or len(value) > 4000 or not one_line(value):
         raise ValueError(f"{what}: not one line of text")
     return value
 

@@ -23,6 +23,7 @@ from xml.etree import ElementTree
 from qplan.capacity.intervals import INTERVAL_MINUTES, WEEK_INTERVALS, interval_start
 from qplan.capacity.staffing import Capacity, IntervalFigures, QueueCapacity
 from qplan.core.calendar import WEEKDAYS
+from qplan.core.text import markdown_text
 from qplan.core.units import plural
 
 PER_DAY = WEEK_INTERVALS // 7
@@ -176,19 +177,13 @@ def markdown(queues: list[QueueCapacity], flat: int) -> str:
     lines: list[str] = []
     for q in queues:
         assert q.intervals is not None
-        lines += [f"## {_md(q.queue)}", "", _md(_summary(q)), ""]
+        lines += [f"## {markdown_text(q.queue)}", "", markdown_text(_summary(q)), ""]
         lines.append("| " + " | ".join(_HEAD) + " |")
         lines.append("|---|" + "---:|" * (len(_HEAD) - 1))
         lines += ["| " + " | ".join(row) + " |" for row in _rows(q.intervals)]
         lines.append("")
     lines.append(_closing(len(queues), flat))
     return "\n".join(lines) + "\n"
-
-
-def _md(text: str) -> str:
-    from qplan.core.text import markdown_text
-
-    return markdown_text(text)
 
 
 # --- heat map ------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from qplan.core.text import markdown_code
+from qplan.core.text import markdown_code, markdown_text
 from qplan.plan.plan import FieldChange, Plan, ResourceChange
 from qplan.plan.resources import ORGANISATION_GROUP
 
@@ -365,24 +365,24 @@ def _markdown_summary(plan: Plan) -> str:
         for group, changes in plan.groups().items():
             counts = {a: sum(c.action == a for c in changes) for a in _SIGNS}
             lines.append(
-                f"| {_md_escape(group_title(group))} | {counts['create']} | {counts['update']} "
+                f"| {markdown_text(group_title(group))} | {counts['create']} | {counts['update']} "
                 f"| {counts['delete']} |"
             )
         lines.append("")
     if plan.risks:
         lines += ["#### :warning: Risky changes (approval needed)", ""]
         for risk in plan.risks[:_MAX_LISTED]:
-            approvers = _md_escape(", ".join(risk.approvers)) or "no owner named"
+            approvers = markdown_text(", ".join(risk.approvers)) or "no owner named"
             address = markdown_code(risk.address)
-            lines.append(f"- {address} {_md_escape(risk.message)} — approval: {approvers}")
+            lines.append(f"- {address} {markdown_text(risk.message)} — approval: {approvers}")
         if len(plan.risks) > _MAX_LISTED:
             lines.append(f"- and {len(plan.risks) - _MAX_LISTED} more (see the saved plan)")
         lines.append("")
     if plan.approvals:
         lines += ["#### Approvals needed", ""]
         for entry in plan.approvals[:_MAX_LISTED]:
-            why = _md_escape("; ".join(entry["reasons"]))
-            lines.append(f"- [ ] {_md_escape(entry['approver'])}: {why}")
+            why = markdown_text("; ".join(entry["reasons"]))
+            lines.append(f"- [ ] {markdown_text(entry['approver'])}: {why}")
         if len(plan.approvals) > _MAX_LISTED:
             lines.append(f"- and {len(plan.approvals) - _MAX_LISTED} more (see the JSON plan)")
         lines.append("")
@@ -394,7 +394,7 @@ def _markdown_summary(plan: Plan) -> str:
         missed = [h for h in plan.health if h["missed"]]
         for h in missed[:_MAX_LISTED]:
             queue = str(h["queue"]).replace("`", "")
-            lines.append(f"- :x: {markdown_code('queue.' + queue)} {_md_escape(h['summary'])}")
+            lines.append(f"- :x: {markdown_code('queue.' + queue)} {markdown_text(h['summary'])}")
         if len(missed) > _MAX_LISTED:
             lines.append(f"- and {len(missed) - _MAX_LISTED} more (see the JSON plan)")
         lines += [_health_tail(plan.health), ""]
@@ -402,7 +402,7 @@ def _markdown_summary(plan: Plan) -> str:
         lines += ["#### Warnings", ""]
         for d in plan.diagnostics[:_MAX_LISTED]:
             place = markdown_code(f"{d.file}:{d.line}:{d.column}")
-            lines.append(f"- {place} {d.code} {_md_escape(d.message)}")
+            lines.append(f"- {place} {d.code} {markdown_text(d.message)}")
         if len(plan.diagnostics) > _MAX_LISTED:
             lines.append(f"- and {len(plan.diagnostics) - _MAX_LISTED} more")
         lines.append("")
@@ -420,7 +420,7 @@ def impact_markdown(
         lines.append("| " + " | ".join(_IMPACT_HEAD) + " |")
         lines.append("|---|---:|---:|---:|---:|")
     for row in rows[:limit] if len(rows) <= limit else [*rows[: limit - 1], rows[-1]]:
-        cells = [markdown_code(row[0]), *(_md_escape(c) for c in row[1:])]
+        cells = [markdown_code(row[0]), *(markdown_text(c) for c in row[1:])]
         lines.append("| " + " | ".join(cells) + " |")
     if len(rows) > limit:
         lines.append(f"\n_and {len(rows) - limit} more rows ({rest})_")
@@ -428,7 +428,7 @@ def impact_markdown(
         lines.append("")
     for warning in impact.get("warnings", []):
         lines.append(
-            f"- :warning: {markdown_code(warning['address'])} {_md_escape(warning['message'])} "
+            f"- :warning: {markdown_code(warning['address'])} {markdown_text(warning['message'])} "
             f"({warning['code']})"
         )
     if impact.get("warnings"):
@@ -436,12 +436,12 @@ def impact_markdown(
     for phase in impact.get("phases", []):
         lines += [f"From {phase['from']}, when a phase of a changed allocation starts:", ""]
         lines += [
-            f"- {markdown_code(row[0])}: " + _md_escape(_row_text(row))
+            f"- {markdown_code(row[0])}: " + markdown_text(_row_text(row))
             for row in impact_rows(phase)
         ]
         lines += [
-            f"- :warning: {markdown_code(w['address'])} {_md_escape(w['message'])} "
-            f"({_md_escape(w['code'])})"
+            f"- :warning: {markdown_code(w['address'])} {markdown_text(w['message'])} "
+            f"({markdown_text(w['code'])})"
             for w in phase.get("warnings", [])
         ]
         lines.append("")
@@ -456,12 +456,6 @@ def _health_tail(health: list[dict[str, Any]]) -> str:
     return (
         f"{plural(len(health), 'changed queue')} with actuals: {missed or 'none'} missing targets."
     )
-
-
-def _md_escape(text: str) -> str:
-    from qplan.core.text import markdown_text
-
-    return markdown_text(text)
 
 
 def _group_blocks(plan: Plan, group: str, budget: int) -> Iterator[str]:
@@ -493,6 +487,6 @@ def _details(title: str, label: str, chunk: list[str], continued: bool) -> str:
     suffix = " (continued)" if continued else ""
     body = "".join(chunk).replace("```", "ˋˋˋ")
     return (
-        f"<details><summary><b>{_md_escape(title)}</b>{suffix}: {label}</summary>\n\n"
+        f"<details><summary><b>{markdown_text(title)}</b>{suffix}: {label}</summary>\n\n"
         f"```diff\n{body}```\n\n</details>\n\n"
     )

@@ -50,7 +50,7 @@ def text(result: ScenarioResult, *, explain: bool = False) -> str:
 def markdown(result: ScenarioResult, *, heading: str = "#") -> str:
     """The scenario as one Markdown page (the docs site's, or a chat post)."""
     from qplan.core.text import markdown_code
-    from qplan.render.site import text as _md_escape
+    from qplan.core.text import markdown_text as _md_escape
 
     scenario = result.scenario
     lines = [f"{heading} {_md_escape(scenario.title)}", ""]

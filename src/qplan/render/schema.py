@@ -36,20 +36,25 @@ def generate() -> dict[str, str]:
 
 def stale_files(folder: Path) -> list[str]:
     """The schema files that are missing or differ from what the models say."""
-    stale = []
-    for name, text in generate().items():
-        path = folder / name
-        if path.is_symlink() or not path.is_file() or path.read_text(encoding="utf-8") != text:
-            stale.append(name)
-    return stale
+    return list(_stale(folder, generate()))
 
 
 def write(folder: Path) -> list[str]:
     """Write the schema files that are missing or differ; return their names."""
     from qplan.core.output import write_file
 
-    written = []
-    for name in stale_files(folder):
-        write_file(folder / name, generate()[name])
-        written.append(name)
-    return written
+    stale = _stale(folder, generate())
+    for name, text in stale.items():
+        write_file(folder / name, text)
+    return list(stale)
+
+
+def _stale(folder: Path, texts: dict[str, str]) -> dict[str, str]:
+    """Of ``texts`` (file name → text), those the folder does not hold as they are."""
+    return {
+        name: text
+        for name, text in texts.items()
+        if (path := folder / name).is_symlink()
+        or not path.is_file()
+        or path.read_text(encoding="utf-8") != text
+    }

@@ -432,23 +432,32 @@ def redact(text: str, secrets: Sequence[str] = ()) -> str:
     return _CREDENTIAL_PARAMETER.sub(r"\1=***", text)
 
 
+def _user_password(url: str) -> tuple[str, str, str] | None:
+    """A URL cut around the password of its user part: (what comes before it, the
+    password, what follows it), the password being everything between the first ``:``
+    of the user part and the last ``@`` (whatever it holds); None without one."""
+    scheme, separator, rest = url.partition("://")
+    at = rest.rfind("@")
+    user = rest[:at] if at >= 0 else ""
+    name, colon, password = user.partition(":")
+    if not colon:
+        return None
+    return f"{scheme}{separator}{name}:", password, rest[at:]
+
+
 def url_secrets(url: str) -> list[str]:
     """The credentials a URL holds, to hide wherever a message quotes them, as written and
-    percent-decoded: the password of its user part (everything between the first ``:``
-    and the last ``@``, whatever it holds, and each piece of it between ``@ : / ? # = &``,
-    which a parser or a driver may quote alone) and the value of each password, token or
-    key parameter. Texts under four characters are left out: they would hide parts of
-    ordinary words."""
+    percent-decoded: the password of its user part (:func:`_user_password`, and each piece
+    of it between ``@ : / ? # = &``, which a parser or a driver may quote alone) and the
+    value of each password, token or key parameter. Texts under four characters are left
+    out: they would hide parts of ordinary words."""
     from urllib.parse import unquote
 
-    rest = url.partition("://")[2]
     found = []
-    if "@" in rest:
-        user = rest.rsplit("@", 1)[0]
-        if ":" in user:
-            password = user.split(":", 1)[1]
-            found += [password, *re.split(r"[@:/?#=&]", password)]
-    for parameter in rest.partition("?")[2].split("&"):
+    cut = _user_password(url)
+    if cut is not None:
+        found += [cut[1], *re.split(r"[@:/?#=&]", cut[1])]
+    for parameter in url.partition("://")[2].partition("?")[2].split("&"):
         name, _, value = parameter.partition("=")
         if _CREDENTIAL_PARAMETER.match(f"{name}="):
             found.append(value)
@@ -456,21 +465,18 @@ def url_secrets(url: str) -> list[str]:
 
 
 def redact_url(url: str) -> str:
-    """A URL as it may be shown: the password of its user part (up to the last ``@``) and
-    the value of every credential parameter replaced by ``***``, found by their places,
-    not their text."""
-    scheme, separator, rest = url.partition("://")
-    at = rest.rfind("@")
-    user = rest[:at] if at >= 0 else ""
-    if ":" in user and "/" not in user.split(":", 1)[0]:
-        rest = user.split(":", 1)[0] + ":***" + rest[at:]
-    head, question, query = rest.partition("?")
+    """A URL as it may be shown: the password of its user part and the value of every
+    credential parameter replaced by ``***``, found by their places, not their text."""
+    cut = _user_password(url)
+    if cut is not None and "/" not in cut[0].partition("://")[2]:  # a user name, not a path
+        url = f"{cut[0]}***{cut[2]}"
+    head, question, query = url.partition("?")
     parameters = []
     for parameter in query.split("&") if question else []:
         name, equals, _ = parameter.partition("=")
         secret = equals and _CREDENTIAL_PARAMETER.match(f"{name}=")
         parameters.append(f"{name}=***" if secret else parameter)
-    return scheme + separator + head + question + "&".join(parameters)
+    return head + question + "&".join(parameters)
 
 
 def open_store(url: str, root: Path | None = None) -> StateStore:
