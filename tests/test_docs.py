@@ -16,7 +16,7 @@ from urllib.request import urlopen
 import pytest
 import yaml
 
-from qplan.render.site_cache import cache_folder
+from qplan.site.cache import cache_folder
 from tests.conftest import ROOT, TODAY, copy_case, run_qplan
 from tests.plan_scenario import apply_all, edit
 
@@ -152,7 +152,7 @@ def test_build_is_deterministic_and_incremental(example_repo: Path) -> None:
     config = (project / "mkdocs.yml").read_text(encoding="utf-8")
     parsed = yaml.safe_load(config)
     assert parsed["theme"]["font"] is False
-    assert "qplan.render.site_markdown" in parsed["markdown_extensions"]
+    assert "qplan.sops.markdown" in parsed["markdown_extensions"]
     assert "http" not in config
 
 
@@ -338,7 +338,7 @@ def test_a_cold_build_renders_on_two_processes(example_repo: Path, tmp_path: Pat
     from mkdocs.structure.files import get_files
 
     from qplan.core.errors import OutputError
-    from qplan.render.site import build_site
+    from qplan.site.pages import build_site
 
     plain = run_qplan(
         "docs",
@@ -387,9 +387,9 @@ def test_a_helper_process_makes_half_of_the_queue_pages_the_same(
 ) -> None:
     from qplan.core.forked import can_fork
     from qplan.load.settings import load_settings
-    from qplan.render import site
-    from qplan.render.site_cache import FileMemo
     from qplan.repository import docs_project
+    from qplan.site import pages as site
+    from qplan.site.cache import FileMemo
 
     settings = load_settings(example_repo)
     alone_memo = FileMemo(tmp_path / "alone", ".svg")
@@ -412,7 +412,7 @@ def test_a_project_with_other_plugins_has_every_page_templated(
 ) -> None:
     """The cache knows what the search plugin and the theme read of a page; with any other
     plugin (which may add to every page) no page is left as the last build wrote it."""
-    from qplan.render.site import build_site
+    from qplan.site.pages import build_site
 
     assert run_qplan("docs", "build", "--project-dir", "project", repo=example_repo).exit_code == 0
     project = example_repo / "project"

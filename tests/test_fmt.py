@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from qplan.edit.fmt import format_text
 from qplan.load.settings import load_settings
 from qplan.plan.plan import diff
-from qplan.render.fmt import format_text
 from qplan.repository import desired_snapshot, validate_repository
 from tests.conftest import CASES, ROOT, run_qplan
 

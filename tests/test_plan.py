@@ -172,7 +172,7 @@ def test_plan_against_empty_state_writes_nothing(example_repo: Path) -> None:
 
 def test_markdown_parts_fit_the_limit_and_keep_the_summary(example_repo: Path) -> None:
     from qplan.load.settings import load_settings
-    from qplan.render.plan_report import markdown_parts
+    from qplan.report.plan import markdown_parts
     from qplan.repository import open_state, plan_repository
 
     settings = load_settings(example_repo)

@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     from qplan.plan.resources import Resource
     from qplan.plan.scenario import ScenarioResult
     from qplan.plan.state import StateStore
-    from qplan.render.site_cache import FileMemo
-    from qplan.render.status_report import ProjectStatus
+    from qplan.plan.status import ProjectStatus
+    from qplan.site.cache import FileMemo
 
 
 def validate_repository(
@@ -182,7 +182,7 @@ def _health_notes(validation: ValidationResult, plan: Plan) -> list[dict[str, An
     org = validation.organisation
     if org.actuals is None or org.actuals.empty:
         return []
-    from qplan.render.health_report import plan_note
+    from qplan.report.health import plan_note
 
     touched = {
         c.address.partition(".")[2]
@@ -271,9 +271,9 @@ def docs_project(
     when the repository has errors). The change log comes from the state, when it has
     revisions; ``memo`` keeps drawn heat maps between builds."""
     from qplan.capacity.staffing import derive_organisation
-    from qplan.render.capacity_report import svg_chart
-    from qplan.render.site import site_files
-    from qplan.render.status_report import SINCE_DAYS
+    from qplan.plan.status import SINCE_DAYS
+    from qplan.site.pages import site_files
+    from qplan.views.capacity_chart import svg_chart
 
     validation = validate_repository(settings=settings)
     if validation.report.has_errors:
@@ -288,7 +288,7 @@ def docs_project(
         store.close()
     health = trend = None
     if org.actuals is not None and not org.actuals.empty:
-        from qplan.render.site_health import TREND_DAYS
+        from qplan.site.health import TREND_DAYS
 
         health = assess_health(validation)
         trend = assess_health(validation, health.ends - timedelta(days=TREND_DAYS - 1), health.ends)
@@ -457,7 +457,7 @@ def write_recovery(validation: ValidationResult, recovery: RecoveryPlan) -> str:
     from datetime import timedelta
 
     from qplan.core.errors import PlanRefused
-    from qplan.render.edits import add_allocation_phases
+    from qplan.edit.documents import add_allocation_phases
 
     org = validation.organisation
     allocation = org.allocations[recovery.queue]
@@ -543,7 +543,7 @@ def _allocate(
 def write_allocation(validation: ValidationResult, result: AllocationResult) -> list[str]:
     """Write the proposal's changed shares into the allocations' files (comments and
     layout kept); returns the files written."""
-    from qplan.render.edits import set_allocation_shares
+    from qplan.edit.documents import set_allocation_shares
 
     org = validation.organisation
     by_file: dict[str, dict[int, tuple[str, dict[str, float]]]] = {}
@@ -627,7 +627,7 @@ def project_status(
 ) -> list[ProjectStatus]:
     """The stakeholder update of each chosen project (all, when none is named), with what
     the applied state changed since ``since`` for the resources each touches."""
-    from qplan.render.status_report import project_statuses
+    from qplan.plan.status import project_statuses
 
     settings = validation.settings
     store = open_state(settings, state_url)

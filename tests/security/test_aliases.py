@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from qplan.core.errors import QplanError
+from qplan.edit.documents import add_allocation_phases, set_allocation_shares
 from qplan.load.settings import load_settings
-from qplan.render.edits import add_allocation_phases, set_allocation_shares
 
 ALLOCATIONS = """allocations:
   - queue: a

@@ -27,7 +27,7 @@ def test_validate_in_colour_styles_its_own_text_only() -> None:
 
     from qplan.core.diagnostics import Diagnostic, Position, Report
     from qplan.core.text import PrintableStream
-    from qplan.render.reporters import write_text
+    from qplan.report.reporters import write_text
 
     report = Report()
     report.add(Diagnostic.at(Position("w.yaml", 2, 3), "QP102", "unknown team 'a\x1b[8mb'"))

@@ -8,12 +8,14 @@ QA queues through those that make them staffed and reachable.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from qplan.capacity.staffing import Capacity
+    from qplan.check.semantics import ValidationResult
     from qplan.model.format import Queue
 from qplan.core.rules import RULES, Severity
 from qplan.model.format import speaks
@@ -373,3 +375,47 @@ def _qa(org: Organisation, queue: Queue) -> Gate:
     if queue.qa is None:
         return Gate("qa", False, "no QA sampling rate", "set `qa: {sample_rate: 0.05}`")
     return Gate("qa", True, f"{queue.qa.sample_rate:.1%} of decisions re-reviewed")
+
+
+@dataclass(frozen=True)
+class QueueReadiness:
+    queue: str
+    kind: str
+    status: str
+    gates: tuple[Gate, ...]
+
+    @property
+    def ready(self) -> bool:
+        return not any(g.blocking for g in self.gates)
+
+    def contract(self) -> dict[str, Any]:
+        return {
+            "queue": self.queue,
+            "kind": self.kind,
+            "status": self.status,
+            "ready": self.ready,
+            "gates": [g.contract() for g in self.gates],
+        }
+
+
+def checklist(
+    validation: ValidationResult, queue_ids: Iterable[str], enqueued: Mapping[str, Enqueued]
+) -> list[QueueReadiness]:
+    from qplan.capacity.staffing import derive_organisation
+
+    org = validation.organisation
+    capacity = derive_organisation(org, validation.settings.today)
+    failed = frozenset(d.file for d in validation.report if d.code == "QP143")
+    rows = []
+    for qid in queue_ids:
+        queue = org.queues[qid]
+        found = gates(
+            org,
+            queue,
+            today=validation.settings.today,
+            capacity=capacity,
+            enqueued=dict(enqueued),
+            failed_sops=failed,
+        )
+        rows.append(QueueReadiness(qid, queue.kind, queue.status, tuple(found)))
+    return rows

@@ -188,7 +188,7 @@ def capacity(
     from qplan import repository as project
     from qplan.capacity.staffing import derive_organisation, recovery
     from qplan.core.errors import UsageError
-    from qplan.render import capacity_report as report
+    from qplan.report import capacity as report
 
     validation = project.validate_repository(settings=obj.settings())
     if validation.report.has_errors:
@@ -237,7 +237,7 @@ def capacity(
 
 def _intervals(figures: Any, queue_id: str | None, fmt: str, chart: str | None) -> None:
     from qplan.core.errors import UsageError
-    from qplan.render import interval_report
+    from qplan.report import intervals as interval_report
 
     if queue_id is not None:
         found = figures.queues.get(queue_id)

@@ -25,7 +25,7 @@ def validate(obj: Context, fmt: str, strict: bool) -> None:
 
     Exit 0 when valid (warnings allowed unless --strict), 1 otherwise.
     """
-    from qplan.render import reporters
+    from qplan.report import reporters
     from qplan.repository import validate_repository
 
     result = validate_repository(settings=obj.settings())
@@ -86,7 +86,7 @@ def readiness(obj: Context, queues: tuple[str, ...], workflow: str | None, fmt: 
     """
     from qplan import repository as project
     from qplan.core.errors import UsageError
-    from qplan.render.readiness_report import checklist, render
+    from qplan.report.readiness import checklist, render
 
     settings = obj.settings()
     validation = project.validate_repository(settings=settings)

@@ -50,7 +50,7 @@ PLAN_FORMATS = click.Choice(["text", "markdown", "json"])
 
 def write_refusal(report: Any, fmt: str, outcome: str = "No plan was made") -> NoReturn:
     """The repository is invalid: show why, in the format asked for, and exit 1."""
-    from qplan.render import reporters
+    from qplan.report import reporters
 
     if fmt == "json":
         sys.stdout.write(reporters.validation_json(report))

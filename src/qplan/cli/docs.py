@@ -36,7 +36,7 @@ def docs_render(obj: Context, sop: str | None, every: bool, out: str | None) -> 
     from qplan import repository as project
     from qplan.core.errors import UsageError
     from qplan.core.output import write_file
-    from qplan.render.site import sop_page_name
+    from qplan.site.pages import sop_page_name
 
     if bool(sop) == every:
         raise UsageError("name one SOP, or pass --all")
@@ -130,9 +130,9 @@ def docs_build(obj: Context, out: str, project_dir: str | None, no_cache: bool) 
         remove_hidden,
         remove_links,
     )
-    from qplan.render.site import build_site, write_project
-    from qplan.render.site_cache import FileMemo, cache_folder
     from qplan.repository import input_paths
+    from qplan.site.cache import FileMemo, cache_folder
+    from qplan.site.pages import build_site, write_project
 
     settings = obj.settings()
     cache = None if no_cache else cache_folder(settings.root)
@@ -195,7 +195,7 @@ def docs_serve(obj: Context, dev_addr: str, project_dir: str | None) -> None:
     from qplan import repository as project
     from qplan.cli import serve_hook
     from qplan.core.output import write_file
-    from qplan.render.site import write_project
+    from qplan.site.pages import write_project
 
     settings = obj.settings()
     validation, files = project.docs_project(settings, obj.state)

@@ -56,7 +56,7 @@ def health(
     """
     from qplan import repository as project
     from qplan.core.errors import UsageError
-    from qplan.render import health_report as report
+    from qplan.report import health as report
 
     starts, ends = _day(from_day, "--from"), _day(to_day, "--to")
     if starts and ends and starts > ends:
@@ -145,7 +145,7 @@ def recover(
     from qplan import repository as project
     from qplan.capacity.recovery import MAX_DAYS
     from qplan.core.errors import UsageError
-    from qplan.render import recovery_report as report
+    from qplan.report import recovery as report
 
     try:
         items = float(backlog.replace(",", "").replace("_", ""))

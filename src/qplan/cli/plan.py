@@ -22,7 +22,7 @@ def write_plan(plan: Any, fmt: str, settings: Any, split_dir: str | None = None)
     """Print a plan; Markdown longer than one comment goes out in parts."""
     import json
 
-    from qplan.render import plan_report
+    from qplan.report import plan as plan_report
 
     if fmt == "json":
         # indented for a person at a terminal; one line for a program (the C encoder: a plan

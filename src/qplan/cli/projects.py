@@ -26,7 +26,8 @@ def status(obj: Context, projects: tuple[str, ...], since: str | None, fmt: str)
     """
     from qplan import repository as project
     from qplan.core.errors import UsageError
-    from qplan.render import status_report as report
+    from qplan.plan.status import SINCE_DAYS
+    from qplan.report import status as report
 
     settings = obj.settings()
     validation = project.validate_repository(settings=settings)
@@ -37,7 +38,7 @@ def status(obj: Context, projects: tuple[str, ...], since: str | None, fmt: str)
         if pid not in org.projects:
             known = ", ".join(sorted(org.projects)) or "none under projects/"
             raise UsageError(f"no project {pid!r} (projects: {known})")
-    day = settings.today - timedelta(days=report.SINCE_DAYS)
+    day = settings.today - timedelta(days=SINCE_DAYS)
     if since is not None:
         try:
             day = date.fromisoformat(since)
@@ -158,8 +159,8 @@ def new_queue(
     """
     from qplan import repository as repo
     from qplan.core.errors import UsageError
-    from qplan.render.scaffold import QueueSpec
-    from qplan.render.scaffold import new_queue as scaffold
+    from qplan.edit.scaffold import QueueSpec
+    from qplan.edit.scaffold import new_queue as scaffold
 
     settings = obj.settings()
     validation = repo.validate_repository(settings=settings)
@@ -236,8 +237,8 @@ def new_project(
     """
     from qplan import repository as repo
     from qplan.core.errors import UsageError
-    from qplan.render.scaffold import ProjectSpec
-    from qplan.render.scaffold import new_project as scaffold
+    from qplan.edit.scaffold import ProjectSpec
+    from qplan.edit.scaffold import new_project as scaffold
 
     settings = obj.settings()
     validation = repo.validate_repository(settings=settings)
@@ -285,7 +286,7 @@ def export(obj: Context, fmt: str, kind: str | None, out: str | None) -> None:
     from qplan import repository as repo
     from qplan.core.errors import UsageError
     from qplan.core.output import write_file
-    from qplan.render.spreadsheets import export_csv, export_workbook
+    from qplan.edit.spreadsheets import export_csv, export_workbook
 
     settings = obj.settings()
     validation = repo.validate_repository(settings=settings)
@@ -342,9 +343,9 @@ def import_(
 
     from qplan import repository as repo
     from qplan.core.errors import UsageError
+    from qplan.edit.scaffold import check_path
+    from qplan.edit.spreadsheets import import_table
     from qplan.load.spreadsheet import SpreadsheetError, read_table
-    from qplan.render.scaffold import check_path
-    from qplan.render.spreadsheets import import_table
 
     settings = obj.settings()
     validation = repo.validate_repository(settings=settings)

@@ -55,7 +55,7 @@ def state_show(obj: Context, resource: str | None, serial: int | None, fmt: str)
 
     from qplan.core.errors import StateError
     from qplan.plan.plan import ResourceChange
-    from qplan.render.plan_report import change_lines
+    from qplan.report.plan import change_lines
     from qplan.repository import open_state
 
     store = open_state(obj.settings(), obj.state)

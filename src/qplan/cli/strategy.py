@@ -68,7 +68,7 @@ def allocate(
     """
     from qplan import repository as project
     from qplan.core.errors import UsageError
-    from qplan.render import allocation_report as report
+    from qplan.views import allocation as report
 
     validation = project.validate_repository(settings=obj.settings())
     if validation.report.has_errors:
@@ -140,7 +140,7 @@ def scenario(
     from qplan import repository as project
     from qplan.core.diagnostics import Report
     from qplan.core.errors import UsageError
-    from qplan.render import scenario_report as report
+    from qplan.views import scenario as report
 
     validation = project.validate_repository(settings=obj.settings())
     if validation.report.has_errors:

@@ -22,7 +22,7 @@ def schema(obj: Context, check: bool) -> None:
 
     Example: qplan schema --check
     """
-    from qplan.render import schema as schemas
+    from qplan.edit import schema as schemas
 
     folder = obj.settings().root / "schemas"
     if check:
@@ -50,8 +50,8 @@ def fmt(obj: Context, paths: tuple[str, ...], check: bool) -> None:
     Example: qplan fmt --check
     """
     from qplan.core.diagnostics import Report
-    from qplan.render import reporters
-    from qplan.render.fmt import format_files, yaml_paths
+    from qplan.edit.fmt import format_files, yaml_paths
+    from qplan.report import reporters
 
     settings = obj.settings()
     result = format_files(settings, yaml_paths(settings, paths), write=not check)
@@ -77,7 +77,7 @@ def owners(obj: Context, check: bool) -> None:
     """
     from qplan import repository as project
     from qplan.core.output import write_file
-    from qplan.render.owners import PATH, codeowners
+    from qplan.edit.owners import PATH, codeowners
 
     settings = obj.settings()
     validation = project.validate_repository(settings=settings)

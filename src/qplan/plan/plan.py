@@ -6,7 +6,7 @@ approval they need, the validation warnings, and a checksum over all of it. It
 saves itself to a file that ``apply`` verifies before using, and it knows
 whether it is too large to apply without an explicit override
 (:meth:`Plan.raise_if_unsafe`). Rendering for people lives in
-:mod:`qplan.render.plan_report`.
+:mod:`qplan.report.plan`.
 """
 
 from __future__ import annotations

@@ -28,10 +28,11 @@ from qplan.model.organisation import Organisation, Sop
 MAX_OUTPUT_CHARS = 1_000_000
 MAX_SECONDS = 2.0
 #: the longest a rendered SOP may take to convert to HTML as the site does: this much, and
-#: this much more a character (Markdown converts about 3.5 µs a character when its cost is
-#: linear; a real SOP takes milliseconds, and the site's build of a page a few times this)
+#: this much more a character (Markdown converts 3.5–5 µs a character when its cost is
+#: linear, so a slower machine keeps a margin; a real SOP takes milliseconds; markup whose
+#: cost grows with the square of a paragraph exceeds it by far)
 MARKDOWN_SECONDS = 0.5
-MARKDOWN_SECONDS_PER_CHAR = 4e-6
+MARKDOWN_SECONDS_PER_CHAR = 12e-6
 #: how long the child may take over one SOP before it is taken to hang: its template, its
 #: Markdown at the longest output, and time to spare
 _PER_SOP_SECONDS = MAX_SECONDS + MARKDOWN_SECONDS + MARKDOWN_SECONDS_PER_CHAR * MAX_OUTPUT_CHARS + 5
@@ -47,7 +48,7 @@ SITE_MARKDOWN: tuple[str | dict[str, dict[str, Any]], ...] = (
     "attr_list",
     "pymdownx.details",
     {"toc": {"permalink": True}},
-    "qplan.render.site_markdown",
+    "qplan.sops.markdown",
 )
 MAX_RANGE = 10_000
 MAX_RANGE_TOTAL = 100_000

@@ -6,7 +6,7 @@ SOP templates and every name on the site come in with pull requests. With this e
 nh3 (the ammonia sanitiser): only the tags and attributes Markdown and its extensions make
 are kept, event handlers (``on…``) and ``style`` attributes are dropped, and links keep only
 the http, https and mailto schemes or stay relative. Listed in the generated ``mkdocs.yml``
-as ``qplan.render.site_markdown``.
+as ``qplan.sops.markdown``.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ the builder (MkDocs with the Material theme; the project is plain ``mkdocs.yml``
 portals that consume MkDocs projects, and Material's successor, read it too).
 
 Everything that comes from the repository is untrusted: names are escaped, and the pages
-are built with raw HTML switched off (:mod:`qplan.render.site_markdown`), so an SOP cannot put a
+are built with raw HTML switched off (:mod:`qplan.sops.markdown`), so an SOP cannot put a
 script on the site.
 """
 
@@ -28,6 +28,8 @@ from qplan.core.calendar import WEEKDAYS
 from qplan.core.units import items_a_day
 from qplan.load.settings import Settings
 from qplan.sops.rendering import SITE_MARKDOWN, drop_comments
+from qplan.site.links import Links
+from qplan.views.markdown import code, money, pct, table, text, theme_text
 
 if TYPE_CHECKING:
     from qplan.capacity.health import Health
@@ -36,8 +38,8 @@ if TYPE_CHECKING:
     from qplan.model.organisation import Organisation
     from qplan.plan.scenario import ScenarioResult
     from qplan.plan.state import Revision
-    from qplan.render.site_cache import FileMemo, PageCache
-    from qplan.render.status_report import ProjectStatus
+    from qplan.site.cache import FileMemo, PageCache
+    from qplan.plan.status import ProjectStatus
     from qplan.sops.rendering import RenderedSop
 
 STATUSES = ("draft", "ready", "live", "paused", "retired")
@@ -47,128 +49,13 @@ _HEADING = re.compile(r"^(#{1,6})(?=\s)")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
 
-def text(value: Any) -> str:
-    """A value from the repository as inline Markdown text: no markup, no HTML."""
-    from qplan.core.text import markdown_text
-
-    return markdown_text(value)
-
-
-_ENTITY_START = re.compile(r"&(?=[#A-Za-z0-9])")
-_THEME_UNSAFE = str.maketrans({"<": "‹", ">": "›", '"': "”", "'": "’", "`": "ʼ"})
-
-
-def theme_text(value: Any) -> str:
-    """A name as it may reach the theme's templates (site name, navigation, page titles).
-
-    The theme does not escape these everywhere, and where it uses ``striptags`` it turns
-    entities back into markup, so HTML escaping alone is not enough: the characters that
-    could open a tag, close an attribute or start an entity are replaced by look-alikes.
-    """
-    flat = " ".join(str(value).split())
-    return _ENTITY_START.sub("＆", flat).translate(_THEME_UNSAFE)
-
-
-def code(value: Any) -> str:
-    """A value as inline code (ids); backticks cannot occur in ids."""
-    return f"`{str(value).replace('`', '')}`"
-
-
-def _table(head: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
-    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return [*lines, ""]
-
-
-def _pct(value: float | None, digits: int = 1) -> str:
-    return "—" if value is None else f"{value:.{digits}f}%"
-
-
-def _money(value: float | None) -> str:
-    return "—" if value is None else f"{value:,.2f}"
-
-
-class _Links:
-    """Relative links between pages; every page sits one folder below ``docs/``."""
-
-    def __init__(
-        self, org: Organisation, sop_pages: Mapping[str, str], *, grouped: bool = False
-    ) -> None:
-        self.org = org
-        self.sop_pages = sop_pages
-        #: queues are sections of their workflow's page, not pages of their own
-        self.grouped = grouped
-        # what pages list of other pages' items, found once (not once a page), in id order
-        #: the queues each training queue trains reviewers for
-        self.trained_by: dict[str, list[str]] = defaultdict(list)
-        #: the queues of each workflow, and those bound to each policy version
-        self.queues_of: dict[str, list[str]] = defaultdict(list)
-        self.bound_to: dict[str, list[str]] = defaultdict(list)
-        #: the queues each team has a share of
-        self.allocated_to: dict[str, list[str]] = defaultdict(list)
-        for qid, queue in sorted(org.queues.items()):
-            self.queues_of[queue.workflow].append(qid)
-            self.bound_to[queue.policy].append(qid)
-            if queue.training_queue:
-                self.trained_by[queue.training_queue].append(qid)
-        for qid, allocation in sorted(org.allocations.items()):
-            if qid in org.queues:
-                for tid in allocation.shares:
-                    self.allocated_to[tid].append(qid)
-
-    def page(
-        self,
-        kind: str,
-        ident: str,
-        label: str | None = None,
-        *,
-        up: bool = True,
-        anchor: str | None = None,
-    ) -> str:
-        prefix = "../" if up else ""
-        fragment = f"#{anchor}" if anchor else ""
-        return f"[{text(label or ident)}]({prefix}{kind}/{ident}.md{fragment})"
-
-    def queue(self, qid: str | None, *, up: bool = True, name: bool = False) -> str:
-        if not qid:
-            return "—"
-        queue = self.org.queues.get(qid)
-        if queue is None:
-            return code(qid)
-        label = queue.name if name else qid
-        if self.grouped:
-            return self.page("workflows", queue.workflow, label, up=up, anchor=qid)
-        return self.page("queues", qid, label, up=up)
-
-    def team(self, tid: str, *, up: bool = True) -> str:
-        return self.page("teams", tid, up=up) if tid in self.org.teams else code(tid)
-
-    def workflow(self, wid: str, *, up: bool = True) -> str:
-        workflow = self.org.workflows.get(wid)
-        return self.page("workflows", wid, workflow.name if workflow else wid, up=up)
-
-    def policy(self, binding: str, *, up: bool = True) -> str:
-        pid = binding.partition("@")[0]
-        return (
-            self.page("policies", pid, binding, up=up)
-            if pid in self.org.policies
-            else code(binding)
-        )
-
-    def sop(self, path: str | None, *, up: bool = True) -> str:
-        if not path or path not in self.sop_pages:
-            return "—" if not path else code(path)
-        title = self.org.sops[path].front.title
-        return self.page("sops", self.sop_pages[path], title, up=up)
-
-
 def sop_page_name(path: str, sops_dir: str = "sops") -> str:
     """``sops/short-video/hate.md.j2`` → ``short-video--hate`` (one flat folder of pages)."""
     name = path.removeprefix(f"{sops_dir}/").removesuffix(".md.j2")
     return name.replace("/", "--")
 
 
-def _shares(links: _Links, shares: Mapping[str, float]) -> str:
+def _shares(links: Links, shares: Mapping[str, float]) -> str:
     return ", ".join(f"{links.team(t)} {s:g}%" for t, s in shares.items()) or "—"
 
 
@@ -219,7 +106,7 @@ def sop_markdown(rendered: str) -> str:
 # --- pages ---------------------------------------------------------------------------------
 
 
-def _overview(org: Organisation, capacity: Capacity | None, links: _Links, title: str) -> str:
+def _overview(org: Organisation, capacity: Capacity | None, links: Links, title: str) -> str:
     lines = [f"# {text(title)}", ""]
     by_status = {s: sum(q.status == s for q in org.queues.values()) for s in STATUSES}
     vendors = sorted({t.vendor for t in org.teams.values() if t.vendor})
@@ -236,12 +123,12 @@ def _overview(org: Organisation, capacity: Capacity | None, links: _Links, title
         lines += [
             f"**Staffing:** {totals['required_fte']:.1f} FTE required of "
             f"{totals['headcount_fte']:g} headcount. **Weekly cost:** "
-            f"{_money(totals['weekly_cost'])}.",
+            f"{money(totals['weekly_cost'])}.",
             "",
         ]
-        from qplan.render.capacity_report import flags
+        from qplan.views.verdicts import capacity_flags
 
-        problems = flags(capacity)
+        problems = capacity_flags(capacity)
         if problems:
             lines += ['!!! warning "Capacity problems"', ""]
             lines += [f"    - {text(p)}" for p in problems] + [""]
@@ -256,7 +143,7 @@ def _overview(org: Organisation, capacity: Capacity | None, links: _Links, title
         statuses: list[str] = [org.queues[q].status for q in links.queues_of.get(wid, [])]
         counts = [statuses.count(s) for s in STATUSES]
         rows.append([links.workflow(wid, up=False), text(workflow.owner), *map(str, counts)])
-    lines += _table(["Workflow", "Owner", *STATUSES], rows)
+    lines += table(["Workflow", "Owner", *STATUSES], rows)
     lines += ["## Teams and vendors", ""]
     rows = []
     for tid, team in sorted(org.teams.items()):
@@ -268,10 +155,10 @@ def _overview(org: Organisation, capacity: Capacity | None, links: _Links, title
                 text(team.vendor or "—"),
                 team.country,
                 f"{team.headcount_fte:g}",
-                _pct(figures.utilisation_percent) if figures else "—",
+                pct(figures.utilisation_percent) if figures else "—",
             ]
         )
-    lines += _table(["Team", "Type", "Vendor", "Country", "Headcount", "Utilisation"], rows)
+    lines += table(["Team", "Type", "Vendor", "Country", "Headcount", "Utilisation"], rows)
     if capacity is not None:
         lines += [
             "## Utilisation and SLA",
@@ -283,7 +170,7 @@ def _overview(org: Organisation, capacity: Capacity | None, links: _Links, title
     return "\n".join(lines)
 
 
-def _workflow_page(org: Organisation, wid: str, links: _Links) -> str:
+def _workflow_page(org: Organisation, wid: str, links: Links) -> str:
     workflow = org.workflows[wid]
     lines = [
         f"# {text(workflow.name)}",
@@ -308,13 +195,13 @@ def _workflow_page(org: Organisation, wid: str, links: _Links) -> str:
                 _shares(links, allocation.shares) if allocation else "—",
             ]
         )
-    lines += _table(
+    lines += table(
         ["Queue", "Status", "Policy", "Languages", "SLA target", "Teams and shares"], rows
     )
     return "\n".join(lines)
 
 
-def _escalation_path(org: Organisation, queue: Queue, links: _Links) -> str:
+def _escalation_path(org: Organisation, queue: Queue, links: Links) -> str:
     from qplan.check.readiness import escalation_path
 
     path, _ = escalation_path(org, queue)
@@ -327,7 +214,7 @@ def _queue_page(
     org: Organisation,
     qid: str,
     capacity: Capacity | None,
-    links: _Links,
+    links: Links,
     rendered: Mapping[str, RenderedSop],
     today: date,
     health: Health | None = None,
@@ -379,7 +266,7 @@ def _queue_page(
         fields.append(("Sensitivity", queue.sensitivity))
     if links.grouped:  # a section lists only what is set
         fields = [(k, v) for k, v in fields if v != "—" and k != "Status"]
-    lines += _table(["Field", "Value"], ([k, v] for k, v in fields))
+    lines += table(["Field", "Value"], ([k, v] for k, v in fields))
     if queue.description:
         lines += [text(queue.description), ""]
     lines += subhead("Targets")
@@ -395,7 +282,7 @@ def _queue_page(
             rows.append(["Productivity", f"{target.productivity.units_per_hour:g} items per hour"])
         if target.max_occupancy is not None:
             rows.append(["Occupancy cap", f"{target.max_occupancy:.0%}"])
-        lines += [f"From {source}.", "", *_table(["Target", "Value"], rows)]
+        lines += [f"From {source}.", "", *table(["Target", "Value"], rows)]
     lines += subhead("Allocation")
     allocation = org.allocations.get(qid)
     figures = capacity.queues.get(qid) if capacity else None
@@ -418,11 +305,11 @@ def _queue_page(
                     text(team.vendor or "—") if team else "—",
                     team.country if team else "—",
                     f"{part.required_fte:.1f}" if part else "—",
-                    _pct(part.projected_sla_percent) if part else "—",
+                    pct(part.projected_sla_percent) if part else "—",
                 ]
             )
         head = ["Team", "Share", "Type", "Vendor", "Country", "Required FTE", "Projected SLA"]
-        lines += _table(head, rows)
+        lines += table(head, rows)
         if allocation.phases:
             schedule = [
                 [
@@ -434,7 +321,7 @@ def _queue_page(
                 [f"from {phase.starts.isoformat()}", _shares(links, phase.shares)]
                 for phase in allocation.phases
             ]
-            lines += ["Staged rollout:", "", *_table(["When", "Teams and shares"], schedule)]
+            lines += ["Staged rollout:", "", *table(["When", "Teams and shares"], schedule)]
     if figures is not None:
         verdict = (
             "**unstable**: the backlog grows without bound, by "
@@ -445,12 +332,12 @@ def _queue_page(
         if figures.target_within is None:
             sla = "No SLA target"
         else:
-            sla = f"Projected SLA {_pct(figures.projected_sla_percent)} within "
+            sla = f"Projected SLA {pct(figures.projected_sla_percent)} within "
             sla += f"{figures.target_within} ({verdict})"
         lines += [
             *subhead("Capacity"),
             f"{sla}; {figures.required_fte:.1f} FTE required; weekly cost "
-            f"{_money(figures.weekly_cost)}; cost per item {_money(figures.cost_per_item)}.",
+            f"{money(figures.weekly_cost)}; cost per item {money(figures.cost_per_item)}.",
             "",
         ]
         week = figures.intervals
@@ -480,7 +367,7 @@ def _queue_page(
         lines.append("No training pair.")
     lines.append("")
     if health is not None and qid in health.queues:
-        from qplan.render.site_health import queue_section
+        from qplan.site.health import queue_section
 
         lines += queue_section(health.queues[qid], health, heading=subhead("Health")[0])
     lines += subhead("Readiness checklist")
@@ -493,7 +380,7 @@ def _queue_page(
     else:
         shown = failing if links.grouped else found
         rows = [["✅" if g.passed else "❌", g.title, text(g.reason)] for g in shown]
-        lines += _table(["", "Gate", "Detail"], rows)
+        lines += table(["", "Gate", "Detail"], rows)
     if queue.sop and queue.sop in rendered:
         sop = rendered[queue.sop]
         if links.grouped:  # the SOP has its own page: not repeated in every queue's section
@@ -504,7 +391,7 @@ def _queue_page(
     return "\n".join(lines)
 
 
-def _team_page(org: Organisation, tid: str, capacity: Capacity | None, links: _Links) -> str:
+def _team_page(org: Organisation, tid: str, capacity: Capacity | None, links: Links) -> str:
     team = org.teams[tid]
     kind = "in-house site" if team.type == "in_house" else f"BPO site of {text(team.vendor)}"
     lines = [f"# {text(team.name)}", "", f"Team {code(tid)} · {kind} · {team.country}", ""]
@@ -521,11 +408,11 @@ def _team_page(org: Organisation, tid: str, capacity: Capacity | None, links: _L
         ("Shrinkage", f"{team.shrinkage:.0%}"),
         ("Paid hours per FTE", f"{team.paid_hours_per_week:g} a week"),
         ("Occupancy cap", f"{team.occupancy_cap:.0%}"),
-        ("Cost per paid hour", _money(team.cost_per_hour)),
+        ("Cost per paid hour", money(team.cost_per_hour)),
         ("Skills", ", ".join(team.skills) or "—"),
         ("Owner", text(team.owner) if team.owner else "—"),
     ]
-    lines += _table(["Field", "Value"], ([k, v] for k, v in fields))
+    lines += table(["Field", "Value"], ([k, v] for k, v in fields))
     lines += ["## Queues", ""]
     rows = []
     for qid in links.allocated_to.get(tid, []):
@@ -538,7 +425,7 @@ def _team_page(org: Organisation, tid: str, capacity: Capacity | None, links: _L
                 f"{allocation.shares[tid]:g}%",
             ]
         )
-    lines += _table(["Queue", "Workflow", "Status", "Share"], rows) if rows else ["No queues.", ""]
+    lines += table(["Queue", "Workflow", "Status", "Share"], rows) if rows else ["No queues.", ""]
     figures = capacity.teams.get(tid) if capacity else None
     if figures is not None:
         state = "**over its cap**" if figures.over_cap else "within its cap"
@@ -547,8 +434,8 @@ def _team_page(org: Organisation, tid: str, capacity: Capacity | None, links: _L
             "",
             f"{figures.required_fte:.1f} FTE required of {figures.headcount_fte:g} headcount "
             f"({figures.available_fte:.1f} available after shrinkage); utilisation "
-            f"{_pct(figures.utilisation_percent)} against a cap of {figures.cap_percent:g}% "
-            f"({state}); weekly cost {_money(figures.weekly_cost)}.",
+            f"{pct(figures.utilisation_percent)} against a cap of {figures.cap_percent:g}% "
+            f"({state}); weekly cost {money(figures.weekly_cost)}.",
             "",
         ]
         if figures.exposure:
@@ -573,11 +460,11 @@ def _team_page(org: Organisation, tid: str, capacity: Capacity | None, links: _L
                 "FTE it adds",
                 "",
             ]
-            lines += ["## Exposure to sensitive content", "", *_table(head, rows)]
+            lines += ["## Exposure to sensitive content", "", *table(head, rows)]
     return "\n".join(lines)
 
 
-def _policy_page(org: Organisation, pid: str, links: _Links) -> str:
+def _policy_page(org: Organisation, pid: str, links: Links) -> str:
     policy = org.policies[pid]
     lines = [f"# {text(policy.name)}", "", f"Policy {code(pid)}", ""]
     if policy.owner:
@@ -589,11 +476,11 @@ def _policy_page(org: Organisation, pid: str, links: _Links) -> str:
     for version in sorted(policy.versions, reverse=True):
         bound = links.bound_to.get(f"{pid}@{version}", [])
         rows.append([str(version), ", ".join(links.queue(q) for q in bound) or "—"])
-    lines += _table(["Version", "Queues bound to it"], rows)
+    lines += table(["Version", "Queues bound to it"], rows)
     return "\n".join(lines)
 
 
-def _sop_page(org: Organisation, path: str, sop: RenderedSop, links: _Links) -> str:
+def _sop_page(org: Organisation, path: str, sop: RenderedSop, links: Links) -> str:
     front = org.sops[path].front
     governed = ", ".join(links.queue(q) for q in front.queues)
     note = (
@@ -623,18 +510,18 @@ def _changelog(
         ]
         for r in reversed(history)
     ]
-    lines += _table(["Serial", "Time (UTC)", "Actor", "Commit", "Origin", "Changes"], rows)
+    lines += table(["Serial", "Time (UTC)", "Actor", "Commit", "Origin", "Changes"], rows)
     words = {"create": "created", "update": "updated", "delete": "deleted"}
     for r in reversed(history):
         lines += [f"## Serial {r.serial}", ""]
-        table = []
+        rows = []
         for action, address in r.changes[:200]:
             fields = changed_fields.get((r.serial, address))
             shown = ", ".join(code(f) for f in fields[:12]) if fields else "—"
             if fields and len(fields) > 12:
                 shown += f" and {len(fields) - 12} more"
-            table.append([words.get(action, text(action)), code(address), shown])
-        lines += _table(["Change", "Resource", "Fields changed"], table)
+            rows.append([words.get(action, text(action)), code(address), shown])
+        lines += table(["Change", "Resource", "Fields changed"], rows)
         if len(r.changes) > 200:
             lines += [f"… and {len(r.changes) - 200} more changes.", ""]
     return "\n".join(lines)
@@ -708,7 +595,7 @@ def site_files(
     today = today or date.today()
     sop_pages = {path: sop_page_name(path, sops_dir) for path in sorted(rendered)}
     grouped = len(org.queues) > max_queue_pages
-    links = _Links(org, sop_pages, grouped=grouped)
+    links = Links(org, sop_pages, grouped=grouped)
     files: dict[str, str] = {"docs/index.md": _overview(org, capacity, links, title)}
     if chart is not None:
         files["docs/capacity.svg"] = chart
@@ -772,21 +659,22 @@ def site_files(
         {"SOPs": sop_nav},
     ]
     if health is not None:
-        from qplan.render.site_health import health_pages
+        from qplan.site.health import health_pages
 
         pages, health_nav = health_pages(org, health, today, health_trend, links)
         files.update(pages)
         nav.append({"Health": health_nav})
     if projects:
-        from qplan.render.status_report import site_pages
+        from qplan.site.status import site_pages
 
         project_pages, project_nav = site_pages(list(projects))
         files.update(project_pages)
         nav.append({"Projects": project_nav})
     if scenarios:
-        from qplan.render import scenario_report
+        from qplan.site.scenarios import index
+        from qplan.views import scenario as scenario_report
 
-        files["docs/scenarios/index.md"] = scenario_report.index(list(scenarios))
+        files["docs/scenarios/index.md"] = index(list(scenarios))
         scenario_nav: list[Any] = [{"All scenarios": "scenarios/index.md"}]
         for result in scenarios:
             page = f"scenarios/{result.scenario.id}.md"
@@ -808,7 +696,7 @@ PARALLEL_QUEUES = 2_000
 def _queue_files(
     org: Organisation,
     capacity: Capacity | None,
-    links: _Links,
+    links: Links,
     rendered: Mapping[str, RenderedSop],
     today: date,
     health: Health | None,
@@ -826,8 +714,8 @@ def _queue_files(
             figures = capacity.queues.get(qid) if capacity else None
             heat_map = None
             if figures is not None and figures.intervals is not None:
-                from qplan.render.interval_report import heat_map as draw
-                from qplan.render.interval_report import heat_map_key
+                from qplan.views.heat_map import heat_map as draw
+                from qplan.views.heat_map import heat_map_key
 
                 drawing = functools.partial(draw, figures)
                 heat_map = drawing() if memo is None else memo.text(heat_map_key(figures), drawing)
@@ -847,7 +735,7 @@ def _queue_files(
 def _index_pages(
     org: Organisation,
     capacity: Capacity | None,
-    links: _Links,
+    links: Links,
     rendered: Mapping[str, RenderedSop],
     sop_pages: Mapping[str, str],
 ) -> dict[str, str]:
@@ -860,7 +748,7 @@ def _index_pages(
     teams = []
     for tid, team in sorted(org.teams.items()):
         figures = capacity.teams.get(tid) if capacity else None
-        use = _pct(figures.utilisation_percent) if figures else "—"
+        use = pct(figures.utilisation_percent) if figures else "—"
         teams.append(
             [
                 links.page("teams", tid),
@@ -877,18 +765,18 @@ def _index_pages(
     ]
     return {
         "docs/lists/workflows.md": "\n".join(
-            ["# Workflows", "", *_table(["Workflow", "Queues", "Owner"], workflows)]
+            ["# Workflows", "", *table(["Workflow", "Queues", "Owner"], workflows)]
         ),
         "docs/lists/teams.md": "\n".join(
             [
                 "# Teams",
                 "",
-                *_table(
+                *table(
                     ["Team", "Type", "Vendor", "Country", "Headcount FTE", "Utilisation"], teams
                 ),
             ]
         ),
-        "docs/lists/sops.md": "\n".join(["# SOPs", "", *_table(["SOP", "Template"], sops)]),
+        "docs/lists/sops.md": "\n".join(["# SOPs", "", *table(["SOP", "Template"], sops)]),
     }
 
 
@@ -937,7 +825,7 @@ def build_site(
     The build date comes from ``SOURCE_DATE_EPOCH`` (0 when unset), so the same project
     gives the same files. With ``cache`` (a folder outside the repository), each page's
     rendering is kept there and reused while the page's inputs are the same
-    (:mod:`qplan.render.site_cache`): the site is the same, built in a fraction of the time.
+    (:mod:`qplan.site.cache`): the site is the same, built in a fraction of the time.
     """
     from qplan.core.errors import OutputError
 
@@ -959,7 +847,7 @@ def build_site(
         )
         pages = None
         if cache is not None and strict:  # a lenient build may hide warnings in entries
-            from qplan.render.site_cache import PageCache
+            from qplan.site.cache import PageCache
 
             text = (project / "mkdocs.yml").read_text(encoding="utf-8")
             pages = PageCache(cache, text)

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from qplan.edit.documents import commented
 from qplan.load.settings import Settings
 from qplan.load.spreadsheet import Table
 from qplan.model.organisation import Organisation
@@ -29,7 +30,6 @@ from qplan.model.tabular import (
     shape,
     unflatten,
 )
-from qplan.render.edits import commented
 
 #: the kinds a workbook holds, one sheet each, in this order
 SHEETS = ("teams", "queues", "targets", "allocations")
@@ -142,8 +142,8 @@ def import_table(
 ) -> ImportResult:
     """Bring the rows of ``table`` into the organisation's files as items of ``kind``;
     ``mapping`` renames columns (sheet column → field, dotted for nested ones)."""
+    from qplan.edit.scaffold import _Files
     from qplan.model.organisation import _item_adapter
-    from qplan.render.scaffold import _Files
 
     result = ImportResult()
     model = TABULAR_KINDS[kind]

@@ -16,12 +16,12 @@ from typing import Any
 from qplan.core.text import markdown_code, markdown_text
 from qplan.plan.plan import FieldChange, Plan, ResourceChange
 from qplan.plan.resources import ORGANISATION_GROUP
+from qplan.views.impact import MAX_LISTED, impact_markdown, impact_text
 
 #: GitHub refuses comments longer than 65,536 characters; parts keep a margin for their header
 COMMENT_LIMIT = 65_536
 _SIGNS = {"create": "+", "update": "~", "delete": "-"}
 _COLOURS = {"create": "green", "update": "yellow", "delete": "red"}
-_MAX_LISTED = 50  # warnings and risks listed in the Markdown summary before "and N more"
 
 
 def value_text(value: Any) -> str:
@@ -191,94 +191,6 @@ def _base_line(plan: Plan) -> str:
 # --- capacity impact ---------------------------------------------------------------------
 
 
-def _move(before: Any, after: Any, fmt: str, unit: str = "") -> str:
-    def one(value: Any) -> str:
-        return "-" if value is None else format(value, fmt) + unit
-
-    return f"{one(before)} → {one(after)}"
-
-
-def impact_rows(impact: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
-    """(address, required FTE, projected SLA, utilisation, weekly cost) per moved figure."""
-    rows = []
-    for entry in impact.get("queues", []):
-        old, new = entry["before"] or {}, entry["after"] or {}
-        either = new or old
-        sla = _move(old.get("projected_sla_percent"), new.get("projected_sla_percent"), ".1f", "%")
-        if either.get("target_sla_percent") is not None:
-            sla += f" (target {either['target_sla_percent']:g}% in {either['target_within']})"
-        rows.append(
-            (
-                f"queue.{entry['queue']}",
-                _move(old.get("required_fte"), new.get("required_fte"), ".1f"),
-                sla if either.get("projected_sla_percent") is not None else "",
-                "",
-                _move(old.get("weekly_cost"), new.get("weekly_cost"), ",.2f"),
-            )
-        )
-    for entry in impact.get("teams", []):
-        old, new = entry["before"] or {}, entry["after"] or {}
-        either = new or old
-        use = _move(old.get("utilisation_percent"), new.get("utilisation_percent"), ".1f", "%")
-        cost = ""
-        if old.get("weekly_cost") != new.get("weekly_cost"):
-            cost = _move(old.get("weekly_cost"), new.get("weekly_cost"), ",.2f")
-        rows.append(
-            (
-                f"team.{entry['team']}",
-                _move(old.get("required_fte"), new.get("required_fte"), ".1f")
-                + f" of {either['headcount_fte']:g}",
-                "",
-                f"{use} (cap {either['cap_percent']:g}%)",
-                cost,
-            )
-        )
-    totals = impact.get("totals")
-    if totals:
-        rows.append(
-            (
-                "total of the teams",
-                _move(totals["required_fte"]["before"], totals["required_fte"]["after"], ".1f")
-                + f" of {totals['headcount_fte']['after']:g}",
-                "",
-                "",
-                _move(totals["weekly_cost"]["before"], totals["weekly_cost"]["after"], ",.2f"),
-            )
-        )
-        if "queue_weekly_cost" in totals:
-            queue_fte, queue_cost = totals["queue_required_fte"], totals["queue_weekly_cost"]
-            rows.append(
-                (
-                    "total of the queues",
-                    _move(queue_fte["before"], queue_fte["after"], ".1f"),
-                    "",
-                    "",
-                    _move(queue_cost["before"], queue_cost["after"], ",.2f"),
-                )
-            )
-    return rows
-
-
-_IMPACT_HEAD = ("", "required FTE", "projected SLA", "utilisation", "weekly cost")
-
-
-def _row_text(row: tuple[str, str, str, str, str]) -> str:
-    named = zip(_IMPACT_HEAD[1:], row[1:], strict=True)
-    return "; ".join(f"{name} {value}" for name, value in named if value)
-
-
-def impact_text(impact: dict[str, Any]) -> list[str]:
-    lines = []
-    for row in impact_rows(impact):
-        lines.append(f"  {row[0]}: " + _row_text(row))
-    for warning in impact.get("warnings", []):
-        lines.append(f"  ! {warning['address']} {warning['message']} ({warning['code']})")
-    for phase in impact.get("phases", []):
-        lines.append(f"  from {phase['from']}, when a phase of a changed allocation starts:")
-        lines.extend(f"  {line}" for line in impact_text(phase))
-    return lines
-
-
 # --- text ----------------------------------------------------------------------------------
 
 
@@ -371,20 +283,20 @@ def _markdown_summary(plan: Plan) -> str:
         lines.append("")
     if plan.risks:
         lines += ["#### :warning: Risky changes (approval needed)", ""]
-        for risk in plan.risks[:_MAX_LISTED]:
+        for risk in plan.risks[:MAX_LISTED]:
             approvers = markdown_text(", ".join(risk.approvers)) or "no owner named"
             address = markdown_code(risk.address)
             lines.append(f"- {address} {markdown_text(risk.message)} — approval: {approvers}")
-        if len(plan.risks) > _MAX_LISTED:
-            lines.append(f"- and {len(plan.risks) - _MAX_LISTED} more (see the saved plan)")
+        if len(plan.risks) > MAX_LISTED:
+            lines.append(f"- and {len(plan.risks) - MAX_LISTED} more (see the saved plan)")
         lines.append("")
     if plan.approvals:
         lines += ["#### Approvals needed", ""]
-        for entry in plan.approvals[:_MAX_LISTED]:
+        for entry in plan.approvals[:MAX_LISTED]:
             why = markdown_text("; ".join(entry["reasons"]))
             lines.append(f"- [ ] {markdown_text(entry['approver'])}: {why}")
-        if len(plan.approvals) > _MAX_LISTED:
-            lines.append(f"- and {len(plan.approvals) - _MAX_LISTED} more (see the JSON plan)")
+        if len(plan.approvals) > MAX_LISTED:
+            lines.append(f"- and {len(plan.approvals) - MAX_LISTED} more (see the JSON plan)")
         lines.append("")
     if plan.impact:
         lines += ["#### Capacity impact", ""]
@@ -392,60 +304,21 @@ def _markdown_summary(plan: Plan) -> str:
     if plan.health:
         lines += ["#### Current health of the queues it changes", ""]
         missed = [h for h in plan.health if h["missed"]]
-        for h in missed[:_MAX_LISTED]:
+        for h in missed[:MAX_LISTED]:
             queue = str(h["queue"]).replace("`", "")
             lines.append(f"- :x: {markdown_code('queue.' + queue)} {markdown_text(h['summary'])}")
-        if len(missed) > _MAX_LISTED:
-            lines.append(f"- and {len(missed) - _MAX_LISTED} more (see the JSON plan)")
+        if len(missed) > MAX_LISTED:
+            lines.append(f"- and {len(missed) - MAX_LISTED} more (see the JSON plan)")
         lines += [_health_tail(plan.health), ""]
     if plan.diagnostics:
         lines += ["#### Warnings", ""]
-        for d in plan.diagnostics[:_MAX_LISTED]:
+        for d in plan.diagnostics[:MAX_LISTED]:
             place = markdown_code(f"{d.file}:{d.line}:{d.column}")
             lines.append(f"- {place} {d.code} {markdown_text(d.message)}")
-        if len(plan.diagnostics) > _MAX_LISTED:
-            lines.append(f"- and {len(plan.diagnostics) - _MAX_LISTED} more")
+        if len(plan.diagnostics) > MAX_LISTED:
+            lines.append(f"- and {len(plan.diagnostics) - MAX_LISTED} more")
         lines.append("")
     return "\n".join(lines) + "\n"
-
-
-def impact_markdown(
-    impact: dict[str, Any], limit: int = _MAX_LISTED, rest: str = "see the JSON plan"
-) -> list[str]:
-    """An impact section as Markdown: a table of the moved figures (the first ``limit``
-    rows and the totals), the warnings, and each later phase as a list."""
-    lines = []
-    rows = impact_rows(impact)
-    if rows:
-        lines.append("| " + " | ".join(_IMPACT_HEAD) + " |")
-        lines.append("|---|---:|---:|---:|---:|")
-    for row in rows[:limit] if len(rows) <= limit else [*rows[: limit - 1], rows[-1]]:
-        cells = [markdown_code(row[0]), *(markdown_text(c) for c in row[1:])]
-        lines.append("| " + " | ".join(cells) + " |")
-    if len(rows) > limit:
-        lines.append(f"\n_and {len(rows) - limit} more rows ({rest})_")
-    if rows:
-        lines.append("")
-    for warning in impact.get("warnings", []):
-        lines.append(
-            f"- :warning: {markdown_code(warning['address'])} {markdown_text(warning['message'])} "
-            f"({warning['code']})"
-        )
-    if impact.get("warnings"):
-        lines.append("")
-    for phase in impact.get("phases", []):
-        lines += [f"From {phase['from']}, when a phase of a changed allocation starts:", ""]
-        lines += [
-            f"- {markdown_code(row[0])}: " + markdown_text(_row_text(row))
-            for row in impact_rows(phase)
-        ]
-        lines += [
-            f"- :warning: {markdown_code(w['address'])} {markdown_text(w['message'])} "
-            f"({markdown_text(w['code'])})"
-            for w in phase.get("warnings", [])
-        ]
-        lines.append("")
-    return lines
 
 
 def _health_tail(health: list[dict[str, Any]]) -> str:

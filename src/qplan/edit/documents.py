@@ -23,8 +23,8 @@ def load_document(settings: Settings, file: str) -> Any:
     round-trip document (comments and layout kept); an empty file is an empty mapping."""
     from ruamel.yaml.comments import CommentedMap
 
+    from qplan.edit.fmt import _yaml
     from qplan.load.reader import read_text
-    from qplan.render.fmt import _yaml
 
     text = read_text(settings.root / file, settings.root, max_bytes=settings.max_file_bytes)
     document = _yaml().load(text)
@@ -33,7 +33,7 @@ def load_document(settings: Settings, file: str) -> Any:
 
 def dump_document(document: Any) -> str:
     """A round-trip document as YAML text, in the layout qplan writes."""
-    from qplan.render.fmt import _yaml
+    from qplan.edit.fmt import _yaml
 
     out = io.StringIO()
     _yaml().dump(document, out)

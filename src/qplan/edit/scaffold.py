@@ -15,10 +15,10 @@ from datetime import date
 from typing import Any
 
 from qplan.core.errors import UsageError
+from qplan.edit.documents import commented, dump_document, load_document, number
 from qplan.load.settings import Settings
 from qplan.model.format import ID_PATTERN
 from qplan.model.organisation import PROJECTS_DIR, Organisation
-from qplan.render.edits import commented, dump_document, load_document, number
 
 #: the header of a training case set CSV
 CASE_SET_HEADER = "item_id,expected_decision,policy_version,note\n"

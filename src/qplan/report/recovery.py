@@ -6,8 +6,8 @@ import json
 
 from qplan.capacity.recovery import RecoveryPlan
 from qplan.core.units import plural
-from qplan.render.capacity_report import md_table, table
-from qplan.render.health_report import line_chart
+from qplan.views.tables import md_table, table
+from qplan.views.trend_chart import line_chart
 
 _LEVER_HEAD = ["lever", "team", "items/day", "of at most", "cost/item", "cost/day"]
 _DAY_HEAD = ["day", "backlog"]

@@ -3,59 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
-from qplan.check.readiness import Enqueued, Gate, gates
+from qplan.check.readiness import QueueReadiness, checklist
 from qplan.core.units import plural
 
-if TYPE_CHECKING:
-    from qplan.check.semantics import ValidationResult
-
-
-@dataclass(frozen=True)
-class QueueReadiness:
-    queue: str
-    kind: str
-    status: str
-    gates: tuple[Gate, ...]
-
-    @property
-    def ready(self) -> bool:
-        return not any(g.blocking for g in self.gates)
-
-    def contract(self) -> dict[str, Any]:
-        return {
-            "queue": self.queue,
-            "kind": self.kind,
-            "status": self.status,
-            "ready": self.ready,
-            "gates": [g.contract() for g in self.gates],
-        }
-
-
-def checklist(
-    validation: ValidationResult, queue_ids: Iterable[str], enqueued: Mapping[str, Enqueued]
-) -> list[QueueReadiness]:
-    from qplan.capacity.staffing import derive_organisation
-
-    org = validation.organisation
-    capacity = derive_organisation(org, validation.settings.today)
-    failed = frozenset(d.file for d in validation.report if d.code == "QP143")
-    rows = []
-    for qid in queue_ids:
-        queue = org.queues[qid]
-        found = gates(
-            org,
-            queue,
-            today=validation.settings.today,
-            capacity=capacity,
-            enqueued=dict(enqueued),
-            failed_sops=failed,
-        )
-        rows.append(QueueReadiness(qid, queue.kind, queue.status, tuple(found)))
-    return rows
+__all__ = ["checklist", "render"]
 
 
 def _verdict(row: QueueReadiness) -> str:

@@ -6,7 +6,7 @@ import json
 
 from qplan.capacity.allocation import AllocationResult
 from qplan.core.units import plural
-from qplan.render.capacity_report import table
+from qplan.views.tables import table
 
 _NUMERIC = frozenset({"before", "after"})
 

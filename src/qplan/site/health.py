@@ -10,8 +10,10 @@ from typing import Any
 
 from qplan.capacity.health import Health, QueueHealth, Scorecard
 from qplan.model.organisation import Organisation
-from qplan.render.health_report import attainment_chart, summary
-from qplan.render.site import _Links, _pct, _table, code, text, theme_text
+from qplan.views.trend_chart import attainment_chart
+from qplan.views.verdicts import health_summary
+from qplan.site.links import Links
+from qplan.views.markdown import code, pct, table, text, theme_text
 
 #: the charts show this many days up to the end of the period
 TREND_DAYS = 84
@@ -29,13 +31,13 @@ def _percent(value: float | None) -> str:
     return "—" if value is None else f"{value:.0f}%"
 
 
-def _queue_row(q: QueueHealth, links: _Links) -> list[str]:
+def _queue_row(q: QueueHealth, links: Links) -> list[str]:
     return [
         links.queue(q.queue),
-        _pct(q.sla_attainment_percent),
-        _pct(q.sla_target_percent),
-        _pct(q.accuracy_percent),
-        _pct(q.accuracy_target_percent),
+        pct(q.sla_attainment_percent),
+        pct(q.sla_target_percent),
+        pct(q.accuracy_percent),
+        pct(q.accuracy_target_percent),
         _percent(q.volume_vs_forecast_percent),
         _percent(q.aht_vs_plan_percent),
         f"{q.backlog_start:,.0f} → {q.backlog_end:,.0f}",
@@ -59,9 +61,9 @@ def queue_section(q: QueueHealth, health: Health, *, heading: str = "## Health")
     lines = [
         heading,
         "",
-        f"From the actuals of {period_text(health)}: SLA {_pct(q.sla_attainment_percent)} "
-        f"(target {_pct(q.sla_target_percent)}), accuracy {_pct(q.accuracy_percent)} "
-        f"(minimum {_pct(q.accuracy_target_percent)}), volume "
+        f"From the actuals of {period_text(health)}: SLA {pct(q.sla_attainment_percent)} "
+        f"(target {pct(q.sla_target_percent)}), accuracy {pct(q.accuracy_percent)} "
+        f"(minimum {pct(q.accuracy_target_percent)}), volume "
         f"{_percent(q.volume_vs_forecast_percent)} of forecast, handle time "
         f"{_percent(q.aht_vs_plan_percent)} of plan. {_status(q.missed)}",
         "",
@@ -73,7 +75,7 @@ def queue_section(q: QueueHealth, health: Health, *, heading: str = "## Health")
     return lines
 
 
-def _card_rows(cards: Mapping[str, Scorecard], links: _Links, teams: bool) -> list[list[str]]:
+def _card_rows(cards: Mapping[str, Scorecard], links: Links, teams: bool) -> list[list[str]]:
     rows = []
     for name, card in sorted(cards.items()):
         productivity = card.productivity_vs_plan_percent
@@ -82,10 +84,10 @@ def _card_rows(cards: Mapping[str, Scorecard], links: _Links, teams: bool) -> li
             [
                 links.team(name) if teams else text(name),
                 f"{card.tally.handled:,.0f}",
-                _pct(card.sla_attainment_percent),
-                _pct(card.tally.sla_target_percent),
-                _pct(card.accuracy_percent),
-                _pct(card.tally.accuracy_target_percent),
+                pct(card.sla_attainment_percent),
+                pct(card.tally.sla_target_percent),
+                pct(card.accuracy_percent),
+                pct(card.tally.accuracy_target_percent),
                 _percent(productivity),
                 _percent(staffed),
                 _status(card.missed),
@@ -108,7 +110,7 @@ def open_recoveries(org: Organisation, today: date) -> list[tuple[str, Any]]:
 
 
 def health_pages(
-    org: Organisation, health: Health, today: date, trend: Health | None, links: _Links
+    org: Organisation, health: Health, today: date, trend: Health | None, links: Links
 ) -> tuple[dict[str, str], list[Any]]:
     """The pages (and charts) under ``docs/health/`` and their navigation; the charts show
     ``trend`` (a longer period to the same day) where it has the queue. ``links`` are the
@@ -137,17 +139,17 @@ def health_pages(
     index = [
         "# Health",
         "",
-        f"From the actuals of {period_text(health)}. {text(summary(health))}",
+        f"From the actuals of {period_text(health)}. {text(health_summary(health))}",
         "",
         "## Workflows",
         "",
-        *_table(["Workflow", "Queues", "Missed a target"], rows),
+        *table(["Workflow", "Queues", "Missed a target"], rows),
         "## Open recovery plans",
         "",
     ]
     recoveries = open_recoveries(org, today)
     if recoveries:
-        index += _table(
+        index += table(
             ["Queue", "Backlog", "From", "Due", "Shares during the recovery"],
             [
                 [
@@ -175,19 +177,19 @@ def health_pages(
             "",
             "## Vendors",
             "",
-            *_table(
+            *table(
                 ["Vendor", "Handled", *_CARD_HEAD], _card_rows(health.vendors, links, teams=False)
             ),
             "## Teams",
             "",
-            *_table(["Team", "Handled", *_CARD_HEAD], _card_rows(health.teams, links, teams=True)),
+            *table(["Team", "Handled", *_CARD_HEAD], _card_rows(health.teams, links, teams=True)),
         ]
     )
     return files, nav
 
 
 def _workflow_page(
-    org: Organisation, wid: str, queues: list[QueueHealth], health: Health, links: _Links
+    org: Organisation, wid: str, queues: list[QueueHealth], health: Health, links: Links
 ) -> str:
     name = org.workflows[wid].name if wid in org.workflows else wid
     lines = [
@@ -195,7 +197,7 @@ def _workflow_page(
         "",
         f"Workflow {code(wid)}, from the actuals of {period_text(health)}.",
         "",
-        *_table(_QUEUE_HEAD, (_queue_row(q, links) for q in queues)),
+        *table(_QUEUE_HEAD, (_queue_row(q, links) for q in queues)),
     ]
     for q in queues:
         lines += [f"## {text(q.queue)}", "", *_causes(q)]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from qplan.plan.scenario import ScenarioResult
-from qplan.render import allocation_report
-from qplan.render.plan_report import impact_markdown, impact_rows, impact_text
+from qplan.views import allocation as allocation_report
+from qplan.views.impact import impact_markdown, impact_rows, impact_text
 
 
 def summary(result: ScenarioResult) -> str:
@@ -79,34 +79,6 @@ def markdown(result: ScenarioResult, *, heading: str = "#") -> str:
         lines += allocation_report.text(result.allocation, explain=True).rstrip("\n").split("\n")
         lines += ["```", ""]
     return "\n".join(lines)
-
-
-def index(results: list[ScenarioResult]) -> str:
-    """The docs site's list of scenarios: one row each, with what it does to the totals."""
-    from qplan.render.site import text
-
-    lines = [
-        "# Scenarios",
-        "",
-        "What-if questions from `scenarios/`: each is laid over today's organisation without "
-        "changing it. Figures are for the day each scenario names.",
-        "",
-        "| scenario | figures for | required FTE | weekly cost | warnings | problems |",
-        "|---|---|---:|---:|---:|---:|",
-    ]
-    for result in results:
-        totals = result.impact.get("totals")
-        fte = cost = "no change"
-        problems = len(result.problems)
-        if totals:
-            fte = (
-                f"{totals['required_fte']['before']:,.1f} → {totals['required_fte']['after']:,.1f}"
-            )
-            cost = f"{totals['weekly_cost']['before']:,.0f} → {totals['weekly_cost']['after']:,.0f}"
-        link = f"[{text(result.scenario.title)}]({result.scenario.id}.md)"
-        warnings = len(result.impact.get("warnings", []))
-        lines.append(f"| {link} | {result.as_of} | {fte} | {cost} | {warnings} | {problems} |")
-    return "\n".join(lines) + "\n"
 
 
 def as_json(result: ScenarioResult) -> str:

@@ -3,7 +3,7 @@ renders only the pages whose inputs changed.
 
 MkDocs converts every page's Markdown to HTML and its search plugin parses every page's
 HTML on every build; for an organisation of thousands of queues that is most of a build.
-:class:`PageCache` is a MkDocs plugin that :func:`qplan.render.site.build_site` adds to
+:class:`PageCache` is a MkDocs plugin that :func:`qplan.site.pages.build_site` adds to
 the configuration: it keeps, for each page, what rendering produced (the HTML, the table
 of contents, the title, the anchors the page holds and the anchors it links to) and the
 search entries made from it, under a key of everything the rendering reads:
@@ -89,7 +89,7 @@ def cache_folder(project: Path) -> Path:
 
 
 def _builder_digest() -> str:
-    from qplan.render import site_markdown
+    from qplan.sops import markdown as site_markdown
 
     digest = hashlib.sha256(_FORMAT.encode())
     for package in _BUILDER_PACKAGES:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from html import escape
 
 from qplan.capacity.staffing import TOTALS, Capacity, QueueCapacity, Recovery, TeamCapacity
-from qplan.core.units import items_a_day, plural
+from qplan.core.units import plural
+from qplan.views.capacity_chart import svg_chart
+from qplan.views.tables import md_table, table
+
+__all__ = ["as_json", "markdown", "select", "summary_lines", "svg_chart", "text"]
+from qplan.views.verdicts import capacity_flags, exposure_lines
 
 
 def select(capacity: Capacity, workflow: str | None, team: str | None) -> Capacity:
@@ -25,63 +28,6 @@ def select(capacity: Capacity, workflow: str | None, team: str | None) -> Capaci
         if (team is None or tid == team) and (workflow is None or tid in working)
     }
     return Capacity(queues, teams)
-
-
-def flags(capacity: Capacity) -> list[str]:
-    """One line per problem: a target out of reach, an unstable queue, a team over its cap."""
-    lines = []
-    for qid, q in sorted(capacity.queues.items()):
-        if q.draft:
-            continue
-        if not q.stable:
-            lines.append(
-                f"queue {qid} is unstable: the backlog grows without bound, by "
-                + items_a_day(q.backlog_growth_per_day)
-            )
-        elif q.meets_target is False:
-            lines.append(
-                f"queue {qid} cannot meet its target: {_pct(q.projected_sla_percent)} within "
-                f"{q.target_within}, target {q.target_sla_percent:g}%"
-            )
-    for tid, t in sorted(capacity.teams.items()):
-        if t.over_cap:
-            why = (
-                f"; handling fills {t.utilisation_percent:.0f}% of its productive hours, "
-                "the rest is real-time agents on duty"
-                if t.utilisation_percent <= t.cap_percent
-                else ""
-            )
-            lines.append(
-                f"team {tid} is over its cap: its queues need {t.required_fte:.1f} FTE at its "
-                f"{t.cap_percent:g}% occupancy cap, it has {t.headcount_fte:g}{why}"
-            )
-        for e in t.exposure:
-            if e.over:
-                lines.append(
-                    f"team {tid} is over exposure cap {e.guardrail}: "
-                    f"{e.hours_per_agent_day:.1f} hours per agent-day on {e.sensitivity} "
-                    f"queues, cap {e.cap_hours:g}"
-                )
-    for qid, q in sorted(capacity.queues.items()):
-        realtime = q.arrival == "realtime" and q.target_sla_percent is not None
-        if realtime and q.profiled and not q.draft and q.intervals is not None:
-            short = len(q.intervals.understaffed())
-            if short:
-                lines.append(
-                    f"queue {qid} is short of agents in {plural(short, 'half-hour')} of the week"
-                )
-    return lines
-
-
-def exposure_lines(capacity: Capacity) -> list[str]:
-    """Each team's hours on sensitive queues against each exposure cap."""
-    return [
-        f"{tid}: {e.hours_per_week:,.1f} hours a week on {e.sensitivity} queues, "
-        f"{e.hours_per_agent_day:.2f} per agent-day (cap {e.cap_hours:g}, {e.guardrail}); "
-        f"the cap and wellness breaks add {e.extra_fte:.1f} FTE"
-        for tid, t in sorted(capacity.teams.items())
-        for e in t.exposure
-    ]
 
 
 def _pct(value: float | None) -> str:
@@ -166,28 +112,6 @@ def _team_cells(t: TeamCapacity) -> list[str]:
     ]
 
 
-_NUMERIC = {"items/week", "req. FTE", "projected", "cost/item", "headcount", "available"}
-_NUMERIC |= {"utilisation", "cap", "weekly cost", "queues", "teams", "required FTE"}
-_NUMERIC |= {"fixed", "variable"}
-
-
-def table(
-    head: list[str], rows: Iterable[list[str]], numeric: frozenset[str] | set[str] = _NUMERIC
-) -> list[str]:
-    """Aligned text columns: those named in ``numeric`` to the right."""
-    rows = list(rows)
-    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
-
-    def line(cells: list[str]) -> str:
-        out = [
-            c.rjust(w) if head[i] in numeric else c.ljust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        ]
-        return "  ".join(out).rstrip()
-
-    return [line(head), *(line(r) for r in rows)]
-
-
 def _totals_rows(capacity: Capacity, by: str) -> tuple[list[str], list[list[str]]]:
     totals = capacity.totals(by)
     if by == "workflow":
@@ -251,7 +175,7 @@ def text(capacity: Capacity, recoveries: list[Recovery] | None = None) -> str:
         out += ["", "Exposure to sensitive content", *(f"  {line}" for line in exposure)]
     if recoveries:
         out += ["", "Backlog recovery", *_recovery_lines(recoveries)]
-    problems = flags(capacity)
+    problems = capacity_flags(capacity)
     out += [""]
     out += [f"! {p}" for p in problems]
     out += summary_lines(capacity)
@@ -280,21 +204,8 @@ def summary_lines(capacity: Capacity) -> list[str]:
     ]
 
 
-def md_table(
-    head: list[str], rows: Iterable[list[str]], numeric: frozenset[str] | set[str] = _NUMERIC
-) -> list[str]:
-    """A Markdown table: columns named in ``numeric`` aligned right; every cell inert
-    (:func:`qplan.core.text.markdown_text`), names from the repository included."""
-    from qplan.core.text import markdown_text as cell
-
-    align = ["---:" if h in numeric else "---" for h in head]
-    lines = ["| " + " | ".join(cell(h) for h in head) + " |", "|" + "|".join(align) + "|"]
-    lines += ["| " + " | ".join(cell(c) for c in r) + " |" for r in rows]
-    return lines
-
-
 def markdown(capacity: Capacity, recoveries: list[Recovery] | None = None) -> str:
-    problems = flags(capacity)
+    problems = capacity_flags(capacity)
     out = ["## Capacity", "", *(f"**{line}**  " for line in summary_lines(capacity)), ""]
     if problems:
         out += [f"- :warning: {p}" for p in problems] + [""]
@@ -315,76 +226,9 @@ def markdown(capacity: Capacity, recoveries: list[Recovery] | None = None) -> st
 
 def as_json(capacity: Capacity, recoveries: list[Recovery] | None = None) -> str:
     document = capacity.contract()
-    document["flags"] = flags(capacity)
+    document["flags"] = capacity_flags(capacity)
     document["backlog_recovery"] = [r.contract() for r in recoveries or []]
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 # --- the chart --------------------------------------------------------------------------
-
-_BAR = 16
-_GAP = 6
-_LABEL = 190
-_PLOT = 420
-
-
-def svg_chart(capacity: Capacity) -> str:
-    """Team utilisation against its cap, and each queue's projected SLA against its target.
-
-    A plain, self-contained SVG (no script, no external font) that the docs site embeds.
-    """
-    teams = [t for _, t in sorted(capacity.teams.items())]
-    queues = [q for _, q in sorted(capacity.queues.items()) if q.target_sla_percent is not None]
-    rows: list[str] = []
-    y = 30
-    rows.append(_heading("Team utilisation (bar) and occupancy cap (line)", y))
-    y += 14
-    for t in teams:
-        over = t.over_cap or t.utilisation_percent > t.cap_percent
-        rows.append(_bar(t.team, t.utilisation_percent, t.cap_percent, y, bad=over))
-        y += _BAR + _GAP
-    y += 24
-    rows.append(_heading("Queue projected SLA (bar) and target (line)", y))
-    y += 14
-    for q in queues:
-        rows.append(
-            _bar(
-                q.queue,
-                q.projected_sla_percent or 0.0,
-                q.target_sla_percent or 0.0,
-                y,
-                bad=q.meets_target is False or not q.stable,
-            )
-        )
-        y += _BAR + _GAP
-    width = _LABEL + _PLOT + 70
-    height = y + 10
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12" '
-        'role="img" aria-label="Capacity: team utilisation and queue SLA">\n'
-        f'<rect width="{width}" height="{height}" fill="#ffffff"/>\n'
-        + "\n".join(rows)
-        + "\n</svg>\n"
-    )
-
-
-def _heading(title: str, y: int) -> str:
-    return f'<text x="8" y="{y}" font-weight="bold">{escape(title)}</text>'
-
-
-def _bar(label: str, value: float, mark: float, y: int, *, bad: bool) -> str:
-    scale = _PLOT / 100
-    shown = max(0.0, min(value, 100.0))
-    colour = "#c0392b" if bad else "#2e7d32"
-    x0 = _LABEL
-    mark_x = x0 + min(mark, 100.0) * scale
-    return (
-        f"<g><title>{escape(label)}: {value:.1f}% (line at {mark:g}%)</title>"
-        f'<text x="{x0 - 6}" y="{y + 12}" text-anchor="end">{escape(label)}</text>'
-        f'<rect x="{x0}" y="{y}" width="{_PLOT}" height="{_BAR}" fill="#eeeeee"/>'
-        f'<rect x="{x0}" y="{y}" width="{shown * scale:.1f}" height="{_BAR}" fill="{colour}"/>'
-        f'<line x1="{mark_x:.1f}" y1="{y - 2}" x2="{mark_x:.1f}" y2="{y + _BAR + 2}" '
-        'stroke="#111111" stroke-width="2"/>'
-        f'<text x="{x0 + _PLOT + 6}" y="{y + 12}">{value:.1f}%</text></g>'
-    )
