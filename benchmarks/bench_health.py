@@ -36,8 +36,8 @@ DAYS = 28
 def write_actuals(folder: Path, days: int) -> int:
     """Daily rows for every allocated queue and team of the organisation in ``folder``;
     returns the number of rows."""
+    from qplan.app.workspace import validate_repository
     from qplan.load.settings import load_settings
-    from qplan.repository import validate_repository
 
     org = validate_repository(settings=load_settings(folder)).organisation
     rng = random.Random(5)

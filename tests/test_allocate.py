@@ -253,10 +253,10 @@ def test_a_medium_instance_against_a_model_written_differently(tmp_path: Path) -
     from scipy.optimize import linprog
     from scipy.sparse import lil_matrix
 
+    from qplan.app.workspace import validate_repository
     from qplan.capacity.allocation import build, solve
     from qplan.capacity.staffing import derive_organisation
     from qplan.load.settings import load_settings
-    from qplan.repository import validate_repository
 
     folder = tmp_path / "org"
     generate_shape("pairs", 60, folder)

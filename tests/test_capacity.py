@@ -10,8 +10,11 @@ from typing import Any
 
 import pytest
 
+from qplan.capacity.backlog import recovery
 from qplan.capacity.erlang import erlang_c
-from qplan.capacity.staffing import Capacity, derive, recovery, share_within, team_mask
+from qplan.capacity.figures import Capacity
+from qplan.capacity.staffing import derive
+from qplan.capacity.teams import share_within, team_mask
 from qplan.model.format import Allocation, Queue, Target, Team
 from tests.conftest import CASES, expect_golden, run_qplan
 from tests.plan_scenario import apply_all, edit
@@ -346,10 +349,11 @@ def test_impact_of_the_reachable_part_equals_the_whole(
     example_repo: Path, change: tuple[str, str, str]
 ) -> None:
     """Deriving only what a change can reach gives the same impact as deriving everything."""
+    from qplan.app.plan import desired_snapshot
+    from qplan.app.workspace import validate_repository
     from qplan.load.settings import load_settings
     from qplan.plan.impact import capacity_of, impact, plan_impact
     from qplan.plan.plan import diff
-    from qplan.repository import desired_snapshot, validate_repository
 
     def snapshot() -> dict[str, Any]:
         return desired_snapshot(validate_repository(settings=load_settings(example_repo)))

@@ -135,7 +135,7 @@ def test_field_changes_compare_sets_as_sets_and_items_by_id() -> None:
     """The field-level diff (DeepDiff on a canonical form): set-like lists compare as sets,
     lists of items by their id, a list of plain values is one field, null is absent, and
     fields come in the order they are written."""
-    from qplan.plan.plan import FieldChange, field_changes
+    from qplan.plan.fields import FieldChange, field_changes
 
     before = {
         "name": "Q",

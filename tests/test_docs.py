@@ -338,7 +338,7 @@ def test_a_cold_build_renders_on_two_processes(example_repo: Path, tmp_path: Pat
     from mkdocs.structure.files import get_files
 
     from qplan.core.errors import OutputError
-    from qplan.site.pages import build_site
+    from qplan.site.build import build_site
 
     plain = run_qplan(
         "docs",
@@ -385,9 +385,9 @@ def test_a_cold_build_renders_on_two_processes(example_repo: Path, tmp_path: Pat
 def test_a_helper_process_makes_half_of_the_queue_pages_the_same(
     example_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from qplan.app.docs import docs_project
     from qplan.core.forked import can_fork
     from qplan.load.settings import load_settings
-    from qplan.repository import docs_project
     from qplan.site import pages as site
     from qplan.site.cache import FileMemo
 
@@ -412,7 +412,7 @@ def test_a_project_with_other_plugins_has_every_page_templated(
 ) -> None:
     """The cache knows what the search plugin and the theme read of a page; with any other
     plugin (which may add to every page) no page is left as the last build wrote it."""
-    from qplan.site.pages import build_site
+    from qplan.site.build import build_site
 
     assert run_qplan("docs", "build", "--project-dir", "project", repo=example_repo).exit_code == 0
     project = example_repo / "project"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from qplan.app.workspace import validate_repository
 from qplan.load.settings import load_settings
-from qplan.repository import validate_repository
 from tests.conftest import ROOT
 
 

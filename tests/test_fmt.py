@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from qplan.app.plan import desired_snapshot
+from qplan.app.workspace import validate_repository
 from qplan.edit.fmt import format_text
 from qplan.load.settings import load_settings
 from qplan.plan.plan import diff
-from qplan.repository import desired_snapshot, validate_repository
 from tests.conftest import CASES, ROOT, run_qplan
 
 VALID = sorted(p for p in (CASES / "valid").iterdir() if p.is_dir())

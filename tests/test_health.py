@@ -323,8 +323,8 @@ def test_invalid_actuals_refuse_health(tmp_path: Path) -> None:
 def test_docs_site_has_health_pages_and_open_recoveries(tmp_path: Path) -> None:
     from xml.etree import ElementTree
 
+    from qplan.app.docs import docs_project
     from qplan.load.settings import load_settings
-    from qplan.repository import docs_project
 
     repo = _repo(tmp_path)
     _struggling(repo)

@@ -15,8 +15,9 @@ from typing import Any
 
 import pytest
 
+from qplan.capacity.figures import Capacity
 from qplan.capacity.intervals import arrival_pattern, offset_steps
-from qplan.capacity.staffing import Capacity, Planning, derive
+from qplan.capacity.staffing import Planning, derive
 from qplan.load.forecasts import read_forecast
 from qplan.model.format import Allocation, ExposureCap, Profile, Queue, Target, Team
 from tests.conftest import CASES, run_qplan

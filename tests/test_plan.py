@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from qplan.plan.plan import FieldChange, field_changes
+from qplan.plan.fields import FieldChange, field_changes
 from tests.conftest import expect_golden, run_qplan
 from tests.plan_scenario import apply_all, change_short_video, edit, normalised
 
@@ -171,9 +171,10 @@ def test_plan_against_empty_state_writes_nothing(example_repo: Path) -> None:
 
 
 def test_markdown_parts_fit_the_limit_and_keep_the_summary(example_repo: Path) -> None:
+    from qplan.app.plan import plan_repository
+    from qplan.app.workspace import open_state
     from qplan.load.settings import load_settings
     from qplan.report.plan import markdown_parts
-    from qplan.repository import open_state, plan_repository
 
     settings = load_settings(example_repo)
     plan = plan_repository(settings, open_state(settings)).plan
@@ -223,8 +224,8 @@ def test_saved_plan_goes_where_asked_or_fails_in_one_line(example_repo: Path) ->
 
 
 def test_sources_digest_follows_every_input_file(example_repo: Path) -> None:
+    from qplan.app.workspace import sources_digest
     from qplan.load.settings import load_settings
-    from qplan.repository import sources_digest
 
     def current() -> str | None:
         return sources_digest(load_settings(example_repo))
@@ -257,8 +258,9 @@ def test_the_readme_shows_the_plan_as_it_is() -> None:
 def test_known_items_give_the_figures_parsing_gives(example_repo: Path) -> None:
     """The plan takes the state's unchanged resources from the validated organisation
     instead of parsing them: the figures must be exactly those parsing gives."""
+    from qplan.app.plan import desired_snapshot, known_items
+    from qplan.app.workspace import validate_repository
     from qplan.plan.impact import capacity_of
-    from qplan.repository import desired_snapshot, known_items, validate_repository
 
     validation = validate_repository(example_repo)
     desired = desired_snapshot(validation)

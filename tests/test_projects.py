@@ -136,8 +136,8 @@ def test_a_launch_comes_into_the_notice_window(example_repo: Path) -> None:
 
 
 def test_docs_list_projects_and_the_launch_calendar(example_repo: Path, tmp_path: Path) -> None:
+    from qplan.app.docs import docs_project
     from qplan.load.settings import load_settings
-    from qplan.repository import docs_project
 
     _, files = docs_project(load_settings(example_repo), state_url=str(tmp_path / "s.db"))
     assert files is not None

@@ -151,8 +151,8 @@ def test_scenarios_change_no_file(example_repo: Path) -> None:
 
 
 def test_docs_list_the_scenarios_with_their_results(example_repo: Path, tmp_path: Path) -> None:
+    from qplan.app.docs import docs_project
     from qplan.load.settings import load_settings
-    from qplan.repository import docs_project
 
     settings = load_settings(example_repo)
     _, files = docs_project(settings, state_url=str(tmp_path / "state.db"))

@@ -65,9 +65,9 @@ def test_the_sop_stage_hands_its_texts_to_the_plan() -> None:
     find (a plan's SOP resources once depended on whether validation had rendered first)."""
     import json
 
+    from qplan.app.workspace import validate_repository
     from qplan.load.settings import load_settings
     from qplan.plan.resources import desired_resources
-    from qplan.repository import validate_repository
     from qplan.sops.rendering import RenderedSops
     from tests.conftest import CASES
 

@@ -9,8 +9,9 @@ The package is a library first; the ``qplan`` command is a thin layer over it::
 
 The pipeline runs in stages, one subpackage each, every stage importing only the ones
 before it: ``core`` → ``load`` → ``model`` → ``sops`` → ``capacity`` → ``check`` →
-``plan`` → ``render``; then :mod:`qplan.repository` runs them for one repository and ``cli`` is the
-command line. The entry points below are imported on first use, so ``import qplan`` is cheap.
+``plan`` → ``views`` → ``report`` | ``site`` | ``edit`` (independent of each other); then
+:mod:`qplan.app` holds the use cases, one module each, and ``cli`` is the command line over
+them. The entry points below are imported on first use, so ``import qplan`` is cheap.
 """
 
 from __future__ import annotations
@@ -21,10 +22,17 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "validate_repository": "qplan.repository",
-    "plan_repository": "qplan.repository",
-    "rollback_plan": "qplan.repository",
-    "open_state": "qplan.repository",
+    "Workspace": "qplan.app.workspace",
+    "validate_repository": "qplan.app.workspace",
+    "open_state": "qplan.app.workspace",
+    "plan_repository": "qplan.app.plan",
+    "rollback_plan": "qplan.app.plan",
+    "assess_health": "qplan.app.health",
+    "plan_recovery": "qplan.app.health",
+    "allocate_organisation": "qplan.app.strategy",
+    "evaluate_scenario": "qplan.app.strategy",
+    "docs_project": "qplan.app.docs",
+    "project_status": "qplan.app.projects",
     "ValidationResult": "qplan.check.semantics",
     "load_settings": "qplan.load.settings",
     "Settings": "qplan.load.settings",
@@ -39,6 +47,17 @@ _EXPORTS = {
 __all__ = ["__version__", *_EXPORTS]
 
 if TYPE_CHECKING:
+    from qplan.app.docs import docs_project as docs_project
+    from qplan.app.health import assess_health as assess_health
+    from qplan.app.health import plan_recovery as plan_recovery
+    from qplan.app.plan import plan_repository as plan_repository
+    from qplan.app.plan import rollback_plan as rollback_plan
+    from qplan.app.projects import project_status as project_status
+    from qplan.app.strategy import allocate_organisation as allocate_organisation
+    from qplan.app.strategy import evaluate_scenario as evaluate_scenario
+    from qplan.app.workspace import Workspace as Workspace
+    from qplan.app.workspace import open_state as open_state
+    from qplan.app.workspace import validate_repository as validate_repository
     from qplan.capacity.erlang import (
         agents_for_target as agents_for_target,
     )
@@ -60,18 +79,6 @@ if TYPE_CHECKING:
     from qplan.check.semantics import ValidationResult as ValidationResult
     from qplan.load.settings import Settings as Settings
     from qplan.load.settings import load_settings as load_settings
-    from qplan.repository import (
-        open_state as open_state,
-    )
-    from qplan.repository import (
-        plan_repository as plan_repository,
-    )
-    from qplan.repository import (
-        rollback_plan as rollback_plan,
-    )
-    from qplan.repository import (
-        validate_repository as validate_repository,
-    )
 
 
 def __getattr__(name: str) -> Any:

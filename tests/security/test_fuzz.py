@@ -15,8 +15,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from qplan.app.workspace import validate_repository
 from qplan.load.settings import load_settings
-from qplan.repository import validate_repository
 from qplan.sops.rendering import RenderError, SopRenderer
 from tests.security.harness import MINIMAL
 

@@ -241,8 +241,8 @@ def test_a_plan_file_whose_text_is_not_one_line_is_refused(
 def test_the_sources_digest_covers_every_file_a_stage_reads(tmp_path: Path, path: str) -> None:
     """A signed plan is applied without validating again only while the digest is the
     same: a change to any file a stage reads must change it."""
+    from qplan.app.workspace import sources_digest
     from qplan.load.settings import load_settings
-    from qplan.repository import sources_digest
 
     repo = minimal_repo(tmp_path)
     settings = load_settings(repo)

@@ -31,15 +31,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from qplan.capacity.figures import Capacity, rounded
 from qplan.capacity.recovery import share_limits
-from qplan.capacity.staffing import (
-    Capacity,
-    covered_hours,
-    rounded,
-    share_within,
-    team_mask,
-)
-from qplan.model.format import SENSITIVITIES, Queue, Target, Team, speaks
+from qplan.capacity.teams import covered_hours, share_within, team_mask
+from qplan.model.format import GUARDRAIL_CODES, SENSITIVITIES, Queue, Target, Team, speaks
 
 OBJECTIVES = ("cost", "balance")
 #: the relative gap HiGHS may stop at (the proposal is within 0.05 % of the optimum), and
@@ -293,10 +288,17 @@ def _queue_guardrails(
                     limit.max_percent,
                 )
             )
-    if queue.status != "live" or queue.kind != "production" or "QP202" in suppressed:
+    if (
+        queue.status != "live"
+        or queue.kind != "production"
+        or GUARDRAIL_CODES["min_teams_per_live_queue"] in suppressed
+    ):
         return
     for gid, guardrail in sorted(guardrails.items()):
-        if guardrail.type == "min_teams_per_live_queue" and "QP202" not in guardrail.suppress:
+        if (
+            guardrail.type == "min_teams_per_live_queue"
+            and GUARDRAIL_CODES["min_teams_per_live_queue"] not in guardrail.suppress
+        ):
             min_teams[qid] = (guardrail.min_teams, gid)
 
 
@@ -335,7 +337,10 @@ def _team_limits(
             if s.team == tid
         )
         for gid, guardrail in sorted(guardrails.items()):
-            if guardrail.type == "max_team_utilisation" and "QP204" not in team.suppress:
+            if (
+                guardrail.type == "max_team_utilisation"
+                and GUARDRAIL_CODES["max_team_utilisation"] not in team.suppress
+            ):
                 limits.append(
                     (
                         f"{tid} is at the {guardrail.max_percent:g}% utilisation of guardrail "

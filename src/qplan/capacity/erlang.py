@@ -393,3 +393,59 @@ def service_level(
 def scheduled_fte(agents: int, shrinkage: float) -> int:
     """Agents on the phones ÷ (1 − shrinkage), rounded up: who must be scheduled."""
     return math.ceil(agents / (1 - shrinkage) - 1e-9)
+
+
+@dataclass(frozen=True)
+class ErlangTable:
+    """The planner's table for one interval: each agent count's figures around the one
+    that meets the target."""
+
+    traffic: float
+    target_percent: float
+    within: str
+    shrinkage: float
+    recommended: int
+    scheduled_fte: float
+    rows: list[QueueFigures]
+    patience: bool
+
+
+def table(
+    *,
+    volume: float,
+    interval_seconds: float,
+    aht_seconds: float,
+    within_seconds: float,
+    within: str,
+    target_percent: float,
+    agents: int | None = None,
+    patience_seconds: float | None = None,
+    shrinkage: float = 0.0,
+) -> ErlangTable:
+    """Erlang C (or, with a patience, Erlang A) for one interval. Raises ``ValueError``
+    for inputs the model cannot take."""
+    traffic = volume * aht_seconds / interval_seconds
+    check_inputs(traffic, aht_seconds, within_seconds, patience_seconds, agents)
+    recommended = agents_for_target(
+        traffic, aht_seconds, within_seconds, target_percent / 100, patience_seconds
+    )
+    first = math.floor(traffic) + 1 if patience_seconds is None else max(1, math.floor(traffic) - 2)
+    counts = set(range(max(1, first), max(recommended, first) + 4))
+    if agents:
+        counts.add(agents)
+    rows: list[QueueFigures] = []
+    for n in sorted(counts):
+        try:
+            rows.append(figures(traffic, n, aht_seconds, within_seconds, patience_seconds))
+        except ValueError:  # far too few agents for Erlang A's chain: no row for them
+            continue
+    return ErlangTable(
+        traffic,
+        target_percent,
+        within,
+        shrinkage,
+        recommended,
+        scheduled_fte(recommended, shrinkage),
+        rows,
+        patience_seconds is not None,
+    )

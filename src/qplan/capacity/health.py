@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from qplan.capacity.staffing import Capacity, rounded
+from qplan.capacity.figures import Capacity, rounded
 from qplan.load.actuals import (
     ARRIVED,
     BACKLOG,

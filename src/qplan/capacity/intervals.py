@@ -32,7 +32,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from qplan.capacity.erlang import fewest_agents, meets_target
-from qplan.core.calendar import STEP_MINUTES, WEEK_STEPS, WEEKDAYS
+from qplan.core.calendar import STEP_MINUTES, WEEK_STEPS, WEEKDAYS, clock_minutes
 
 if TYPE_CHECKING:
     from qplan.model.format import Profile, Team
@@ -115,8 +115,7 @@ def _duty_weights(
     """FTE rostered per quarter-hour of the team's local week, from its shifts."""
 
     def step(text: str) -> int:
-        hours, minutes = text.split(":")
-        return (int(hours) * 60 + int(minutes)) // STEP_MINUTES
+        return clock_minutes(text) // STEP_MINUTES
 
     roster = [0.0] * WEEK_STEPS
     for days, start, end, fte in shifts:
@@ -148,9 +147,9 @@ def _on_duty(
     available = 1 - shrinkage
     if shifts:
         return tuple(fte * available for fte in _duty_weights(shifts))
-    from qplan.capacity.staffing import _week_mask
+    from qplan.capacity.teams import week_mask
 
-    mask = _week_mask(*coverage)
+    mask = week_mask(*coverage)
     covered = sum(mask) * STEP_MINUTES / 60
     if covered <= 0:
         return (0.0,) * WEEK_STEPS

@@ -34,8 +34,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from qplan.capacity.staffing import Capacity, rounded
-from qplan.model.format import Queue, Team, speaks
+from qplan.capacity.figures import Capacity, rounded
+from qplan.model.format import GUARDRAIL_CODES, Queue, Team, speaks
 
 OVERTIME_PREMIUM = 1.5
 SURGE_PREMIUM = 1.25
@@ -257,15 +257,20 @@ def share_limits(
     found = []
     vendors = sorted({t.vendor for t in teams.values() if t.vendor})
     for gid, guardrail in sorted(guardrails.items()):
-        if guardrail.type == "max_vendor_share" and "QP201" not in suppressed:
-            if "QP201" in guardrail.suppress:
+        if (
+            guardrail.type == "max_vendor_share"
+            and GUARDRAIL_CODES["max_vendor_share"] not in suppressed
+        ):
+            if GUARDRAIL_CODES["max_vendor_share"] in guardrail.suppress:
                 continue
             for vendor in vendors:
                 members = frozenset(tid for tid, t in teams.items() if t.vendor == vendor)
                 found.append(ShareLimit(gid, f"vendor {vendor}", members, guardrail.max_percent))
-        elif guardrail.type == "max_bpo_share" and "QP203" not in suppressed:
+        elif (
+            guardrail.type == "max_bpo_share" and GUARDRAIL_CODES["max_bpo_share"] not in suppressed
+        ):
             if (
-                "QP203" in guardrail.suppress
+                GUARDRAIL_CODES["max_bpo_share"] in guardrail.suppress
                 or guardrail.classification != queue.data_classification
             ):
                 continue

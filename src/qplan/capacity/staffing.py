@@ -31,14 +31,31 @@ from __future__ import annotations
 import functools
 import math
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from qplan.capacity.erlang import MAX_TRAFFIC_ERLANGS, bounded, fewest_agents, service_level
-from qplan.core.calendar import STEP_MINUTES, WEEK_STEPS, WEEKDAYS
+from qplan.capacity.figures import (
+    Capacity,
+    Exposure,
+    IntervalFigures,
+    QueueCapacity,
+    ShareCapacity,
+    TeamCapacity,
+)
+from qplan.capacity.teams import (
+    STEPS_PER_HOUR,
+    covered_hours,
+    productive_hours_per_fte,
+    share_cost,
+    share_within,
+    team_costs,
+    team_mask,
+)
+from qplan.core.calendar import STEP_MINUTES, WEEK_STEPS
 
 if TYPE_CHECKING:
     from qplan.capacity.intervals import ArrivalPattern
@@ -46,419 +63,13 @@ if TYPE_CHECKING:
 
 #: statuses whose queues are staffed (the same set the guardrails count)
 STAFFED = ("ready", "live", "paused")
-#: the organisation-wide totals every report gives
-#: totals over teams (all their work) and, prefixed ``queue_``, over the queues shown
-TOTALS = (
-    "required_fte",
-    "headcount_fte",
-    "weekly_cost",
-    "queue_required_fte",
-    "queue_weekly_cost",
-)
 WEEK_HOURS = 168
-STEPS_PER_HOUR = 60 // STEP_MINUTES
-
-
-@dataclass(frozen=True)
-class ShareCapacity:
-    """One team's part of one queue."""
-
-    team: str
-    share_percent: float
-    weekly_volume: float
-    workload_hours: float
-    required_fte: float
-    agents_on_duty: int | None  # real-time queues: agents needed per covered hour
-    projected_sla_percent: float | None
-    stable: bool
-    backlog_growth_per_day: float
-    weekly_cost: float
-    #: what the team can handle of this share in a week over what arrives (>1: stable)
-    capacity_ratio: float
-
-
-@dataclass(frozen=True)
-class IntervalFigures:
-    """A profiled queue's week in 336 half-hours from Monday 00:00 in its profile's zone."""
-
-    profile: str
-    timezone: str
-    volume: tuple[float, ...]
-    aht_seconds: tuple[float, ...]
-    #: agents needed on duty: for the SLA, and never fewer than min_agents while open
-    required_agents: tuple[int, ...]
-    on_duty_agents: tuple[float, ...]
-    #: percent of the interval's items handled within the SLA (None: no items or no target)
-    service_level: tuple[float | None, ...]
-    #: whether one of the queue's teams is on duty
-    open: tuple[bool, ...]
-    min_agents: int | None
-    #: the agents the SLA alone needs (Erlang on the interval's traffic)
-    sla_agents: tuple[int, ...] = ()
-
-    @property
-    def required_agent_hours(self) -> float:
-        from qplan.capacity.intervals import INTERVAL_MINUTES
-
-        return sum(self.required_agents) * INTERVAL_MINUTES / 60
-
-    @property
-    def needed_for_sla(self) -> tuple[int, ...]:
-        """The agents the SLA alone needs per interval (required_agents without
-        min_agents, where the two are known apart)."""
-        return self.sla_agents or self.required_agents
-
-    def short_for_sla(self, i: int) -> bool:
-        """Whether interval ``i`` has items and fewer agents on duty than its SLA needs."""
-        return _short(self.volume[i], self.on_duty_agents[i], self.needed_for_sla[i])
-
-    def short_of_minimum(self, i: int) -> bool:
-        """Whether interval ``i`` is open with fewer than ``min_agents`` on duty."""
-        least = self.min_agents
-        return least is not None and _short(self.open[i], self.on_duty_agents[i], least)
-
-    def understaffed(self) -> list[int]:
-        """Intervals with items and fewer agents on duty than the SLA needs, the largest
-        shortfall first (then in week order)."""
-        needed, on_duty = self.needed_for_sla, self.on_duty_agents
-        short = [
-            i
-            for i, (volume, agents, need) in enumerate(
-                zip(self.volume, on_duty, needed, strict=True)
-            )
-            if _short(volume, agents, need)
-        ]
-        return sorted(short, key=lambda i: (on_duty[i] - needed[i], i))
-
-    def below_minimum(self) -> list[int]:
-        """Open intervals with fewer than ``min_agents`` on duty."""
-        least = self.min_agents
-        if least is None:
-            return []
-        return [
-            i
-            for i, (is_open, agents) in enumerate(zip(self.open, self.on_duty_agents, strict=True))
-            if _short(is_open, agents, least)
-        ]
-
-
-def _short(busy: float, agents: float, needed: float) -> bool:
-    """Whether an interval that has items (or is open: ``busy`` true) has fewer agents on
-    duty than it needs."""
-    return busy > 0 and agents + 1e-9 < needed
-
-
-@dataclass(frozen=True)
-class Exposure:
-    """A team's hours per agent-day on queues at or above an exposure cap's sensitivity."""
-
-    guardrail: str
-    sensitivity: str
-    hours_per_week: float
-    hours_per_agent_day: float  # with the whole headcount sharing the work
-    cap_hours: float
-    needed_fte: float  # the fewest FTE who can share the work within the cap
-    extra_fte: float  # what the cap and the wellness breaks add to the team's required FTE
-
-    @property
-    def over(self) -> bool:
-        return self.hours_per_agent_day > self.cap_hours + 1e-9
-
-    def contract(self) -> dict[str, Any]:
-        return {
-            "guardrail": self.guardrail,
-            "sensitivity": self.sensitivity,
-            "hours_per_week": rounded(self.hours_per_week),
-            "hours_per_agent_day": rounded(self.hours_per_agent_day),
-            "max_hours_per_day": rounded(self.cap_hours),
-            "needed_fte": rounded(self.needed_fte),
-            "extra_fte": rounded(self.extra_fte),
-            "over_cap": self.over,
-        }
-
-
-@dataclass(frozen=True)
-class QueueCapacity:
-    queue: str
-    workflow: str
-    arrival: str
-    weekly_volume: float
-    aht_seconds: float
-    target_sla_percent: float | None
-    target_within: str | None
-    required_fte: float
-    projected_sla_percent: float | None
-    stable: bool
-    backlog_growth_per_day: float
-    weekly_cost: float
-    cost_per_item: float | None
-    shares: tuple[ShareCapacity, ...]
-    coverage_percent: float  # share of the week's arrivals that land in a team's hours
-    #: a draft queue, sized on top of today's work but not counted in any total
-    draft: bool = False
-    #: the week by interval of a queue whose forecast names a profile, or what works it
-    #: out when first asked (a backlog queue's is needed only by reports)
-    interval_source: IntervalFigures | Callable[[], IntervalFigures] | None = field(
-        default=None, compare=False, repr=False
-    )
-
-    @property
-    def profiled(self) -> bool:
-        """Whether the queue is planned by interval (its forecast names a profile)."""
-        return self.interval_source is not None
-
-    @property
-    def intervals(self) -> IntervalFigures | None:
-        """The week by interval (None without a profile), worked out once."""
-        source = self.interval_source
-        if source is None or isinstance(source, IntervalFigures):
-            return source
-        found = source()
-        object.__setattr__(self, "interval_source", found)
-        return found
-
-    @property
-    def meets_target(self) -> bool | None:
-        if self.target_sla_percent is None or self.projected_sla_percent is None:
-            return None
-        return self.projected_sla_percent + 1e-9 >= self.target_sla_percent
-
-    def contract(self) -> dict[str, Any]:
-        return self.summary() | {
-            "shares": [
-                {
-                    "team": s.team,
-                    "share_percent": rounded(s.share_percent),
-                    "weekly_volume": rounded(s.weekly_volume),
-                    "workload_hours_per_week": rounded(s.workload_hours),
-                    "required_fte": rounded(s.required_fte),
-                    "agents_on_duty": s.agents_on_duty,
-                    "projected_sla_percent": rounded(s.projected_sla_percent),
-                    "weekly_cost": rounded(s.weekly_cost),
-                }
-                for s in self.shares
-            ],
-        }
-
-    def summary(self) -> dict[str, Any]:
-        """The contract's figures of the queue itself, without its shares."""
-        return {
-            "queue": self.queue,
-            "workflow": self.workflow,
-            "arrival": self.arrival,
-            "draft": self.draft,
-            "weekly_volume": rounded(self.weekly_volume),
-            "aht_seconds": rounded(self.aht_seconds),
-            "required_fte": rounded(self.required_fte),
-            "target_sla_percent": rounded(self.target_sla_percent),
-            "target_within": self.target_within,
-            "projected_sla_percent": rounded(self.projected_sla_percent),
-            "meets_target": self.meets_target,
-            "stable": self.stable,
-            "backlog_growth_items_per_day": rounded(self.backlog_growth_per_day),
-            "weekly_cost": rounded(self.weekly_cost),
-            "cost_per_item": rounded(self.cost_per_item, 4),
-        }
-
-
-@dataclass(frozen=True)
-class TeamCapacity:
-    team: str
-    name: str
-    type: str
-    vendor: str | None
-    country: str
-    headcount_fte: float
-    available_fte: float
-    required_fte: float
-    workload_hours: float
-    productive_hours: float
-    utilisation_percent: float
-    cap_percent: float
-    weekly_cost: float
-    queues: tuple[str, ...]
-    exposure: tuple[Exposure, ...] = ()
-    #: the weekly cost that does not move with the work (headcount, or a vendor's minimum)
-    #: and the part billed per productive hour or per item
-    fixed_weekly_cost: float = 0.0
-    variable_weekly_cost: float = 0.0
-
-    @property
-    def over_cap(self) -> bool:
-        return self.required_fte > self.headcount_fte + 1e-6
-
-    def contract(self) -> dict[str, Any]:
-        return {
-            "team": self.team,
-            "type": self.type,
-            "vendor": self.vendor,
-            "country": self.country,
-            "headcount_fte": rounded(self.headcount_fte),
-            "available_fte": rounded(self.available_fte),
-            "required_fte": rounded(self.required_fte),
-            "workload_hours_per_week": rounded(self.workload_hours),
-            "productive_hours_per_week": rounded(self.productive_hours),
-            "utilisation_percent": rounded(self.utilisation_percent),
-            "cap_percent": rounded(self.cap_percent),
-            "over_cap": self.over_cap,
-            "weekly_cost": rounded(self.weekly_cost),
-            "fixed_weekly_cost": rounded(self.fixed_weekly_cost),
-            "variable_weekly_cost": rounded(self.variable_weekly_cost),
-            "queues": list(self.queues),
-            "exposure": [e.contract() for e in self.exposure],
-        }
-
-
-@dataclass
-class Capacity:
-    """The figures of a whole organisation: per staffed queue and per team."""
-
-    queues: dict[str, QueueCapacity] = field(default_factory=dict)
-    teams: dict[str, TeamCapacity] = field(default_factory=dict)
-
-    def total(self, name: str) -> float:
-        """The sum over every team of one figure (``required_fte``, ``headcount_fte``,
-        ``weekly_cost``: the teams' whole work), or with ``queue_`` over every queue
-        (``queue_required_fte``, ``queue_weekly_cost``: the queues' own share of it)."""
-        if name.startswith("queue_"):
-            field_name = name.removeprefix("queue_")
-            counted = (q for q in self.queues.values() if not q.draft)
-            return float(sum(getattr(q, field_name) or 0.0 for q in counted))
-        found: float = sum(getattr(t, name) for t in self.teams.values())
-        return found
-
-    def totals(self, by: str) -> dict[str, dict[str, float]]:
-        """Totals per ``workflow`` (queues), or per ``vendor`` or ``country`` (teams)."""
-        out: dict[str, dict[str, float]] = {}
-        if by == "workflow":
-            for q in self.queues.values():
-                if q.draft:
-                    continue
-                row = out.setdefault(
-                    q.workflow,
-                    {"queues": 0, "weekly_volume": 0.0, "required_fte": 0.0, "weekly_cost": 0.0},
-                )
-                row["queues"] += 1
-                row["weekly_volume"] += q.weekly_volume
-                row["required_fte"] += q.required_fte
-                row["weekly_cost"] += q.weekly_cost
-        else:
-            for t in self.teams.values():
-                key = (t.vendor or "in-house") if by == "vendor" else t.country
-                row = out.setdefault(
-                    key,
-                    {"teams": 0, "headcount_fte": 0.0, "required_fte": 0.0, "weekly_cost": 0.0},
-                )
-                row["teams"] += 1
-                row["headcount_fte"] += t.headcount_fte
-                row["required_fte"] += t.required_fte
-                row["weekly_cost"] += t.weekly_cost
-        return dict(sorted(out.items()))
-
-    def contract(self) -> dict[str, Any]:
-        return {
-            "format_version": "1",
-            "queues": [q.contract() for _, q in sorted(self.queues.items())],
-            "teams": [t.contract() for _, t in sorted(self.teams.items())],
-            "totals": {
-                **{
-                    f"by_{by}": {
-                        key: {name: rounded(value) for name, value in row.items()}
-                        for key, row in self.totals(by).items()
-                    }
-                    for by in ("workflow", "vendor", "country")
-                },
-                **{name: rounded(self.total(name)) for name in TOTALS},
-            },
-        }
-
-
-def rounded(value: float | None, digits: int = 2) -> float | None:
-    """A figure for a JSON contract: rounded, never -0.0; None for no figure or a non-finite one."""
-    if value is None:
-        return None
-    if math.isinf(value) or math.isnan(value):
-        return None
-    rounded = round(value, digits)
-    return rounded + 0.0  # no -0.0
 
 
 # --- coverage -------------------------------------------------------------------------
 
 
-def covered_hours(team: Team) -> float:
-    """Hours a week the team is on duty: its shifts' hours, or its coverage."""
-    if team.shifts:
-        return sum(team_mask(team)) / STEPS_PER_HOUR
-    return len(set(team.coverage.days)) * team.coverage.hours_per_day
-
-
-@lru_cache(maxsize=4096)
-def _week_mask(days: tuple[str, ...], start: str, end: str) -> tuple[bool, ...]:
-    """Which 15-minute steps of a Monday-to-Sunday week the team works."""
-
-    def step(text: str) -> int:
-        hours, minutes = text.split(":")
-        return round((int(hours) * 60 + int(minutes)) / (60 / STEPS_PER_HOUR))
-
-    mask = [False] * WEEK_STEPS
-    per_day = 24 * STEPS_PER_HOUR
-    for day in set(days):
-        base = WEEKDAYS.index(day) * per_day
-        for s in range(step(start), step(end)):
-            mask[base + s] = True
-    return tuple(mask)
-
-
-@lru_cache(maxsize=1024)
-def _on_duty_mask(duty: tuple[float, ...]) -> tuple[bool, ...]:
-    return tuple(agents > 0 for agents in duty)
-
-
-def team_mask(team: Team) -> tuple[bool, ...]:
-    """The 15-minute steps of its local week the team is on duty (shifts, or coverage)."""
-    if team.shifts:
-        from qplan.capacity.intervals import on_duty
-
-        return _on_duty_mask(on_duty(team))
-    c = team.coverage
-    return _week_mask(tuple(sorted(c.days)), c.start, c.end)
-
-
 # --- backlog: the fluid week ----------------------------------------------------------
-
-
-@lru_cache(maxsize=4096)
-def share_within(mask: tuple[bool, ...], capacity_ratio: float, within_hours: float) -> float:
-    """Share (0–1) of evenly arriving items handled within ``within_hours``.
-
-    ``capacity_ratio`` is the team's weekly capacity for the queue over its weekly
-    arrivals (above 1 for a stable queue); the capacity is spread evenly over the
-    covered steps of ``mask``. Fluid FIFO: cumulative departures are
-    D(t) = C(t) + min over s ≤ t of (A(s) − C(s)); an item arriving at t is handled
-    within W when D(t + W) ≥ A(t). The second week is measured: by then the backlog
-    has emptied at least once, so the pattern repeats weekly.
-    """
-    import numpy as np
-
-    week = np.array(mask, dtype=bool)
-    covered = int(week.sum())
-    if covered == 0 or capacity_ratio <= 1:
-        return 0.0
-    within_steps = within_hours * STEPS_PER_HOUR
-    horizon = 2 * WEEK_STEPS + math.ceil(within_steps) + 2
-    weeks = math.ceil(horizon / WEEK_STEPS)
-    arrival = 1.0 / WEEK_STEPS  # one week's arrivals = 1
-    per_step = capacity_ratio / covered
-    capacity = np.tile(week, weeks)[:horizon] * per_step
-    cumulative_capacity = np.concatenate(([0.0], np.cumsum(capacity)))
-    cumulative_arrivals = arrival * np.arange(horizon + 1)
-    departures = cumulative_capacity + np.minimum.accumulate(
-        cumulative_arrivals - cumulative_capacity
-    )
-    times = WEEK_STEPS + np.arange(WEEK_STEPS) + 0.5  # mid-step arrivals in the second week
-    done_by = np.interp(times + within_steps, np.arange(horizon + 1), departures)
-    return float(np.mean(done_by >= arrival * times - 1e-12))
 
 
 # --- real time -------------------------------------------------------------------------
@@ -752,7 +363,7 @@ class _ProfiledQueue:
                 float(p.requests.sum())
                 * iv.INTERVAL_MINUTES
                 / 60
-                / (_productive_hours_per_fte(p.team))
+                / (productive_hours_per_fte(p.team))
             )
             p.agents = math.ceil(float(p.requests.max()) - 1e-9)
         self.on_duty = np.zeros(iv.WEEK_INTERVALS)
@@ -880,7 +491,7 @@ def _exposure(
     found: dict[str, tuple[Exposure, ...]] = {}
     for tid, shares in sorted(by_team.items()):
         team = teams[tid]
-        per_fte = _productive_hours_per_fte(team)
+        per_fte = productive_hours_per_fte(team)
         agent_days = WORKDAYS_PER_WEEK * (1 - team.shrinkage)  # on duty, per FTE-week
         records = []
         for gid, cap in sorted(caps.items()):
@@ -1000,10 +611,6 @@ def _backlog_intervals(
     )
 
 
-def _productive_hours_per_fte(team: Team) -> float:
-    return team.paid_hours_per_week * (1 - team.shrinkage)
-
-
 def _occupancy_cap(share: _Share) -> float:
     cap = share.team.occupancy_cap
     if share.target is not None and share.target.max_occupancy is not None:
@@ -1015,7 +622,7 @@ def _requirement(share: _Share) -> None:
     """The FTE one share needs on its own (before the team's other queues are counted)."""
     team, forecast = share.team, share.queue.forecast
     assert forecast is not None
-    per_fte = _productive_hours_per_fte(team)
+    per_fte = productive_hours_per_fte(team)
     if forecast.arrival == "backlog":
         share.required_fte = share.workload / (per_fte * _occupancy_cap(share))
         return
@@ -1035,36 +642,8 @@ def _requirement(share: _Share) -> None:
     share.required_fte = share.staffed_hours / per_fte
 
 
-def team_costs(team: Team, required_fte: float, items: float) -> tuple[float, float, float]:
-    """(fixed, variable, total) weekly cost of a team whose queues need ``required_fte``
-    and hand it ``items`` a week: its headcount's paid hours at its rate (fixed), or
-    (billed per productive hour or per item) what it bills (variable) and what its weekly
-    minimum adds to that (fixed)."""
-    bill = team.billing
-    if bill is None or bill.model == "headcount":
-        rate = team.cost_per_hour if bill is None else bill.rate
-        fixed = team.headcount_fte * team.paid_hours_per_week * rate
-        return fixed, 0.0, fixed
-    usage = required_fte * _productive_hours_per_fte(team)
-    variable = bill.rate * (usage if bill.model == "per_productive_hour" else items)
-    top_up = max(0.0, bill.minimum_weekly - variable)  # what the minimum adds
-    return top_up, variable, top_up + variable
-
-
-def share_cost(team: Team, required_fte: float, items: float) -> float:
-    """What one share of a queue costs a week: the paid hours of the FTE it needs, or
-    (billed per productive hour or per item) what it is billed, before any minimum."""
-    bill = team.billing
-    if bill is None or bill.model == "headcount":
-        rate = team.cost_per_hour if bill is None else bill.rate
-        return required_fte * team.paid_hours_per_week * rate
-    if bill.model == "per_productive_hour":
-        return bill.rate * required_fte * _productive_hours_per_fte(team)
-    return bill.rate * items
-
-
 def _team(team: Team, shares: list[_Share], exposure: tuple[Exposure, ...] = ()) -> TeamCapacity:
-    productive = team.headcount_fte * _productive_hours_per_fte(team)
+    productive = team.headcount_fte * productive_hours_per_fte(team)
     workload = sum(s.workload for s in shares)
     required = sum(s.required_fte for s in shares)
     fixed, variable, total = team_costs(team, required, sum(s.volume for s in shares))
@@ -1099,7 +678,7 @@ class _TeamLoad:
 
     @classmethod
     def of(cls, team: Team, shares: list[_Share]) -> _TeamLoad:
-        productive = team.headcount_fte * _productive_hours_per_fte(team)
+        productive = team.headcount_fte * productive_hours_per_fte(team)
         # Profiled real-time queues took their agents interval by interval; the other
         # real-time queues are staffed next; if the team cannot, each gets its part.
         profiled = sum(s.staffed_hours for s in shares if s.given is not None)
@@ -1209,53 +788,3 @@ def _queue(parts: list[_Share], results: list[ShareCapacity]) -> QueueCapacity:
 
 
 # --- backlog recovery -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Recovery:
-    queue: str
-    backlog_items: float
-    spare_items_per_day: float
-    days_to_recover: float | None  # None: capacity does not exceed arrivals
-    recover_in_days: float
-    extra_fte: float
-
-    @property
-    def feasible(self) -> bool:
-        return self.days_to_recover is not None
-
-    def contract(self) -> dict[str, Any]:
-        return {
-            "queue": self.queue,
-            "backlog_items": rounded(self.backlog_items),
-            "spare_items_per_day": rounded(self.spare_items_per_day),
-            "days_to_recover": rounded(self.days_to_recover),
-            "recover_in_days": rounded(self.recover_in_days),
-            "extra_fte": rounded(self.extra_fte),
-        }
-
-
-def recovery(
-    capacity: Capacity,
-    teams: Mapping[str, Team],
-    queue_id: str,
-    backlog: float,
-    recover_in_days: float,
-) -> Recovery:
-    """Days to clear ``backlog`` items at current staffing, and the extra FTE that clears
-    it in ``recover_in_days`` (with the arrivals meanwhile)."""
-    q = capacity.queues[queue_id]
-    spare_per_week = 0.0
-    hours_per_fte = 0.0
-    for s in q.shares:
-        team = teams[s.team]
-        spare_per_week += s.weekly_volume * (min(s.capacity_ratio, 1e9) - 1)
-        hours_per_fte += (
-            s.share_percent / 100 * _productive_hours_per_fte(team) * team.occupancy_cap
-        )
-    spare_per_day = spare_per_week / 7
-    days = backlog / spare_per_day if spare_per_day > 1e-9 else None
-    needed_per_day = backlog / recover_in_days - spare_per_day
-    extra_hours_per_week = max(0.0, needed_per_day) * 7 * q.aht_seconds / 3600
-    extra = extra_hours_per_week / hours_per_fte if hours_per_fte else math.inf
-    return Recovery(queue_id, backlog, spare_per_day, days, recover_in_days, extra)

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from qplan.capacity.staffing import Capacity
+    from qplan.capacity.figures import Capacity
     from qplan.check.semantics import ValidationResult
     from qplan.model.format import Queue
 from qplan.core.rules import RULES, Severity
@@ -41,6 +41,12 @@ _BY_KIND = {
     "escalation": ("policy", "ttp", "targets", "allocation", "capacity", "escalation"),
     "qa": ("policy", "ttp", "targets", "allocation", "capacity"),
 }
+
+
+#: an SOP past its review date: a warning of validate, and a gate readiness shows
+SOP_REVIEW_OVERDUE = "QP141"
+#: a training case set that is not yet complete or consistent with the queue
+CASE_SET_INCOMPLETE = "QP173"
 
 
 @dataclass(frozen=True)
@@ -234,7 +240,7 @@ def _case_set_problems(org: Organisation, queue: Queue) -> list[tuple[int, str, 
             (
                 1,
                 f"has {len(case_set.cases)} cases, fewer than min_cases {queue.training.min_cases}",
-                "QP173",
+                CASE_SET_INCOMPLETE,
             )
         )
     return found
@@ -278,7 +284,7 @@ def _sop(org: Organisation, queue: Queue, today: date, failed: frozenset[str]) -
             False,
             f"{queue.sop} was due for review on {due.isoformat()}",
             "review it with its owner and update last_reviewed",
-            code="QP141",
+            code=SOP_REVIEW_OVERDUE,
         )
     return Gate("sop", True, f"{queue.sop}, next review {due.isoformat()}")
 
@@ -405,7 +411,9 @@ def checklist(
 
     org = validation.organisation
     capacity = derive_organisation(org, validation.settings.today)
-    failed = frozenset(d.file for d in validation.report if d.code == "QP143")
+    from qplan.sops.rendering import DOES_NOT_RENDER
+
+    failed = frozenset(d.file for d in validation.report if d.code == DOES_NOT_RENDER)
     rows = []
     for qid in queue_ids:
         queue = org.queues[qid]

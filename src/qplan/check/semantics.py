@@ -9,15 +9,24 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from qplan.check.capacity_rules import (
+    _share_sets,
+    capacity,
+    guardrails,
+    intervals,
+    sla_horizon,
+)
+from qplan.check.findings import Check, Finding
 from qplan.core.diagnostics import MAX_PER_CODE, Diagnostic, Position, Report
 from qplan.core.rules import RULES
-from qplan.core.units import items_a_day, plural
+from qplan.core.units import plural
+from qplan.load.actuals import CODE as ACTUALS_PROBLEM
+from qplan.load.case_sets import CODE as CASE_SET_UNREADABLE
 from qplan.load.settings import Settings
 from qplan.model.format import speaks
 from qplan.model.organisation import Organisation, did_you_mean
@@ -37,16 +46,6 @@ class ValidationResult:
     @property
     def valid(self) -> bool:
         return not self.report.has_errors
-
-
-Finding = tuple[Diagnostic, tuple[Any, ...]]  # the diagnostic and the items it is about
-Check = Callable[[Organisation, date], Iterator[Finding]]
-_CHECKS: list[Check] = []
-
-
-def rule(function: Check) -> Check:
-    _CHECKS.append(function)
-    return function
 
 
 def _ref(position: Position, what: str, name: str, known: Iterable[str]) -> Diagnostic:
@@ -74,7 +73,6 @@ def _policy_binding(
         )
 
 
-@rule
 def unique_ids(org: Organisation, today: date) -> Iterator[Finding]:
     for dup in org.duplicates:
         first = dup.first.at()
@@ -101,7 +99,6 @@ def unique_ids(org: Organisation, today: date) -> Iterator[Finding]:
             )
 
 
-@rule
 def references(org: Organisation, today: date) -> Iterator[Finding]:
     for qid, queue in org.queues.items():
         origin = org.origin("queue", qid)
@@ -143,7 +140,6 @@ def references(org: Organisation, today: date) -> Iterator[Finding]:
                 yield _ref(at("shares", team, key=True), "team", team, org.teams), ()
 
 
-@rule
 def allocation_shares(org: Organisation, today: date) -> Iterator[Finding]:
     for qid, _, shares, at, label in _share_sets(org):
         total = sum(shares.values())
@@ -194,7 +190,6 @@ def unrouted_retirement(
     )
 
 
-@rule
 def languages_and_clearances(org: Organisation, today: date) -> Iterator[Finding]:
     for qid, allocation, shares, at, label in _share_sets(org):
         queue = org.queues.get(qid)
@@ -231,7 +226,6 @@ def languages_and_clearances(org: Organisation, today: date) -> Iterator[Finding
                     )
 
 
-@rule
 def escalation_graph(org: Organisation, today: date) -> Iterator[Finding]:
     for qid, queue in org.queues.items():
         target = queue.escalates_to
@@ -297,7 +291,6 @@ def escalation_graph(org: Organisation, today: date) -> Iterator[Finding]:
             state[qid] = 2
 
 
-@rule
 def training_pairs(org: Organisation, today: date) -> Iterator[Finding]:
     for qid, queue in org.queues.items():
         tid = queue.training_queue
@@ -335,7 +328,6 @@ def training_pairs(org: Organisation, today: date) -> Iterator[Finding]:
             )
 
 
-@rule
 def live_queue_readiness(org: Organisation, today: date) -> Iterator[Finding]:
     ttp_seen: dict[str, str] = {}
     for qid, queue in org.queues.items():
@@ -379,15 +371,16 @@ def live_queue_readiness(org: Organisation, today: date) -> Iterator[Finding]:
             )
 
 
-@rule
 def sop_front_matter(org: Organisation, today: date) -> Iterator[Finding]:
+    from qplan.check.readiness import SOP_REVIEW_OVERDUE
+
     for path, sop in org.sops.items():
         due = sop.front.last_reviewed + timedelta(days=sop.front.review_every_days)
         if due < today:
             yield (
                 Diagnostic.at(
                     sop.origin.at("last_reviewed"),
-                    "QP141",
+                    SOP_REVIEW_OVERDUE,
                     f"SOP review overdue since {due.isoformat()} "
                     f"(last reviewed {sop.front.last_reviewed.isoformat()}, "
                     f"every {sop.front.review_every_days} days)",
@@ -420,326 +413,9 @@ def sop_front_matter(org: Organisation, today: date) -> Iterator[Finding]:
             )
 
 
-ShareSet = tuple[str, Any, dict[str, float], Callable[..., Position], str]
-
-
-def _share_sets(org: Organisation) -> Iterator[ShareSet]:
-    """Every set of shares to check: each allocation's, then each of its phases', as
-    (queue id, allocation, shares, where in the file, label for messages)."""
-    for qid, allocation in org.allocations.items():
-        origin = org.origin("allocation", qid)
-        yield qid, allocation, allocation.shares, origin.at, ""
-        for index, phase in enumerate(allocation.phases):
-            at = functools.partial(_phase_at, origin, index)
-            yield qid, allocation, phase.shares, at, f" from {phase.starts.isoformat()}"
-
-
-def _phase_at(origin: Any, index: int, *path: str | int, key: bool = False) -> Position:
-    position: Position = origin.at("phases", index, *path, key=key)
-    return position
-
-
-def _live_allocations(
-    org: Organisation, *, phases: bool = False
-) -> Iterator[tuple[str, dict[str, float], Callable[..., Position], str]]:
-    """Shares of staffed queues (with ``phases``, each phase's too), known teams only."""
-    for qid, _, shares, at, label in _share_sets(org):
-        queue = org.queues.get(qid)
-        if (
-            (phases or not label)
-            and queue is not None
-            and queue.status in ("ready", "live", "paused")
-            and all(t in org.teams for t in shares)
-        ):
-            yield qid, shares, at, label
-
-
-def _on_shares(
-    org: Organisation,
-    qid: str,
-    code: str,
-    message: str,
-    hint: str | None,
-    *subjects: Any,
-    at: Callable[..., Position] | None = None,
-) -> Finding:
-    """A finding at a queue's allocation shares (or a phase's); the allocation may
-    suppress it."""
-    if qid not in org.allocations:  # a training queue worked in its pair's shares
-        position = org.origin("queue", qid).at("forecast")
-        return Diagnostic.at(position, code, message, hint), (org.queues[qid], *subjects)
-    position = (at or org.origin("allocation", qid).at)("shares")
-    return Diagnostic.at(position, code, message, hint), (org.allocations[qid], *subjects)
-
-
-@rule
-def guardrails(org: Organisation, today: date) -> Iterator[Finding]:
-    for gid, guardrail in org.guardrails.items():
-        kind = guardrail.type
-        if kind == "max_vendor_share":
-            for qid, shares, at, label in _live_allocations(org, phases=True):
-                by_vendor: dict[str, float] = defaultdict(float)
-                for team, share in shares.items():
-                    vendor = org.teams[team].vendor
-                    if vendor:
-                        by_vendor[vendor] += share
-                for vendor, share in sorted(by_vendor.items()):
-                    if share > guardrail.max_percent + 1e-9:
-                        yield _on_shares(
-                            org,
-                            qid,
-                            "QP201",
-                            f"vendor {vendor} takes {share:g}% of {qid}{label}, over the "
-                            f"{guardrail.max_percent:g}% of guardrail {gid}",
-                            "spread the volume over more vendors or in-house teams",
-                            guardrail,
-                            at=at,
-                        )
-        elif kind == "min_teams_per_live_queue":
-            for qid, _, shares, at, label in _share_sets(org):
-                queue = org.queues.get(qid)
-                if queue is None or queue.status != "live" or queue.kind != "production":
-                    continue
-                if len(shares) < guardrail.min_teams:
-                    yield _on_shares(
-                        org,
-                        qid,
-                        "QP202",
-                        f"live queue {qid}{label} is worked by {len(shares)} team(s), guardrail "
-                        f"{gid} asks for at least {guardrail.min_teams}",
-                        "a second site keeps the queue running when one goes down",
-                        queue,
-                        guardrail,
-                        at=at,
-                    )
-        elif kind == "max_bpo_share":
-            for qid, shares, at, label in _live_allocations(org, phases=True):
-                if org.queues[qid].data_classification != guardrail.classification:
-                    continue
-                bpo = sum(s for t, s in shares.items() if org.teams[t].type == "bpo")
-                if bpo > guardrail.max_percent + 1e-9:
-                    yield _on_shares(
-                        org,
-                        qid,
-                        "QP203",
-                        f"BPO teams take {bpo:g}% of {guardrail.classification} queue "
-                        f"{qid}{label}, over the {guardrail.max_percent:g}% of guardrail {gid}",
-                        None,
-                        guardrail,
-                        at=at,
-                    )
-        elif kind == "max_team_utilisation":
-            yield from _team_utilisation(org, gid, guardrail.max_percent)
-
-
-def _team_utilisation(org: Organisation, gid: str, max_percent: float) -> Iterator[Finding]:
-    """Workload hours per week of each team against its productive hours."""
-    workload: dict[str, float] = defaultdict(float)
-    for qid, shares, _, _label in _live_allocations(org):
-        forecast = org.queues[qid].forecast
-        if forecast is None:
-            continue
-        hours = forecast.weekly_volume * forecast.aht_seconds / 3600
-        for tid, share in shares.items():
-            workload[tid] += hours * share / 100
-    for tid, hours in sorted(workload.items()):
-        team = org.teams[tid]
-        available = team.headcount_fte * team.paid_hours_per_week * (1 - team.shrinkage)
-        utilisation = 100 * hours / available if available else float("inf")
-        if utilisation > max_percent + 1e-9:
-            yield (
-                Diagnostic.at(
-                    org.origin("team", tid).at("headcount_fte"),
-                    "QP204",
-                    f"team {tid} is loaded to {utilisation:.0f}% of its productive hours, over the "
-                    f"{max_percent:g}% of guardrail {gid}",
-                    "add headcount or move volume to another team",
-                ),
-                (team, org.guardrails[gid]),
-            )
-
-
-@rule
-def capacity(org: Organisation, today: date) -> Iterator[Finding]:
-    """Staffing, stability and projected SLA (see :mod:`qplan.capacity.staffing`)."""
-    from qplan.capacity.staffing import derive_organisation
-
-    for qid, shares, at, label in _live_allocations(org, phases=True):
-        for tid in shares:
-            if org.teams[tid].headcount_fte == 0:
-                yield _on_shares(
-                    org,
-                    qid,
-                    "QP163",
-                    f"team {tid} has no productive hours (headcount 0) but takes "
-                    f"{shares[tid]:g}% of {qid}{label}",
-                    "give the share to a staffed team",
-                    at=at,
-                )
-    figures = derive_organisation(org, today)
-    for tid, team in figures.teams.items():
-        if team.over_cap:
-            yield (
-                Diagnostic.at(
-                    org.origin("team", tid).at("headcount_fte"),
-                    "QP160",
-                    f"team {tid} needs {team.required_fte:.1f} FTE for its queues at its "
-                    f"{team.cap_percent:g}% occupancy cap; it has {team.headcount_fte:g}",
-                    "add headcount or move volume to another team",
-                ),
-                (org.teams[tid],),
-            )
-    for qid, queue in figures.queues.items():
-        if queue.draft:
-            continue  # sized for planning; readiness says what a draft queue still needs
-        if not queue.stable:
-            handled = sum(s.weekly_volume * min(s.capacity_ratio, 1.0) for s in queue.shares)
-            yield _on_shares(
-                org,
-                qid,
-                "QP162",
-                f"queue {qid} is unstable: its teams can handle {handled:,.0f} of "
-                f"{queue.weekly_volume:,.0f} items a week, so the backlog grows without bound, "
-                f"by {items_a_day(queue.backlog_growth_per_day)}",
-                "add capacity or move volume to teams with room",
-                org.queues[qid],
-            )
-        elif queue.meets_target is False:
-            own = qid in org.targets
-            position = (
-                org.origin("target", qid).at("sla")
-                if own
-                else org.origin("queue", qid).at("forecast")
-            )
-            why = ""
-            if queue.coverage_percent < 100 - 1e-9:
-                why = f"; its teams' hours cover {queue.coverage_percent:.0f}% of arrivals"
-            yield (
-                Diagnostic.at(
-                    position,
-                    "QP161",
-                    f"queue {qid} is projected to handle {queue.projected_sla_percent:.1f}% "
-                    f"within {queue.target_within}, below its target of "
-                    f"{queue.target_sla_percent:g}%{why}",
-                    "add staffing or coverage hours, or move volume to teams that work then",
-                ),
-                (org.queues[qid], *([org.targets[qid]] if own else [])),
-            )
-
-
-@rule
-def intervals(org: Organisation, today: date) -> Iterator[Finding]:
-    """Profiled queues by the half-hour (QP165, QP166) and exposure caps (QP205)."""
-    from qplan.capacity.intervals import interval_start
-    from qplan.capacity.staffing import derive_organisation
-
-    figures = derive_organisation(org, today)
-    for qid, queue in figures.queues.items():
-        if queue.arrival != "realtime" or not queue.profiled or queue.draft:
-            continue  # a backlog queue catches up later: no per-interval verdict
-        week = queue.intervals
-        assert week is not None
-        origin = org.origin("queue", qid)
-        short = week.understaffed()
-        if short and queue.target_sla_percent is not None:
-            needed = week.needed_for_sla
-            worst = ", ".join(
-                f"{interval_start(i)} ({week.on_duty_agents[i]:.1f} on duty of {needed[i]} "
-                "needed"
-                + (
-                    f", {week.service_level[i]:.0f}% in time)"
-                    if week.service_level[i] is not None
-                    else ")"
-                )
-                for i in short[:3]
-            )
-            yield (
-                Diagnostic.at(
-                    origin.at("forecast", "profile"),
-                    "QP165",
-                    f"queue {qid} is short of the agents its SLA needs in "
-                    f"{plural(len(short), 'half-hour')} of the week ({week.timezone}); "
-                    f"worst: {worst}",
-                    "move shifts or FTE to those hours, or share the queue with a team on duty "
-                    "then (qplan capacity --intervals --queue " + qid + ")",
-                ),
-                (org.queues[qid],),
-            )
-        low = week.below_minimum()
-        if low:
-            yield (
-                Diagnostic.at(
-                    origin.at("min_agents"),
-                    "QP166",
-                    f"queue {qid} has fewer than its min_agents of {week.min_agents} on duty in "
-                    f"{plural(len(low), 'open half-hour')}; first: {interval_start(low[0])} "
-                    f"({week.on_duty_agents[low[0]]:.1f} on duty)",
-                    "its teams have too few agents on duty then for all their queues",
-                ),
-                (org.queues[qid],),
-            )
-    for tid, team in figures.teams.items():
-        for exposure in team.exposure:
-            if not exposure.over:
-                continue
-            yield (
-                Diagnostic.at(
-                    org.origin("team", tid).at("headcount_fte"),
-                    "QP205",
-                    f"team {tid} has {exposure.hours_per_week:,.0f} hours a week on "
-                    f"{exposure.sensitivity} queues: {exposure.hours_per_agent_day:.1f} hours per "
-                    f"agent-day with all {team.headcount_fte:g} FTE sharing them, over the "
-                    f"{exposure.cap_hours:g} of guardrail {exposure.guardrail}; it needs "
-                    f"{exposure.needed_fte:.1f} FTE to stay within the cap",
-                    "add headcount or move those queues' volume to more teams",
-                ),
-                (org.teams[tid], org.guardrails[exposure.guardrail]),
-            )
-
-
-#: the answer targets each arrival model can project: a backlog is worked in hours, a
-#: real-time queue answers in seconds or minutes
-BACKLOG_SHORTEST_SLA_SECONDS = 3600
-REALTIME_LONGEST_SLA_SECONDS = 4 * 3600
-
-
-@rule
-def sla_horizon(org: Organisation, today: date) -> Iterator[Finding]:
-    """A queue's SLA horizon fits its arrival model (QP164)."""
-    for qid, queue in sorted(org.queues.items()):
-        target = org.target_for(queue)
-        if queue.forecast is None or target is None:
-            continue
-        if queue.kind == "training" and qid not in org.targets:
-            continue  # the workflow's default is for its production work
-        within = target.sla.within
-        arrival = queue.forecast.arrival
-        if arrival == "backlog" and within.seconds < BACKLOG_SHORTEST_SLA_SECONDS:
-            message = (
-                f"queue {qid} is a backlog queue with an SLA of {within}: a backlog is "
-                "worked in hours, so it cannot be projected to answer within minutes"
-            )
-            hint = "make it arrival: realtime (Erlang), or give the SLA in hours"
-        elif arrival == "realtime" and within.seconds > REALTIME_LONGEST_SLA_SECONDS:
-            message = (
-                f"queue {qid} is a real-time queue with an SLA of {within}: Erlang models "
-                "answers in seconds or minutes, not a backlog worked over hours"
-            )
-            hint = "make it arrival: backlog, or give the SLA in seconds or minutes"
-        else:
-            continue
-        own = qid in org.targets
-        position = (
-            org.origin("target", qid).at("sla") if own else org.origin("queue", qid).at("forecast")
-        )
-        about = (queue, *([org.targets[qid]] if own else []))
-        yield Diagnostic.at(position, "QP164", message, hint), about
-
-
-@rule
 def readiness(org: Organisation, today: date) -> Iterator[Finding]:
     """Ready and live queues pass the launch gates that no other rule already checks."""
-    from qplan.check.readiness import case_set_problems, gates
+    from qplan.check.readiness import CASE_SET_INCOMPLETE, case_set_problems, gates
 
     for qid, queue in sorted(org.queues.items()):
         if queue.training is not None and queue.training.case_set in org.case_sets:
@@ -747,13 +423,13 @@ def readiness(org: Organisation, today: date) -> Iterator[Finding]:
             for problem in case_set.problems:  # reading the file: as read, with their hints
                 yield problem, (queue,)
             for line, message, code in case_set_problems(org, queue):
-                if code == "QP171":
+                if code == CASE_SET_UNREADABLE:
                     continue  # reported just above
-                if code == "QP173" and queue.status == "draft":
+                if code == CASE_SET_INCOMPLETE and queue.status == "draft":
                     continue  # a draft's case set is still being written: readiness says so
                 position = (
                     org.origin("queue", qid).at("training")
-                    if code == "QP173"
+                    if code == CASE_SET_INCOMPLETE
                     else Position(case_set.path, line, 1)
                 )
                 yield Diagnostic.at(position, code, f"training case set {message}"), (queue,)
@@ -814,7 +490,6 @@ def _suppression_problems(org: Organisation, today: date) -> Iterator[Finding]:
                 )
 
 
-@rule
 def actuals(org: Organisation, today: date) -> Iterator[Finding]:
     """The actuals name known queues and teams (QP109), lie in the past (QP107) and skip
     no day (QP108)."""
@@ -844,7 +519,7 @@ def actuals(org: Organisation, today: date) -> Iterator[Finding]:
             yield (
                 Diagnostic.at(
                     found.position(record),
-                    "QP107",
+                    ACTUALS_PROBLEM,
                     f"actuals for {qid} at {tid} are dated "
                     f"{date.fromordinal(days[-1]).isoformat()}, after today ({today})",
                     "actuals record what happened: check the date column",
@@ -869,7 +544,6 @@ def actuals(org: Organisation, today: date) -> Iterator[Finding]:
                 )
 
 
-@rule
 def scenarios(org: Organisation, today: date) -> Iterator[Finding]:
     """Every change of every scenario applies to the organisation (QP102, QP180, QP181)."""
     from qplan.model.scenario import overlay
@@ -879,7 +553,6 @@ def scenarios(org: Organisation, today: date) -> Iterator[Finding]:
             yield problem, (scenario,)
 
 
-@rule
 def projects(org: Organisation, today: date) -> Iterator[Finding]:
     """Projects name known queues, workflows and policies (QP102), keep their milestones
     (QP182), have their launches ready (QP183) and their risks owned (QP184) and closed
@@ -981,6 +654,27 @@ def _launch_readiness(
         )
 
 
+#: every rule, in the order they run
+CHECKS: tuple[Check, ...] = (
+    unique_ids,
+    references,
+    allocation_shares,
+    languages_and_clearances,
+    escalation_graph,
+    training_pairs,
+    live_queue_readiness,
+    sop_front_matter,
+    guardrails,
+    capacity,
+    intervals,
+    sla_horizon,
+    readiness,
+    actuals,
+    scenarios,
+    projects,
+)
+
+
 def check(org: Organisation, today: date) -> list[Diagnostic]:
     """Run every semantic rule; findings suppressed by their subject are dropped.
 
@@ -990,7 +684,7 @@ def check(org: Organisation, today: date) -> list[Diagnostic]:
     from qplan.capacity.staffing import TrafficOverLimit
 
     kept: dict[Diagnostic, None] = {}
-    for function in [*_CHECKS, _suppression_problems]:
+    for function in [*CHECKS, _suppression_problems]:
         try:
             for diagnostic, subjects in function(org, today):
                 if RULES[diagnostic.code].suppressible and any(

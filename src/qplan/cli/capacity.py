@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from qplan.app.capacity import IntervalView
 
 from qplan.cli.common import (
     Context,
@@ -60,76 +63,27 @@ def erlang(
 
     Example: qplan erlang --volume 100 --interval 30m --aht 180s --within 20s --target 80
     """
-    import json
-    import math
-
-    from qplan.capacity import erlang as model
-    from qplan.core.units import check_fraction, check_percent, plural
+    from qplan.app.capacity import erlang_table
+    from qplan.core.units import check_fraction, check_percent
+    from qplan.report.erlang import REPORTERS
 
     target = check_percent(target, "--target", "service-level target")
     shrinkage = check_fraction(shrinkage, "--shrinkage", "shrinkage", below_one=True)
-    interval_s = duration_seconds(interval, "--interval")
-    aht_s = duration_seconds(aht, "--aht")
-    within_s = duration_seconds(within, "--within")
-    patience_s = duration_seconds(patience, "--patience") if patience else None
-    traffic = volume * aht_s / interval_s
     try:
-        model.check_inputs(traffic, aht_s, within_s, patience_s, agents)
-        recommended = model.agents_for_target(traffic, aht_s, within_s, target / 100, patience_s)
+        table = erlang_table(
+            volume=volume,
+            interval_seconds=duration_seconds(interval, "--interval"),
+            aht_seconds=duration_seconds(aht, "--aht"),
+            within_seconds=duration_seconds(within, "--within"),
+            within=within,
+            target_percent=target,
+            agents=agents,
+            patience_seconds=duration_seconds(patience, "--patience") if patience else None,
+            shrinkage=shrinkage,
+        )
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
-    first = math.floor(traffic) + 1 if patience_s is None else max(1, math.floor(traffic) - 2)
-    counts = set(range(max(1, first), max(recommended, first) + 4))
-    if agents:
-        counts.add(agents)
-    rows = []
-    for n in sorted(counts):
-        try:
-            rows.append(model.figures(traffic, n, aht_s, within_s, patience_s))
-        except ValueError:  # far too few agents for Erlang A's chain: no row for them
-            continue
-    scheduled = model.scheduled_fte(recommended, shrinkage)
-    if fmt == "json":
-        document = {
-            "format_version": "1",
-            "traffic_erlangs": round(traffic, 6),
-            "recommended_agents": recommended,
-            "scheduled_fte": scheduled,
-            "rows": [
-                {
-                    "agents": r.agents,
-                    "probability_of_wait": round(r.probability_of_wait, 6),
-                    "service_level": round(r.service_level, 6),
-                    "asa_seconds": round(r.asa_seconds, 3)
-                    if math.isfinite(r.asa_seconds)
-                    else None,
-                    "occupancy": round(r.occupancy, 6),
-                    "abandonment": None if r.abandonment is None else round(r.abandonment, 6),
-                }
-                for r in rows
-            ],
-        }
-        click.echo(json.dumps(document, indent=2))
-        return
-    click.echo(f"Traffic: {traffic:.2f} Erlangs")
-    header = f"{'agents':>6}  {'P(wait)':>8}  {'service level':>13}  {'ASA':>9}  {'occupancy':>9}"
-    if patience_s is not None:
-        header += f"  {'abandoned':>9}"
-    click.echo(header)
-    for r in rows:
-        asa = f"{r.asa_seconds:.1f} s" if math.isfinite(r.asa_seconds) else "unstable"
-        line = (
-            f"{r.agents:>6}  {r.probability_of_wait:>8.4f}  {r.service_level:>13.4f}  "
-            f"{asa:>9}  {r.occupancy:>9.4f}"
-        )
-        if r.abandonment is not None:
-            line += f"  {r.abandonment:>9.4f}"
-        marker = "  <- recommended" if r.agents == recommended else ""
-        click.echo(line + marker)
-    click.echo(
-        f"Recommended: {plural(recommended, 'agent')} for {target:g}% within {within}; "
-        f"{scheduled:g} scheduled FTE at {shrinkage:.0%} shrinkage."
-    )
+    click.echo(REPORTERS.render(table, fmt), nl=False)
 
 
 @click.command()
@@ -185,30 +139,24 @@ def capacity(
         from qplan.core.errors import UsageError
 
         raise UsageError("--queue goes with --intervals (or use --workflow or --team)")
-    from qplan import repository as project
-    from qplan.capacity.staffing import derive_organisation, recovery
+    from qplan.app.capacity import capacity_figures, capacity_view, interval_view
     from qplan.core.errors import UsageError
-    from qplan.report import capacity as report
 
-    validation = project.validate_repository(settings=obj.settings())
+    validation = obj.workspace().validation
     if validation.report.has_errors:
         write_refusal(validation.report, "text", "No capacity figures were made")
-    org = validation.organisation
-    if workflow is not None and workflow not in org.workflows:
-        raise UsageError(f"--workflow: no workflow {workflow!r}")
-    if team is not None and team not in org.teams:
-        raise UsageError(f"--team: no team {team!r}")
-    settings = validation.settings
     try:
-        day = date.fromisoformat(on_day) if on_day else settings.today
+        day = date.fromisoformat(on_day) if on_day else None
     except ValueError:
         raise UsageError(f"--on {on_day!r}: write a date like 2026-12-01") from None
-    figures = derive_organisation(org, day)
     if intervals:
-        _intervals(report.select(figures, workflow, team), queue_id, fmt, chart)
+        figures = capacity_figures(validation, day=day, workflow=workflow, team=team)
+        if queue_id is None and chart:
+            raise UsageError("--chart with --intervals draws one queue's week: add --queue")
+        _intervals(interval_view(figures, queue_id), fmt, chart)
         return
     recover_days = duration_seconds(recover_in, "--recover-in") / 86400
-    recoveries = []
+    backlog_items: list[tuple[str, float]] = []
     for item in backlogs:
         qid, sep, count = item.partition("=")
         try:
@@ -217,51 +165,29 @@ def capacity(
             items = -1.0
         if not sep or items < 0:
             raise UsageError(f"--backlog {item!r}: write QUEUE=N, e.g. sv-hate-speech-en=20000")
-        if qid not in figures.queues:
-            raise UsageError(
-                f"--backlog: {qid!r} is not a staffed queue with a forecast and an allocation"
-            )
-        recoveries.append(recovery(figures, org.teams, qid, items, recover_days))
-    shown = report.select(figures, workflow, team)
+        backlog_items.append((qid, items))
+    view = capacity_view(
+        validation,
+        day=day,
+        workflow=workflow,
+        team=team,
+        backlogs=backlog_items,
+        recover_days=recover_days,
+    )
+    from qplan.report import capacity as report
+
     if chart:
         from qplan.core.output import write_file
 
-        write_file(chart, report.svg_chart(shown))
-    if fmt == "json":
-        click.echo(report.as_json(shown, recoveries), nl=False)
-    elif fmt == "markdown":
-        click.echo(report.markdown(shown, recoveries), nl=False)
-    else:
-        click.echo(report.text(shown, recoveries), nl=False)
+        write_file(chart, report.svg_chart(view.capacity))
+    click.echo(report.REPORTERS.render(view, fmt), nl=False)
 
 
-def _intervals(figures: Any, queue_id: str | None, fmt: str, chart: str | None) -> None:
-    from qplan.core.errors import UsageError
-    from qplan.report import intervals as interval_report
+def _intervals(view: IntervalView, fmt: str, chart: str | None) -> None:
+    from qplan.report import intervals as report
 
-    if queue_id is not None:
-        found = figures.queues.get(queue_id)
-        if found is None:
-            raise UsageError(
-                f"--queue: {queue_id!r} is not a queue with a forecast and an allocation"
-                " (in the workflow or team asked for)"
-            )
-        if not found.profiled:
-            raise UsageError(
-                f"--queue: {queue_id} has no arrival profile, so it is planned on a flat week; "
-                "name a profile in its forecast to plan it by interval"
-            )
-    elif chart:
-        raise UsageError("--chart with --intervals draws one queue's week: add --queue")
-    shown = interval_report.profiled(figures, queue_id)
-    flat = 0 if queue_id else len(figures.queues) - len(shown)
     if chart:
         from qplan.core.output import write_file
 
-        write_file(chart, interval_report.heat_map(shown[0]))
-    if fmt == "json":
-        click.echo(interval_report.as_json(shown), nl=False)
-    elif fmt == "markdown":
-        click.echo(interval_report.markdown(shown, flat), nl=False)
-    else:
-        click.echo(interval_report.text(shown, flat), nl=False)
+        write_file(chart, report.heat_map(view.queues[0]))
+    click.echo(report.REPORTERS.render(view, fmt), nl=False)

@@ -25,17 +25,10 @@ def validate(obj: Context, fmt: str, strict: bool) -> None:
 
     Exit 0 when valid (warnings allowed unless --strict), 1 otherwise.
     """
-    from qplan.report import reporters
-    from qplan.repository import validate_repository
+    from qplan.report.reporters import write_diagnostics
 
-    result = validate_repository(settings=obj.settings())
-    out = sys.stdout
-    if fmt == "json":
-        out.write(reporters.validation_json(result.report, strict=strict))
-    elif fmt == "github":
-        reporters.write_github(result.report, out)
-    else:
-        reporters.write_text(result.report, out, color=color(out))
+    result = obj.workspace().validation
+    write_diagnostics(result.report, fmt, sys.stdout, strict=strict, color=color(sys.stdout))
     failed = result.report.has_errors or (strict and bool(result.report.warnings))
     sys.exit(1 if failed else 0)
 
@@ -43,7 +36,7 @@ def validate(obj: Context, fmt: str, strict: bool) -> None:
 @click.command()
 @format_option("text", "json")
 def rules(fmt: str) -> None:
-    """List the semantic rules: code, severity, suppressible, what each checks.
+    """List the rules: code, severity, suppressible, what each checks, where it is implemented.
 
     Example: qplan rules
     """
@@ -59,16 +52,23 @@ def rules(fmt: str) -> None:
                 "name": r.title,
                 "suppressible": r.suppressible,
                 "checks": r.checks,
+                "where": r.where,
             }
             for r in RULES.values()
         ]
         click.echo(json.dumps({"format_version": "1", "rules": rows}, indent=2))
         return
     width = max(len(r.title) for r in RULES.values())
-    click.echo(f"{'CODE':<6} {'SEVERITY':<8} {'NAME':<{width}} {'SUPPRESS':<8} CHECKS")
+    place = max(len(r.where) for r in RULES.values())
+    click.echo(
+        f"{'CODE':<6} {'SEVERITY':<8} {'NAME':<{width}} {'SUPPRESS':<8} {'WHERE':<{place}} CHECKS"
+    )
     for r in RULES.values():
         flag = "yes" if r.suppressible else "no"
-        click.echo(f"{r.code:<6} {r.severity!s:<8} {r.title:<{width}} {flag:<8} {r.checks}")
+        click.echo(
+            f"{r.code:<6} {r.severity!s:<8} {r.title:<{width}} {flag:<8} {r.where:<{place}} "
+            f"{r.checks}"
+        )
 
 
 @click.command()
@@ -84,25 +84,12 @@ def readiness(obj: Context, queues: tuple[str, ...], workflow: str | None, fmt: 
 
     Example: qplan readiness sv-hate-speech-en
     """
-    from qplan import repository as project
-    from qplan.core.errors import UsageError
-    from qplan.report.readiness import checklist, render
+    from qplan.app.projects import readiness_checklist
+    from qplan.report.readiness import REPORTERS
 
-    settings = obj.settings()
-    validation = project.validate_repository(settings=settings)
-    org = validation.organisation
-    unknown = [q for q in queues if q not in org.queues]
-    if unknown:
-        raise UsageError(f"no queue {unknown[0]!r}")
-    if workflow is not None and workflow not in org.workflows:
-        raise UsageError(f"--workflow: no workflow {workflow!r}")
+    with obj.workspace() as workspace:
+        rows = readiness_checklist(workspace, queues, workflow)
+    click.echo(REPORTERS.render(rows, fmt), nl=False)
     asked = bool(queues or workflow)
-    chosen = list(queues) or sorted(
-        q.id
-        for q in org.queues.values()
-        if (workflow is None or q.workflow == workflow) and (asked or q.status != "retired")
-    )
-    rows = checklist(validation, chosen, project.enqueued_case_sets(settings, obj.state))
-    click.echo(render(rows, fmt), nl=False)
     failing = [r for r in rows if not r.ready and (asked or r.status != "draft")]
     sys.exit(1 if failing else 0)

@@ -5,9 +5,13 @@ from __future__ import annotations
 import gc
 import sys
 from collections.abc import Callable
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
+
+if TYPE_CHECKING:
+    from qplan.app.workspace import Settings, Workspace
+    from qplan.core.diagnostics import Report
 
 #: the garbage collector's thresholds for one run of a command (see :func:`qplan.cli.main`)
 GC_THRESHOLDS = (100_000, 50, 1_000)
@@ -23,13 +27,14 @@ class Context:
         self.repo = repo
         self.state = state
 
-    def settings(self) -> Any:
-        from qplan.core.output import guard_repository
-        from qplan.load.settings import load_settings
+    def workspace(self) -> Workspace:
+        """The repository this command works on (:class:`qplan.app.workspace.Workspace`)."""
+        from qplan.app.workspace import Workspace
 
-        settings = load_settings(self.repo)
-        guard_repository(settings.root)  # no write inside it goes through a symlink
-        return settings
+        return Workspace.open(self.repo, self.state)
+
+    def settings(self) -> Settings:
+        return self.workspace().settings
 
 
 pass_context = click.make_pass_decorator(Context)
@@ -48,22 +53,11 @@ def format_option(*choices: str) -> Callable[[F], F]:
 PLAN_FORMATS = click.Choice(["text", "markdown", "json"])
 
 
-def write_refusal(report: Any, fmt: str, outcome: str = "No plan was made") -> NoReturn:
+def write_refusal(report: Report, fmt: str, outcome: str = "No plan was made") -> NoReturn:
     """The repository is invalid: show why, in the format asked for, and exit 1."""
-    from qplan.report import reporters
+    from qplan.report.reporters import write_refusal as write
 
-    if fmt == "json":
-        sys.stdout.write(reporters.validation_json(report))
-    elif fmt == "markdown":
-        click.echo(f"### qplan plan\n\n**{reporters.summary_line(report)} {outcome}.**\n")
-        from qplan.core.text import markdown_code, markdown_text
-
-        for d in report.errors:
-            place = markdown_code(f"{d.file}:{d.line}:{d.column}")
-            click.echo(f"- {place} {d.code} {markdown_text(d.message)}")
-    else:
-        reporters.write_text(report, sys.stdout, color=color(sys.stdout))
-        click.echo(f"{outcome}: fix the errors above first.")
+    write(report, fmt, outcome, sys.stdout, color=color(sys.stdout))
     sys.exit(1)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from typing import Any
 
 import click
 
@@ -20,12 +19,6 @@ def _day(value: str | None, name: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise UsageError(f"{name} {value!r}: write a date like 2026-11-02") from None
-
-
-def _show(report: Any, found: Any, fmt: str) -> None:
-    """Print ``found`` with the report module's renderer for ``fmt``."""
-    render = {"json": report.as_json, "markdown": report.markdown}.get(fmt, report.text)
-    click.echo(render(found), nl=False)
 
 
 @click.command()
@@ -54,24 +47,18 @@ def health(
 
     Example: qplan health --workflow livestream
     """
-    from qplan import repository as project
+    from qplan.app.health import health_of
     from qplan.core.errors import UsageError
-    from qplan.report import health as report
+    from qplan.report.health import REPORTERS
 
     starts, ends = _day(from_day, "--from"), _day(to_day, "--to")
     if starts and ends and starts > ends:
         raise UsageError(f"--from {starts} comes after --to {ends}")
-    validation = project.validate_repository(settings=obj.settings())
+    validation = obj.workspace().validation
     if validation.report.has_errors:
         write_refusal(validation.report, "text", "No health figures were made")
-    org = validation.organisation
-    if workflow is not None and workflow not in org.workflows:
-        raise UsageError(f"--workflow: no workflow {workflow!r}")
-    vendors = sorted({t.vendor for t in org.teams.values() if t.vendor})
-    if vendor is not None and vendor not in vendors:
-        raise UsageError(f"--vendor: no vendor {vendor!r} (vendors: {', '.join(vendors)})")
-    found = project.assess_health(validation, starts, ends, workflow=workflow, vendor=vendor)
-    _show(report, found, fmt)
+    found = health_of(validation, starts, ends, workflow=workflow, vendor=vendor)
+    click.echo(REPORTERS.render(found, fmt), nl=False)
     sys.exit(1 if fail_on_miss and found.missed else 0)
 
 
@@ -142,8 +129,7 @@ def recover(
 
     Example: qplan recover sv-hate-speech-en --backlog 20000 --by 14d
     """
-    from qplan import repository as project
-    from qplan.capacity.recovery import MAX_DAYS
+    from qplan.app.health import recovery_of, write_recovery
     from qplan.core.errors import UsageError
     from qplan.report import recovery as report
 
@@ -154,31 +140,21 @@ def recover(
     if not 1 <= items <= 100_000_000:
         raise UsageError(f"--backlog {backlog!r}: write a number of items from 1 to 100000000")
     fraction = _overtime(overtime_max)
-    validation = project.validate_repository(settings=obj.settings())
+    validation = obj.workspace().validation
     if validation.report.has_errors:
         write_refusal(validation.report, "text", "No recovery was planned")
-    from qplan.capacity.staffing import derive_organisation
-
-    today = validation.settings.today
-    by = _due(by_day, today)
-    if by < today:
-        raise UsageError(f"--by {by} is before today ({today})")
-    if (by - today).days + 1 > MAX_DAYS:
-        raise UsageError(f"--by {by}: a recovery is planned over at most {MAX_DAYS} days")
-    if queue not in derive_organisation(validation.organisation, today).queues:
-        raise UsageError(f"{queue!r} is not a staffed queue with a forecast and an allocation")
-    found = project.plan_recovery(validation, queue, items, by, fraction)
+    found = recovery_of(validation, queue, items, _due(by_day, validation.settings.today), fraction)
     if chart:
         from qplan.core.output import write_file
 
         write_file(chart, report.burn_down_chart(found))
-    _show(report, found, fmt)
+    click.echo(report.REPORTERS.render(found, fmt), nl=False)
     if not found.feasible:
         if write:
             click.echo("Nothing was written: the backlog cannot be cleared by then.", err=True)
         sys.exit(1)
     if write:
-        path = project.write_recovery(validation, found)
+        path = write_recovery(validation, found)
         click.echo(
             f"Wrote the recovery as phases of the allocation of {queue} in {path}; "
             "review it with qplan plan.",

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from qplan.app.plan import Plan
+    from qplan.app.workspace import Settings
 
 from qplan.cli.common import (
     PLAN_FORMATS,
@@ -18,7 +22,7 @@ from qplan.cli.common import (
 )
 
 
-def write_plan(plan: Any, fmt: str, settings: Any, split_dir: str | None = None) -> None:
+def write_plan(plan: Plan, fmt: str, settings: Settings, split_dir: str | None = None) -> None:
     """Print a plan; Markdown longer than one comment goes out in parts."""
     import json
 
@@ -85,11 +89,12 @@ def plan(
 
     Example: qplan plan --out pr.plan --format markdown
     """
+    from qplan.app.plan import plan_repository, save_plan
     from qplan.core.errors import PlanRefused
-    from qplan.repository import open_state, plan_repository
 
-    settings = obj.settings()
-    result = plan_repository(settings, open_state(settings, obj.state))
+    workspace = obj.workspace()
+    settings = workspace.settings
+    result = plan_repository(settings, workspace.store, workspace.validation)
     if result.plan is None:
         write_refusal(result.validation.report, fmt)
     impact = result.plan.impact
@@ -102,9 +107,7 @@ def plan(
             + (" (the plan was not saved)" if out else "")
         )
     if out:
-        from qplan.plan.plan import plan_key
-
-        result.plan.save(out, plan_key())
+        save_plan(result.plan, out)
     write_plan(result.plan, fmt, settings, split_dir)
     if out and fmt == "text":
         click.echo(f"Saved the plan to {out}; apply it with `qplan apply {out}`.")
@@ -120,9 +123,9 @@ def show(obj: Context, plan_file: str, fmt: str) -> None:
 
     Example: qplan show pr.plan --format markdown
     """
-    from qplan.plan.plan import Plan
+    from qplan.app.plan import load_plan
 
-    write_plan(Plan.load(plan_file), fmt, obj.settings())
+    write_plan(load_plan(plan_file), fmt, obj.settings())
 
 
 @click.command()
@@ -167,48 +170,25 @@ def apply(
 
     Example: qplan apply pr.plan
     """
-    from qplan import repository as project
+    from qplan.app import plan as use_case
     from qplan.core.errors import PlanRefused, UsageError
-    from qplan.plan.apply import ApplyOptions, apply_plan
-    from qplan.plan.plan import Plan, plan_case_sets, plan_key
-    from qplan.plan.resources import digest
-    from qplan.repository import DIRTY
 
     timeout = (
         0.0 if lock_timeout in ("0", "0s") else duration_seconds(lock_timeout, "--lock-timeout")
     )
-    settings = obj.settings()
-    store = project.open_state(settings, obj.state)
-    commit = project.git_commit(settings.root, project.input_paths(settings))
+    workspace = obj.workspace()
+    settings = workspace.settings
+    commit = use_case.working_commit(settings)
     if rollback and not plan_file:
         raise UsageError("--rollback applies a saved rollback plan: name its PLAN_FILE")
     if plan_file:
-        plan = Plan.load(plan_file, plan_key())
-        if (plan.origin != "repository") != rollback:
-            raise PlanRefused(
-                f"plan file {plan_file} is a {plan.origin[:80]!r} plan, not made from "
-                "the repository: review it, then apply it with --rollback"
-                if not rollback
-                else f"--rollback: plan file {plan_file} was made from the repository, not by "
-                "`qplan state rollback`"
-            )
-        repo_digest = None
-        if plan.origin == "repository" and not ignore_repo_drift:
-            sources = project.sources_digest(settings, plan_case_sets(plan))
-            if plan.signed and plan.sources_digest and plan.sources_digest == sources:
-                # a plan this CI signed, made from the very files that are here now
-                repo_digest = plan.desired_digest
-            else:
-                # anything else is worked out again from the repository
-                validation = project.validate_repository(settings=settings)
-                repo_digest = digest(project.desired_snapshot(validation).values())
+        plan = use_case.load_plan(plan_file)
+        repo_digest = use_case.reviewed_digest(
+            settings, plan, plan_file, rollback=rollback, ignore_drift=ignore_repo_drift
+        )
     else:
-        if commit and commit.endswith(DIRTY) and not allow_dirty:
-            raise PlanRefused(
-                "the git tree has uncommitted changes: commit them (so the revision names "
-                "the commit it came from), apply a saved plan, or pass --allow-dirty"
-            )
-        result = project.plan_repository(settings, store)
+        use_case.refuse_dirty(commit, allow_dirty)
+        result = use_case.plan_repository(settings, workspace.store, workspace.validation)
         if result.plan is None:
             write_refusal(result.validation.report, "text")
         plan = result.plan
@@ -221,16 +201,17 @@ def apply(
                 )
             click.confirm("Apply these changes?", abort=True)
         repo_digest = plan.desired_digest
-    options = ApplyOptions(
-        actor=project.actor(settings.root, actor),
-        git_commit=commit,
+    revision = use_case.apply_reviewed(
+        settings,
+        workspace.store,
+        plan,
+        repo_digest,
+        actor_name=actor,
+        commit=commit,
         allow_large_change=allow_large_change,
         ignore_repo_drift=ignore_repo_drift,
         lock_timeout=timeout,
-        max_change_percent=settings.max_change_percent,
-        min_existing=settings.min_existing,
     )
-    revision = apply_plan(plan, store, options, repo_digest)
     if revision is None:
         click.echo("No changes to apply.")
         return

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import click
 
 from qplan.cli.common import Context, format_option, pass_context, write_refusal
+from qplan.core.kinds import TABULAR
 
 
 @click.command()
@@ -24,36 +25,24 @@ def status(obj: Context, projects: tuple[str, ...], since: str | None, fmt: str)
 
     Example: qplan status hindi-livestream-launch --since 2026-11-01
     """
-    from qplan import repository as project
+    from qplan.app.projects import status_update
     from qplan.core.errors import UsageError
-    from qplan.plan.status import SINCE_DAYS
-    from qplan.report import status as report
+    from qplan.report.status import REPORTERS
 
-    settings = obj.settings()
-    validation = project.validate_repository(settings=settings)
+    validation = obj.workspace().validation
     if validation.report.has_errors:
         write_refusal(validation.report, fmt, "No status was reported")
-    org = validation.organisation
-    for pid in projects:
-        if pid not in org.projects:
-            known = ", ".join(sorted(org.projects)) or "none under projects/"
-            raise UsageError(f"no project {pid!r} (projects: {known})")
-    day = settings.today - timedelta(days=SINCE_DAYS)
+    day = None
     if since is not None:
         try:
             day = date.fromisoformat(since)
         except ValueError:
             raise UsageError(f"--since: {since!r} is not a date like 2026-11-01") from None
-    if not org.projects:
+    update = status_update(validation, projects, day, obj.state)
+    if not validation.organisation.projects:
         click.echo("No projects: add one under projects/ (qplan new project).")
         return
-    found = project.project_status(validation, projects, day, obj.state)
-    if fmt == "json":
-        click.echo(report.as_json(found, settings.today, day), nl=False)
-    elif fmt == "markdown":
-        click.echo(report.markdown(found), nl=False)
-    else:
-        click.echo(report.text(found), nl=False)
+    click.echo(REPORTERS.render(update, fmt), nl=False)
 
 
 @click.group()
@@ -91,10 +80,9 @@ def _shares(text: str) -> dict[str, float]:
 
 
 def _written(obj: Context, texts: dict[str, str], what: str) -> None:
-    from qplan import repository as project
+    from qplan.app.workspace import write_checked
 
-    settings = obj.settings()
-    report = project.write_checked(settings, texts)
+    report = write_checked(obj.workspace().settings, texts)
     if report.has_errors:
         write_refusal(report, "text", f"Nothing was written: {what} would not validate")
     for file in sorted(texts):
@@ -157,13 +145,10 @@ def new_queue(
       --policy livestream-safety@7 --languages es --teams co-bogota=60,pt-lisbon=40 \\
       --volume 20000 --aht 40 --sla 90 --within 24h --project hindi-livestream-launch
     """
-    from qplan import repository as repo
+    from qplan.app.projects import QueueSpec, new_queue_files
     from qplan.core.errors import UsageError
-    from qplan.edit.scaffold import QueueSpec
-    from qplan.edit.scaffold import new_queue as scaffold
 
-    settings = obj.settings()
-    validation = repo.validate_repository(settings=settings)
+    validation = obj.workspace().validation
     if validation.report.has_errors:
         write_refusal(validation.report, "text", "Nothing was written")
     spec = QueueSpec(
@@ -187,8 +172,7 @@ def new_queue(
         raise UsageError("--volume and --aht go together (the forecast)")
     if (sla is None) != (within is None):
         raise UsageError("--sla and --within go together (the target)")
-    texts = scaffold(settings, validation.organisation, spec, settings.today)
-    _written(obj, texts, f"queue {spec.id}")
+    _written(obj, new_queue_files(validation, spec), f"queue {spec.id}")
     click.echo(f"Queue {spec.id} is a draft; qplan readiness {spec.id} lists what is left to do.")
 
 
@@ -235,13 +219,10 @@ def new_project(
       --title "Spanish livestream review" --owner ts-livestream@lakeside.example \\
       --queue ls-safety-pt --launch 2027-03-01
     """
-    from qplan import repository as repo
+    from qplan.app.projects import ProjectSpec, new_project_files
     from qplan.core.errors import UsageError
-    from qplan.edit.scaffold import ProjectSpec
-    from qplan.edit.scaffold import new_project as scaffold
 
-    settings = obj.settings()
-    validation = repo.validate_repository(settings=settings)
+    validation = obj.workspace().validation
     if validation.report.has_errors:
         write_refusal(validation.report, "text", "Nothing was written")
     day = None
@@ -262,12 +243,11 @@ def new_project(
         policies=list(policies),
         launch=day,
     )
-    texts = scaffold(settings, validation.organisation, spec)
-    _written(obj, texts, f"project {spec.id}")
+    _written(obj, new_project_files(validation, spec), f"project {spec.id}")
     click.echo(f"Project {spec.id} is ready for its milestones; qplan status {spec.id} reports it.")
 
 
-_KINDS = click.Choice(["queues", "teams", "allocations", "targets"])
+_KINDS = click.Choice(list(TABULAR))
 
 
 @click.command("export")
@@ -283,26 +263,24 @@ def export(obj: Context, fmt: str, kind: str | None, out: str | None) -> None:
 
     Example: qplan export --format xlsx --out organisation.xlsx
     """
-    from qplan import repository as repo
+    from qplan.app.projects import export_organisation
     from qplan.core.errors import UsageError
     from qplan.core.output import write_file
-    from qplan.edit.spreadsheets import export_csv, export_workbook
 
-    settings = obj.settings()
-    validation = repo.validate_repository(settings=settings)
+    validation = obj.workspace().validation
     if validation.report.has_errors:
         write_refusal(validation.report, "text", "Nothing was exported")
-    org = validation.organisation
     if fmt == "xlsx":
         if kind is not None:
             raise UsageError("--kind goes with --format csv (a workbook holds every kind)")
         target = out or "organisation.xlsx"
-        write_file(target, export_workbook(org, settings.today))
+        write_file(target, export_organisation(validation))
         click.echo(f"Wrote {target}: teams, queues, targets and allocations.", err=True)
         return
     if kind is None:
         raise UsageError("--format csv writes one kind: give --kind")
-    text = export_csv(org, kind)
+    text = export_organisation(validation, kind)
+    assert isinstance(text, str)
     if out is None:
         click.echo(text, nl=False)
     else:
@@ -341,14 +319,11 @@ def import_(
     import sys
     from pathlib import Path
 
-    from qplan import repository as repo
+    from qplan.app.projects import SpreadsheetError, import_rows
+    from qplan.app.workspace import write_checked
     from qplan.core.errors import UsageError
-    from qplan.edit.scaffold import check_path
-    from qplan.edit.spreadsheets import import_table
-    from qplan.load.spreadsheet import SpreadsheetError, read_table
 
-    settings = obj.settings()
-    validation = repo.validate_repository(settings=settings)
+    validation = obj.workspace().validation
     if validation.report.has_errors:
         write_refusal(validation.report, "text", "Nothing was imported")
     columns: dict[str, str] = {}
@@ -357,26 +332,21 @@ def import_(
         if not sep or not column.strip() or not target.strip():
             raise UsageError(f"--map: {entry!r} is not COLUMN=field")
         columns[column.strip()] = target.strip()
-    into = check_path(settings, into, settings.workflows_dir, (".yaml", ".yml"), "--into")
-    path = Path(file)
-    if not path.is_file():
-        raise UsageError(f"no file {file!r}")
     try:
-        table = read_table(path, path.name, sheet=sheet, prefer=kind)
+        result = import_rows(validation, Path(file), kind, sheet=sheet, columns=columns, into=into)
     except SpreadsheetError as exc:
         click.echo(f"{exc.where}: QP001 {exc.message}")
         if exc.hint:
             click.echo(f"  hint: {exc.hint}")
         click.echo("Nothing was imported.")
         sys.exit(1)
-    result = import_table(settings, validation.organisation, kind, table, columns, into)
     if result.problems:
         for problem in result.problems:
             click.echo(problem.line())
         click.echo(f"Nothing was imported: {len(result.problems)} bad cell(s).")
         sys.exit(1)
     if result.texts:
-        report = repo.write_checked(settings, result.texts)
+        report = write_checked(validation.settings, result.texts)
         if report.has_errors:
             write_refusal(report, "text", "Nothing was imported: the result would not validate")
     click.echo(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from qplan.app.state import Revision
 
 from qplan.cli.common import (
     PLAN_FORMATS,
@@ -32,9 +35,7 @@ def state_list(obj: Context, serial: int | None) -> None:
 
     Example: qplan state list --serial 3
     """
-    from qplan.repository import open_state
-
-    store = open_state(obj.settings(), obj.state)
+    store = obj.workspace().store
     if serial is not None:
         store.revision(serial)
     for address in sorted(store.resources(serial)):
@@ -53,19 +54,14 @@ def state_show(obj: Context, resource: str | None, serial: int | None, fmt: str)
     """
     import json
 
-    from qplan.core.errors import StateError
-    from qplan.plan.plan import ResourceChange
-    from qplan.report.plan import change_lines
-    from qplan.repository import open_state
+    from qplan.app.state import resource_at, revision_of
+    from qplan.report.state import resource_lines
 
-    store = open_state(obj.settings(), obj.state)
-    revision = store.revision(serial) if serial is not None else store.head()
-    if revision is None:
-        raise StateError("the state is empty: nothing has been applied yet")
-    resources = store.resources(revision.serial)
+    store = obj.workspace().store
     if resource is None:
+        revision = revision_of(store, serial)
         kinds: dict[str, int] = {}
-        for r in resources.values():
+        for r in store.resources(revision.serial).values():
             kinds[r.kind] = kinds.get(r.kind, 0) + 1
         document = {"format_version": "1", **_revision_json(revision), "resources": kinds}
         if fmt == "json":
@@ -76,28 +72,18 @@ def state_show(obj: Context, resource: str | None, serial: int | None, fmt: str)
         click.echo(f"{'changes:':<12} {revision.summary()}")
         click.echo(f"{'resources:':<12} " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
         return
-    found = resources.get(resource)
-    if found is None:
-        raise StateError(f"revision {revision.serial} has no resource {resource}")
-    from qplan.plan.resources import body_problem
-
-    problem = body_problem(found)
-    if problem:
-        raise StateError(
-            f"the state's {resource} at serial {revision.serial} is invalid: {problem}"
-        )
+    revision, found = resource_at(store, resource, serial)
     if fmt == "json":
         body = {"format_version": "1", "address": resource, "serial": revision.serial}
         body |= {"group": found.group, "fields": found.fields()}
         click.echo(json.dumps(body, indent=2, ensure_ascii=False))
         return
     click.echo(f"{resource} (serial {revision.serial})")
-    as_created = ResourceChange(resource, found.group, "create", None, found.fields())
-    for line in change_lines(as_created):
+    for line in resource_lines(resource, found):
         click.echo(f"  {line}")
 
 
-def _revision_json(revision: Any) -> dict[str, Any]:
+def _revision_json(revision: Revision) -> dict[str, Any]:
     return {
         "serial": revision.serial,
         "lineage": revision.lineage,
@@ -120,9 +106,7 @@ def state_history(obj: Context, fmt: str) -> None:
     """
     import json
 
-    from qplan.repository import open_state
-
-    revisions = open_state(obj.settings(), obj.state).history()
+    revisions = obj.workspace().store.history()
     if fmt == "json":
         rows = [_revision_json(r) for r in revisions]
         click.echo(json.dumps({"format_version": "1", "revisions": rows}, indent=2))
@@ -151,14 +135,13 @@ def state_rollback(obj: Context, serial: int, out: str | None, fmt: str) -> None
 
     Example: qplan state rollback 3 --out rollback.plan
     """
-    from qplan.repository import open_state, rollback_plan
+    from qplan.app.plan import rollback_plan, save_plan
 
-    settings = obj.settings()
-    plan = rollback_plan(settings, open_state(settings, obj.state), serial)
+    workspace = obj.workspace()
+    settings = workspace.settings
+    plan = rollback_plan(settings, workspace.store, serial)
     if out:
-        from qplan.plan.plan import plan_key
-
-        plan.save(out, plan_key())
+        save_plan(plan, out)
     write_plan(plan, fmt, settings)
     if fmt == "text":
         if out:
@@ -176,8 +159,5 @@ def state_unlock(obj: Context, lock_id: str) -> None:
 
     Example: qplan state unlock 3f2a9c0e1b7d4e5f8a6b2c1d0e9f8a7b
     """
-    from qplan.repository import open_state
-
-    store = open_state(obj.settings(), obj.state)
-    store.release_lock(lock_id)
+    obj.workspace().store.release_lock(lock_id)
     click.echo(f"Released lock {lock_id}.")

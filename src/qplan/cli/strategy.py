@@ -66,21 +66,15 @@ def allocate(
 
     Example: qplan allocate --workflow comments --explain
     """
-    from qplan import repository as project
+    from qplan.app.strategy import allocate_organisation, write_allocation
     from qplan.core.errors import UsageError
-    from qplan.views import allocation as report
+    from qplan.report.strategy import allocation_reporters
 
-    validation = project.validate_repository(settings=obj.settings())
+    validation = obj.workspace().validation
     if validation.report.has_errors:
         write_refusal(validation.report, "text", "No allocation was proposed")
-    org = validation.organisation
-    if workflow is not None and workflow not in org.workflows:
-        raise UsageError(f"--workflow: no workflow {workflow!r}")
-    for qid in queues:
-        if qid not in org.allocations:
-            raise UsageError(f"--queue: {qid!r} has no allocation of its own")
     try:
-        found = project.allocate_organisation(
+        found = allocate_organisation(
             validation,
             workflow=workflow,
             queues=queues,
@@ -90,14 +84,11 @@ def allocate(
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    if fmt == "json":
-        click.echo(report.as_json(found), nl=False)
-    else:
-        click.echo(report.text(found, explain=explain), nl=False)
+    click.echo(allocation_reporters(explain=explain).render(found, fmt), nl=False)
     if found.status not in ("optimal", "feasible"):
         sys.exit(1)
     if write and found.changed:
-        files = project.write_allocation(validation, found)
+        files = write_allocation(validation, found)
         click.echo(
             f"Wrote the proposed shares into {', '.join(files)}; review them with qplan plan.",
             err=fmt != "text",
@@ -137,25 +128,13 @@ def scenario(
 
     Example: qplan scenario livestream-q1
     """
-    from qplan import repository as project
+    from qplan.app.strategy import scenario_named
     from qplan.core.diagnostics import Report
-    from qplan.core.errors import UsageError
-    from qplan.views import scenario as report
+    from qplan.report.strategy import scenario_reporters
 
-    validation = project.validate_repository(settings=obj.settings())
+    validation = obj.workspace().validation
     if validation.report.has_errors:
         write_refusal(validation.report, fmt, "No scenario was worked out")
-    org = validation.organisation
-    if workflow is not None and workflow not in org.workflows:
-        raise UsageError(f"--workflow: no workflow {workflow!r}")
-    found = project.find_scenario(validation, scenario)
-    if isinstance(found, Report):
-        if not found.diagnostics:
-            raise UsageError(
-                f"no scenario {scenario!r}: give a scenario's id or a file's path"
-                + (f" (scenarios: {', '.join(sorted(org.scenarios))})" if org.scenarios else "")
-            )
-        write_refusal(found, fmt, "No scenario was worked out")
     options = None
     if with_allocation:
         options = {
@@ -164,14 +143,9 @@ def scenario(
             "step": float(step),
             "max_move": max_move,
         }
-    result = project.evaluate_scenario(validation, *found, allocation=options)
-    if isinstance(result, Report):
+    result = scenario_named(validation, scenario, workflow=workflow, allocation=options)
+    if isinstance(result, Report):  # why it cannot be read or applied
         write_refusal(result, fmt, "No scenario was worked out")
-    if fmt == "json":
-        click.echo(report.as_json(result), nl=False)
-    elif fmt == "markdown":
-        click.echo(report.markdown(result), nl=False)
-    else:
-        click.echo(report.text(result, explain=explain), nl=False)
+    click.echo(scenario_reporters(explain=explain).render(result, fmt), nl=False)
     if result.allocation is not None and result.allocation.status not in ("optimal", "feasible"):
         sys.exit(1)

@@ -22,18 +22,18 @@ def schema(obj: Context, check: bool) -> None:
 
     Example: qplan schema --check
     """
-    from qplan.edit import schema as schemas
+    from qplan.app.tidy import schemas
 
     folder = obj.settings().root / "schemas"
     if check:
-        stale = schemas.stale_files(folder)
+        stale = schemas(folder, write=False)
         for name in stale:
             click.echo(f"schemas/{name} is out of date; run `qplan schema`")
         if stale:
             sys.exit(1)
         click.echo("schemas/ is up to date.")
         return
-    written = schemas.write(folder)
+    written = schemas(folder, write=True)
     for name in written:
         click.echo(f"wrote schemas/{name}")
     if not written:
@@ -49,12 +49,11 @@ def fmt(obj: Context, paths: tuple[str, ...], check: bool) -> None:
 
     Example: qplan fmt --check
     """
+    from qplan.app.tidy import format_repository
     from qplan.core.diagnostics import Report
-    from qplan.edit.fmt import format_files, yaml_paths
     from qplan.report import reporters
 
-    settings = obj.settings()
-    result = format_files(settings, yaml_paths(settings, paths), write=not check)
+    result = format_repository(obj.settings(), paths, write=not check)
     for name in result.changed:
         click.echo(f"{'would reformat' if check else 'reformatted'} {name}")
     if result.problems:
@@ -75,36 +74,25 @@ def owners(obj: Context, check: bool) -> None:
 
     Example: qplan owners --check
     """
-    from qplan import repository as project
+    from qplan.app.tidy import codeowners_of
     from qplan.core.output import write_file
-    from qplan.edit.owners import PATH, codeowners
 
-    settings = obj.settings()
-    validation = project.validate_repository(settings=settings)
+    validation = obj.workspace().validation
     if validation.report.has_errors:
         write_refusal(validation.report, "text", "CODEOWNERS was not written")
-    wanted = codeowners(validation.organisation)
-    target = settings.root / PATH
-    current = None
-    if target.exists() or target.is_symlink():
-        from qplan.core.errors import OutputError
-        from qplan.load.reader import LoadError, read_text
-
-        try:  # the guarded reader: a committed symlink to a secret is never shown in a diff
-            current = read_text(target, settings.root, max_bytes=settings.max_file_bytes)
-        except LoadError as exc:
-            raise OutputError(f"{PATH} cannot be read: {exc.diagnostic.message}") from None
-    if current == wanted:
-        click.echo(f"{PATH} is up to date.")
+    found = codeowners_of(validation)
+    path, current, wanted = found.path, found.current, found.wanted
+    if found.up_to_date:
+        click.echo(f"{path} is up to date.")
         return
     if check:
         import difflib
 
         diff = difflib.unified_diff(
-            (current or "").splitlines(), wanted.splitlines(), PATH, "qplan owners", lineterm=""
+            (current or "").splitlines(), wanted.splitlines(), path, "qplan owners", lineterm=""
         )
         click.echo("\n".join(diff))
-        click.echo(f"error: {PATH} is out of date: run `qplan owners`", err=True)
+        click.echo(f"error: {path} is out of date: run `qplan owners`", err=True)
         sys.exit(1)
-    write_file(target, wanted)
-    click.echo(f"Wrote {PATH}.")
+    write_file(validation.settings.root / path, wanted)
+    click.echo(f"Wrote {path}.")

@@ -33,6 +33,22 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1 and cpus() > 1
 
 
+def spawn(work: Callable[[], object]) -> int:
+    """Fork a child process that runs ``work`` and leaves by ``os._exit`` — status 0 when
+    ``work`` returned, 1 when it raised — so it never returns into the caller's code nor
+    runs its clean-up; the parent gets the child's pid. The one way qplan forks: the
+    parsing helper, the SOP renderer under its limits and the docs build's page helper."""
+    pid = os.fork()
+    if pid == 0:
+        status = 1
+        try:
+            work()
+            status = 0
+        finally:
+            os._exit(status)
+    return pid
+
+
 class Forked(Generic[T]):
     """``work()`` running in a forked helper process from the moment this is made."""
 
@@ -42,17 +58,14 @@ class Forked(Generic[T]):
         if not can_fork():
             return
         read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the helper: do the work, send it back, and leave without cleaning up
-            status = 1
-            try:
-                os.close(read_end)
-                payload = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
-                with os.fdopen(write_end, "wb") as out:
-                    out.write(payload)
-                status = 0
-            finally:
-                os._exit(status)
+
+        def helper() -> None:  # do the work and send it back
+            os.close(read_end)
+            payload = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write_end, "wb") as out:
+                out.write(payload)
+
+        pid = spawn(helper)
         os.close(write_end)
         self._pid, self._read_end = pid, read_end
 

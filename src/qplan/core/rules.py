@@ -7,7 +7,7 @@ organisation, ``QP2xx`` are guardrails. ``qplan rules`` prints this table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 
@@ -24,6 +24,8 @@ class Rule:
     title: str
     checks: str
     suppressible: bool = False
+    #: the module (and function) that emits it, from :data:`WHERE`
+    where: str = ""
 
 
 _E = Severity.ERROR
@@ -406,4 +408,82 @@ _TABLE: tuple[Rule, ...] = (
     ),
 )
 
-RULES: dict[str, Rule] = {rule.code: rule for rule in _TABLE}
+
+#: where each rule is implemented: the module (and, where one function decides it, the
+#: function) that emits its code; ``qplan rules`` prints it, and a test holds each code to
+#: the one place that writes it
+WHERE: dict[str, str] = {
+    "QP001": "qplan.load.reader",
+    "QP002": "qplan.load.reader:_Converter",
+    "QP003": "qplan.load.reader:_check_aliases",
+    "QP004": "qplan.load.reader",
+    "QP005": "qplan.load.reader:read_bytes",
+    "QP006": "qplan.load.reader",
+    "QP007": "qplan.load.reader",
+    "QP008": "qplan.load.reader:_precheck_text",
+    "QP009": "qplan.load.reader:read_bytes",
+    "QP010": "qplan.model.organisation",
+    "QP011": "qplan.model.organisation:schema_diagnostics",
+    "QP012": "qplan.load.reader:name_problem",
+    "QP013": "qplan.load.reader:read_bytes",
+    "QP014": "qplan.load.reader",
+    "QP015": "qplan.model.organisation:load_organisation",
+    "QP020": "qplan.model.organisation",
+    "QP021": "qplan.model.organisation",
+    "QP022": "qplan.model.organisation",
+    "QP023": "qplan.model.organisation",
+    "QP101": "qplan.check.semantics:unique_ids",
+    "QP102": "qplan.check.semantics:_ref",
+    "QP103": "qplan.check.semantics:_policy_binding",
+    "QP104": "qplan.check.semantics:references",
+    "QP105": "qplan.check.semantics:unique_ids",
+    "QP106": "qplan.load.forecasts",
+    "QP107": "qplan.load.actuals",
+    "QP108": "qplan.check.semantics:actuals",
+    "QP109": "qplan.check.semantics:actuals",
+    "QP110": "qplan.check.semantics:allocation_shares",
+    "QP111": "qplan.check.semantics:languages_and_clearances",
+    "QP112": "qplan.check.semantics:languages_and_clearances",
+    "QP113": "qplan.check.semantics:allocation_shares",
+    "QP120": "qplan.check.semantics:escalation_graph",
+    "QP121": "qplan.check.semantics:training_pairs",
+    "QP122": "qplan.check.semantics:escalation_graph",
+    "QP123": "qplan.check.semantics:escalation_graph",
+    "QP130": "qplan.check.semantics:live_queue_readiness",
+    "QP131": "qplan.check.semantics:live_queue_readiness",
+    "QP140": "qplan.model.organisation:load_sops",
+    "QP141": "qplan.check.semantics:sop_front_matter",
+    "QP142": "qplan.check.semantics:sop_front_matter",
+    "QP143": "qplan.sops.rendering:sop_diagnostics",
+    "QP144": "qplan.sops.rendering:site_links",
+    "QP150": "qplan.check.semantics:_suppression_problems",
+    "QP201": "qplan.check.capacity_rules:guardrails",
+    "QP202": "qplan.check.capacity_rules:guardrails",
+    "QP203": "qplan.check.capacity_rules:guardrails",
+    "QP170": "qplan.check.semantics:readiness",
+    "QP171": "qplan.load.case_sets:_problem",
+    "QP172": "qplan.check.readiness:_case_set_problems",
+    "QP173": "qplan.check.readiness:_case_set_problems",
+    "QP180": "qplan.model.scenario",
+    "QP181": "qplan.model.scenario",
+    "QP182": "qplan.check.semantics:projects",
+    "QP183": "qplan.check.semantics:_launch_readiness",
+    "QP184": "qplan.check.semantics:projects",
+    "QP185": "qplan.check.semantics:projects",
+    "QP186": "qplan.plan.lifecycle:transition_problems",
+    "QP190": "qplan.plan.lifecycle:transition_problems",
+    "QP191": "qplan.plan.lifecycle:transition_problems",
+    "QP192": "qplan.plan.lifecycle:_retirement",
+    "QP160": "qplan.check.capacity_rules:capacity",
+    "QP161": "qplan.check.capacity_rules:capacity",
+    "QP162": "qplan.check.capacity_rules:capacity",
+    "QP164": "qplan.check.capacity_rules:sla_horizon",
+    "QP165": "qplan.check.capacity_rules:intervals",
+    "QP166": "qplan.check.capacity_rules:intervals",
+    "QP163": "qplan.check.capacity_rules:capacity",
+    "QP204": "qplan.check.capacity_rules:guardrails",
+    "QP205": "qplan.check.capacity_rules:intervals",
+}
+
+#: every rule by code, in the table's order
+RULES: dict[str, Rule] = {rule.code: replace(rule, where=WHERE[rule.code]) for rule in _TABLE}

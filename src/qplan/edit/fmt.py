@@ -22,18 +22,9 @@ from typing import Any
 
 from qplan.core.calendar import WEEKDAYS
 from qplan.core.diagnostics import Diagnostic
+from qplan.core.kinds import FILE_KINDS, FILE_ORDER
 from qplan.load.settings import Settings
 
-KIND_ORDER = (
-    "workflows",
-    "policies",
-    "profiles",
-    "teams",
-    "queues",
-    "targets",
-    "allocations",
-    "guardrails",
-)
 #: lists whose order carries no meaning, by key
 _SORTED_LISTS = {"languages", "markets", "clearances", "skills", "suppress", "versions"}
 
@@ -56,14 +47,10 @@ def _field_orders() -> dict[str, tuple[str, ...]]:
         m.ExposureCap,
     ):
         guardrail_keys += [k for k in keys(cls) if k not in guardrail_keys and k != "suppress"]
-    return {
-        "workflows": keys(m.Workflow),
-        "policies": keys(m.Policy),
-        "profiles": keys(m.Profile),
-        "teams": keys(m.Team),
-        "queues": keys(m.Queue),
-        "targets": keys(m.Target),
-        "allocations": keys(m.Allocation),
+    models = {str(k.plural): m.KINDS[str(k.plural)] for k in FILE_KINDS}
+    items = {plural: keys(model) for plural, model in models.items() if isinstance(model, type)}
+    return items | {
+        # a guardrail is one of several models: every one's keys, in the order they come
         "guardrails": (*guardrail_keys, "suppress"),
         "coverage": keys(m.Coverage),
         "billing": keys(m.Billing),
@@ -153,8 +140,8 @@ def _canonical(document: Any, orders: dict[str, tuple[str, ...]]) -> None:
 
     if not isinstance(document, CommentedMap):
         return
-    _reorder(document, KIND_ORDER, 0)
-    for kind in KIND_ORDER:
+    _reorder(document, FILE_ORDER, 0)
+    for kind in FILE_ORDER:
         items = document.get(kind)
         if not isinstance(items, CommentedSeq):
             continue

@@ -15,7 +15,8 @@ SCHEMA_FILES = (
 
 def generate() -> dict[str, str]:
     """File name → JSON text of every schema."""
-    from qplan.model.format import Project, Scenario, SopFrontMatter, WorkflowsFile
+    from qplan.model.format import SopFrontMatter, WorkflowsFile
+    from qplan.model.planning_files import Project, Scenario
 
     out = {}
     for name, model, title in (

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from qplan.core.kinds import TABULAR, by_plural
 from qplan.edit.documents import commented
 from qplan.load.settings import Settings
 from qplan.load.spreadsheet import Table
@@ -32,7 +33,7 @@ from qplan.model.tabular import (
 )
 
 #: the kinds a workbook holds, one sheet each, in this order
-SHEETS = ("teams", "queues", "targets", "allocations")
+SHEETS = TABULAR
 
 
 def table_of(org: Organisation, kind: str) -> tuple[list[str], list[list[Any]]]:
@@ -257,7 +258,9 @@ def _head(table: Table, index: int) -> str:
 
 
 def _key_name(kind: str) -> str:
-    return {"teams": "id", "queues": "id", "allocations": "queue"}.get(kind, "queue or workflow")
+    if kind == "targets":
+        return "queue or workflow"
+    return str(by_plural(kind).key_field)
 
 
 def _update(item: Any, data: dict[str, Any]) -> None:

@@ -20,10 +20,10 @@ import csv
 import difflib
 import math
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
-from qplan.core.calendar import STEP_MINUTES
+from qplan.core.calendar import on_the_step
 from qplan.core.diagnostics import Diagnostic, Position
 
 COUNTS = (
@@ -393,11 +393,8 @@ def _day(text: str) -> tuple[int, int] | None:
 
 
 def _interval(text: str) -> tuple[int, int] | None:
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if moment.tzinfo is not None or moment.second or moment.minute % STEP_MINUTES:
+    moment = on_the_step(text)
+    if moment is None:
         return None
     day = moment.date().toordinal()
     return (day, moment.hour * 60 + moment.minute) if FIRST_DAY <= day <= LAST_DAY else None

@@ -83,10 +83,14 @@ def read_case_set(root: Path, path: str, *, max_bytes: int) -> CaseSet | None:
     return result
 
 
+#: the code of a case set that cannot be read as one
+CODE = "QP171"
+
+
 def _problem(path: str, line: int, message: str, hint: str | None = None) -> Diagnostic:
     return Diagnostic.at(
         Position(path, line, 1),
-        "QP171",
+        CODE,
         f"training case set {message}",
         hint or "columns: item_id,expected_decision,policy_version,note",
     )

@@ -14,10 +14,9 @@ from __future__ import annotations
 import csv
 import math
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
-from qplan.core.calendar import STEP_MINUTES, WEEK_STEPS, WEEKDAYS
+from qplan.core.calendar import STEP_MINUTES, WEEK_STEPS, WEEKDAYS, on_the_step
 from qplan.core.diagnostics import Diagnostic, Position
 
 COLUMNS = ("interval_start", "volume")
@@ -147,11 +146,8 @@ def _interval_start(text: str) -> int | None:
         if h > 23 or m > 59 or m % STEP_MINUTES:
             return None
         return WEEKDAYS.index(day.lower()) * 1440 + h * 60 + m
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if moment.tzinfo is not None or moment.second or moment.minute % STEP_MINUTES:
+    moment = on_the_step(text)
+    if moment is None:
         return None
     return moment.weekday() * 1440 + moment.hour * 60 + moment.minute
 

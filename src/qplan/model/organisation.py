@@ -18,6 +18,8 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from qplan.core.diagnostics import Diagnostic, Position, Report
+from qplan.core.kinds import FILE_KINDS, SINGULAR, by_plural
+from qplan.load.forecasts import CODE as PROFILE_SHAPE
 from qplan.load.reader import (
     Document,
     LoadError,
@@ -30,11 +32,10 @@ from qplan.load.reader import (
 )
 from qplan.load.settings import Settings
 from qplan.model import format as m
+from qplan.model import planning_files as pf
 from qplan.model.format import (
     GUARDRAIL_TYPES,
     KINDS,
-    SCENARIO_CHANGE_TYPES,
-    SINGULAR,
     Allocation,
     Policy,
     Profile,
@@ -44,6 +45,7 @@ from qplan.model.format import (
     Team,
     Workflow,
 )
+from qplan.model.planning_files import SCENARIO_CHANGE_TYPES
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,9 +120,9 @@ class Organisation:
     #: what happened, from the CSV files under actuals/ (None when there are none)
     actuals: Any | None = None
     #: what-if overlays, from the files under scenarios/, by id
-    scenarios: dict[str, m.Scenario] = field(default_factory=dict)
+    scenarios: dict[str, pf.Scenario] = field(default_factory=dict)
     #: launches, rollouts, intakes and recoveries, from the files under projects/, by id
-    projects: dict[str, m.Project] = field(default_factory=dict)
+    projects: dict[str, pf.Project] = field(default_factory=dict)
     #: a launch milestone this many days ahead checks its queues' readiness (a setting)
     launch_notice_days: int = Settings.launch_notice_days
     #: what later stages derive from this organisation, kept so each is derived once
@@ -307,7 +309,7 @@ def schema_diagnostics(
             options = [o.strip(" '") for o in expected.replace(" or ", ", ").split(",")]
             hint = did_you_mean(str(err["input"]), options)
         elif etype == "profile_shape":
-            code = "QP106"
+            code = PROFILE_SHAPE
             message = f"{where}: {err['msg']}"
         elif etype == "invisible_character":
             code = "QP011"
@@ -378,18 +380,17 @@ def _validate_items(
         except ValidationError as exc:
             report.extend(schema_diagnostics(exc, document, (kind, index), _label(kind, raw)))
             if isinstance(raw, dict):
-                ident = raw.get("queue" if kind in ("targets", "allocations") else "id")
+                ident = raw.get(by_plural(kind).key_field)
                 if isinstance(ident, str):
                     invalid.add(ident)
     return valid
 
 
 def _item_key(kind: str, item: Any) -> str:
+    """The name of an item in its table: a target's is its queue or ``workflow:<id>``."""
     if kind == "targets":
         return str(item.key)
-    if kind == "allocations":
-        return str(item.queue)
-    return str(item.id)
+    return str(getattr(item, str(by_plural(kind).key_field)))
 
 
 def build_organisation(documents: list[Document], report: Report) -> Organisation:
@@ -398,14 +399,7 @@ def build_organisation(documents: list[Document], report: Report) -> Organisatio
         _FIELD_NAMES.update(_field_names())
     org = Organisation()
     tables: dict[str, dict[str, Any]] = {
-        "workflows": org.workflows,
-        "policies": org.policies,
-        "profiles": org.profiles,
-        "teams": org.teams,
-        "queues": org.queues,
-        "targets": org.targets,
-        "allocations": org.allocations,
-        "guardrails": org.guardrails,
+        str(k.plural): getattr(org, str(k.plural)) for k in FILE_KINDS
     }
     for document in documents:
         data = document.data
@@ -592,26 +586,26 @@ PROJECTS_DIR = "projects"
 
 def load_scenarios(
     settings: Settings, report: Report, files: Iterable[Path] | None = None
-) -> list[tuple[m.Scenario, Origin]]:
+) -> list[tuple[pf.Scenario, Origin]]:
     """Read the scenario files (every YAML file under scenarios/, or those given)."""
     return _load_one_per_file(
         settings,
         report,
         SCENARIOS_DIR,
-        m.Scenario,
+        pf.Scenario,
         "start with id:, title: and changes:",
         files,
         ("max_scenarios", settings.max_scenarios),
     )
 
 
-def load_projects(settings: Settings, report: Report) -> list[tuple[m.Project, Origin]]:
+def load_projects(settings: Settings, report: Report) -> list[tuple[pf.Project, Origin]]:
     """Read the project files (every YAML file under projects/)."""
     return _load_one_per_file(
         settings,
         report,
         PROJECTS_DIR,
-        m.Project,
+        pf.Project,
         "start with id:, kind:, title:, owner: and status:",
         None,
         ("max_projects", settings.max_projects),

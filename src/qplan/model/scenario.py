@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from qplan.core.diagnostics import Diagnostic
 from qplan.core.rules import Severity
 from qplan.model import format as m
+from qplan.model import planning_files as pf
 from qplan.model.organisation import Derived, Organisation, Origin, did_you_mean
 
 #: a change that cannot apply to today's organisation: it names something the organisation
@@ -39,20 +40,20 @@ class Overlay:
 
 
 def overlay(
-    org: Organisation, scenario: m.Scenario, origin: Origin, *, strict: bool = False
+    org: Organisation, scenario: pf.Scenario, origin: Origin, *, strict: bool = False
 ) -> Overlay:
     """``org`` with ``scenario``'s changes laid over it, in the scenario's order; with
     ``strict``, a change that cannot apply is an error instead of a warning."""
     work = _Work(org, origin, Severity.ERROR if strict else None)
     for index, change in enumerate(scenario.changes):
         work.index = index
-        if isinstance(change, m.VolumeChange | m.HandleTimeChange):
+        if isinstance(change, pf.VolumeChange | pf.HandleTimeChange):
             work.forecasts(change)
-        elif isinstance(change, m.HeadcountChange):
+        elif isinstance(change, pf.HeadcountChange):
             work.headcount(change)
-        elif isinstance(change, m.CloseSite):
+        elif isinstance(change, pf.CloseSite):
             work.close_site(change)
-        elif isinstance(change, m.LaunchQueue):
+        elif isinstance(change, pf.LaunchQueue):
             work.launch(change)
         else:
             work.new_queue(change)
@@ -105,7 +106,7 @@ class _Work:
 
     # --- volume and handle time ------------------------------------------------------
 
-    def forecasts(self, change: m.VolumeChange | m.HandleTimeChange) -> None:
+    def forecasts(self, change: pf.VolumeChange | pf.HandleTimeChange) -> None:
         if change.queue is not None:
             if change.queue not in self.queues:
                 self.unknown("queue", change.queue, self.queues, "queue")
@@ -125,7 +126,7 @@ class _Work:
             if queue.forecast is None:
                 continue
             forecast = queue.forecast.model_dump(by_alias=True, exclude_unset=True)
-            if isinstance(change, m.VolumeChange):
+            if isinstance(change, pf.VolumeChange):
                 forecast["weekly_volume"] = queue.forecast.weekly_volume * change.multiply
                 amount = "multiply"
             elif change.multiply is not None:
@@ -159,7 +160,7 @@ class _Work:
                 "queue" if change.queue is not None else "workflow",
             )
             return
-        if isinstance(change, m.VolumeChange):
+        if isinstance(change, pf.VolumeChange):
             what = f"volume × {change.multiply:g}"
         elif change.multiply is not None:
             what = f"handle time × {change.multiply:g}"
@@ -169,7 +170,7 @@ class _Work:
 
     # --- headcount -------------------------------------------------------------------
 
-    def headcount(self, change: m.HeadcountChange) -> None:
+    def headcount(self, change: pf.HeadcountChange) -> None:
         team = self.teams.get(change.team)
         if team is None:
             self.unknown("team", change.team, self.teams, "team")
@@ -191,7 +192,7 @@ class _Work:
         self.teams[team.id] = team.model_copy(update={"headcount_fte": fte})
         self.effects.append(f"team {team.id}: headcount {team.headcount_fte:g} → {fte:g} FTE")
 
-    def close_site(self, change: m.CloseSite) -> None:
+    def close_site(self, change: pf.CloseSite) -> None:
         closing = sorted(t for t, v in self.teams.items() if v.site == change.site)
         if not closing:
             sites = {v.site for v in self.teams.values() if v.site}
@@ -203,7 +204,7 @@ class _Work:
 
     # --- queues ----------------------------------------------------------------------
 
-    def launch(self, change: m.LaunchQueue) -> None:
+    def launch(self, change: pf.LaunchQueue) -> None:
         queue = self.queues.get(change.queue)
         if queue is None:
             self.unknown("queue", change.queue, self.queues, "queue")
@@ -254,7 +255,7 @@ class _Work:
             self.problem(CANNOT_APPLY, f"shares sum to {total:g}, not 100", "shares")
         return len(self.problems) == before
 
-    def new_queue(self, change: m.NewQueue) -> None:
+    def new_queue(self, change: pf.NewQueue) -> None:
         queue = change.queue
         before = len(self.problems)
         if queue.id in self.queues or self.org.defines("queue", queue.id):

@@ -18,15 +18,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from qplan.core.kinds import TABULAR
 from qplan.model import format as m
 
 #: the kinds a spreadsheet may carry, and the key that names each item
-TABULAR_KINDS: dict[str, type[BaseModel]] = {
-    "teams": m.Team,
-    "queues": m.Queue,
-    "targets": m.Target,
-    "allocations": m.Allocation,
-}
+TABULAR_KINDS: dict[str, type[BaseModel]] = {plural: m.KINDS[plural] for plural in TABULAR}
 Shape = Literal["model", "collection", "text", "scalar"]
 
 

@@ -18,23 +18,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from qplan.capacity.staffing import (
-    TOTALS,
-    Capacity,
-    Planning,
-    QueueCapacity,
-    TeamCapacity,
-    derive,
-)
+from qplan.capacity.figures import TOTALS, Capacity, QueueCapacity, TeamCapacity
+from qplan.capacity.staffing import Planning, derive
+from qplan.check.capacity_rules import OVER_CAP, SLA_BELOW_TARGET, UNSTABLE
 from qplan.core.units import items_a_day
 from qplan.plan.resources import Resource, validator
 
 #: the fields of a queue that tie it to other resources the impact must reach
 _LINKS = ("migrate_to", "profile", "training_queue")
-#: impact warnings share the codes of the validate rules that find the same problem
-SLA_BELOW_TARGET = "QP161"
-UNSTABLE = "QP162"
-OVER_CAP = "QP160"
+# impact warnings share the codes of the validate rule that finds the same problem
 
 
 def capacity_of(

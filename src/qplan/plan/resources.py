@@ -18,23 +18,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from qplan.core.errors import QplanError
+from qplan.core.kinds import PLAN_ORDER
 from qplan.model.organisation import Organisation
 from qplan.sops.rendering import RenderedSop
 
 #: kinds in the order plans list them
-KIND_ORDER = (
-    "workflow",
-    "policy",
-    "profile",
-    "forecast",
-    "team",
-    "guardrail",
-    "queue",
-    "target",
-    "allocation",
-    "cases",
-    "sop",
-)
+KIND_ORDER = PLAN_ORDER
 ORGANISATION_GROUP = ""
 
 

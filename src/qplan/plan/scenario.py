@@ -15,8 +15,8 @@ from qplan.plan.impact import impact
 if TYPE_CHECKING:
     from qplan.capacity.allocation import AllocationResult
     from qplan.core.diagnostics import Diagnostic
-    from qplan.model.format import Scenario
     from qplan.model.organisation import Organisation
+    from qplan.model.planning_files import Scenario
     from qplan.model.scenario import Overlay
 
 #: the version of the ``qplan scenario --format json`` contract

@@ -17,7 +17,7 @@ from qplan.core.units import plural
 if TYPE_CHECKING:
     from qplan.check.readiness import Enqueued
     from qplan.check.semantics import ValidationResult
-    from qplan.model.format import Milestone, Project
+    from qplan.model.planning_files import Milestone, Project
     from qplan.plan.state import Revision
 
 
@@ -187,3 +187,12 @@ def project_statuses(
         ]
         found.append(ProjectStatus(project, today, since, readiness, changes))
     return found
+
+
+@dataclass(frozen=True)
+class StatusUpdate:
+    """The stakeholder update of the projects asked for, on a day, since a day."""
+
+    statuses: list[ProjectStatus]
+    today: date
+    since: date

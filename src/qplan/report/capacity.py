@@ -4,30 +4,16 @@ from __future__ import annotations
 
 import json
 
-from qplan.capacity.staffing import TOTALS, Capacity, QueueCapacity, Recovery, TeamCapacity
+from qplan.capacity.backlog import Recovery
+from qplan.capacity.figures import TOTALS, Capacity, QueueCapacity, TeamCapacity
+from qplan.capacity.selection import CapacityView
 from qplan.core.units import plural
+from qplan.report.registry import Reporters
 from qplan.views.capacity_chart import svg_chart
 from qplan.views.tables import md_table, table
 
-__all__ = ["as_json", "markdown", "select", "summary_lines", "svg_chart", "text"]
+__all__ = ["as_json", "markdown", "summary_lines", "svg_chart", "text"]
 from qplan.views.verdicts import capacity_flags, exposure_lines
-
-
-def select(capacity: Capacity, workflow: str | None, team: str | None) -> Capacity:
-    """Only the queues of ``workflow`` / worked by ``team``, and the teams that work them."""
-    queues = {
-        qid: q
-        for qid, q in capacity.queues.items()
-        if (workflow is None or q.workflow == workflow)
-        and (team is None or any(s.team == team for s in q.shares))
-    }
-    working = {s.team for q in queues.values() for s in q.shares}
-    teams = {
-        tid: t
-        for tid, t in capacity.teams.items()
-        if (team is None or tid == team) and (workflow is None or tid in working)
-    }
-    return Capacity(queues, teams)
 
 
 def _pct(value: float | None) -> str:
@@ -232,3 +218,11 @@ def as_json(capacity: Capacity, recoveries: list[Recovery] | None = None) -> str
 
 
 # --- the chart --------------------------------------------------------------------------
+
+
+REPORTERS: Reporters[CapacityView] = Reporters(
+    "capacity",
+    text=lambda view: text(view.capacity, view.recoveries),
+    markdown=lambda view: markdown(view.capacity, view.recoveries),
+    json=lambda view: as_json(view.capacity, view.recoveries),
+)

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from qplan.capacity.health import Health, QueueHealth, Scorecard
 from qplan.core.units import plural
+from qplan.report.registry import Reporters
 from qplan.views.tables import md_table, table
 from qplan.views.verdicts import health_summary
 
@@ -156,3 +157,6 @@ def as_json(health: Health) -> str:
 
 
 # --- charts ----------------------------------------------------------------------------
+
+
+REPORTERS: Reporters[Health] = Reporters("health", text=text, markdown=markdown, json=as_json)

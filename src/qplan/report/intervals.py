@@ -18,11 +18,13 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from qplan.capacity.figures import Capacity, IntervalFigures, QueueCapacity
 from qplan.capacity.intervals import INTERVAL_MINUTES, WEEK_INTERVALS, interval_start
-from qplan.capacity.staffing import Capacity, IntervalFigures, QueueCapacity
+from qplan.capacity.selection import IntervalView
 from qplan.core.calendar import WEEKDAYS
 from qplan.core.text import markdown_text
 from qplan.core.units import plural
+from qplan.report.registry import Reporters
 from qplan.views.heat_map import PER_DAY, heat_map, service_level_text
 
 __all__ = ["as_json", "heat_map", "markdown", "profiled", "text"]
@@ -182,3 +184,11 @@ def markdown(queues: list[QueueCapacity], flat: int) -> str:
 
 
 # --- heat map ------------------------------------------------------------------------------
+
+
+REPORTERS: Reporters[IntervalView] = Reporters(
+    "intervals",
+    text=lambda view: text(view.queues, view.flat),
+    markdown=lambda view: markdown(view.queues, view.flat),
+    json=lambda view: as_json(view.queues),
+)

@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from qplan.core.text import markdown_code, markdown_text
-from qplan.plan.plan import FieldChange, Plan, ResourceChange
+from qplan.plan.fields import FieldChange
+from qplan.plan.plan import Plan, ResourceChange
 from qplan.plan.resources import ORGANISATION_GROUP
 from qplan.views.impact import MAX_LISTED, impact_markdown, impact_text
 

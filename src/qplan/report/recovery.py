@@ -6,6 +6,7 @@ import json
 
 from qplan.capacity.recovery import RecoveryPlan
 from qplan.core.units import plural
+from qplan.report.registry import Reporters
 from qplan.views.tables import md_table, table
 from qplan.views.trend_chart import line_chart
 
@@ -112,3 +113,8 @@ def burn_down_chart(plan: RecoveryPlan) -> str:
         0.0,
         max(plan.backlog, 1.0),
     )
+
+
+REPORTERS: Reporters[RecoveryPlan] = Reporters(
+    "recovery", text=text, markdown=markdown, json=as_json
+)

@@ -86,4 +86,60 @@ def write_github(report: Report, out: IO[str]) -> None:
     out.write(summary_line(report) + "\n")
 
 
-TextWriter = Callable[[Report, IO[str]], None]
+def _json(report: Report, out: IO[str], strict: bool, color: bool) -> None:
+    out.write(validation_json(report, strict=strict))
+
+
+def _text(report: Report, out: IO[str], strict: bool, color: bool) -> None:
+    write_text(report, out, color=color)
+
+
+def _github(report: Report, out: IO[str], strict: bool, color: bool) -> None:
+    write_github(report, out)
+
+
+#: writes a report's diagnostics to a stream: (report, stream, strict, colour)
+DiagnosticWriter = Callable[[Report, IO[str], bool, bool], None]
+
+#: ``qplan validate --format``: each format's writer
+DIAGNOSTIC_WRITERS: dict[str, DiagnosticWriter] = {"text": _text, "json": _json, "github": _github}
+
+
+def write_diagnostics(
+    report: Report, fmt: str, out: IO[str], *, strict: bool = False, color: bool = False
+) -> None:
+    """The report's diagnostics in format ``fmt`` (text, json or github)."""
+    DIAGNOSTIC_WRITERS[fmt](report, out, strict, color)
+
+
+def _refuse_in_json(report: Report, outcome: str, out: IO[str], color: bool) -> None:
+    out.write(validation_json(report))
+
+
+def _refuse_in_markdown(report: Report, outcome: str, out: IO[str], color: bool) -> None:
+    from qplan.core.text import markdown_code, markdown_text
+
+    out.write(f"### qplan plan\n\n**{summary_line(report)} {outcome}.**\n\n")
+    for d in report.errors:
+        place = markdown_code(f"{d.file}:{d.line}:{d.column}")
+        out.write(f"- {place} {d.code} {markdown_text(d.message)}\n")
+
+
+def _refuse_in_text(report: Report, outcome: str, out: IO[str], color: bool) -> None:
+    write_text(report, out, color=color)
+    out.write(f"{outcome}: fix the errors above first.\n")
+
+
+#: why nothing was made (the repository has errors), by format: (report, outcome, stream,
+#: colour)
+REFUSALS: dict[str, Callable[[Report, str, IO[str], bool], None]] = {
+    "json": _refuse_in_json,
+    "markdown": _refuse_in_markdown,
+    "text": _refuse_in_text,
+}
+
+
+def write_refusal(report: Report, fmt: str, outcome: str, out: IO[str], *, color: bool) -> None:
+    """Why nothing was made, in the format the command was asked for (text when it has no
+    refusal of its own, as ``--format github``)."""
+    REFUSALS.get(fmt, _refuse_in_text)(report, outcome, out, color)

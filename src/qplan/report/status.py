@@ -7,7 +7,8 @@ import json
 from datetime import date
 
 from qplan.core.units import plural
-from qplan.plan.status import ProjectStatus, sentence
+from qplan.plan.status import ProjectStatus, StatusUpdate, sentence
+from qplan.report.registry import Reporters
 from qplan.views.status import markdown
 
 __all__ = ["FORMAT_VERSION", "as_json", "markdown", "text"]
@@ -79,3 +80,11 @@ def as_json(statuses: list[ProjectStatus], today: date, since: date) -> str:
 
 
 # --- the docs site -----------------------------------------------------------------------------
+
+
+REPORTERS: Reporters[StatusUpdate] = Reporters(
+    "status",
+    text=lambda update: text(update.statuses),
+    markdown=lambda update: markdown(update.statuses),
+    json=lambda update: as_json(update.statuses, update.today, update.since),
+)

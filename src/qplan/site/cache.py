@@ -3,7 +3,7 @@ renders only the pages whose inputs changed.
 
 MkDocs converts every page's Markdown to HTML and its search plugin parses every page's
 HTML on every build; for an organisation of thousands of queues that is most of a build.
-:class:`PageCache` is a MkDocs plugin that :func:`qplan.site.pages.build_site` adds to
+:class:`PageCache` is a MkDocs plugin that :func:`qplan.site.build.build_site` adds to
 the configuration: it keeps, for each page, what rendering produced (the HTML, the table
 of contents, the title, the anchors the page holds and the anchors it links to) and the
 search entries made from it, under a key of everything the rendering reads:
@@ -397,15 +397,14 @@ class PageCache(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         except OSError:
             return
         self._progress = RawValue("l", 0)
-        pid = os.fork()
-        if pid:
-            self._helper = pid
-            return
-        try:  # the helper: never returns into the build
+
+        def helper() -> None:  # never returns into the build
             self._in_helper = True
             self._help(config, files, pages)
-        finally:
-            os._exit(0)
+
+        from qplan.core.forked import spawn
+
+        self._helper = spawn(helper)
 
     def _help(self, config: MkDocsConfig, files: Files, pages: Sequence[Any]) -> None:
         from mkdocs.commands.build import _populate_page

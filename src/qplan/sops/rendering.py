@@ -25,6 +25,8 @@ from qplan.core.diagnostics import Diagnostic, Position
 from qplan.core.durations import Duration
 from qplan.model.organisation import Organisation, Sop
 
+#: the code of an SOP that does not render (or that the site could not convert)
+DOES_NOT_RENDER = "QP143"
 MAX_OUTPUT_CHARS = 1_000_000
 MAX_SECONDS = 2.0
 #: the longest a rendered SOP may take to convert to HTML as the site does: this much, and
@@ -555,13 +557,14 @@ class _RenderChild:
         self._sops = sops
         self._done: dict[str, RenderedSop | RenderError] = {}
         self._status = 0
-        pid = os.fork()
-        if pid == 0:  # the child: render under the limit
-            try:
-                os.close(read_end)
-                _render_to(org, sops, write_end)
-            finally:
-                os._exit(0)
+
+        def child() -> None:  # render under the limits
+            os.close(read_end)
+            _render_to(org, sops, write_end)
+
+        from qplan.core.forked import spawn
+
+        pid = spawn(child)
         os.close(write_end)
         self._pid = pid
         self._reader = threading.Thread(target=self._read, args=(read_end,), daemon=True)
@@ -685,7 +688,7 @@ def sop_diagnostics(org: Organisation, rendered: RenderedSops) -> list[Diagnosti
         found.append(
             Diagnostic.at(
                 Position(sop.path, line, 1),
-                "QP143",
+                DOES_NOT_RENDER,
                 f"SOP does not render: {exc.message}",
                 "templates see queues, workflow, teams and sop; see the README",
             )

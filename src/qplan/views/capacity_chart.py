@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from qplan.capacity.staffing import Capacity
+from qplan.capacity.figures import Capacity
 
 _BAR = 16
 

@@ -7,8 +7,8 @@ import functools
 from typing import Any
 from xml.etree import ElementTree
 
+from qplan.capacity.figures import IntervalFigures, QueueCapacity
 from qplan.capacity.intervals import WEEK_INTERVALS, interval_start
-from qplan.capacity.staffing import IntervalFigures, QueueCapacity
 from qplan.core.calendar import WEEKDAYS
 
 #: half-hours in a day

@@ -3,8 +3,8 @@ all lead with: what is wrong with a capacity, and who missed a target."""
 
 from __future__ import annotations
 
+from qplan.capacity.figures import Capacity
 from qplan.capacity.health import Health
-from qplan.capacity.staffing import Capacity
 from qplan.core.units import items_a_day, plural
 
 

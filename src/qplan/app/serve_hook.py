@@ -18,10 +18,10 @@ def serve(root: Path, project: Path, state: str | None) -> None:
 
 def regenerate() -> None:
     """Write the pages for the repository as it is now; on errors keep the last good ones."""
+    from qplan.app.docs import docs_project
     from qplan.load.settings import load_settings
     from qplan.report.reporters import write_text
-    from qplan.repository import docs_project
-    from qplan.site.pages import write_project
+    from qplan.site.build import write_project
 
     if _served is None:
         raise RuntimeError("qplan's serve hook runs only under `qplan docs serve`")

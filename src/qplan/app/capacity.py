@@ -1,0 +1,71 @@
+"""``qplan capacity`` and ``qplan erlang``: the one capacity model's figures for the queues
+and teams asked for, with backlog recoveries, the week by interval, and the planner's Erlang
+table of one interval."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from qplan.capacity.erlang import ErlangTable
+from qplan.capacity.erlang import table as erlang_table
+from qplan.capacity.figures import Capacity
+from qplan.capacity.selection import CapacityView, IntervalView, interval_view, select
+from qplan.check.semantics import ValidationResult
+from qplan.core.errors import UsageError
+
+__all__ = [
+    "CapacityView",
+    "ErlangTable",
+    "IntervalView",
+    "capacity_figures",
+    "capacity_view",
+    "erlang_table",
+    "interval_view",
+]
+
+
+def capacity_figures(
+    validation: ValidationResult,
+    *,
+    day: date | None = None,
+    workflow: str | None = None,
+    team: str | None = None,
+) -> Capacity:
+    """The model's figures on ``day`` (default: today) for ``workflow`` / ``team``."""
+    from qplan.capacity.staffing import derive_organisation
+
+    org = validation.organisation
+    if workflow is not None and workflow not in org.workflows:
+        raise UsageError(f"--workflow: no workflow {workflow!r}")
+    if team is not None and team not in org.teams:
+        raise UsageError(f"--team: no team {team!r}")
+    figures = derive_organisation(org, day or validation.settings.today)
+    return select(figures, workflow, team)
+
+
+def capacity_view(
+    validation: ValidationResult,
+    *,
+    day: date | None = None,
+    workflow: str | None = None,
+    team: str | None = None,
+    backlogs: Sequence[tuple[str, float]] = (),
+    recover_days: float = 7.0,
+) -> CapacityView:
+    """The figures, and for each queue with a backlog (queue → items) the days to clear it
+    at the day's staffing and the extra FTE that clears it in ``recover_days``."""
+    from qplan.capacity.backlog import recovery
+    from qplan.capacity.staffing import derive_organisation
+
+    shown = capacity_figures(validation, day=day, workflow=workflow, team=team)
+    org = validation.organisation
+    everything = derive_organisation(org, day or validation.settings.today)
+    recoveries = []
+    for qid, items in backlogs:
+        if qid not in everything.queues:
+            raise UsageError(
+                f"--backlog: {qid!r} is not a staffed queue with a forecast and an allocation"
+            )
+        recoveries.append(recovery(everything, org.teams, qid, items, recover_days))
+    return CapacityView(shown, recoveries)
