@@ -130,8 +130,9 @@ def rollback_plan(settings: Settings, store: StateStore, serial: int) -> Plan:
 
 
 def known_items(org: Organisation, desired: Mapping[str, Resource]) -> dict[str, tuple[str, Any]]:
-    """Address → (body, item) of the organisation's teams, queues, targets and allocations:
-    the state's unchanged resources are taken from here instead of being parsed again."""
+    """Address → (body, item) of the organisation's teams, queues, targets and allocations
+    (what the capacity model reads): the state's unchanged resources are taken from here
+    instead of being parsed again."""
     found: dict[str, tuple[str, Any]] = {}
     for kind, table in (
         ("team", org.teams),

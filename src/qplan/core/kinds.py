@@ -15,6 +15,7 @@ Adding a kind is one entry here and its model in :mod:`qplan.model.format` (name
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 
 @dataclass(frozen=True)
@@ -31,19 +32,22 @@ class Kind:
     key_field: str | None
     #: whether a workbook has a sheet of this kind (``qplan export``/``import``)
     tabular: bool = False
+    #: what a plan groups it under: its own id (a workflow), its workflow (a queue), its
+    #: queue's workflow (a target, an allocation), or the organisation
+    grouped_by: Literal["self", "workflow", "queue", "organisation"] = "organisation"
 
 
 #: every kind, in the order a plan lists its changes
 KINDS: tuple[Kind, ...] = (
-    Kind("workflow", "workflows", "Workflow", "id"),
+    Kind("workflow", "workflows", "Workflow", "id", grouped_by="self"),
     Kind("policy", "policies", "Policy", "id"),
     Kind("profile", "profiles", "Profile", "id"),
     Kind("forecast", None, None, None),
     Kind("team", "teams", "Team", "id", tabular=True),
     Kind("guardrail", "guardrails", "Guardrail", "id"),
-    Kind("queue", "queues", "Queue", "id", tabular=True),
-    Kind("target", "targets", "Target", "queue", tabular=True),
-    Kind("allocation", "allocations", "Allocation", "queue", tabular=True),
+    Kind("queue", "queues", "Queue", "id", tabular=True, grouped_by="workflow"),
+    Kind("target", "targets", "Target", "queue", tabular=True, grouped_by="queue"),
+    Kind("allocation", "allocations", "Allocation", "queue", tabular=True, grouped_by="queue"),
     Kind("cases", None, None, None),
     Kind("sop", None, None, None),
 )

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from qplan.core.errors import QplanError
-from qplan.core.kinds import PLAN_ORDER
+from qplan.core.kinds import KINDS, PLAN_ORDER, Kind
 from qplan.model.organisation import Organisation
 from qplan.sops.rendering import RenderedSop
 
@@ -161,33 +161,22 @@ def desired_resources(
         queue = queues.get(queue_id or "")
         return queue.workflow if queue else ORGANISATION_GROUP
 
-    for workflow in organisation.workflows.values():
-        found.append(Resource("workflow", workflow.id, workflow.id, _json(workflow)))
-    for policy in organisation.policies.values():
-        found.append(Resource("policy", policy.id, ORGANISATION_GROUP, _json(policy)))
-    for profile in organisation.profiles.values():
-        found.append(Resource("profile", profile.id, ORGANISATION_GROUP, _json(profile)))
-        forecast = organisation.forecasts.get(profile.csv or "")
-        if forecast is not None:  # the CSV's week, so that a changed forecast is a change
-            fields = {
-                "path": forecast.path,
-                "checksum": forecast.checksum,
-                "volumes": [round(v, 6) for v in forecast.volumes],
-                "aht_seconds": [round(a, 6) for a in forecast.aht_seconds],
-            }
-            body = json.dumps(fields, separators=(",", ":"))
-            found.append(Resource("forecast", profile.id, ORGANISATION_GROUP, body))
-    for team in organisation.teams.values():
-        found.append(Resource("team", team.id, ORGANISATION_GROUP, _json(team)))
-    for key, guardrail in organisation.guardrails.items():
-        found.append(Resource("guardrail", key, ORGANISATION_GROUP, _json(guardrail)))
-    for queue in queues.values():
-        found.append(Resource("queue", queue.id, queue.workflow, _json(queue)))
-    for key, target in organisation.targets.items():
-        group = target.workflow or group_of_queue(target.queue)
-        found.append(Resource("target", key, group, _json(target)))
-    for key, allocation in organisation.allocations.items():
-        found.append(Resource("allocation", key, group_of_queue(key), _json(allocation)))
+    def group_of(kind: Kind, key: str, item: Any) -> str:
+        if kind.grouped_by == "self":
+            return key
+        if kind.grouped_by == "workflow":
+            return str(item.workflow)
+        if kind.grouped_by == "queue":  # a target of a whole workflow is that workflow's
+            return getattr(item, "workflow", None) or group_of_queue(item.queue)
+        return ORGANISATION_GROUP
+
+    for kind in KINDS:
+        if kind.plural is not None:
+            table: dict[str, Any] = getattr(organisation, kind.plural)
+            for key, item in table.items():
+                found.append(Resource(kind.singular, key, group_of(kind, key, item), _json(item)))
+        elif kind.singular == "forecast":  # a profile's CSV week: a changed forecast is a change
+            found.extend(_forecasts(organisation))
     for qid, queue in queues.items():  # the training case set each training queue enqueues
         if queue.training is None or queue.training.case_set not in organisation.case_sets:
             continue
@@ -210,6 +199,22 @@ def desired_resources(
         body = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
         found.append(Resource("sop", sop_id(path, sops_dir), group, body))
     return {r.address: r for r in found}
+
+
+def _forecasts(organisation: Organisation) -> list[Resource]:
+    found = []
+    for profile in organisation.profiles.values():
+        forecast = organisation.forecasts.get(profile.csv or "")
+        if forecast is not None:
+            fields = {
+                "path": forecast.path,
+                "checksum": forecast.checksum,
+                "volumes": [round(v, 6) for v in forecast.volumes],
+                "aht_seconds": [round(a, 6) for a in forecast.aht_seconds],
+            }
+            body = json.dumps(fields, separators=(",", ":"))
+            found.append(Resource("forecast", profile.id, ORGANISATION_GROUP, body))
+    return found
 
 
 def _json(item: Any) -> str:
