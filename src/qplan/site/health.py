@@ -10,10 +10,10 @@ from typing import Any
 
 from qplan.capacity.health import Health, QueueHealth, Scorecard
 from qplan.model.organisation import Organisation
-from qplan.views.trend_chart import attainment_chart
-from qplan.views.verdicts import health_summary
 from qplan.site.links import Links
 from qplan.views.markdown import code, pct, table, text, theme_text
+from qplan.views.trend_chart import attainment_chart
+from qplan.views.verdicts import health_summary
 
 #: the charts show this many days up to the end of the period
 TREND_DAYS = 84

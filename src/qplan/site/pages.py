@@ -15,32 +15,28 @@ script on the site.
 from __future__ import annotations
 
 import functools
-import logging
-import os
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qplan.core.calendar import WEEKDAYS
 from qplan.core.units import items_a_day
 from qplan.load.settings import Settings
-from qplan.sops.rendering import SITE_MARKDOWN, drop_comments
 from qplan.site.build import mkdocs_yml
 from qplan.site.links import Links
+from qplan.sops.rendering import drop_comments
 from qplan.views.markdown import code, money, pct, table, text, theme_text
 
 if TYPE_CHECKING:
-    from qplan.capacity.health import Health
     from qplan.capacity.figures import Capacity
+    from qplan.capacity.health import Health
     from qplan.model.format import Queue, Team
     from qplan.model.organisation import Organisation
     from qplan.plan.scenario import ScenarioResult
     from qplan.plan.state import Revision
-    from qplan.site.cache import FileMemo, PageCache
     from qplan.plan.status import ProjectStatus
+    from qplan.site.cache import FileMemo
     from qplan.sops.rendering import RenderedSop
 
 STATUSES = ("draft", "ready", "live", "paused", "retired")
@@ -738,4 +734,3 @@ def _index_pages(
         ),
         "docs/lists/sops.md": "\n".join(["# SOPs", "", *table(["SOP", "Template"], sops)]),
     }
-
