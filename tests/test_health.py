@@ -155,6 +155,7 @@ def test_text_report(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.output == (
         "Health from 2026-11-09 to 2026-11-22 (14 days)\n"
+        "The actuals end on 2026-11-22, 3 days ago.\n"
         "\n"
         "Queues\n"
         "queue     SLA  target  accuracy    min  volume   AHT         backlog  status\n"
@@ -203,6 +204,28 @@ def test_a_queue_on_plan_meets_its_targets_and_fail_on_miss_exits_0(tmp_path: Pa
     result = run_qplan("health", "--fail-on-miss", repo=repo)
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[-1] == "Every target was met (1 queue)."
+
+
+def test_a_period_without_actuals_measures_nothing_and_fail_on_miss_exits_1(
+    tmp_path: Path,
+) -> None:
+    """A period before the actuals start handled nothing: it says so instead of "Every
+    target was met", and --fail-on-miss cannot pass it."""
+    repo = _repo(tmp_path)
+    _steady(repo)
+    period = ("--from", "2026-10-01", "--to", "2026-10-14")
+    result = run_qplan("health", *period, "--fail-on-miss", repo=repo)
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines()[-1] == (
+        "No item was handled in the period: the actuals say nothing of its targets."
+    )
+    found = json.loads(run_qplan("health", *period, "--format", "json", repo=repo).output)
+    assert {k: found[k] for k in ("measured", "missed", "actuals_end", "actuals_age_days")} == {
+        "measured": False,
+        "missed": False,
+        "actuals_end": "2026-11-22",
+        "actuals_age_days": 3,
+    }
 
 
 def test_fail_on_miss_exits_1_on_a_miss(tmp_path: Path) -> None:

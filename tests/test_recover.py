@@ -160,6 +160,40 @@ def test_overtime_max_is_a_percentage(repo: Path) -> None:
     assert "overtime" not in [lever[0] for lever in _levers(document)]
 
 
+@pytest.mark.parametrize(
+    ("given", "told"),
+    [
+        (
+            "0.1",
+            "error: --overtime-max '0.1': a percentage, not a fraction; did you mean 10%? "
+            "(write --overtime-max 10%, or 0.1% for 0.1 percent)\n",
+        ),
+        ("60%", "error: --overtime-max '60%': write a percentage from 0% to 50%, e.g. 10%\n"),
+    ],
+)
+def test_overtime_max_given_as_a_fraction_is_refused_with_a_hint(
+    repo: Path, given: str, told: str
+) -> None:
+    result = run_qplan(
+        "recover",
+        "q-prod",
+        "--backlog",
+        "100",
+        "--by",
+        "2026-11-26",
+        "--overtime-max",
+        given,
+        repo=repo,
+    )
+    assert (result.exit_code, result.output) == (64, told)
+    accepted = ("0.5%", "10")
+    for value in accepted:
+        found = _recover_json(
+            repo, "--backlog", "100", "--by", "2026-11-26", "--overtime-max", value
+        )
+        assert found["queue"]
+
+
 def test_a_share_guardrail_holds_the_mix_back(repo: Path) -> None:
     """BPO teams may take at most 60 % of public queues (kept 0.05 points inside, for the
     rounding of the shares written). Today team-b takes 714.29 of 1,428.57 items a day.

@@ -44,7 +44,8 @@ def assess_health(
         ends = ends or last
         starts = starts or (first if ends == last else ends - (last - first))
     capacity = derive_organisation(org, plan_day or ends)
-    return assess(
+    span = org.actuals.span()
+    found = assess(
         org.actuals,
         capacity,
         org.queues,
@@ -55,6 +56,9 @@ def assess_health(
         workflow=workflow,
         vendor=vendor,
     )
+    found.actuals_end = span[1] if span else None
+    found.today = validation.settings.today
+    return found
 
 
 def plan_recovery(

@@ -293,6 +293,23 @@ class Health:
     queues: dict[str, QueueHealth] = field(default_factory=dict)
     teams: dict[str, Scorecard] = field(default_factory=dict)
     vendors: dict[str, Scorecard] = field(default_factory=dict)
+    #: the last day any actuals give, and the day the health was assessed on: how old the
+    #: newest figures are
+    actuals_end: date | None = None
+    today: date | None = None
+
+    @property
+    def measured(self) -> bool:
+        """Whether the period has actuals of any item handled: without them no target can
+        be said to be met."""
+        return any(q.tally.handled > 0 for q in self.queues.values())
+
+    @property
+    def actuals_age_days(self) -> int | None:
+        """Days from the last day of actuals to today (0: they end today)."""
+        if self.actuals_end is None or self.today is None:
+            return None
+        return (self.today - self.actuals_end).days
 
     @property
     def missed(self) -> bool:
@@ -304,6 +321,9 @@ class Health:
         return {
             "format_version": "1",
             "period": {"from": self.starts.isoformat(), "to": self.ends.isoformat()},
+            "measured": self.measured,
+            "actuals_end": None if self.actuals_end is None else self.actuals_end.isoformat(),
+            "actuals_age_days": self.actuals_age_days,
             "missed": self.missed,
             "queues": [q.contract() for _, q in sorted(self.queues.items())],
             "teams": [t.contract("team") for _, t in sorted(self.teams.items())],

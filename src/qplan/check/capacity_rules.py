@@ -6,11 +6,13 @@ caps (QP165, QP166, QP205), and SLA horizons (QP164). Each yields findings as
 from __future__ import annotations
 
 import functools
+import math
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
+from qplan.capacity.figures import Exposure
 from qplan.check.findings import Finding
 from qplan.core.diagnostics import Diagnostic, Position
 from qplan.core.units import items_a_day, plural
@@ -146,7 +148,11 @@ def _team_utilisation(org: Organisation, gid: str, max_percent: float) -> Iterat
                     org.origin("team", tid).at("headcount_fte"),
                     GUARDRAIL_CODES["max_team_utilisation"],
                     f"team {tid} is loaded to {utilisation:.0f}% of its productive hours, over the "
-                    f"{max_percent:g}% of guardrail {gid}",
+                    f"{max_percent:g}% of guardrail {gid}"
+                    if available
+                    else f"team {tid} has no productive hours (headcount 0) for its "
+                    f"{hours:,.0f} hours a week of work, over the {max_percent:g}% of guardrail "
+                    f"{gid}",
                     "add headcount or move volume to another team",
                 ),
                 (team, org.guardrails[gid]),
@@ -155,11 +161,7 @@ def _team_utilisation(org: Organisation, gid: str, max_percent: float) -> Iterat
 
 #: the codes of the capacity rule, which a plan's impact warnings share
 OVER_CAP = "QP160"
-
-
 SLA_BELOW_TARGET = "QP161"
-
-
 UNSTABLE = "QP162"
 
 
@@ -288,11 +290,7 @@ def intervals(org: Organisation, today: date) -> Iterator[Finding]:
                 Diagnostic.at(
                     org.origin("team", tid).at("headcount_fte"),
                     GUARDRAIL_CODES["exposure_cap"],
-                    f"team {tid} has {exposure.hours_per_week:,.0f} hours a week on "
-                    f"{exposure.sensitivity} queues: {exposure.hours_per_agent_day:.1f} hours per "
-                    f"agent-day with all {team.headcount_fte:g} FTE sharing them, over the "
-                    f"{exposure.cap_hours:g} of guardrail {exposure.guardrail}; it needs "
-                    f"{exposure.needed_fte:.1f} FTE to stay within the cap",
+                    _exposure_message(tid, team.headcount_fte, exposure),
                     "add headcount or move those queues' volume to more teams",
                 ),
                 (org.teams[tid], org.guardrails[exposure.guardrail]),
@@ -302,8 +300,6 @@ def intervals(org: Organisation, today: date) -> Iterator[Finding]:
 #: the answer targets each arrival model can project: a backlog is worked in hours, a
 #: real-time queue answers in seconds or minutes
 BACKLOG_SHORTEST_SLA_SECONDS = 3600
-
-
 REALTIME_LONGEST_SLA_SECONDS = 4 * 3600
 
 
@@ -340,3 +336,18 @@ def sla_horizon(org: Organisation, today: date) -> Iterator[Finding]:
 
 
 ShareSet = tuple[str, Any, dict[str, float], Callable[..., Position], str]
+
+
+def _exposure_message(tid: str, headcount: float, exposure: Exposure) -> str:
+    hours = (
+        f"team {tid} has {exposure.hours_per_week:,.0f} hours a week on "
+        f"{exposure.sensitivity} queues"
+    )
+    over = f"over the {exposure.cap_hours:g} of guardrail {exposure.guardrail}"
+    needed = f"it needs {exposure.needed_fte:.1f} FTE to stay within the cap"
+    if headcount <= 0 or not math.isfinite(exposure.hours_per_agent_day):
+        return f"{hours} and no headcount to share them, {over}; {needed}"
+    return (
+        f"{hours}: {exposure.hours_per_agent_day:.1f} hours per agent-day with all "
+        f"{headcount:g} FTE sharing them, {over}; {needed}"
+    )

@@ -31,7 +31,11 @@ def _day(value: str | None, name: str) -> date | None:
 @click.option("--workflow", help="Only this workflow's queues (and its teams' work on them).")
 @click.option("--vendor", help="Only this vendor's teams and the queues they work.")
 @format_option("text", "json", "markdown")
-@click.option("--fail-on-miss", is_flag=True, help="Exit 1 when a target was missed in the period.")
+@click.option(
+    "--fail-on-miss",
+    is_flag=True,
+    help="Exit 1 when a target was missed in the period, or when nothing was handled in it.",
+)
 @pass_context
 def health(
     obj: Context,
@@ -59,7 +63,8 @@ def health(
         write_refusal(validation.report, "text", "No health figures were made")
     found = health_of(validation, starts, ends, workflow=workflow, vendor=vendor)
     click.echo(REPORTERS.render(found, fmt), nl=False)
-    sys.exit(1 if fail_on_miss and found.missed else 0)
+    # nothing handled is no proof that every target was met
+    sys.exit(1 if fail_on_miss and (found.missed or not found.measured) else 0)
 
 
 def _due(value: str, today: date) -> date:
@@ -83,13 +88,19 @@ def _overtime(value: str) -> float:
     """``10%`` or ``10``: a percentage of paid hours, as a fraction."""
     from qplan.core.errors import UsageError
 
-    text = value.strip().removesuffix("%")
+    text = value.strip()
     try:
-        percent = float(text)
+        percent = float(text.removesuffix("%"))
     except ValueError:
         percent = -1.0
     if not 0 <= percent <= 50:
         raise UsageError(f"--overtime-max {value!r}: write a percentage from 0% to 50%, e.g. 10%")
+    if 0 < percent < 1 and not text.endswith("%"):  # as the file format: no fractions
+        raise UsageError(
+            f"--overtime-max {value!r}: a percentage, not a fraction; did you mean "
+            f"{percent * 100:g}%? (write --overtime-max {percent * 100:g}%, or "
+            f"{percent:g}% for {percent:g} percent)"
+        )
     return percent / 100
 
 

@@ -104,8 +104,22 @@ def _period(health: Health) -> str:
     return f"{health.starts.isoformat()} to {health.ends.isoformat()} ({plural(days, 'day')})"
 
 
+def _age(health: Health) -> str:
+    """How old the newest actuals are, in one sentence (empty when unknown)."""
+    age = health.actuals_age_days
+    if age is None or health.actuals_end is None:
+        return ""
+    when = (
+        "today"
+        if age == 0
+        else (f"{plural(-age, 'day')} ahead of today" if age < 0 else f"{plural(age, 'day')} ago")
+    )
+    return f"The actuals end on {health.actuals_end.isoformat()}, {when}."
+
+
 def text(health: Health) -> str:
-    out = [f"Health from {_period(health)}", "", "Queues"]
+    out = [f"Health from {_period(health)}", *([_age(health)] if _age(health) else []), ""]
+    out.append("Queues")
     out += table(_QUEUE_HEAD, (_queue_cells(q) for _, q in sorted(health.queues.items())), _NUMERIC)
     causes = _cause_lines(health)
     if causes:
@@ -129,7 +143,7 @@ def markdown(health: Health) -> str:
     out = [
         "## Health",
         "",
-        f"**{_period(health)}.** {verdict}",
+        f"**{_period(health)}.** {verdict} {_age(health)}".rstrip(),
         "",
         "### Queues",
         "",

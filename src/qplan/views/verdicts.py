@@ -77,6 +77,8 @@ def health_summary(health: Health) -> str:
         (sum(v.missed for v in health.vendors.values()), "vendor"),
     ]
     missed = [plural(n, noun) for n, noun in counts if n]
+    if not health.measured:
+        return "No item was handled in the period: the actuals say nothing of its targets."
     if not missed:
         return f"Every target was met ({plural(len(health.queues), 'queue')})."
     return f"{', '.join(missed)} missed a target."

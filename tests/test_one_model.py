@@ -1,0 +1,81 @@
+"""One capacity model: what a plan, a scenario or another command shows of staffing and cost
+equals what `qplan capacity` gives on the corresponding repository."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import run_qplan
+
+#: the figures a plan's impact shows of a queue and of a team, as `capacity` names them
+QUEUE_FIGURES = ("required_fte", "projected_sla_percent", "weekly_cost")
+TEAM_FIGURES = ("required_fte", "utilisation_percent", "weekly_cost", "headcount_fte")
+
+
+def _capacity(repo: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    result = run_qplan("capacity", "--format", "json", repo=repo)
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)
+    return {q["queue"]: q for q in found["queues"]}, {t["team"]: t for t in found["teams"]}
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new"),
+    [
+        # a share change on a queue whose teams also work the egregious, exposure-capped
+        # ms-grooming-signals
+        (
+            "minor-safety.yaml",
+            "shares: {us-austin: 50, us-reno: 50}",
+            "shares: {us-austin: 40, us-reno: 60}",
+        ),
+        # a share change far from it
+        (
+            "comments.yaml",
+            "shares: {de-berlin: 60, pt-lisbon: 40}",
+            "shares: {de-berlin: 50, pt-lisbon: 50}",
+        ),
+        # a forecast change on the egregious queue itself
+        (
+            "minor-safety.yaml",
+            "forecast: {arrival: backlog, weekly_volume: 12000, aht_seconds: 200}",
+            "forecast: {arrival: backlog, weekly_volume: 15000, aht_seconds: 200}",
+        ),
+    ],
+    ids=["next-to-an-exposure-cap", "elsewhere", "the-capped-queue"],
+)
+def test_a_plans_before_and_after_are_capacity_on_each_repository(
+    example_repo: Path, tmp_path: Path, file: str, old: str, new: str
+) -> None:
+    state = str(tmp_path / "state.db")
+    applied = run_qplan(
+        "--state", state, "apply", "--auto-approve", "--allow-dirty", repo=example_repo
+    )
+    assert applied.exit_code == 0, applied.output
+    queues_before, teams_before = _capacity(example_repo)
+    _edit(example_repo / "workflows" / file, old, new)
+    queues_after, teams_after = _capacity(example_repo)
+    planned = run_qplan("--state", state, "plan", "--format", "json", repo=example_repo)
+    assert planned.exit_code == 0, planned.output
+    impact = json.loads(planned.output)["impact"]
+    assert impact["queues"] and impact["teams"]
+    for entry in impact["queues"]:
+        qid = entry["queue"]
+        for name in QUEUE_FIGURES:
+            assert entry["before"][name] == queues_before[qid][name], (qid, name, "before")
+            assert entry["after"][name] == queues_after[qid][name], (qid, name, "after")
+    for entry in impact["teams"]:
+        tid = entry["team"]
+        for name in TEAM_FIGURES:
+            assert entry["before"][name] == teams_before[tid][name], (tid, name, "before")
+            assert entry["after"][name] == teams_after[tid][name], (tid, name, "after")
