@@ -119,6 +119,10 @@ def test_the_kinds_are_one_registry() -> None:
         (["erlang"], "qplan.report.erlang:REPORTERS"),
         (["scenario"], "qplan.report.strategy:scenario_reporters"),
         (["allocate"], "qplan.report.strategy:allocation_reporters"),
+        (["rules"], "qplan.report.rules:REPORTERS"),
+        (["state", "history"], "qplan.report.state:HISTORY"),
+        (["state", "show"], "qplan.report.state:REVISION"),
+        (["state", "show"], "qplan.report.state:RESOURCE"),
     ],
 )
 def test_each_command_offers_the_formats_its_report_has(command: list[str], reporters: str) -> None:
@@ -129,8 +133,11 @@ def test_each_command_offers_the_formats_its_report_has(command: list[str], repo
     module, _, name = reporters.partition(":")
     found = getattr(importlib.import_module(module), name)
     formats = found.formats if hasattr(found, "formats") else found().formats
-    group: click.Group = cli
-    option = next(p for p in group.commands[command[0]].params if p.name == "fmt")
+    found_command: click.Command = cli
+    for name in command:
+        assert isinstance(found_command, click.Group)
+        found_command = found_command.commands[name]
+    option = next(p for p in found_command.params if p.name == "fmt")
     assert isinstance(option.type, click.Choice)
     assert sorted(option.type.choices) == sorted(formats)
 

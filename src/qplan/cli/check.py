@@ -41,34 +41,9 @@ def rules(fmt: str) -> None:
     Example: qplan rules
     """
     from qplan.core.rules import RULES
+    from qplan.report.rules import REPORTERS
 
-    if fmt == "json":
-        import json
-
-        rows = [
-            {
-                "code": r.code,
-                "severity": str(r.severity),
-                "name": r.title,
-                "suppressible": r.suppressible,
-                "checks": r.checks,
-                "where": r.where,
-            }
-            for r in RULES.values()
-        ]
-        click.echo(json.dumps({"format_version": "1", "rules": rows}, indent=2))
-        return
-    width = max(len(r.title) for r in RULES.values())
-    place = max(len(r.where) for r in RULES.values())
-    click.echo(
-        f"{'CODE':<6} {'SEVERITY':<8} {'NAME':<{width}} {'SUPPRESS':<8} {'WHERE':<{place}} CHECKS"
-    )
-    for r in RULES.values():
-        flag = "yes" if r.suppressible else "no"
-        click.echo(
-            f"{r.code:<6} {r.severity!s:<8} {r.title:<{width}} {flag:<8} {r.where:<{place}} "
-            f"{r.checks}"
-        )
+    click.echo(REPORTERS.render(list(RULES.values()), fmt), nl=False)
 
 
 @click.command()

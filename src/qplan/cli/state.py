@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 if TYPE_CHECKING:
-    from qplan.app.state import Revision
+    pass
 
 from qplan.cli.common import (
     PLAN_FORMATS,
@@ -52,10 +52,8 @@ def state_show(obj: Context, resource: str | None, serial: int | None, fmt: str)
 
     Example: qplan state show queue.sv-hate-speech-en
     """
-    import json
-
     from qplan.app.state import resource_at, revision_of
-    from qplan.report.state import resource_lines
+    from qplan.report import state as report
 
     store = obj.workspace().store
     if resource is None:
@@ -63,37 +61,12 @@ def state_show(obj: Context, resource: str | None, serial: int | None, fmt: str)
         kinds: dict[str, int] = {}
         for r in store.resources(revision.serial).values():
             kinds[r.kind] = kinds.get(r.kind, 0) + 1
-        document = {"format_version": "1", **_revision_json(revision), "resources": kinds}
-        if fmt == "json":
-            click.echo(json.dumps(document, indent=2))
-            return
-        for key in ("serial", "lineage", "created_at", "actor", "git_commit", "origin"):
-            click.echo(f"{key + ':':<12} {document[key] or '-'}")
-        click.echo(f"{'changes:':<12} {revision.summary()}")
-        click.echo(f"{'resources:':<12} " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
+        view = report.RevisionView(revision, kinds)
+        click.echo(report.REVISION.render(view, fmt), nl=False)
         return
     revision, found = resource_at(store, resource, serial)
-    if fmt == "json":
-        body = {"format_version": "1", "address": resource, "serial": revision.serial}
-        body |= {"group": found.group, "fields": found.fields()}
-        click.echo(json.dumps(body, indent=2, ensure_ascii=False))
-        return
-    click.echo(f"{resource} (serial {revision.serial})")
-    for line in resource_lines(resource, found):
-        click.echo(f"  {line}")
-
-
-def _revision_json(revision: Revision) -> dict[str, Any]:
-    return {
-        "serial": revision.serial,
-        "lineage": revision.lineage,
-        "created_at": revision.created_at,
-        "actor": revision.actor,
-        "git_commit": revision.git_commit,
-        "plan_checksum": revision.plan_checksum,
-        "origin": revision.origin,
-        "changes": revision.counts(),
-    }
+    shown = report.ResourceView(resource, revision.serial, found)
+    click.echo(report.RESOURCE.render(shown, fmt), nl=False)
 
 
 @state.command("history")
@@ -104,25 +77,9 @@ def state_history(obj: Context, fmt: str) -> None:
 
     Example: qplan state history
     """
-    import json
+    from qplan.report.state import HISTORY
 
-    revisions = obj.workspace().store.history()
-    if fmt == "json":
-        rows = [_revision_json(r) for r in revisions]
-        click.echo(json.dumps({"format_version": "1", "revisions": rows}, indent=2))
-        return
-    if not revisions:
-        click.echo("The state is empty: nothing has been applied yet.")
-        return
-    actor_width = max(5, *(len(r.actor) for r in revisions))
-    click.echo(f"{'SERIAL':>6}  {'TIME':<20}  {'ACTOR':<{actor_width}}  {'COMMIT':<12}  CHANGES")
-    for r in revisions:
-        commit = (r.git_commit or "-")[:12]
-        origin = "" if r.origin == "repository" else f" ({r.origin})"
-        click.echo(
-            f"{r.serial:>6}  {r.created_at:<20}  {r.actor:<{actor_width}}  {commit:<12}  "
-            f"{r.summary()}{origin}"
-        )
+    click.echo(HISTORY.render(obj.workspace().store.history(), fmt), nl=False)
 
 
 @state.command("rollback")
