@@ -2,19 +2,21 @@
 
 The organisation is tests/cases/valid/minimal with 3 FTE at team-a (in-house, 50 an hour)
 and team-b (Vendor B, 15 an hour), and two teams that do not work q-prod: team-c (Vendor C,
-English, 10 FTE, 20 an hour) and team-d (Vendor D, Tagalog only: it cannot borrow for an
-English queue). q-prod: 10,000 items a week at 30 s, 1,428.57 a day, half at each team;
+English, 10 FTE, billing 0.28 an item) and team-d (Vendor D, Tagalog only: it cannot borrow
+for an English queue). q-prod: 10,000 items a week at 30 s, 1,428.57 a day, half at each team;
 each team needs 1.75 FTE for it.
 
 An FTE gives 40 h × (1 − 0.3) = 28 productive hours a week, 4 a day; at the 85 % cap and
 120 items an hour that is 408 items a day. A paid hour's cost per item is rate × 40 / 7 /
-408: team-a 0.7003, team-b 0.2101, team-c 0.2801. So the levers are:
+408: team-a 0.7003, team-b 0.2101. Spare hours are priced as `capacity` prices the team:
+team-a's and team-b's headcount is paid whatever they do, so their spare hours are free;
+team-c bills each item it works, so its are 0.28 an item. So the levers are:
 
 - spare: 3 − 1.7507 = 1.2493 FTE at team-a and team-b, 509.71 items a day each, free;
 - vendor surge at team-b: 20 % of 3 FTE, 244.8 a day, at 1.25 × 0.2101 = 0.2626;
-- borrowed from team-c: 10 FTE, 4,080 a day, at 0.2801;
+- borrowed from team-c: 10 FTE, 4,080 a day, at 0.28;
 - overtime at team-b: 10 % of 3 FTE, 122.4 a day, at 1.5 × 0.2101 = 0.3151;
-- vendor surge at team-c: 2 FTE, 816 a day, at 1.25 × 0.2801 = 0.3501;
+- vendor surge at team-c: 2 FTE, 816 a day, at 1.25 × 0.28 = 0.35;
 - overtime at team-a: 122.4 a day at 1.5 × 0.7003 = 1.0504.
 """
 
@@ -38,6 +40,7 @@ TEAMS = """
     headcount_fte: 10
     shrinkage: 0.3
     cost_per_hour: 20
+    billing: {model: per_item, rate: 0.28}
     timezone: Asia/Manila
     coverage: {days: [mon, tue, wed, thu, fri, sat, sun], start: "06:00", end: "22:00"}
 
@@ -104,14 +107,14 @@ def test_the_cheapest_mix_takes_the_levers_in_order_of_cost(repo: Path) -> None:
         ("spare", "team-a", 509.71, 0.0),
         ("spare", "team-b", 509.71, 0.0),
         ("surge", "team-b", 244.8, 0.2626),
-        ("borrow", "team-c", 735.77, 0.2801),
+        ("borrow", "team-c", 735.77, 0.28),
     ]
     assert (document["feasible"], document["days"], document["needed_items_per_day"]) == (
         True,
         7,
         2000.0,
     )
-    assert document["total_cost"] == 1892.69  # 7 × (244.8 × 0.262605 + 735.77 × 0.280112)
+    assert document["total_cost"] == 1892.11  # 7 × (244.8 × 0.262605 + 735.77 × 0.28)
     # team-a: 714.29 + 510; team-b: 714.29 + 510 + 244.8; team-c 735.2; of 3,428.57
     assert document["shares_during"] == {"team-a": 35.7, "team-b": 42.8, "team-c": 21.5}
     assert [d["backlog"] for d in document["burn_down"]] == [
@@ -222,7 +225,7 @@ def test_a_share_guardrail_holds_the_mix_back(repo: Path) -> None:
         ("spare", "team-a", 509.71, 0.0),
         ("spare", "team-b", 509.71, 0.0),
         ("surge", "team-b", 244.8, 0.2626),
-        ("borrow", "team-c", 415.34, 0.2801),
+        ("borrow", "team-c", 415.34, 0.28),
         ("overtime", "team-a", 34.71, 1.0504),
     ]
     shares = held["shares_during"]
@@ -344,19 +347,39 @@ def test_usage_errors(repo: Path, args: list[str], message: str) -> None:
         ("{model: per_item, rate: 0.05}", 0.05),
         # per productive hour: 30 s at the 85 % cap is 30 / 3600 / 0.85 = 0.009804 h
         ("{model: per_productive_hour, rate: 10}", 0.098),
-        # headcount at 35 an hour: 35 × 40 / 7 / 408
-        ("{model: headcount, rate: 35}", 0.4902),
+        # headcount: its idle hours are paid whatever it does
+        ("{model: headcount, rate: 35}", 0.0),
     ],
 )
 def test_a_borrowed_team_costs_what_it_bills(repo: Path, billing: str, cost: float) -> None:
     org = repo / "workflows" / "org.yaml"
     text = org.read_text(encoding="utf-8")
-    at = text.index("  - id: team-c")
-    end = text.index("    cost_per_hour: 20\n", at) + len("    cost_per_hour: 20\n")
-    org.write_text(text[:end] + f"    billing: {billing}\n" + text[end:], encoding="utf-8")
+    old = "    billing: {model: per_item, rate: 0.28}\n"
+    assert text.count(old) == 1
+    org.write_text(text.replace(old, f"    billing: {billing}\n"), encoding="utf-8")
     assert run_qplan("validate", repo=repo).exit_code == 0
     document = _recover_json(repo, "--backlog", "14000", "--by", "2026-12-01")
     levers = document["levers"]
     assert isinstance(levers, list)
     [borrow] = [v for v in levers if v["lever"] == "borrow" and v["team"] == "team-c"]
     assert borrow["cost_per_item"] == cost
+
+
+def test_spare_hours_at_a_vendor_that_bills_the_work_cost_what_it_bills(repo: Path) -> None:
+    """team-b bills 0.2 an item instead of its headcount: its 509.71 spare items a day are
+    not free any more (it bills each one), while team-a's, paid whatever it does, still
+    are. 1,200 items in 3 days, 400 a day: team-a's spare gives them all, at no cost."""
+    org = repo / "workflows" / "org.yaml"
+    text = org.read_text(encoding="utf-8")
+    at = text.index("  - id: team-b")
+    end = text.index("    cost_per_hour: 15\n", at) + len("    cost_per_hour: 15\n")
+    billing = "    billing: {model: per_item, rate: 0.2}\n"
+    org.write_text(text[:end] + billing + text[end:], encoding="utf-8")
+    assert run_qplan("validate", repo=repo).exit_code == 0
+    cheap = _recover_json(repo, "--backlog", "1200", "--by", "2026-11-27")
+    assert _levers(cheap) == [("spare", "team-a", 400.0, 0.0)]
+    assert cheap["total_cost"] == 0.0
+    # 3,000 in 3 days is 1,000 a day: team-a's 509.71 free, then team-b's spare at 0.2
+    more = _recover_json(repo, "--backlog", "3000", "--by", "2026-11-27")
+    assert _levers(more) == [("spare", "team-a", 509.71, 0.0), ("spare", "team-b", 490.29, 0.2)]
+    assert more["total_cost"] == 294.17  # 3 × 490.29 × 0.2

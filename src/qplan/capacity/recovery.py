@@ -7,11 +7,12 @@ at a cost per item:
 
 ``spare``
     the queue's own teams' spare capacity at their occupancy caps (headcount above the FTE
-    their queues need): already paid for, so free;
+    their queues need), priced as the capacity model prices the team: free where its
+    headcount is paid whatever it does, what it bills where it bills the work (per
+    productive hour or per item);
 ``borrow``
     another team's spare capacity, where the team may work the queue (it speaks every
-    language of the queue and holds its data clearance), charged as the team is paid (its
-    hourly rate, or what it bills per productive hour or per item);
+    language of the queue and holds its data clearance), priced the same way;
 ``overtime``
     up to ``overtime_max`` of the paid hours of the queue's teams, at
     :data:`OVERTIME_PREMIUM` times their rate;
@@ -193,16 +194,17 @@ def plan_recovery(
         # items a day an FTE's productive hours handle at the team's occupancy cap
         per_fte_items = per_fte / 7 * team.occupancy_cap / per_item_hours
         paid_per_item = billed_per_item(team, per_item_hours, per_fte_items)
+        idle_per_item = marginal_per_item(team, per_item_hours)
         staffed = min(1.0, (staffing or {}).get(tid, 1.0))
         spare_fte = max(0.0, team.headcount_fte * staffed - required)
         if tid in own:
-            considered.append(Lever("spare", tid, spare_fte * per_fte_items, 0.0))
+            considered.append(Lever("spare", tid, spare_fte * per_fte_items, idle_per_item))
             overtime = overtime_max * team.headcount_fte
             considered.append(
                 Lever("overtime", tid, overtime * per_fte_items, paid_per_item * OVERTIME_PREMIUM)
             )
         elif eligible(team, queue) and spare_fte > 0:
-            considered.append(Lever("borrow", tid, spare_fte * per_fte_items, paid_per_item))
+            considered.append(Lever("borrow", tid, spare_fte * per_fte_items, idle_per_item))
         if team.type == "bpo" and (tid in own or eligible(team, queue)):
             surge = SURGE_MAX * team.headcount_fte
             considered.append(
@@ -277,6 +279,17 @@ def share_limits(
             members = frozenset(tid for tid, t in teams.items() if t.type == "bpo")
             found.append(ShareLimit(gid, "BPO teams", members, guardrail.max_percent))
     return found
+
+
+def marginal_per_item(team: Team, per_item_hours: float) -> float:
+    """What one more item costs in hours the team already has (its spare capacity), as the
+    capacity model prices the team: nothing where its headcount is paid whatever it does
+    (in-house, or billed by headcount), what it bills where it bills the work (per
+    productive hour or per item). A vendor's weekly minimum is not credited."""
+    bill = team.billing
+    if bill is None or bill.model == "headcount":
+        return 0.0
+    return billed_per_item(team, per_item_hours, 0.0)
 
 
 def billed_per_item(team: Team, per_item_hours: float, per_fte_items: float) -> float:
