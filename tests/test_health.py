@@ -95,19 +95,26 @@ def test_causes_are_ranked_by_the_hours_of_work_they_stand_for(tmp_path: Path) -
                 {
                     "cause": "volume_above_forecast",
                     "evidence": "14,000 items a week arrived against a forecast of 10,000 (140%)",
+                    "teams": [],
                 },
                 {
+                    # each team 6 productive hours a day against 49.02 a week planned:
+                    # team-a 42 / 49.02 = 86 %, team-b 5 days of 6 h a week = 73 %
                     "cause": "staffing_below_plan",
-                    "evidence": "78 productive hours a week against 98 planned (80%)",
+                    "evidence": "78 productive hours a week against 98 planned (80%); below "
+                    "plan: team-a 86%, team-b 73%",
+                    "teams": ["team-a", "team-b"],
                 },
                 {
                     "cause": "aht_above_plan",
                     "evidence": "items took 36.0 s against 30 s planned (120%)",
+                    "teams": [],
                 },
                 {
                     "cause": "coverage_gap",
                     "evidence": "2,000 items arrived in 2 team-days or intervals in which the "
-                    "team handled none",
+                    "team handled none (team-b)",
+                    "teams": ["team-b"],
                 },
             ],
         }
@@ -165,10 +172,11 @@ def test_text_report(tmp_path: Path) -> None:
         "q-prod: SLA 80.0% against 95.0%\n"
         "  1. volume_above_forecast: 14,000 items a week arrived against a forecast of 10,000 "
         "(140%)\n"
-        "  2. staffing_below_plan: 78 productive hours a week against 98 planned (80%)\n"
+        "  2. staffing_below_plan: 78 productive hours a week against 98 planned (80%); below "
+        "plan: team-a 86%, team-b 73%\n"
         "  3. aht_above_plan: items took 36.0 s against 30 s planned (120%)\n"
         "  4. coverage_gap: 2,000 items arrived in 2 team-days or intervals in which the team "
-        "handled none\n"
+        "handled none (team-b)\n"
         "\n"
         "Teams\n"
         "team    handled    SLA  target  accuracy    min  productivity  staffed  status\n"
@@ -257,7 +265,8 @@ def test_quality_drift_week_by_week(tmp_path: Path) -> None:
         {
             "cause": "quality_drift",
             "evidence": "accuracy 90.0% against the 92% minimum, 96.0% in the first week and "
-            "84.0% in the last",
+            "84.0% in the last; below the minimum: team-a 90.0%, team-b 90.0%",
+            "teams": ["team-a", "team-b"],
         }
     ]
     second = run_qplan(
@@ -289,7 +298,9 @@ def test_interval_rows_fold_into_days(tmp_path: Path) -> None:
     assert (queue["backlog_start"], queue["backlog_end"]) == (105.0, 7.0)
     assert queue["causes"][-1] == {
         "cause": "coverage_gap",
-        "evidence": "100 items arrived in 1 team-days or intervals in which the team handled none",
+        "evidence": "100 items arrived in 1 team-days or intervals in which the team handled "
+        "none (team-a)",
+        "teams": ["team-a"],
     }
 
 

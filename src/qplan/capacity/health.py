@@ -65,9 +65,11 @@ class Cause:
     evidence: str
     #: the hours of work a week the cause stands for (what ranks the causes)
     hours_per_week: float
+    #: the teams it points at (those below plan, those that left arrivals unhandled)
+    teams: tuple[str, ...] = ()
 
     def contract(self) -> dict[str, Any]:
-        return {"cause": self.cause, "evidence": self.evidence}
+        return {"cause": self.cause, "evidence": self.evidence, "teams": list(self.teams)}
 
 
 @dataclass
@@ -201,6 +203,13 @@ class QueueHealth(_Measured):
     weeks: tuple[Week, ...]
     causes: tuple[Cause, ...]
     teams: tuple[str, ...]
+    #: per team that reported productive hours: (team, its productive hours on the queue
+    #: in the period, the hours a week the plan gives its share), and the teams that left
+    #: items unhandled on days or intervals they handled none
+    team_hours: tuple[tuple[str, float, float], ...] = ()
+    uncovered_teams: tuple[str, ...] = ()
+    #: per team that was sampled: (team, its accuracy on the queue in the period)
+    team_accuracy: tuple[tuple[str, float], ...] = ()
 
     def targets(self) -> tuple[float | None, float | None]:
         return self.sla_target_percent, self.accuracy_target_percent
@@ -433,6 +442,9 @@ def _queue_health(
     planned_hours = 0.0
     hours_teams = []
     worked = []
+    team_hours = []
+    uncovered_teams = []
+    team_accuracy = []
     for tid, series in sorted(parts.items()):
         team_tally = Tally()
         team_days = 0
@@ -448,9 +460,14 @@ def _queue_health(
         if team_tally == Tally() and not any(first <= d <= last for d in series):
             continue
         worked.append(tid)
+        if team_tally.uncovered:
+            uncovered_teams.append(tid)
+        if team_tally.accuracy_percent is not None:
+            team_accuracy.append((tid, team_tally.accuracy_percent))
         if team_tally.hours_given:
             planned_hours += share_hours.get(tid, 0.0)
             hours_teams.append(tid)
+            team_hours.append((tid, team_tally.productive_hours, share_hours.get(tid, 0.0)))
             per_item = share_hours_per_item.get(tid)
             if per_item is None and queue.forecast is not None:
                 per_item = queue.forecast.aht_seconds / 3600 / teams[tid].occupancy_cap
@@ -486,6 +503,9 @@ def _queue_health(
         weeks=weeks,
         causes=(),
         teams=tuple(worked),
+        team_hours=tuple(team_hours),
+        uncovered_teams=tuple(uncovered_teams),
+        team_accuracy=tuple(team_accuracy),
     )
     object.__setattr__(found, "causes", tuple(_causes(found)))
     return found
@@ -539,12 +559,19 @@ def _causes(q: QueueHealth) -> list[Cause]:
             actual_hours = tally.productive_hours / weeks
             ratio = 100 * actual_hours / q.planned_hours_per_week
             if ratio < 100 - TOLERANCE_PERCENT:
+                below = [
+                    f"{tid} {100 * hours / weeks / planned:.0f}%"
+                    for tid, hours, planned in q.team_hours
+                    if planned and 100 * hours / weeks / planned < 100 - TOLERANCE_PERCENT
+                ]
                 found.append(
                     Cause(
                         "staffing_below_plan",
                         f"{_n(actual_hours)} productive hours a week against "
-                        f"{_n(q.planned_hours_per_week)} planned ({ratio:.0f}%)",
+                        f"{_n(q.planned_hours_per_week)} planned ({ratio:.0f}%)"
+                        + (f"; below plan: {', '.join(below)}" if below else ""),
                         q.planned_hours_per_week - actual_hours,
+                        tuple(t.split()[0] for t in below),
                     )
                 )
         if tally.uncovered:
@@ -553,8 +580,9 @@ def _causes(q: QueueHealth) -> list[Cause]:
                     "coverage_gap",
                     f"{_n(tally.uncovered_arrived)} items arrived in "
                     f"{_n(tally.uncovered)} team-days or intervals in which the team "
-                    "handled none",
+                    f"handled none ({', '.join(q.uncovered_teams)})",
                     tally.uncovered_arrived / weeks * aht_plan / 3600,
+                    q.uncovered_teams,
                 )
             )
         found.sort(key=lambda c: (-c.hours_per_week, CAUSES.index(c.cause)))
@@ -564,7 +592,11 @@ def _causes(q: QueueHealth) -> list[Cause]:
         rated = [w.tally.accuracy_percent for w in q.weeks if w.tally.sampled]
         if len(rated) >= 2:
             evidence += f", {rated[0]:.1f}% in the first week and {rated[-1]:.1f}% in the last"
-        found.append(Cause("quality_drift", evidence, 0.0))
+        minimum = q.accuracy_target_percent or 0.0
+        under = [(tid, a) for tid, a in q.team_accuracy if a < minimum - 1e-9]
+        if under:
+            evidence += "; below the minimum: " + ", ".join(f"{t} {a:.1f}%" for t, a in under)
+        found.append(Cause("quality_drift", evidence, 0.0, tuple(t for t, _ in under)))
     return found
 
 
