@@ -79,3 +79,27 @@ def test_a_plans_before_and_after_are_capacity_on_each_repository(
         for name in TEAM_FIGURES:
             assert entry["before"][name] == teams_before[tid][name], (tid, name, "before")
             assert entry["after"][name] == teams_after[tid][name], (tid, name, "after")
+
+
+def test_allocate_reports_the_capacity_models_loads_before_and_after(example_repo: Path) -> None:
+    """The optimiser's team loads are `capacity`'s utilisation (workload over productive
+    hours) on the repository as it is and as `allocate --write` leaves it, whatever the
+    scope: a narrower --queue does not change the loads before."""
+    _, teams_before = _capacity(example_repo)
+    narrow = run_qplan(
+        "allocate", "--queue", "cm-harassment-de", "--format", "json", repo=example_repo
+    )
+    assert narrow.exit_code == 0, narrow.output
+    for entry in json.loads(narrow.output)["teams"]:
+        assert entry["utilisation_before"] == teams_before[entry["team"]]["utilisation_percent"]
+    found = run_qplan(
+        "allocate", "--workflow", "comments", "--write", "--format", "json", repo=example_repo
+    )
+    assert found.exit_code == 0, found.output
+    document, _ = json.JSONDecoder().raw_decode(found.output)  # then the line it wrote
+    assert any(q["shares_after"] != q["shares_before"] for q in document["queues"])
+    _, teams_after = _capacity(example_repo)
+    for entry in document["teams"]:
+        tid = entry["team"]
+        assert entry["utilisation_before"] == teams_before[tid]["utilisation_percent"], tid
+        assert entry["utilisation_after"] == teams_after[tid]["utilisation_percent"], tid

@@ -81,7 +81,10 @@ def _allocate(
         if (not named or qid in named)
         and (workflow is None or org.queues[qid].workflow == workflow)
     )
-    return allocate(
+    from qplan.capacity.allocation import checked_by_the_model
+    from qplan.capacity.staffing import planning_of
+
+    proposal = allocate(
         capacity,
         org.queues,
         org.teams,
@@ -92,6 +95,16 @@ def _allocate(
         step=step,
         max_move=max_move,
         objective=objective,
+    )
+    return checked_by_the_model(
+        proposal,
+        capacity,
+        org.teams,
+        org.queues,
+        org.targets,
+        org.allocations,
+        day,
+        planning_of(org),
     )
 
 

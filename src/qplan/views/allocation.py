@@ -40,7 +40,10 @@ def text(result: AllocationResult, *, explain: bool = False) -> str:
             for qid, shares in sorted(changed.items())
         ]
         out += table(["queue", "today", "", "proposed"], rows, _NUMERIC)
-    out += ["", "Teams (required FTE of headcount)"]
+    if result.breaks:
+        out += ["", "It would break (the capacity model on the proposal)"]
+        out += [f"  {line}" for line in result.breaks]
+    out += ["", "Teams (workload of productive hours)"]
     rows = [
         [
             tid,
