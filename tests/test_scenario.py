@@ -266,3 +266,29 @@ def test_a_team_on_shifts_changes_with_its_headcount(
     manila = next(t["after"] for t in impact["teams"] if t["team"] == "ph-manila")
     hand_manila = next(t for t in by_hand["teams"] if t["team"] == "ph-manila")
     assert manila == {k: hand_manila[k] for k in manila}
+
+
+def test_launching_a_draft_with_its_own_allocation_lists_it(example_repo: Path) -> None:
+    """ls-safety-hi is a draft: sized for planning, left out of its teams' figures. Given
+    an allocation of its own and launched without new shares, the scenario lists it as it
+    goes from draft to counted (its own figures do not move: only whether they count)."""
+    workflow = example_repo / "workflows" / "livestream.yaml"
+    text = workflow.read_text(encoding="utf-8")
+    workflow.write_text(
+        text.replace(
+            "\nallocations:\n",
+            "\nallocations:\n  - queue: ls-safety-hi\n    shares: {in-hyderabad: 100}\n\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    (example_repo / "scenarios" / "go.yaml").write_text(
+        "id: go\ntitle: Go live\nchanges:\n  - {type: launch, queue: ls-safety-hi}\n",
+        encoding="utf-8",
+    )
+    result = run_qplan("scenario", "go", "--format", "json", repo=example_repo)
+    assert result.exit_code == 0, result.output
+    impact = json.loads(result.output)["impact"]
+    [launched] = [q for q in impact["queues"] if q["queue"] == "ls-safety-hi"]
+    assert (launched["before"]["draft"], launched["after"]["draft"]) == (True, False)
+    assert "in-hyderabad" in {t["team"] for t in impact["teams"]}

@@ -92,8 +92,10 @@ class _ForecastWeek:
     aht_seconds: list[float]
 
 
-#: the figures an impact compares, per queue and per team
+#: the figures an impact compares, per queue and per team (a draft queue is sized for
+#: planning and left out of its teams' figures: a launch that counts it moves ``draft``)
 QUEUE_FIGURES = (
+    "draft",
     "required_fte",
     "projected_sla_percent",
     "target_sla_percent",
