@@ -103,3 +103,21 @@ def test_allocate_reports_the_capacity_models_loads_before_and_after(example_rep
         tid = entry["team"]
         assert entry["utilisation_before"] == teams_before[tid]["utilisation_percent"], tid
         assert entry["utilisation_after"] == teams_after[tid]["utilisation_percent"], tid
+
+
+def test_capacity_backlog_and_recover_count_the_same_spare_capacity(example_repo: Path) -> None:
+    """`capacity --backlog` and `recover` give one queue the same spare capacity: each of
+    its teams' headcount above what all their queues need, at their occupancy caps (us-austin
+    and us-reno work several queues; before, `capacity` gave each queue only its share)."""
+    found = run_qplan(
+        "capacity", "--backlog", "sv-hate-speech-en=20000", "--format", "json", repo=example_repo
+    )
+    assert found.exit_code == 0, found.output
+    [estimate] = json.loads(found.output)["backlog_recovery"]
+    planned = run_qplan(
+        "recover", "sv-hate-speech-en", "--backlog", "500000", "--by", "30d", "--format", "json",
+        repo=example_repo,
+    )  # fmt: skip
+    levers = json.loads(planned.output)["levers"]  # a backlog that takes every lever
+    spare = sum(v["max_items_per_day"] for v in levers if v["lever"] == "spare")
+    assert round(spare, 2) == estimate["spare_items_per_day"]

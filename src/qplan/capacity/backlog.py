@@ -50,15 +50,40 @@ def recovery(
     """Days to clear ``backlog`` items at current staffing, and the extra FTE that clears
     it in ``recover_in_days`` (with the arrivals meanwhile)."""
     q = capacity.queues[queue_id]
-    spare_per_week = 0.0
     hours_per_fte = 0.0
     for s in q.shares:
         team = teams[s.team]
-        spare_per_week += s.weekly_volume * (min(s.capacity_ratio, 1e9) - 1)
         hours_per_fte += s.share_percent / 100 * productive_hours_per_fte(team) * team.occupancy_cap
-    spare_per_day = spare_per_week / 7
+    spare_per_day = sum(spare_items_per_day(capacity, teams, queue_id).values())
     days = backlog / spare_per_day if spare_per_day > 1e-9 else None
     needed_per_day = backlog / recover_in_days - spare_per_day
     extra_hours_per_week = max(0.0, needed_per_day) * 7 * q.aht_seconds / 3600
     extra = extra_hours_per_week / hours_per_fte if hours_per_fte else math.inf
     return Recovery(queue_id, backlog, spare_per_day, days, recover_in_days, extra)
+
+
+def items_per_fte_day(team: Team, aht_seconds: float) -> float:
+    """Items of ``aht_seconds`` an FTE of ``team`` handles a day at its occupancy cap."""
+    return productive_hours_per_fte(team) / 7 * team.occupancy_cap / (aht_seconds / 3600)
+
+
+def spare_items_per_day(
+    capacity: Capacity,
+    teams: Mapping[str, Team],
+    queue_id: str,
+    staffing: Mapping[str, float] | None = None,
+) -> dict[str, float]:
+    """Per team of the queue: the items of the queue a day its spare capacity could handle,
+    its headcount (times the share of planned hours the actuals show it working, when
+    ``staffing`` gives one below 1) above the FTE all its queues need, at its occupancy cap.
+    The one measure of spare capacity: ``capacity --backlog`` and ``recover`` both use it."""
+    q = capacity.queues[queue_id]
+    found = {}
+    for s in q.shares:
+        team = teams[s.team]
+        figures = capacity.teams.get(s.team)
+        required = figures.required_fte if figures else 0.0
+        staffed = min(1.0, (staffing or {}).get(s.team, 1.0))
+        spare_fte = max(0.0, team.headcount_fte * staffed - required)
+        found[s.team] = spare_fte * items_per_fte_day(team, q.aht_seconds) if q.aht_seconds else 0.0
+    return found

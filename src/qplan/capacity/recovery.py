@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from qplan.capacity.backlog import items_per_fte_day, spare_items_per_day
 from qplan.capacity.figures import Capacity, rounded
 from qplan.model.format import GUARDRAIL_CODES, Queue, Team, speaks
 
@@ -187,18 +188,18 @@ def plan_recovery(
     per_item_hours = q.aht_seconds / 3600
     own = {s.team for s in q.shares}
     considered: list[Lever] = []
+    own_spare = spare_items_per_day(capacity, teams, queue_id, staffing)
     for tid, team in sorted(teams.items()):
         figures = capacity.teams.get(tid)
         required = figures.required_fte if figures else 0.0
-        per_fte = team.paid_hours_per_week * (1 - team.shrinkage)
         # items a day an FTE's productive hours handle at the team's occupancy cap
-        per_fte_items = per_fte / 7 * team.occupancy_cap / per_item_hours
+        per_fte_items = items_per_fte_day(team, q.aht_seconds)
         paid_per_item = billed_per_item(team, per_item_hours, per_fte_items)
         idle_per_item = marginal_per_item(team, per_item_hours)
         staffed = min(1.0, (staffing or {}).get(tid, 1.0))
         spare_fte = max(0.0, team.headcount_fte * staffed - required)
         if tid in own:
-            considered.append(Lever("spare", tid, spare_fte * per_fte_items, idle_per_item))
+            considered.append(Lever("spare", tid, own_spare[tid], idle_per_item))
             overtime = overtime_max * team.headcount_fte
             considered.append(
                 Lever("overtime", tid, overtime * per_fte_items, paid_per_item * OVERTIME_PREMIUM)
