@@ -57,7 +57,7 @@ _TEAM_HEAD = [
     "vendor",
     "country",
     "headcount",
-    "available",
+    "productive",
     "req. FTE",
     "utilisation",
     "cap",

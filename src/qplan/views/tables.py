@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 #: the columns the capacity tables align right
-_NUMERIC = {"items/week", "req. FTE", "projected", "cost/item", "headcount", "available"}
+_NUMERIC = {"items/week", "req. FTE", "projected", "cost/item", "headcount", "productive"}
 _NUMERIC |= {"utilisation", "cap", "weekly cost", "queues", "teams", "required FTE"}
 _NUMERIC |= {"fixed", "variable"}
 
