@@ -369,7 +369,8 @@ def test_a_proposal_names_the_target_it_would_break(repo: Path) -> None:
     projects the target missed (the figure is `capacity`'s, as its tests check it), and the
     check names it, which the programme's linear figures alone would not."""
     from qplan.app.workspace import validate_repository
-    from qplan.capacity.allocation import AllocationResult, checked_by_the_model
+    from qplan.capacity.allocation import AllocationResult
+    from qplan.capacity.model_check import checked_by_the_model
     from qplan.capacity.staffing import derive_organisation, planning_of
 
     org_file = repo / "workflows" / "org.yaml"

@@ -81,7 +81,7 @@ def _allocate(
         if (not named or qid in named)
         and (workflow is None or org.queues[qid].workflow == workflow)
     )
-    from qplan.capacity.allocation import checked_by_the_model
+    from qplan.capacity.model_check import checked_by_the_model
     from qplan.capacity.staffing import planning_of
 
     proposal = allocate(
