@@ -429,3 +429,21 @@ def test_a_plan_says_whether_the_queues_it_changes_miss_their_targets(tmp_path: 
     refused = run_qplan("show", str(out), repo=repo)
     assert refused.exit_code == 1
     assert "is not a qplan plan file (bad health note)" in refused.output
+
+
+def test_a_planned_closure_is_no_coverage_gap(tmp_path: Path) -> None:
+    """team-b handles nothing on the weekend of 14–15 November. When its coverage is
+    Monday to Friday, the plan already has those items wait for Monday: that is no gap in
+    coverage, and the causes leave it out (with seven-day coverage it is the fourth)."""
+    repo = _repo(tmp_path)
+    _struggling(repo)
+    org = repo / "workflows" / "org.yaml"
+    text = org.read_text()
+    every_day = (
+        'coverage: {days: [mon, tue, wed, thu, fri, sat, sun], start: "06:00", end: "22:00"}'
+    )
+    assert text.count(every_day) == 1
+    org.write_text(text.replace(every_day, every_day.replace(", sat, sun", "")))
+    document = json.loads(run_qplan("health", "--format", "json", repo=repo).output)
+    [queue] = document["queues"]
+    assert "coverage_gap" not in [c["cause"] for c in queue["causes"]]

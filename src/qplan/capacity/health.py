@@ -448,10 +448,16 @@ def _queue_health(
     for tid, series in sorted(parts.items()):
         team_tally = Tally()
         team_days = 0
+        closed = _closed_weekdays(teams[tid]) if tid in teams else frozenset()
         for day in range(first, last + 1):
             record = series.get(day)
             if record is None:
                 continue
+            if record[UNCOVERED] and date.fromordinal(day).weekday() in closed:
+                # a day the team does not work by plan: the projection counts its items
+                # waiting already, so it is no gap in coverage
+                record = list(record)
+                record[UNCOVERED] = record[UNCOVERED_ARRIVED] = 0.0
             team_days += 1
             days_seen.add(day)
             team_tally.add(record)
@@ -602,3 +608,12 @@ def _causes(q: QueueHealth) -> list[Cause]:
 
 def _n(value: float) -> str:
     return f"{value:,.0f}"
+
+
+def _closed_weekdays(team: Team) -> frozenset[int]:
+    """The weekdays (Monday 0) on which the team's coverage or shifts have nobody on duty."""
+    from qplan.capacity.teams import team_mask
+
+    mask = team_mask(team)
+    per_day = len(mask) // 7
+    return frozenset(d for d in range(7) if not any(mask[d * per_day : (d + 1) * per_day]))
