@@ -383,3 +383,29 @@ def test_spare_hours_at_a_vendor_that_bills_the_work_cost_what_it_bills(repo: Pa
     more = _recover_json(repo, "--backlog", "3000", "--by", "2026-11-27")
     assert _levers(more) == [("spare", "team-a", 509.71, 0.0), ("spare", "team-b", 490.29, 0.2)]
     assert more["total_cost"] == 294.17  # 3 × 490.29 × 0.2
+
+
+def test_items_are_counted_at_the_longer_handle_time_the_actuals_show(repo: Path) -> None:
+    """The actuals of 9–22 November show q-prod's items taking 36 s against the 30 planned:
+    the levers are worked out at 36 s, so an FTE of spare capacity clears 4 × 0.85 × 100
+    = 340 items a day, not 408; team-a's 1.2493 spare FTE give 424.76 (not 509.71)."""
+    rows = [
+        f"2026-11-{day:02d},q-prod,{team},700,700,690,0,36,10,10"
+        for day in range(9, 23)
+        for team in ("team-a", "team-b")
+    ]
+    (repo / "actuals").mkdir()
+    (repo / "actuals" / "november.csv").write_text(
+        "date,queue,team,arrived,handled,handled_within_sla,backlog_end,aht_seconds,"
+        "qa_sampled,qa_correct\n" + "\n".join(rows) + "\n"
+    )
+    assert run_qplan("validate", repo=repo).exit_code == 0
+    document = _recover_json(repo, "--backlog", "1000", "--by", "2026-11-27")
+    assert document["aht_from_actuals_seconds"] == 36.0
+    assert _levers(document) == [("spare", "team-a", 333.33, 0.0)]
+    spare = [v for v in document["levers"] if v["lever"] == "spare"]
+    assert spare[0]["max_items_per_day"] == 424.76
+    result = run_qplan("recover", "q-prod", "--backlog", "1000", "--by", "2026-11-27", repo=repo)
+    assert "Items are counted at the 36.0 s the actuals show, not the 30 s planned." in (
+        result.output
+    )

@@ -76,11 +76,15 @@ def plan_recovery(
     suppressed = set(org.queues[queue].suppress) | set(allocation.suppress if allocation else [])
     limits = share_limits(org.guardrails, org.teams, org.queues[queue], suppressed)
     staffing = {}
+    actual_aht = None
     if org.actuals is not None and not org.actuals.empty:
-        for tid, card in assess_health(validation).teams.items():
+        health = assess_health(validation)
+        for tid, card in health.teams.items():
             staffed = card.staffing_vs_plan_percent
             if staffed is not None and staffed < 99.5:  # as reported: below 100 %
                 staffing[tid] = staffed / 100
+        measured = health.queues.get(queue)
+        actual_aht = measured.tally.aht_seconds if measured is not None else None
     return cheapest(
         capacity,
         org.queues,
@@ -92,6 +96,7 @@ def plan_recovery(
         overtime_max=overtime_max,
         guardrails=limits,
         staffing=staffing,
+        aht_seconds=actual_aht,
     )
 
 

@@ -72,12 +72,15 @@ def spare_items_per_day(
     teams: Mapping[str, Team],
     queue_id: str,
     staffing: Mapping[str, float] | None = None,
+    aht_seconds: float | None = None,
 ) -> dict[str, float]:
     """Per team of the queue: the items of the queue a day its spare capacity could handle,
     its headcount (times the share of planned hours the actuals show it working, when
     ``staffing`` gives one below 1) above the FTE all its queues need, at its occupancy cap.
-    The one measure of spare capacity: ``capacity --backlog`` and ``recover`` both use it."""
+    The one measure of spare capacity: ``capacity --backlog`` and ``recover`` both use it.
+    ``aht_seconds`` is what an item takes (default: the queue's planned handle time)."""
     q = capacity.queues[queue_id]
+    aht = aht_seconds or q.aht_seconds
     found = {}
     for s in q.shares:
         team = teams[s.team]
@@ -85,5 +88,5 @@ def spare_items_per_day(
         required = figures.required_fte if figures else 0.0
         staffed = min(1.0, (staffing or {}).get(s.team, 1.0))
         spare_fte = max(0.0, team.headcount_fte * staffed - required)
-        found[s.team] = spare_fte * items_per_fte_day(team, q.aht_seconds) if q.aht_seconds else 0.0
+        found[s.team] = spare_fte * items_per_fte_day(team, aht) if aht else 0.0
     return found

@@ -90,6 +90,10 @@ class RecoveryPlan:
     limits: tuple[str, ...] = ()
     #: the teams whose spare capacity was counted at the staffing the actuals show (< 1)
     staffing: Mapping[str, float] = field(default_factory=dict)
+    #: the handle time the levers are worked out at, and the plan's, when the actuals show
+    #: a longer one (None: the plan's)
+    aht_seconds: float | None = None
+    planned_aht_seconds: float | None = None
 
     @property
     def days(self) -> int:
@@ -148,6 +152,7 @@ class RecoveryPlan:
             "staffing_from_actuals": {
                 t: rounded(100 * f) for t, f in sorted(self.staffing.items())
             },
+            "aht_from_actuals_seconds": rounded(self.aht_seconds),
             "shares_before": {t: rounded(p) for t, p in sorted(self.shares.items())},
             "shares_during": {t: rounded(p) for t, p in self.shares_during().items()},
             "burn_down": [
@@ -176,24 +181,27 @@ def plan_recovery(
     overtime_max: float,
     guardrails: list[ShareLimit] | None = None,
     staffing: Mapping[str, float] | None = None,
+    aht_seconds: float | None = None,
 ) -> RecoveryPlan:
     """The cheapest mix of levers that clears ``backlog`` items of ``queue_id`` from
     ``starts`` to ``by`` (both included), with ``overtime_max`` (a fraction of paid hours)
     at most at each of the queue's teams. ``staffing`` gives, per team, the share of its
     planned productive hours the actuals show it working (below 1: its spare capacity is
-    its headcount times that, less what its queues need)."""
+    its headcount times that, less what its queues need). ``aht_seconds``, when the actuals
+    show items taking longer than planned, is what the backlog's items take."""
     q = capacity.queues[queue_id]
     queue = queues[queue_id]
     days = (by - starts).days + 1
-    per_item_hours = q.aht_seconds / 3600
+    aht = aht_seconds if aht_seconds and aht_seconds > q.aht_seconds else q.aht_seconds
+    per_item_hours = aht / 3600
     own = {s.team for s in q.shares}
     considered: list[Lever] = []
-    own_spare = spare_items_per_day(capacity, teams, queue_id, staffing)
+    own_spare = spare_items_per_day(capacity, teams, queue_id, staffing, aht)
     for tid, team in sorted(teams.items()):
         figures = capacity.teams.get(tid)
         required = figures.required_fte if figures else 0.0
         # items a day an FTE's productive hours handle at the team's occupancy cap
-        per_fte_items = items_per_fte_day(team, q.aht_seconds)
+        per_fte_items = items_per_fte_day(team, aht)
         paid_per_item = billed_per_item(team, per_item_hours, per_fte_items)
         idle_per_item = marginal_per_item(team, per_item_hours)
         staffed = min(1.0, (staffing or {}).get(tid, 1.0))
@@ -238,6 +246,8 @@ def plan_recovery(
             for v in considered
             if v.kind in ("spare", "borrow") and (staffing or {}).get(v.team, 1.0) < 1
         },
+        aht_seconds=aht if aht != q.aht_seconds else None,
+        planned_aht_seconds=q.aht_seconds,
     )
 
 

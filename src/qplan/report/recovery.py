@@ -64,10 +64,18 @@ def _shares_line(plan: RecoveryPlan) -> str:
 
 
 def _staffing_line(plan: RecoveryPlan) -> list[str]:
-    if not plan.staffing:
-        return []
-    teams = ", ".join(f"{t} at {100 * f:.0f}%" for t, f in sorted(plan.staffing.items()))
-    return [f"Spare capacity counts the staffing the actuals show: {teams} of planned hours."]
+    lines = []
+    if plan.staffing:
+        teams = ", ".join(f"{t} at {100 * f:.0f}%" for t, f in sorted(plan.staffing.items()))
+        lines.append(
+            f"Spare capacity counts the staffing the actuals show: {teams} of planned hours."
+        )
+    if plan.aht_seconds is not None and plan.planned_aht_seconds is not None:
+        lines.append(
+            f"Items are counted at the {plan.aht_seconds:.1f} s the actuals show, not the "
+            f"{plan.planned_aht_seconds:g} s planned."
+        )
+    return lines
 
 
 def text(plan: RecoveryPlan) -> str:
