@@ -91,7 +91,8 @@ def test(pytest_args: list[str]) -> None:
     run(BIN / "mypy")
     run(BIN / "lint-imports")
     run(BIN / "qplan", "schema", "--check")
-    run(BIN / "pytest", *pytest_args)
+    # on every CPU (pytest-xdist); ``-n 0`` among the extra arguments runs it in one process
+    run(BIN / "pytest", "-n", "auto", *pytest_args)
 
 
 def main() -> None:
