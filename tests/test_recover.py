@@ -410,3 +410,35 @@ def test_items_are_counted_at_the_longer_handle_time_the_actuals_show(repo: Path
     assert "Items are counted at the 36.0 s the actuals show, not the 30 s planned." in (
         result.output
     )
+
+
+def test_an_exposure_cap_bounds_the_hours_a_team_takes_on(repo: Path) -> None:
+    """q-prod is egregious and no agent may work more than 6 hours a day on such queues.
+    An FTE is on duty 5 × 0.7 = 3.5 days a week, so team-a's and team-b's 3 FTE may work
+    63 hours a week on it; q-prod already takes 1.7507 FTE × 28 = 49.02 of them, which
+    leaves 13.98 hours, 13.9804 / 7 / (30 s ÷ 0.85) = 203.71 items a day. team-c's 10 FTE
+    may take 210 hours, 3,060 items a day; team-b's surge of 0.6 FTE, 12.6 hours, 183.6.
+    14,000 items in 7 days (2,000 a day) then take: spare at team-a and team-b 203.71
+    each, team-b's surge 183.6 and 1,408.97 borrowed from team-c."""
+    org = repo / "workflows" / "org.yaml"
+    text = org.read_text()
+    forecast = "    forecast: {arrival: backlog, weekly_volume: 10000, aht_seconds: 30}\n"
+    assert text.count(forecast) == 1
+    text = text.replace(forecast, forecast + "    sensitivity: egregious\n")
+    org.write_text(
+        text
+        + "\nguardrails:\n  - id: exposure\n    type: exposure_cap\n    sensitivity: egregious\n"
+        "    max_hours_per_day: 6\n"
+    )
+    assert run_qplan("validate", repo=repo).exit_code == 0
+    document = _recover_json(repo, "--backlog", "14000", "--by", "2026-12-01")
+    assert _levers(document) == [
+        ("spare", "team-a", 203.71, 0.0),
+        ("spare", "team-b", 203.71, 0.0),
+        ("surge", "team-b", 183.6, 0.2626),
+        ("borrow", "team-c", 1408.97, 0.28),
+    ]
+    assert document["limited_by"] == [
+        "guardrail exposure: team-a's people may work at most 6 hours a day on egregious queues",
+        "guardrail exposure: team-b's people may work at most 6 hours a day on egregious queues",
+    ]

@@ -67,7 +67,7 @@ def plan_recovery(
     """The cheapest recovery of ``backlog`` items of ``queue`` from today to ``by``."""
     from qplan.capacity.recovery import plan_recovery as cheapest
     from qplan.capacity.recovery import share_limits
-    from qplan.capacity.staffing import derive_organisation
+    from qplan.capacity.staffing import derive_organisation, planning_of
 
     org = validation.organisation
     today = validation.settings.today
@@ -97,6 +97,7 @@ def plan_recovery(
         guardrails=limits,
         staffing=staffing,
         aht_seconds=actual_aht,
+        exposure_caps=planning_of(org).exposure_caps,
     )
 
 

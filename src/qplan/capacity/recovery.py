@@ -30,14 +30,14 @@ guardrails, then the cheapest way to give what is needed (ties go to the queue's
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from qplan.capacity.backlog import items_per_fte_day, spare_items_per_day
 from qplan.capacity.figures import Capacity, rounded
-from qplan.model.format import GUARDRAIL_CODES, Queue, Team, speaks
+from qplan.model.format import GUARDRAIL_CODES, SENSITIVITIES, ExposureCap, Queue, Team, speaks
 
 OVERTIME_PREMIUM = 1.5
 SURGE_PREMIUM = 1.25
@@ -182,6 +182,7 @@ def plan_recovery(
     guardrails: list[ShareLimit] | None = None,
     staffing: Mapping[str, float] | None = None,
     aht_seconds: float | None = None,
+    exposure_caps: Mapping[str, ExposureCap] | None = None,
 ) -> RecoveryPlan:
     """The cheapest mix of levers that clears ``backlog`` items of ``queue_id`` from
     ``starts`` to ``by`` (both included), with ``overtime_max`` (a fraction of paid hours)
@@ -192,6 +193,13 @@ def plan_recovery(
     q = capacity.queues[queue_id]
     queue = queues[queue_id]
     days = (by - starts).days + 1
+    caps_by_id = {
+        gid: cap
+        for gid, cap in sorted((exposure_caps or {}).items())
+        if SENSITIVITIES.index(queue.sensitivity or "standard")
+        >= SENSITIVITIES.index(cap.sensitivity)
+    }
+    caps = list(caps_by_id.values())
     aht = aht_seconds if aht_seconds and aht_seconds > q.aht_seconds else q.aht_seconds
     per_item_hours = aht / 3600
     own = {s.team for s in q.shares}
@@ -216,15 +224,35 @@ def plan_recovery(
             considered.append(Lever("borrow", tid, spare_fte * per_fte_items, idle_per_item))
         if team.type == "bpo" and (tid in own or eligible(team, queue)):
             surge = SURGE_MAX * team.headcount_fte
+            # the surge's own people are held to the exposure caps too
+            room = min((_room(cap, surge, 0.0, team, aht) for cap in caps), default=math.inf)
             considered.append(
-                Lever("surge", tid, surge * per_fte_items, paid_per_item * SURGE_PREMIUM)
+                Lever("surge", tid, min(surge * per_fte_items, room), paid_per_item * SURGE_PREMIUM)
             )
     considered = [lever for lever in considered if lever.max_items_per_day > 0]
+    # spare, borrowed and overtime hours are worked by the team's people, whose hours on
+    # sensitive queues each exposure cap bounds: one limit per team and cap
+    rooms = []
+    for cap_id, cap in caps_by_id.items():
+        for tid in sorted({v.team for v in considered if v.kind != "surge"}):
+            team = teams[tid]
+            figures = capacity.teams.get(tid)
+            now = next(
+                (
+                    e.hours_per_week
+                    for e in (figures.exposure if figures else ())
+                    if e.guardrail == cap_id
+                ),
+                0.0,
+            )
+            rooms.append(
+                ExposureRoom(cap_id, cap, tid, _room(cap, team.headcount_fte, now, team, aht))
+            )
     considered.sort(key=lambda v: (v.cost_per_item, LEVERS.index(v.kind), v.team))
     needed = backlog / days + q.backlog_growth_per_day
     arrivals = q.weekly_volume / 7
     shares = {s.team: s.share_percent for s in q.shares}
-    taken, limits = _solve(considered, needed, arrivals, shares, guardrails or [])
+    taken, limits = _solve(considered, needed, arrivals, shares, guardrails or [], rooms)
     used = tuple(
         Lever(v.kind, v.team, v.max_items_per_day, v.cost_per_item, x)
         for v, x in zip(considered, taken, strict=True)
@@ -320,12 +348,37 @@ def billed_per_item(team: Team, per_item_hours: float, per_fte_items: float) -> 
 _ROUNDING_MARGIN = 0.05
 
 
+#: the days a week each FTE is on duty (as the capacity model counts agent-days)
+WORKDAYS_PER_WEEK = 5
+
+
+@dataclass(frozen=True)
+class ExposureRoom:
+    """The extra items a day a team's people may take of a sensitive queue within an
+    exposure cap: its hours a day per agent-day, less the hours they work already."""
+
+    guardrail: str
+    cap: ExposureCap
+    team: str
+    max_items_per_day: float
+
+
+def _room(cap: ExposureCap, fte: float, hours_now: float, team: Team, aht: float) -> float:
+    """Items a day ``fte`` of ``team`` may still take within ``cap``: its hours a week on
+    duty on sensitive queues (each item takes its handle time at the occupancy cap, as the
+    capacity model counts exposure) up to the cap's hours per agent-day."""
+    agent_days = WORKDAYS_PER_WEEK * (1 - team.shrinkage) * fte
+    room_hours = max(0.0, cap.max_hours_per_day * agent_days - hours_now)
+    return room_hours / 7 / (aht / 3600 / team.occupancy_cap)
+
+
 def _solve(
     levers: list[Lever],
     needed: float,
     arrivals: float,
     shares: Mapping[str, float],
     limits: list[ShareLimit],
+    rooms: Sequence[ExposureRoom] = (),
 ) -> tuple[list[float], tuple[str, ...]]:
     """Items a day per lever: as many as needed (or as the guardrails and limits allow),
     at the least cost; and the guardrails that bind."""
@@ -336,7 +389,7 @@ def _solve(
 
     rows: list[list[float]] = []
     bounds_right: list[float] = []
-    kept: list[ShareLimit] = []
+    kept: list[str] = []  # what each row is, as the plan says when it binds
     for limit in limits:
         p = max(0.0, limit.max_percent - _ROUNDING_MARGIN) / 100
         inside = sum(arrivals * pct / 100 for t, pct in shares.items() if t in limit.teams)
@@ -344,7 +397,17 @@ def _solve(
         # take at most its limit of the extra items, so the recovery never adds to it
         rows.append([(1 - p) if v.team in limit.teams else -p for v in levers])
         bounds_right.append(max(0.0, p * arrivals - inside))
-        kept.append(limit)
+        kept.append(
+            f"guardrail {limit.guardrail}: {limit.what} may take at most "
+            f"{limit.max_percent:g}% of the queue"
+        )
+    for room in rooms:
+        rows.append([1.0 if v.team == room.team and v.kind != "surge" else 0.0 for v in levers])
+        bounds_right.append(room.max_items_per_day)
+        kept.append(
+            f"guardrail {room.guardrail}: {room.team}'s people may work at most "
+            f"{room.cap.max_hours_per_day:g} hours a day on {room.cap.sensitivity} queues"
+        )
     bounds = [(0.0, v.max_items_per_day) for v in levers]
     # a small rank keeps ties in the levers' order
     cost = np.array([v.cost_per_item + 1e-6 * i for i, v in enumerate(levers)])
@@ -376,16 +439,13 @@ def _solve(
     everything = list(range(len(rows)))
     taken, reachable, spent = solve(everything)
     binding = []
-    for i, limit in enumerate(kept):
+    for i, what in enumerate(kept):
         used = sum(a * x for a, x in zip(rows[i], taken, strict=True))
         if used < bounds_right[i] - 1e-6:
             continue
         _, more, less = solve([j for j in everything if j != i])
         if more > reachable * (1 + 1e-9) + 1e-6 or less < spent * (1 - 1e-9) - 1e-6:
-            binding.append(
-                f"guardrail {limit.guardrail}: {limit.what} may take at most "
-                f"{limit.max_percent:g}% of the queue"
-            )
+            binding.append(what)
     return taken, tuple(binding)
 
 
