@@ -33,8 +33,8 @@ from typing import TYPE_CHECKING, Any
 
 from qplan.capacity.figures import Capacity, rounded
 from qplan.capacity.recovery import share_limits
-from qplan.capacity.teams import covered_hours, share_within, team_mask
-from qplan.model.format import GUARDRAIL_CODES, SENSITIVITIES, Queue, Target, Team, speaks
+from qplan.capacity.teams import agent_days, covered_hours, share_within, team_mask
+from qplan.model.format import GUARDRAIL_CODES, Queue, Target, Team, at_least, speaks
 
 if TYPE_CHECKING:
     pass
@@ -45,7 +45,6 @@ OBJECTIVES = ("cost", "balance")
 GAP = 5e-4
 #: the most variables the optimiser builds (queues × eligible teams)
 MAX_PAIRS = 400_000
-WORKDAYS_PER_WEEK = 5
 
 
 @dataclass(frozen=True)
@@ -358,11 +357,10 @@ def _team_limits(
                     )
                 )
             elif guardrail.type == "exposure_cap":
-                floor = SENSITIVITIES.index(guardrail.sensitivity)
                 sensitive = {
                     qid
                     for qid, queue in queues.items()
-                    if SENSITIVITIES.index(queue.sensitivity or "standard") >= floor
+                    if at_least(queue.sensitivity, guardrail.sensitivity)
                 }
                 mine = [i for i in indexes if pairs[i].queue in sensitive]
                 if not mine:
@@ -374,8 +372,8 @@ def _team_limits(
                     for s in q.shares
                     if s.team == tid
                 )
-                agent_days = team.headcount_fte * WORKDAYS_PER_WEEK * (1 - team.shrinkage)
-                limit_fte = guardrail.max_hours_per_day * agent_days / per_fte[tid]
+                on_duty = agent_days(team, team.headcount_fte)
+                limit_fte = guardrail.max_hours_per_day * on_duty / per_fte[tid]
                 limits.append(
                     (
                         f"{tid} is at the {guardrail.max_hours_per_day:g} hours a day of "

@@ -84,9 +84,15 @@ def spare_items_per_day(
     found = {}
     for s in q.shares:
         team = teams[s.team]
-        figures = capacity.teams.get(s.team)
-        required = figures.required_fte if figures else 0.0
-        staffed = min(1.0, (staffing or {}).get(s.team, 1.0))
-        spare_fte = max(0.0, team.headcount_fte * staffed - required)
-        found[s.team] = spare_fte * items_per_fte_day(team, aht) if aht else 0.0
+        spare = spare_fte(capacity, team, staffing)
+        found[s.team] = spare * items_per_fte_day(team, aht) if aht else 0.0
     return found
+
+
+def spare_fte(capacity: Capacity, team: Team, staffing: Mapping[str, float] | None = None) -> float:
+    """The team's headcount (times the share of planned hours the actuals show it working,
+    when ``staffing`` gives one below 1) above the FTE all its queues need."""
+    figures = capacity.teams.get(team.id)
+    required = figures.required_fte if figures else 0.0
+    staffed = min(1.0, (staffing or {}).get(team.id, 1.0))
+    return max(0.0, team.headcount_fte * staffed - required)

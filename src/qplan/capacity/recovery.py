@@ -35,9 +35,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from qplan.capacity.backlog import items_per_fte_day, spare_items_per_day
+from qplan.capacity.backlog import items_per_fte_day, spare_fte, spare_items_per_day
 from qplan.capacity.figures import Capacity, rounded
-from qplan.model.format import GUARDRAIL_CODES, SENSITIVITIES, ExposureCap, Queue, Team, speaks
+from qplan.capacity.teams import agent_days
+from qplan.model.format import GUARDRAIL_CODES, ExposureCap, Queue, Team, at_least, speaks
 
 OVERTIME_PREMIUM = 1.5
 SURGE_PREMIUM = 1.25
@@ -196,8 +197,7 @@ def plan_recovery(
     caps_by_id = {
         gid: cap
         for gid, cap in sorted((exposure_caps or {}).items())
-        if SENSITIVITIES.index(queue.sensitivity or "standard")
-        >= SENSITIVITIES.index(cap.sensitivity)
+        if at_least(queue.sensitivity, cap.sensitivity)
     }
     caps = list(caps_by_id.values())
     aht = aht_seconds if aht_seconds and aht_seconds > q.aht_seconds else q.aht_seconds
@@ -206,22 +206,19 @@ def plan_recovery(
     considered: list[Lever] = []
     own_spare = spare_items_per_day(capacity, teams, queue_id, staffing, aht)
     for tid, team in sorted(teams.items()):
-        figures = capacity.teams.get(tid)
-        required = figures.required_fte if figures else 0.0
         # items a day an FTE's productive hours handle at the team's occupancy cap
         per_fte_items = items_per_fte_day(team, aht)
         paid_per_item = billed_per_item(team, per_item_hours, per_fte_items)
         idle_per_item = marginal_per_item(team, per_item_hours)
-        staffed = min(1.0, (staffing or {}).get(tid, 1.0))
-        spare_fte = max(0.0, team.headcount_fte * staffed - required)
+        spare = spare_fte(capacity, team, staffing)
         if tid in own:
             considered.append(Lever("spare", tid, own_spare[tid], idle_per_item))
             overtime = overtime_max * team.headcount_fte
             considered.append(
                 Lever("overtime", tid, overtime * per_fte_items, paid_per_item * OVERTIME_PREMIUM)
             )
-        elif eligible(team, queue) and spare_fte > 0:
-            considered.append(Lever("borrow", tid, spare_fte * per_fte_items, idle_per_item))
+        elif eligible(team, queue) and spare > 0:
+            considered.append(Lever("borrow", tid, spare * per_fte_items, idle_per_item))
         if team.type == "bpo" and (tid in own or eligible(team, queue)):
             surge = SURGE_MAX * team.headcount_fte
             # the surge's own people are held to the exposure caps too
@@ -348,10 +345,6 @@ def billed_per_item(team: Team, per_item_hours: float, per_fte_items: float) -> 
 _ROUNDING_MARGIN = 0.05
 
 
-#: the days a week each FTE is on duty (as the capacity model counts agent-days)
-WORKDAYS_PER_WEEK = 5
-
-
 @dataclass(frozen=True)
 class ExposureRoom:
     """The extra items a day a team's people may take of a sensitive queue within an
@@ -367,8 +360,7 @@ def _room(cap: ExposureCap, fte: float, hours_now: float, team: Team, aht: float
     """Items a day ``fte`` of ``team`` may still take within ``cap``: its hours a week on
     duty on sensitive queues (each item takes its handle time at the occupancy cap, as the
     capacity model counts exposure) up to the cap's hours per agent-day."""
-    agent_days = WORKDAYS_PER_WEEK * (1 - team.shrinkage) * fte
-    room_hours = max(0.0, cap.max_hours_per_day * agent_days - hours_now)
+    room_hours = max(0.0, cap.max_hours_per_day * agent_days(team, fte) - hours_now)
     return room_hours / 7 / (aht / 3600 / team.occupancy_cap)
 
 

@@ -48,6 +48,7 @@ from qplan.capacity.figures import (
 )
 from qplan.capacity.teams import (
     STEPS_PER_HOUR,
+    agent_days,
     covered_hours,
     productive_hours_per_fte,
     share_cost,
@@ -276,7 +277,6 @@ def planning_of(org: Any) -> Planning:
 
 
 #: the days an FTE works a week, for exposure caps written per agent-day
-WORKDAYS_PER_WEEK = 5
 
 
 class TrafficOverLimit(ValueError):
@@ -486,30 +486,27 @@ def _exposure(
 ) -> dict[str, tuple[Exposure, ...]]:
     """Each team's exposure under each cap; the FTE a cap adds (more people, each for
     fewer hours, and their wellness breaks) go to the sensitive shares' required FTE."""
-    from qplan.model.format import SENSITIVITIES
+    from qplan.model.format import at_least
 
     found: dict[str, tuple[Exposure, ...]] = {}
     for tid, shares in sorted(by_team.items()):
         team = teams[tid]
         per_fte = productive_hours_per_fte(team)
-        agent_days = WORKDAYS_PER_WEEK * (1 - team.shrinkage)  # on duty, per FTE-week
+        on_duty = agent_days(team)  # per FTE-week
         records = []
         for gid, cap in sorted(caps.items()):
-            floor = SENSITIVITIES.index(cap.sensitivity)
-            sensitive = [
-                s for s in shares if SENSITIVITIES.index(s.queue.sensitivity or "standard") >= floor
-            ]
+            sensitive = [s for s in shares if at_least(s.queue.sensitivity, cap.sensitivity)]
             hours = sum(s.required_fte for s in sensitive) * per_fte
             if not sensitive or hours <= 0:
                 continue
-            needed = hours / (cap.max_hours_per_day * agent_days)
+            needed = hours / (cap.max_hours_per_day * on_duty)
             working = max(needed, hours / per_fte)  # the FTE who take sensitive work
             required = sum(s.required_fte for s in shares)
             extra = max(0.0, needed - required)
-            extra += working * agent_days * cap.wellness_minutes_per_shift / 60 / per_fte
+            extra += working * on_duty * cap.wellness_minutes_per_shift / 60 / per_fte
             for s in sensitive:
                 s.required_fte += extra * s.required_fte * per_fte / hours
-            per_day = hours / (team.headcount_fte * agent_days) if team.headcount_fte else math.inf
+            per_day = hours / (team.headcount_fte * on_duty) if team.headcount_fte else math.inf
             records.append(
                 Exposure(gid, cap.sensitivity, hours, per_day, cap.max_hours_per_day, needed, extra)
             )

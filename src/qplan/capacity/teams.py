@@ -92,6 +92,15 @@ def productive_hours_per_fte(team: Team) -> float:
     return team.paid_hours_per_week * (1 - team.shrinkage)
 
 
+#: the days a week an FTE is on duty: exposure caps are hours per agent-day
+WORKDAYS_PER_WEEK = 5
+
+
+def agent_days(team: Team, fte: float = 1.0) -> float:
+    """The agent-days on duty a week of ``fte`` of ``team``, its shrinkage taken out."""
+    return WORKDAYS_PER_WEEK * (1 - team.shrinkage) * fte
+
+
 def team_costs(team: Team, required_fte: float, items: float) -> tuple[float, float, float]:
     """(fixed, variable, total) weekly cost of a team whose queues need ``required_fte``
     and hand it ``items`` a week: its headcount's paid hours at its rate (fixed), or

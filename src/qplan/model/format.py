@@ -512,6 +512,14 @@ QueueKind = Literal["production", "training", "escalation", "qa"]
 Sensitivity = Literal["standard", "sensitive", "egregious"]
 #: sensitivities from the least to the most harmful
 SENSITIVITIES: tuple[Sensitivity, ...] = ("standard", "sensitive", "egregious")
+
+
+def at_least(sensitivity: str | None, floor: str) -> bool:
+    """Whether content of ``sensitivity`` (None: standard) is at or above ``floor``: what
+    an exposure cap of ``floor`` counts."""
+    return SENSITIVITIES.index(sensitivity or "standard") >= SENSITIVITIES.index(floor)
+
+
 QueueStatus = Literal["draft", "ready", "live", "paused", "retired"]
 
 
