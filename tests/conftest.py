@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "cases"
-TODAY = "2026-11-25"
+TODAY = "2026-12-07"
 
 
 @pytest.fixture(autouse=True)

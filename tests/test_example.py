@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date, timedelta
+
+import pytest
 
 from qplan.app.workspace import validate_repository
 from qplan.load.settings import load_settings
@@ -12,6 +15,17 @@ from tests.conftest import ROOT
 def test_example_is_valid_with_no_warnings() -> None:
     result = validate_repository(settings=load_settings(ROOT))
     assert [d.render() for d in result.report] == []
+
+
+@pytest.mark.parametrize("ahead", [0, 180], ids=["today", "in 180 days"])
+def test_example_does_not_decay(monkeypatch: pytest.MonkeyPatch, ahead: int) -> None:
+    """The example is what every newcomer runs: on the real calendar, today and half a year
+    from now, no review falls due and no milestone passes. When this fails, the example's
+    dates need renewing (SOP reviews are yearly; milestones are done or far ahead)."""
+    day = date.today() + timedelta(days=ahead)
+    monkeypatch.setenv("QPLAN_TODAY", day.isoformat())
+    result = validate_repository(settings=load_settings(ROOT))
+    assert [d.render() for d in result.report] == [], f"the example decays by {day}"
 
 
 def test_example_is_rich_enough() -> None:

@@ -103,7 +103,7 @@ def test_every_command_has_a_working_example(
         "docs build": (0, "Built 92 pages into site."),
         "capacity": (0, "Every target holds."),
         "health": (0, "1 queue, 3 teams, 2 vendors missed a target."),
-        "recover": (0, "2026-12-08 Tue        0"),
+        "recover": (0, "2026-12-20 Sun        0"),
         "allocate": outcomes["allocate"],
         "status": outcomes["status"],  # its last line carries the day the state was applied
         "export": (0, "Wrote organisation.xlsx: teams, queues, targets and allocations."),

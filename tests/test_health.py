@@ -22,7 +22,7 @@ HEAD = (
     "date,queue,team,arrived,handled,handled_within_sla,backlog_end,aht_seconds,"
     "qa_sampled,qa_correct,productive_hours"
 )
-START = date(2026, 11, 9)  # a Monday; two weeks to Sunday 2026-11-22 (today is 2026-11-25)
+START = date(2026, 11, 9)  # a Monday; two weeks to Sunday 2026-11-22 (today is 2026-12-07)
 
 
 def _repo(tmp_path: Path, quality: float | None = 0.9) -> Path:
@@ -162,7 +162,7 @@ def test_text_report(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.output == (
         "Health from 2026-11-09 to 2026-11-22 (14 days)\n"
-        "The actuals end on 2026-11-22, 3 days ago.\n"
+        "The actuals end on 2026-11-22, 15 days ago.\n"
         "\n"
         "Queues\n"
         "queue     SLA  target  accuracy    min  volume   AHT         backlog  status\n"
@@ -232,7 +232,7 @@ def test_a_period_without_actuals_measures_nothing_and_fail_on_miss_exits_1(
         "measured": False,
         "missed": False,
         "actuals_end": "2026-11-22",
-        "actuals_age_days": 3,
+        "actuals_age_days": 15,
     }
 
 
@@ -367,16 +367,16 @@ def test_docs_site_has_health_pages_and_open_recoveries(tmp_path: Path) -> None:
         org.read_text().replace(
             "    shares: {team-a: 50, team-b: 50}\n",
             "    shares: {team-a: 50, team-b: 50}\n    phases:\n"
-            "      - {from: 2026-11-24, shares: {team-a: 40, team-b: 60},"
-            " recovery: {backlog: 14000, clear_by: 2026-12-01}}\n"
-            "      - {from: 2026-12-02, shares: {team-a: 50, team-b: 50}}\n",
+            "      - {from: 2026-12-06, shares: {team-a: 40, team-b: 60},"
+            " recovery: {backlog: 14000, clear_by: 2026-12-13}}\n"
+            "      - {from: 2026-12-14, shares: {team-a: 50, team-b: 50}}\n",
         )
     )
     validation, files = docs_project(load_settings(repo), str(tmp_path / "state.db"))
     assert files is not None, [d.render() for d in validation.report]
     index = files["docs/health/index.md"]
     assert (
-        "| [q-prod](../queues/q-prod.md) | 14,000 | 2026-11-24 | 2026-12-01 | "
+        "| [q-prod](../queues/q-prod.md) | 14,000 | 2026-12-06 | 2026-12-13 | "
         "[team-a](../teams/team-a.md) 40%, [team-b](../teams/team-b.md) 60% |" in index
     )
     assert "| [Workflow](wf.md) | 1 | 1 |" in index

@@ -164,7 +164,7 @@ def test_new_project_then_its_status(example_repo: Path, tmp_path: Path) -> None
     )
     assert status.output.splitlines()[1] == (
         "  Owner ts-livestream@lakeside.example. Planning; 0 of 1 milestone done; next: Launch "
-        "on 2027-03-01 (in 96 days); 0 of 1 queue ready; 0 open risks."
+        "on 2027-03-01 (in 84 days); 0 of 1 queue ready; 0 open risks."
     )
     again = run_qplan(
         "new", "project", "spanish-livestream", "--kind", "launch", "--title", "Again",

@@ -15,7 +15,7 @@ SV = "workflows/short-video.yaml"
 BASE = "  - queue: sv-hate-speech-es\n    shares: {co-bogota: 60, us-austin: 40}\n"
 RAMP = (
     BASE + "    phases:\n"
-    "      - {from: 2026-12-01, shares: {co-bogota: 60, us-austin: 25, us-raleigh: 15}}\n"
+    "      - {from: 2026-12-13, shares: {co-bogota: 60, us-austin: 25, us-raleigh: 15}}\n"
     "      - {from: 2027-01-04, shares: {co-bogota: 60, us-austin: 10, us-raleigh: 30}}\n"
     "      - {from: 2027-02-01, shares: {co-bogota: 60, us-raleigh: 40}}\n"
 )
@@ -36,8 +36,8 @@ def test_a_three_phase_ramp_is_checked_at_each_date(example_repo: Path) -> None:
     assert run_qplan("validate", repo=example_repo).exit_code == 0
     seen = []
     for day, shares in [
-        ("2026-11-25", {"co-bogota": 60.0, "us-austin": 40.0}),
-        ("2026-12-01", {"co-bogota": 60.0, "us-austin": 25.0, "us-raleigh": 15.0}),
+        ("2026-12-07", {"co-bogota": 60.0, "us-austin": 40.0}),
+        ("2026-12-13", {"co-bogota": 60.0, "us-austin": 25.0, "us-raleigh": 15.0}),
         ("2027-01-10", {"co-bogota": 60.0, "us-austin": 10.0, "us-raleigh": 30.0}),
         ("2027-06-30", {"co-bogota": 60.0, "us-raleigh": 40.0}),
     ]:
@@ -56,7 +56,7 @@ def test_the_plan_shows_the_schedule(example_repo: Path, tmp_path: Path) -> None
     assert (
         "  ~ allocation.sv-hate-speech-es\n"
         "      phases (staged rollout):\n"
-        "        + from 2026-12-01: co-bogota 60%, us-austin 25%, us-raleigh 15%\n"
+        "        + from 2026-12-13: co-bogota 60%, us-austin 25%, us-raleigh 15%\n"
         "        + from 2027-01-04: co-bogota 60%, us-austin 10%, us-raleigh 30%\n"
         "        + from 2027-02-01: co-bogota 60%, us-raleigh 40%\n"
     ) in result.output
@@ -97,7 +97,7 @@ def test_the_plan_shows_the_schedule(example_repo: Path, tmp_path: Path) -> None
         (
             "{from: 2026-11-01, shares: {co-bogota: 60, us-raleigh: 40}}",
             "workflows/short-video.yaml:171:7: QP023 allocation sv-hate-speech-es: phases: "
-            "phases must be in date order: 2026-11-01 does not come after 2026-12-01",
+            "phases must be in date order: 2026-11-01 does not come after 2026-12-13",
         ),
     ],
 )
@@ -118,9 +118,9 @@ def test_the_docs_show_the_phase_in_force(example_repo: Path) -> None:
     assert run_qplan("docs", "build", "--project-dir", "project", repo=example_repo).exit_code == 0
     page = example_repo / "project" / "docs" / "queues" / "sv-hate-speech-es.md"
     text = page.read_text(encoding="utf-8")
-    assert "In force on 2026-11-25:" in text
+    assert "In force on 2026-12-07:" in text
     assert (
-        "| until 2026-12-01 | [co-bogota](../teams/co-bogota.md) 60%, "
+        "| until 2026-12-13 | [co-bogota](../teams/co-bogota.md) 60%, "
         "[us-austin](../teams/us-austin.md) 40% |"
     ) in text
     assert "| from 2027-02-01 | [co-bogota](../teams/co-bogota.md) 60%, " in text

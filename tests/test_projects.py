@@ -53,7 +53,7 @@ def test_status_json_with_what_was_applied_since(example_repo: Path, tmp_path: P
     document = json.loads(result.output)
     assert (document["format_version"], document["today"], document["since"]) == (
         "1",
-        "2026-11-25",
+        "2026-12-07",
         "2026-11-20",
     )
     recovery, hindi = document["projects"]
@@ -63,10 +63,11 @@ def test_status_json_with_what_was_applied_since(example_repo: Path, tmp_path: P
         (1, "create", "allocation.cm-harassment-de"),
         (2, "update", "allocation.cm-harassment-de"),
     ]
-    assert recovery["progress"] == {"done": 1, "total": 3}
-    assert recovery["next_milestone"] == {
-        "name": "Backlog under one day of volume",
-        "due": "2026-12-08",
+    assert recovery["progress"] == {"done": 3, "total": 3}
+    assert recovery["next_milestone"] is None  # the recovery is closed
+    assert hindi["next_milestone"] == {
+        "name": "Second Hindi-speaking site contracted",
+        "due": "2027-11-26",
         "done": None,
         "launch": False,
         "overdue": False,
@@ -90,7 +91,14 @@ def test_status_json_with_what_was_applied_since(example_repo: Path, tmp_path: P
     gates = {g["gate"]: g["passed"] for g in hindi["queues"][0]["gates"]}
     assert gates["training-cases"] is True and gates["allocation"] is False
     assert [r["severity"] for r in hindi["open_risks"]] == ["high", "medium"]
-    assert hindi["decisions"] == []  # decided 2026-10-15, before --since
+    assert hindi["decisions"] == [  # the one of 2026-10-15 came before --since
+        {
+            "date": "2026-12-03",
+            "what": "Move the launch to January 2028 with the India market entry; "
+            "no launch from one site",
+            "who": "Live product India",
+        }
+    ]
 
 
 def test_status_usage_errors(example_repo: Path) -> None:
@@ -118,15 +126,15 @@ def test_a_repository_without_projects(example_repo: Path, tmp_path: Path) -> No
 
 
 def test_a_launch_comes_into_the_notice_window(example_repo: Path) -> None:
-    """The Hindi launch is on 2027-01-11, 47 days after today: outside the 14-day window,
-    inside a 60-day one, where its draft queue fails readiness (QP183, a warning)."""
+    """The Hindi launch is on 2028-01-10, 776 days after today: outside the 14-day window,
+    inside an 800-day one, where its draft queue fails readiness (QP183, a warning)."""
     assert run_qplan("validate", repo=example_repo).output == "Valid: no problems found.\n"
-    (example_repo / "pyproject.toml").write_text("[tool.qplan]\nlaunch_notice_days = 60\n")
+    (example_repo / "pyproject.toml").write_text("[tool.qplan]\nlaunch_notice_days = 800\n")
     result = run_qplan("validate", repo=example_repo)
     assert result.exit_code == 0
     assert result.output == (
         "projects/hindi-livestream-launch.yaml:22:25: QP183 project hindi-livestream-launch: "
-        "queue ls-safety-hi launches 2027-01-11 but fails the gate 'allocation covers the "
+        "queue ls-safety-hi launches 2028-01-10 but fails the gate 'allocation covers the "
         "languages and data clearance': no allocation (and 2 more gates)\n"
         "  hint: allocate the queue to teams\n"
         "Valid with warnings: 0 errors, 1 warning.\n"
@@ -145,11 +153,11 @@ def test_docs_list_projects_and_the_launch_calendar(example_repo: Path, tmp_path
     index = files["docs/projects/index.md"]
     assert (
         "| [Hindi livestream review for India](hindi-livestream-launch.md) | launch | "
-        "in progress | 2 of 5 | Training cases enqueued (2026-12-04) | 0 of 2 | 2 |"
+        "in progress | 3 of 5 | Second Hindi-speaking site contracted (2027-11-26) | 0 of 2 | 2 |"
     ) in index
     assert files["docs/projects/hindi-livestream-launch.md"] == run_qplan(
         "--state", str(tmp_path / "s.db"), "status", "hindi-livestream-launch",
-        "--since", "2026-11-18", "--format", "markdown", repo=example_repo,
+        "--since", "2026-11-30", "--format", "markdown", repo=example_repo,
     ).output.replace("## ", "# ", 1).replace("\n### ", "\n## ")  # fmt: skip
 
 

@@ -141,7 +141,7 @@ def test_a_pull_request_end_to_end(tmp_path: Path) -> None:
         "read the caption and the on-screen text",
         "read the caption, the on-screen text and the top comments",
     )
-    edit(repo, "sops/short-video.md.j2", "last_reviewed: 2026-09-14", "last_reviewed: 2026-03-02")
+    edit(repo, "sops/short-video.md.j2", "last_reviewed: 2026-11-24", "last_reviewed: 2025-08-29")
     _git(repo, "commit", "-q", "-am", "Move hate-speech volume to Austin; tighten the SLA")
     validated = run_qplan("validate", "--format", "github", repo=repo)
     assert validated.exit_code == 0

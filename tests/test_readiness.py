@@ -165,7 +165,7 @@ def test_an_overdue_sop_is_a_warning_in_readiness_as_in_validate(
 ) -> None:
     """One rule table decides: QP141 is a warning, so the gate warns and does not block."""
     repo, state = applied
-    edit(repo, "sops/short-video.md.j2", "last_reviewed: 2026-09-14", "last_reviewed: 2026-01-05")
+    edit(repo, "sops/short-video.md.j2", "last_reviewed: 2026-11-24", "last_reviewed: 2025-07-04")
     result = run_qplan("--state", state, "readiness", "sv-hate-speech-en", repo=repo)
     assert result.exit_code == 0
     lines = result.output.splitlines()

@@ -96,7 +96,7 @@ def test_the_cheapest_mix_takes_the_levers_in_order_of_cost(repo: Path) -> None:
         "--backlog",
         "14000",
         "--by",
-        "2026-12-01",
+        "2026-12-13",
         "--format",
         "json",
         repo=repo,
@@ -133,17 +133,17 @@ def test_too_little_capacity_says_by_how_much(repo: Path) -> None:
     """14,000 items in 2 days: 7,000 a day; every lever together gives 6,405.03, so
     2 × 594.97 = 1,189.94 items are left."""
     result = run_qplan(
-        "recover", "q-prod", "--backlog", "14000", "--by", "2026-11-26", "--write", repo=repo
+        "recover", "q-prod", "--backlog", "14000", "--by", "2026-12-08", "--write", repo=repo
     )
     assert result.exit_code == 1
     assert result.output.splitlines()[0] == (
-        "q-prod: 14,000 items of backlog by 2026-11-26 (2 days from 2026-11-25) cannot be "
+        "q-prod: 14,000 items of backlog by 2026-12-08 (2 days from 2026-12-07) cannot be "
         "cleared: every lever at its limit leaves 1,190 items (6,405 of the 7,000 extra items "
         "a day it needs)."
     )
     assert "Nothing was written: the backlog cannot be cleared by then." in result.output
     assert "phases" not in (repo / "workflows" / "org.yaml").read_text()
-    document = _recover_json(repo, "--backlog", "14000", "--by", "2026-11-26")
+    document = _recover_json(repo, "--backlog", "14000", "--by", "2026-12-08")
     assert document["shortfall_items"] == 1189.94
     assert [lever[:2] for lever in _levers(document)] == [
         ("spare", "team-a"),
@@ -158,7 +158,7 @@ def test_too_little_capacity_says_by_how_much(repo: Path) -> None:
 
 def test_overtime_max_is_a_percentage(repo: Path) -> None:
     document = _recover_json(
-        repo, "--backlog", "14000", "--by", "2026-11-26", "--overtime-max", "0%"
+        repo, "--backlog", "14000", "--by", "2026-12-08", "--overtime-max", "0%"
     )
     assert "overtime" not in [lever[0] for lever in _levers(document)]
 
@@ -183,7 +183,7 @@ def test_overtime_max_given_as_a_fraction_is_refused_with_a_hint(
         "--backlog",
         "100",
         "--by",
-        "2026-11-26",
+        "2026-12-08",
         "--overtime-max",
         given,
         repo=repo,
@@ -192,7 +192,7 @@ def test_overtime_max_given_as_a_fraction_is_refused_with_a_hint(
     accepted = ("0.5%", "10")
     for value in accepted:
         found = _recover_json(
-            repo, "--backlog", "100", "--by", "2026-11-26", "--overtime-max", value
+            repo, "--backlog", "100", "--by", "2026-12-08", "--overtime-max", value
         )
         assert found["queue"]
 
@@ -217,7 +217,7 @@ def test_a_share_guardrail_holds_the_mix_back(repo: Path) -> None:
     assert run_qplan("validate", repo=repo).exit_code == 0
 
     def recover(backlog: str) -> dict[str, object]:
-        return _recover_json(repo, "--backlog", backlog, "--by", "2026-12-01")
+        return _recover_json(repo, "--backlog", backlog, "--by", "2026-12-13")
 
     held = recover("12000")
     assert held["limited_by"] == ["guardrail bpo-cap: BPO teams may take at most 60% of the queue"]
@@ -248,7 +248,7 @@ def test_a_share_guardrail_holds_the_mix_back(repo: Path) -> None:
 
 def test_write_records_dated_phases_that_end_by_themselves(repo: Path) -> None:
     result = run_qplan(
-        "recover", "q-prod", "--backlog", "14000", "--by", "2026-12-01", "--write", repo=repo
+        "recover", "q-prod", "--backlog", "14000", "--by", "2026-12-13", "--write", repo=repo
     )
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[-1] == (
@@ -262,25 +262,25 @@ def test_write_records_dated_phases_that_end_by_themselves(repo: Path) -> None:
         "  - queue: q-prod\n"
         "    shares: {team-a: 50, team-b: 50}\n"
         "    phases:\n"
-        "      - from: 2026-11-25\n"
+        "      - from: 2026-12-07\n"
         "        shares: {team-a: 35.7, team-b: 42.8, team-c: 21.5}\n"
-        "        recovery: {backlog: 14000, clear_by: 2026-12-01}\n"
-        "      - from: 2026-12-02\n"
+        "        recovery: {backlog: 14000, clear_by: 2026-12-13}\n"
+        "      - from: 2026-12-14\n"
         "        shares: {team-a: 50, team-b: 50}\n"
     )
     assert run_qplan("validate", repo=repo).exit_code == 0
     plan = run_qplan("--state", str(repo / "state.db"), "plan", repo=repo)
     assert plan.exit_code == 0, plan.output
     assert (
-        "        from 2026-11-25: team-a 35.7%, team-b 42.8%, team-c 21.5% (recovery of 14,000 "
-        "items by 2026-12-01)" in plan.output
+        "        from 2026-12-07: team-a 35.7%, team-b 42.8%, team-c 21.5% (recovery of 14,000 "
+        "items by 2026-12-13)" in plan.output
     )
     again = run_qplan(
-        "recover", "q-prod", "--backlog", "500", "--by", "2026-11-27", "--write", repo=repo
+        "recover", "q-prod", "--backlog", "500", "--by", "2026-12-09", "--write", repo=repo
     )
     assert again.exit_code == 1
     assert again.output.splitlines()[-1] == (
-        "error: the allocation of q-prod already has a phase from 2026-11-25, inside the "
+        "error: the allocation of q-prod already has a phase from 2026-12-07, inside the "
         "recovery: edit its phases by hand"
     )
 
@@ -295,7 +295,7 @@ def test_the_burn_down_chart(repo: Path, tmp_path: Path) -> None:
         "--backlog",
         "14000",
         "--by",
-        "2026-12-01",
+        "2026-12-13",
         "--chart",
         str(chart),
         repo=repo,
@@ -305,8 +305,8 @@ def test_the_burn_down_chart(repo: Path, tmp_path: Path) -> None:
     assert svg.tag == "{http://www.w3.org/2000/svg}svg"
     points = svg.findall(".//{http://www.w3.org/2000/svg}circle")
     titles = [p.find("{http://www.w3.org/2000/svg}title").text for p in points]  # type: ignore[union-attr]
-    assert titles[0] == "backlog: 12,000.0 (25 Nov)"
-    assert titles[-1] == "backlog: 0.0 (01 Dec)"
+    assert titles[0] == "backlog: 12,000.0 (07 Dec)"
+    assert titles[-1] == "backlog: 0.0 (13 Dec)"
     assert not svg.findall(".//{http://www.w3.org/2000/svg}script")
 
 
@@ -314,23 +314,23 @@ def test_the_burn_down_chart(repo: Path, tmp_path: Path) -> None:
     ("args", "message"),
     [
         (
-            ["q-prod", "--backlog", "x", "--by", "2026-12-01"],
+            ["q-prod", "--backlog", "x", "--by", "2026-12-13"],
             "error: --backlog 'x': write a number of items from 1 to 100000000",
         ),
         (
             ["q-prod", "--backlog", "10", "--by", "2026-11-01"],
-            "error: --by 2026-11-01 is before today (2026-11-25)",
+            "error: --by 2026-11-01 is before today (2026-12-07)",
         ),
         (
             ["q-prod", "--backlog", "10", "--by", "2028-01-01"],
             "error: --by 2028-01-01: a recovery is planned over at most 366 days",
         ),
         (
-            ["q-prod", "--backlog", "10", "--by", "2026-12-01", "--overtime-max", "80%"],
+            ["q-prod", "--backlog", "10", "--by", "2026-12-13", "--overtime-max", "80%"],
             "error: --overtime-max '80%': write a percentage from 0% to 50%, e.g. 10%",
         ),
         (
-            ["q-train", "--backlog", "10", "--by", "2026-12-01"],
+            ["q-train", "--backlog", "10", "--by", "2026-12-13"],
             "error: 'q-train' is not a staffed queue with a forecast and an allocation",
         ),
     ],
@@ -358,7 +358,7 @@ def test_a_borrowed_team_costs_what_it_bills(repo: Path, billing: str, cost: flo
     assert text.count(old) == 1
     org.write_text(text.replace(old, f"    billing: {billing}\n"), encoding="utf-8")
     assert run_qplan("validate", repo=repo).exit_code == 0
-    document = _recover_json(repo, "--backlog", "14000", "--by", "2026-12-01")
+    document = _recover_json(repo, "--backlog", "14000", "--by", "2026-12-13")
     levers = document["levers"]
     assert isinstance(levers, list)
     [borrow] = [v for v in levers if v["lever"] == "borrow" and v["team"] == "team-c"]
@@ -376,11 +376,11 @@ def test_spare_hours_at_a_vendor_that_bills_the_work_cost_what_it_bills(repo: Pa
     billing = "    billing: {model: per_item, rate: 0.2}\n"
     org.write_text(text[:end] + billing + text[end:], encoding="utf-8")
     assert run_qplan("validate", repo=repo).exit_code == 0
-    cheap = _recover_json(repo, "--backlog", "1200", "--by", "2026-11-27")
+    cheap = _recover_json(repo, "--backlog", "1200", "--by", "2026-12-09")
     assert _levers(cheap) == [("spare", "team-a", 400.0, 0.0)]
     assert cheap["total_cost"] == 0.0
     # 3,000 in 3 days is 1,000 a day: team-a's 509.71 free, then team-b's spare at 0.2
-    more = _recover_json(repo, "--backlog", "3000", "--by", "2026-11-27")
+    more = _recover_json(repo, "--backlog", "3000", "--by", "2026-12-09")
     assert _levers(more) == [("spare", "team-a", 509.71, 0.0), ("spare", "team-b", 490.29, 0.2)]
     assert more["total_cost"] == 294.17  # 3 × 490.29 × 0.2
 
@@ -400,13 +400,13 @@ def test_items_are_counted_at_the_longer_handle_time_the_actuals_show(repo: Path
         "qa_sampled,qa_correct\n" + "\n".join(rows) + "\n"
     )
     assert run_qplan("validate", repo=repo).exit_code == 0
-    document = _recover_json(repo, "--backlog", "1000", "--by", "2026-11-27")
+    document = _recover_json(repo, "--backlog", "1000", "--by", "2026-12-09")
     assert document["aht_from_actuals_seconds"] == 36.0
     assert _levers(document) == [("spare", "team-a", 333.33, 0.0)]
     levers = document["levers"]
     assert isinstance(levers, list)
     assert [v["max_items_per_day"] for v in levers if v["lever"] == "spare"] == [424.76]
-    result = run_qplan("recover", "q-prod", "--backlog", "1000", "--by", "2026-11-27", repo=repo)
+    result = run_qplan("recover", "q-prod", "--backlog", "1000", "--by", "2026-12-09", repo=repo)
     assert "Items are counted at the 36.0 s the actuals show, not the 30 s planned." in (
         result.output
     )
@@ -431,7 +431,7 @@ def test_an_exposure_cap_bounds_the_hours_a_team_takes_on(repo: Path) -> None:
         "    max_hours_per_day: 6\n"
     )
     assert run_qplan("validate", repo=repo).exit_code == 0
-    document = _recover_json(repo, "--backlog", "14000", "--by", "2026-12-01")
+    document = _recover_json(repo, "--backlog", "14000", "--by", "2026-12-13")
     assert _levers(document) == [
         ("spare", "team-a", 203.71, 0.0),
         ("spare", "team-b", 203.71, 0.0),
