@@ -322,7 +322,7 @@ def test_plan_names_capacity_warnings_and_strict_refuses(
         "goes over its cap: needs 66.1 FTE, has 60 (94% utilised, cap 85%)"
     )
     assert [t["team"] for t in impact["teams"]] == ["us-raleigh"]
-    assert impact["totals"]["weekly_cost"] == {"before": 1117370.34, "after": 1013370.34}
+    assert impact["totals"]["weekly_cost"] == {"before": 1126418.34, "after": 1022418.34}
     saved = tmp_path / "strict.plan"
     result = run_qplan("--state", state, "plan", "--strict", "--out", str(saved), repo=example_repo)
     assert result.exit_code == 1 and not saved.exists()

@@ -250,8 +250,8 @@ def test_capacity_totals_state_their_scope_and_add_up(example_repo: Path) -> Non
     text = run_qplan("capacity", "--workflow", "short-video", repo=example_repo).output
     assert text.splitlines()[-3:] == [
         "8 queues: 101.7 FTE required, queue cost 192,308.52 a week.",
-        "5 teams working them, all their queues: 351.8 FTE required of 455 headcount, "
-        "team cost 787,404.15 a week (656,000.00 fixed, 131,404.15 billed by use).",
+        "5 teams working them, all their queues: 362.9 FTE required of 455 headcount, "
+        "team cost 794,777.15 a week (656,000.00 fixed, 138,777.15 billed by use).",
         "Every target holds.",
     ]
 

@@ -117,6 +117,6 @@ def test_every_command_has_a_working_example(
             "Project spanish-livestream is ready for its milestones; qplan status "
             "spanish-livestream reports it.",
         ),
-        "scenario": (0, "Required FTE 581.7 → 591.4; weekly cost 1,117,370.34 → 1,122,907.37."),
+        "scenario": (0, "Required FTE 595.1 → 604.5; weekly cost 1,126,418.34 → 1,131,904.87."),
     }
     assert all(code == 0 for command, (code, _) in outcomes.items() if command != "state unlock")

@@ -143,6 +143,35 @@ def test_the_week_sums_its_intervals_as_computed_by_hand() -> None:
     assert share.required_fte == pytest.approx(sum(expected) / 2 / (40 * 0.7))
 
 
+def test_shares_are_staffed_on_their_own_with_a_profile_as_without() -> None:
+    """Pooling is decided once: each share of a real-time queue is staffed on its own, by the
+    half-hour as by the week. 100,800 items at 60 s split 60/40 between two round-the-clock
+    teams are 6 and 4 Erlangs, every half-hour alike: 8 and 6 agents for 80 % in 20 s (not
+    the 13 the pooled 10 Erlangs would need), 168 hours a week each."""
+    teams = [_team("a"), _team("b")]
+    shares = {"a": 60.0, "b": 40.0}
+    agents = {tid: _erlang_c_agents(10 * p / 100, 60, 20, 0.8) for tid, p in shares.items()}
+    assert (agents, _erlang_c_agents(10, 60, 20, 0.8)) == ({"a": 8, "b": 6}, 13)
+    flat_queue = _queue("realtime", 100_800, 60)
+    flat_queue = flat_queue.model_copy(
+        update={"forecast": flat_queue.forecast.model_copy(update={"profile": None})}  # type: ignore[union-attr]
+    )
+    profiled = _derive(
+        _queue("realtime", 100_800, 60), _profile([1] * 7, [1.0] * 48), teams, shares, (80, "20s")
+    )
+    flat = _derive(flat_queue, _profile([1] * 7, [1.0] * 48), teams, shares, (80, "20s"))
+    for figures in (profiled, flat):
+        found = {s.team: s for s in figures.queues["q"].shares}
+        for tid, count in agents.items():
+            assert found[tid].required_fte == pytest.approx(count * 168 / (40 * 0.7)), tid
+            assert found[tid].agents_on_duty == count
+    assert [s.projected_sla_percent for s in profiled.queues["q"].shares] == pytest.approx(
+        [s.projected_sla_percent for s in flat.queues["q"].shares]
+    )
+    week = profiled.queues["q"].intervals
+    assert week is not None and set(week.required_agents) == {8 + 6}
+
+
 def test_a_profile_is_read_in_its_time_zone() -> None:
     """A Tokyo 18:00 peak is 09:00 UTC: a 09:00-17:00 UTC team is on duty for it; the same
     peak written in UTC falls at 18:00 UTC, when the team has gone home."""
@@ -328,13 +357,13 @@ def test_capacity_intervals_text_and_heat_map(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == (
-        "q-live (realtime, profile evenings, America/Chicago): 856.0 agent-hours a week "
+        "q-live (realtime, profile evenings, America/Chicago): 875.0 agent-hours a week "
         "required; projected 56.8% (target 80% in 60s); 68 half-hours short of agents"
     )
     # 06:00-14:00 the day shift covers the SLA; 18:00-21:00 the evening peak is short
     # for it; at night only the night team's 3.5 agents are on duty, below min_agents 5;
     # on Sunday the day team does not work
-    assert lines[3] == "  mon ------------6666666666666666--------!!!!!!------"
+    assert lines[3] == "  mon ------------5555555555555555--------!!!!!!------"
     assert lines[9] == "  sun ------------!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!----"
     assert lines[-1] == "1 queue planned by the half-hour."
     svg = chart.read_text(encoding="utf-8")

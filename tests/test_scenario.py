@@ -161,13 +161,13 @@ def test_docs_list_the_scenarios_with_their_results(example_repo: Path, tmp_path
     assert files is not None
     index = files["docs/scenarios/index.md"]
     assert (
-        "| [Livestream volume \\+30 % in Q1](livestream-q1.md) | 2027-01-11 | 581.7 → 591.4 "
-        "| 1,117,370 → 1,122,907 | 0 |"
+        "| [Livestream volume \\+30 % in Q1](livestream-q1.md) | 2027-01-11 | 595.1 → 604.5 "
+        "| 1,126,418 → 1,131,905 | 0 |"
     ) in index
     assert "[Hyderabad loses 20 FTE while comment handle times rise 10 %]" in index
     page = files["docs/scenarios/livestream-q1.md"]
     assert page.startswith("# Livestream volume \\+30 % in Q1\n")
-    assert "| `queue.ls-safety-en` | 28.3 → 35.4 |" in page
+    assert "| `queue.ls-safety-en` | 34.5 → 41.1 |" in page
     assert "mkdocs.yml" in files and "scenarios/index.md" in files["mkdocs.yml"]
 
 

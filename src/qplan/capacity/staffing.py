@@ -67,18 +67,6 @@ STAFFED = ("ready", "live", "paused")
 WEEK_HOURS = 168
 
 
-# --- coverage -------------------------------------------------------------------------
-
-
-# --- backlog: the fluid week ----------------------------------------------------------
-
-
-# --- real time -------------------------------------------------------------------------
-
-
-# --- the whole organisation ------------------------------------------------------------
-
-
 @dataclass
 class _Share:
     queue: Queue
@@ -331,23 +319,16 @@ class _ProfiledQueue:
         patience = forecast.patience.seconds if forecast.patience else None
         self.within, self.patience, self.has_target = within, patience, target is not None
         longest, waits = bounded(within, patience)
-        inputs = iv.ErlangInputs(longest, goal, waits, min(_occupancy_cap(p) for p in parts))
-        required = np.asarray(
-            iv.required_agents(
-                np.round(self.traffic, 9).tolist(),
-                np.round(self.aht, 6).tolist(),
-                inputs,
-            ),
-            dtype=float,
-        )
-        self.sla_agents = required
-        if self.min_agents is not None:
-            required = np.where(self.open, np.maximum(required, self.min_agents), required)
-        self.required = required
+        # Each share is routed its part of every half-hour (a closed team's part goes to the
+        # teams on duty) and staffed on its own, as a flat queue's shares are: a site meets
+        # the SLA on the items routed to it, with its own agents.
         percent_on = sum(p.percent * duty[p.team.id] for p in parts)
         total = sum(p.percent for p in parts)
         nobody = percent_on <= 0
+        handle = np.round(self.aht, 6).tolist()
         self.routes: dict[int, Any] = {}
+        self.traffics: dict[int, Any] = {}
+        needed: dict[int, Any] = {}
         for p in parts:
             mine = duty[p.team.id]
             route = np.where(
@@ -356,7 +337,24 @@ class _ProfiledQueue:
                 np.where(mine, p.percent / np.where(nobody, 1, percent_on), 0),
             )
             self.routes[id(p)] = route
-            p.requests = np.where(mine, required * route, 0.0)
+            self.traffics[id(p)] = traffic = self.traffic * route
+            needed[id(p)] = np.asarray(
+                iv.required_agents(
+                    np.round(traffic, 9).tolist(),
+                    handle,
+                    iv.ErlangInputs(longest, goal, waits, _occupancy_cap(p)),
+                ),
+                dtype=float,
+            )
+        self.sla_agents = required = sum(needed.values(), np.zeros(iv.WEEK_INTERVALS))
+        extra = np.zeros(iv.WEEK_INTERVALS)
+        if self.min_agents is not None:
+            floor = np.where(self.open, np.maximum(required, self.min_agents), required)
+            extra, required = floor - required, floor
+        self.required = required
+        for p in parts:
+            mine, route = duty[p.team.id], self.routes[id(p)]
+            p.requests = np.where(mine, needed[id(p)] + extra * route, 0.0)
             p.volume = float((self.volume * route).sum())
             p.workload = float((self.volume * route * self.aht).sum() / 3600)
             p.required_fte = (
@@ -385,18 +383,22 @@ class _ProfiledQueue:
             p.given = p.requests * local
             p.staffed_hours = float(p.given.sum()) * iv.INTERVAL_MINUTES / 60
             self.on_duty = self.on_duty + p.given
-        levels = []
-        traffic = np.round(self.traffic, 9).tolist()
         handle = np.round(self.aht, 6).tolist()
-        agents = np.floor(self.on_duty + 1e-9).astype(int).tolist()
-        for i, volume in enumerate(self.volume.tolist()):
-            if volume <= 0:
-                levels.append(1.0)
-                continue
-            levels.append(
-                service_level(traffic[i], agents[i], handle[i], self.within, self.patience)
+        self.levels = np.zeros(iv.WEEK_INTERVALS)
+        self.share_levels: dict[int, Any] = {}
+        for p in self.parts:
+            traffic = np.round(self.traffics[id(p)], 9).tolist()
+            agents = np.floor(p.given + 1e-9).astype(int).tolist()
+            mine = np.asarray(
+                [
+                    service_level(traffic[i], agents[i], handle[i], self.within, self.patience)
+                    if traffic[i] > 0
+                    else 1.0
+                    for i in range(iv.WEEK_INTERVALS)
+                ]
             )
-        self.levels = np.asarray(levels)
+            self.share_levels[id(p)] = mine
+            self.levels = self.levels + mine * self.routes[id(p)]
 
     def project(self, share: _Share, load: _TeamLoad) -> ShareCapacity:
         from qplan.capacity import intervals as iv
@@ -405,8 +407,9 @@ class _ProfiledQueue:
         routed = self.volume * route
         projected: float | None = None
         if self.has_target:
+            levels = self.share_levels[id(share)]
             projected = (
-                100 * float((routed * self.levels).sum()) / share.volume if share.volume else 100.0
+                100 * float((routed * levels).sum()) / share.volume if share.volume else 100.0
             )
         handled = float((share.given * iv.INTERVAL_SECONDS / self.aht).sum())
         ratio = handled / share.volume if share.volume else math.inf
