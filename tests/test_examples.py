@@ -117,6 +117,12 @@ def test_every_command_has_a_working_example(
             "Project spanish-livestream is ready for its milestones; qplan status "
             "spanish-livestream reports it.",
         ),
-        "scenario": (0, "Required FTE 595.1 → 604.5; weekly cost 1,126,418.34 → 1,131,904.87."),
+        "scenario": (
+            0,
+            "  workflows/livestream.yaml:45:97: QP165 queue ls-safety-en is short of the agents "
+            "its SLA needs in 8 half-hours of the week (America/New_York); worst: sat 07:00 "
+            "(3.8 on duty of 4 needed, 77% in time), sat 07:30 (3.8 on duty of 4 needed, 77% "
+            "in time), sun 07:00 (3.8 on duty of 4 needed, 80% in time)",
+        ),
     }
     assert all(code == 0 for command, (code, _) in outcomes.items() if command != "state unlock")

@@ -172,6 +172,50 @@ def test_shares_are_staffed_on_their_own_with_a_profile_as_without() -> None:
     assert week is not None and set(week.required_agents) == {8 + 6}
 
 
+def _erlang_c_level(traffic: float, agents: int, aht: float, within: float) -> float:
+    """The share answered within ``within``, by the textbook formula (written here)."""
+    if agents <= traffic:
+        return 0.0
+    blocking = 1.0
+    for n in range(1, agents + 1):
+        blocking = traffic * blocking / (n + traffic * blocking)
+    waiting = agents * blocking / (agents - traffic * (1 - blocking))
+    return 1 - waiting * math.exp(-(agents - traffic) * within / aht)
+
+
+def test_a_flat_and_a_profiled_queue_share_the_agents_a_team_has_on_duty() -> None:
+    """One round-the-clock team of 72 FTE has 72 × 40 × 0.7 / 168 = 12 agents on duty. Its
+    profiled queue and its flat queue are 5 Erlangs each and need 7 agents each for 80 % in
+    20 s: 14 asked of 12, so each gets 6/7 of its agents, 6 (before, the profiled queue kept
+    its 7 and the flat one got 5, below its traffic). Both project Erlang C at 6 agents, and
+    the profiled queue's every half-hour is short (QP165)."""
+    needed = _erlang_c_agents(5, 60, 20, 0.8)
+    assert needed == 7
+    team = _team("a", headcount_fte=72)
+    profiled = _queue("realtime", 50_400, 60)
+    flat = _queue("realtime", 50_400, 60, id="f", name="f")
+    flat = flat.model_copy(update={"forecast": flat.forecast.model_copy(update={"profile": None})})  # type: ignore[union-attr]
+    target = {"percent": 80, "within": "20s"}
+    figures = derive(
+        {"a": team},
+        {"q": profiled, "f": flat},
+        {qid: Target.model_validate({"queue": qid, "sla": target}) for qid in ("q", "f")},
+        {
+            qid: Allocation.model_validate({"queue": qid, "shares": {"a": 100}})
+            for qid in ("q", "f")
+        },
+        None,
+        Planning({"p": arrival_pattern(_profile([1] * 7, [1.0] * 48))}),
+    )
+    expected = 100 * _erlang_c_level(5, 6, 60, 20)
+    assert figures.queues["q"].projected_sla_percent == pytest.approx(expected)
+    assert figures.queues["f"].projected_sla_percent == pytest.approx(expected)
+    week = figures.queues["q"].intervals
+    assert week is not None
+    assert week.on_duty_agents == pytest.approx([6.0] * 336)
+    assert len(week.understaffed()) == 336
+
+
 def test_a_profile_is_read_in_its_time_zone() -> None:
     """A Tokyo 18:00 peak is 09:00 UTC: a 09:00-17:00 UTC team is on duty for it; the same
     peak written in UTC falls at 18:00 UTC, when the team has gone home."""

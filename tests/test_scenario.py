@@ -196,7 +196,11 @@ def test_a_scenario_names_the_rules_it_would_break(example_repo: Path) -> None:
     quiet = json.loads(
         run_qplan("scenario", "livestream-q1", "--format", "json", repo=example_repo).output
     )
-    assert quiet["problems"] == []
+    # 30 % more livestream leaves Reno short on weekend nights (its Saturday and Sunday
+    # 04:00 Pacific), as the half-hour model sees it
+    assert [(p["code"], p["file"], p["line"]) for p in quiet["problems"]] == [
+        ("QP165", "workflows/livestream.yaml", 45)
+    ]
 
 
 def _capacity_of(repo: Path) -> dict[str, Any]:

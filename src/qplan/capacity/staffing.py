@@ -34,9 +34,9 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from qplan.capacity.backlog_week import backlog_intervals, occupancy_cap, profiled_backlog
 from qplan.capacity.erlang import MAX_TRAFFIC_ERLANGS, bounded, fewest_agents, service_level
 from qplan.capacity.figures import (
     Capacity,
@@ -47,7 +47,6 @@ from qplan.capacity.figures import (
     TeamCapacity,
 )
 from qplan.capacity.teams import (
-    STEPS_PER_HOUR,
     agent_days,
     covered_hours,
     productive_hours_per_fte,
@@ -56,7 +55,7 @@ from qplan.capacity.teams import (
     team_costs,
     team_mask,
 )
-from qplan.core.calendar import STEP_MINUTES, WEEK_STEPS
+from qplan.core.calendar import WEEK_STEPS
 
 if TYPE_CHECKING:
     from qplan.capacity.intervals import ArrivalPattern
@@ -68,7 +67,7 @@ WEEK_HOURS = 168
 
 
 @dataclass
-class _Share:
+class Share:
     queue: Queue
     team: Team
     percent: float
@@ -164,7 +163,7 @@ def _derive(
     for leaving in queues.values():
         if leaving.status == "retired" and leaving.migrate_to and leaving.forecast is not None:
             moved[leaving.migrate_to] += leaving.forecast.weekly_volume
-    shares: list[_Share] = []
+    shares: list[Share] = []
     for qid, allocation in sorted(allocations.items()):
         queue = queues.get(qid)
         if queue is None or queue.status not in statuses or queue.forecast is None:
@@ -180,7 +179,7 @@ def _derive(
         for tid, percent in in_force.items():
             volume = weekly * percent / 100
             shares.append(
-                _Share(
+                Share(
                     queue,
                     teams[tid],
                     percent,
@@ -191,10 +190,10 @@ def _derive(
                     pattern=pattern,
                 )
             )
-    grouped: dict[str, list[_Share]] = defaultdict(list)
+    grouped: dict[str, list[Share]] = defaultdict(list)
     for share in shares:
         grouped[share.queue.id].append(share)
-    by_team: dict[str, list[_Share]] = defaultdict(list)
+    by_team: dict[str, list[Share]] = defaultdict(list)
     profiled: dict[str, _ProfiledQueue] = {}
     duties: dict[tuple[str, int], Any] = {}
     for qid, parts in grouped.items():
@@ -206,7 +205,8 @@ def _derive(
                 _requirement(share)
         for share in parts:
             by_team[share.team.id].append(share)
-    fills = {tid: _fill(teams[tid], mine, on) for tid, mine in by_team.items()}
+    filled = {tid: _fill(teams[tid], mine, on) for tid, mine in by_team.items()}
+    fills = {tid: fill for tid, (fill, _) in filled.items()}
     for item in profiled.values():
         item.give(fills, on)
     exposures = _exposure(teams, by_team, planning.exposure_caps)
@@ -215,7 +215,7 @@ def _derive(
     for tid, team in sorted(teams.items()):
         mine = by_team.get(tid, [])
         team_results[tid] = _team(team, mine, exposures.get(tid, ()))
-        load = _TeamLoad.of(team, mine)
+        load = _TeamLoad.of(team, mine, filled.get(tid, (None, None))[1])
         for share in mine:
             if share.queue.id in profiled:
                 share_results[id(share)] = profiled[share.queue.id].project(share, load)
@@ -231,7 +231,7 @@ def _derive(
             result = replace(
                 result,
                 interval_source=functools.partial(
-                    _backlog_intervals, parts, result.weekly_volume, worked, on
+                    backlog_intervals, parts, result.weekly_volume, worked, on
                 ),
             )
         queue_results[qid] = result
@@ -291,7 +291,7 @@ class _ProfiledQueue:
     what the teams can give."""
 
     def __init__(
-        self, parts: list[_Share], on: date | None, duties: dict[tuple[str, int], Any]
+        self, parts: list[Share], on: date | None, duties: dict[tuple[str, int], Any]
     ) -> None:
         import numpy as np
 
@@ -342,7 +342,7 @@ class _ProfiledQueue:
                 iv.required_agents(
                     np.round(traffic, 9).tolist(),
                     handle,
-                    iv.ErlangInputs(longest, goal, waits, _occupancy_cap(p)),
+                    iv.ErlangInputs(longest, goal, waits, occupancy_cap(p)),
                 ),
                 dtype=float,
             )
@@ -400,7 +400,7 @@ class _ProfiledQueue:
             self.share_levels[id(p)] = mine
             self.levels = self.levels + mine * self.routes[id(p)]
 
-    def project(self, share: _Share, load: _TeamLoad) -> ShareCapacity:
+    def project(self, share: Share, load: _TeamLoad) -> ShareCapacity:
         from qplan.capacity import intervals as iv
 
         route = self.routes[id(share)]
@@ -460,31 +460,44 @@ def _on_duty_here(
     return found
 
 
-def _fill(team: Team, shares: list[_Share], on: date | None) -> Any:
-    """Per quarter-hour of the UTC week, the part of the agents its profiled real-time
-    queues ask for that the team has on duty (1: all); None when none ask."""
+def _fill(team: Team, shares: list[Share], on: date | None) -> tuple[Any, Fills | None]:
+    """Per quarter-hour of the UTC week, the part of the agents its real-time queues ask
+    for that the team has on duty (1: all), and the parts its flat real-time queues get in
+    the hours they are covered, with the share of those hours each holds; (None, None) when
+    no profiled queue asks. A flat queue asks for its agents
+    in every hour the team covers, so a profiled queue never keeps agents a flat queue of
+    the same team needs: short hours are shared in proportion to what each asks."""
     import numpy as np
 
     from qplan.capacity import intervals as iv
 
     asked = [s for s in shares if s.requests is not None]
     if not asked:
-        return None
+        return None, None
     wanted = np.zeros(WEEK_STEPS)
     for share in asked:
         assert share.pattern is not None
         offset = iv.offset_steps(share.pattern.timezone, on)
         steps = np.repeat(share.requests, iv.STEPS_PER_INTERVAL)
         wanted = wanted + iv.shift_frame(steps, offset, 0)
-    duty = iv.shift_frame(iv.on_duty(team), iv.offset_steps(team.timezone, on), 0)
-    return np.where(
+    local = iv.offset_steps(team.timezone, on)
+    flat_agents = sum(s.agents or 0 for s in shares if s.requests is None)
+    covering = iv.shift_frame(team_mask(team), local, 0)
+    wanted = wanted + flat_agents * covering
+    duty = iv.shift_frame(iv.on_duty(team), local, 0)
+    fill = np.where(
         wanted > 1e-12, np.minimum(1.0, duty / np.where(wanted > 1e-12, wanted, 1)), 1.0
     )
+    if not flat_agents or covering.sum() <= 0:
+        return fill, None
+    parts, counts = np.unique(np.round(fill[covering > 0], 9), return_counts=True)
+    weights = counts / counts.sum()
+    return fill, tuple(zip(parts.tolist(), weights.tolist(), strict=True))
 
 
 def _exposure(
     teams: Mapping[str, Team],
-    by_team: Mapping[str, list[_Share]],
+    by_team: Mapping[str, list[Share]],
     caps: Mapping[str, ExposureCap],
 ) -> dict[str, tuple[Exposure, ...]]:
     """Each team's exposure under each cap; the FTE a cap adds (more people, each for
@@ -518,113 +531,13 @@ def _exposure(
     return found
 
 
-@lru_cache(maxsize=4096)
-def _fluid_flags(
-    duty: tuple[float, ...], pattern: ArrivalPattern, shift: int, ratio: float, within_hours: float
-) -> tuple[tuple[float, ...], tuple[bool, ...]]:
-    """A profiled backlog share's week in the team's local quarter-hours: the arrivals and
-    whether each step's items are handled within the SLA."""
-    from qplan.capacity.intervals import fluid_within, shift_frame
-
-    arrivals = shift_frame(pattern.weights, 0, shift)
-    if sum(duty) <= 0 or ratio <= 1:
-        return tuple(arrivals.tolist()), (False,) * len(duty)
-    flags = fluid_within(duty, arrivals, ratio, within_hours * STEPS_PER_HOUR)
-    return tuple(arrivals.tolist()), tuple(flags.tolist())
-
-
-def _profiled_backlog(share: _Share, ratio: float, within_hours: float, on: date | None) -> float:
-    """Share (0–1) of a profiled backlog share's items handled within the SLA."""
-    from qplan.capacity.intervals import offset_steps, on_duty
-
-    assert share.pattern is not None
-    shift = offset_steps(share.team.timezone, on) - offset_steps(share.pattern.timezone, on)
-    arrivals, flags = _fluid_flags(
-        on_duty(share.team), share.pattern, shift, round(min(ratio, 1e6), 6), within_hours
-    )
-    return _within_share(arrivals, flags)
-
-
-@lru_cache(maxsize=4096)
-def _within_share(arrivals: tuple[float, ...], flags: tuple[bool, ...]) -> float:
-    return math.fsum(a for a, f in zip(arrivals, flags, strict=True) if f)
-
-
-def _backlog_intervals(
-    parts: list[_Share],
-    weekly_volume: float,
-    shares: list[ShareCapacity],
-    on: date | None,
-) -> IntervalFigures:
-    """A profiled backlog queue's week by interval: the agents its arrivals need at the
-    occupancy cap, those its teams give it, and the share handled within the SLA."""
-    import numpy as np
-
-    from qplan.capacity import intervals as iv
-
-    pattern, queue, target = parts[0].pattern, parts[0].queue, parts[0].target
-    forecast = queue.forecast
-    assert pattern is not None and forecast is not None
-    offset = iv.offset_steps(pattern.timezone, on)
-    arrivals = iv.spread(pattern, weekly_volume, forecast.aht_seconds)
-    steps, volume, aht, work = arrivals.steps, arrivals.volume, arrivals.aht, arrivals.work
-    pairs = (iv.WEEK_INTERVALS, iv.STEPS_PER_INTERVAL)
-    cap = min(_occupancy_cap(p) for p in parts)
-    required = np.ceil(work / iv.INTERVAL_SECONDS / cap - 1e-9)
-    on_duty = np.zeros(iv.WEEK_INTERVALS)
-    within = np.zeros(WEEK_STEPS)
-    is_open = np.zeros(iv.WEEK_INTERVALS, dtype=bool)
-    for p, part in zip(parts, shares, strict=True):
-        team_offset = iv.offset_steps(p.team.timezone, on)
-        duty = iv.shift_frame(iv.on_duty(p.team), team_offset, offset)
-        is_open |= iv.to_intervals(duty) > 1e-9
-        if duty.sum() > 0 and math.isfinite(part.capacity_ratio):
-            hours = min(part.capacity_ratio, 1e6) * p.workload / _occupancy_cap(p)
-            on_duty += iv.to_intervals(duty / duty.sum() * hours * 60 / STEP_MINUTES)
-        if target is not None and part.stable:
-            _, flags = _fluid_flags(
-                iv.on_duty(p.team),
-                pattern,
-                team_offset - offset,
-                round(min(part.capacity_ratio, 1e6), 6),
-                target.sla.within.hours,
-            )
-            within += (
-                p.percent
-                / 100
-                * iv.shift_frame(np.asarray(flags, dtype=float), team_offset, offset)
-            )
-    handled = (steps * within).reshape(pairs).sum(axis=1)
-    return IntervalFigures(
-        profile=pattern.profile,
-        timezone=pattern.timezone,
-        volume=tuple(volume.tolist()),
-        aht_seconds=tuple(aht.tolist()),
-        required_agents=tuple(required.astype(int).tolist()),
-        on_duty_agents=tuple(on_duty.tolist()),
-        service_level=tuple(
-            100 * float(h / v) if v > 0 and target is not None else None
-            for h, v in zip(handled, volume, strict=True)
-        ),
-        open=tuple(is_open.tolist()),
-        min_agents=queue.min_agents,
-    )
-
-
-def _occupancy_cap(share: _Share) -> float:
-    cap = share.team.occupancy_cap
-    if share.target is not None and share.target.max_occupancy is not None:
-        cap = min(cap, share.target.max_occupancy)
-    return cap
-
-
-def _requirement(share: _Share) -> None:
+def _requirement(share: Share) -> None:
     """The FTE one share needs on its own (before the team's other queues are counted)."""
     team, forecast = share.team, share.queue.forecast
     assert forecast is not None
     per_fte = productive_hours_per_fte(team)
     if forecast.arrival == "backlog":
-        share.required_fte = share.workload / (per_fte * _occupancy_cap(share))
+        share.required_fte = share.workload / (per_fte * occupancy_cap(share))
         return
     hours = share.covered
     traffic = share.volume / WEEK_HOURS * forecast.aht_seconds / 3600
@@ -634,15 +547,15 @@ def _requirement(share: _Share) -> None:
         target, within = share.target.sla.percent / 100, share.target.sla.within.seconds
     patience = forecast.patience.seconds if forecast.patience else None
     agents = fewest_agents(
-        round(traffic, 9), forecast.aht_seconds, within, target, patience, _occupancy_cap(share)
+        round(traffic, 9), forecast.aht_seconds, within, target, patience, occupancy_cap(share)
     )
-    agents = max(agents, math.ceil(traffic / _occupancy_cap(share) - 1e-9))
+    agents = max(agents, math.ceil(traffic / occupancy_cap(share) - 1e-9))
     share.agents = agents
     share.staffed_hours = agents * hours
     share.required_fte = share.staffed_hours / per_fte
 
 
-def _team(team: Team, shares: list[_Share], exposure: tuple[Exposure, ...] = ()) -> TeamCapacity:
+def _team(team: Team, shares: list[Share], exposure: tuple[Exposure, ...] = ()) -> TeamCapacity:
     productive = team.headcount_fte * productive_hours_per_fte(team)
     workload = sum(s.workload for s in shares)
     required = sum(s.required_fte for s in shares)
@@ -668,51 +581,67 @@ def _team(team: Team, shares: list[_Share], exposure: tuple[Exposure, ...] = ())
     )
 
 
+#: the parts of their agents a team's flat real-time queues get, each with the share of the
+#: team's covered hours it holds in
+Fills = tuple[tuple[float, float], ...]
+
+
 @dataclass(frozen=True)
 class _TeamLoad:
     """What a team gives its queues: the real-time fill and the backlog capacity ratio."""
 
     covered_hours: float
-    realtime_fill: float  # share of the real-time agents it can staff (1: all)
+    realtime_fills: Fills  # share of the real-time agents it can staff (1: all), by hours
     backlog_ratio: float  # backlog capacity at the cap over the backlog workload
 
     @classmethod
-    def of(cls, team: Team, shares: list[_Share]) -> _TeamLoad:
+    def of(cls, team: Team, shares: list[Share], flat_fills: Fills | None = None) -> _TeamLoad:
+        """``flat_fills``: the parts of their agents the flat real-time queues get when the
+        team also works profiled ones (shared with them interval by interval, see
+        :func:`_fill`); else the flat queues take what the team has, each its part."""
         productive = team.headcount_fte * productive_hours_per_fte(team)
-        # Profiled real-time queues took their agents interval by interval; the other
-        # real-time queues are staffed next; if the team cannot, each gets its part.
         profiled = sum(s.staffed_hours for s in shares if s.given is not None)
         realtime_hours = sum(s.staffed_hours for s in shares if s.given is None)
         left = max(0.0, productive - profiled)
-        fill = min(1.0, left / realtime_hours) if realtime_hours else 1.0
+        most = min(1.0, left / realtime_hours) if realtime_hours else 1.0
+        fills = tuple((min(part, most), weight) for part, weight in flat_fills or ((1.0, 1.0),))
+        fill = sum(part * weight for part, weight in fills)
         backlog = sum(s.workload for s in shares if s.agents is None)
         spare = max(0.0, left - realtime_hours * fill) * team.occupancy_cap
         covered = shares[0].covered if shares else covered_hours(team)
-        return cls(covered, fill, spare / backlog if backlog else math.inf)
+        return cls(covered, fills, spare / backlog if backlog else math.inf)
 
 
-def _project(share: _Share, load: _TeamLoad, on: date | None = None) -> ShareCapacity:
+def _project(share: Share, load: _TeamLoad, on: date | None = None) -> ShareCapacity:
     """What the share gets from its team: projected SLA, stability, growth."""
     team, forecast = share.team, share.queue.forecast
     assert forecast is not None
-    realtime_fill = load.realtime_fill
     within = share.target.sla.within if share.target else None
     projected: float | None = None
     growth = 0.0
     if forecast.arrival == "realtime":
         assert share.agents is not None
-        agents = math.floor(share.agents * realtime_fill + 1e-9)
         traffic = share.volume / WEEK_HOURS * forecast.aht_seconds / 3600
         patience = forecast.patience.seconds if forecast.patience else None
         coverage = load.covered_hours / WEEK_HOURS
-        capacity_items = agents * load.covered_hours * 3600 / forecast.aht_seconds
+        # the agents it gets in each part of the team's hours (all of them, unless the
+        # team is short then), and what they handle and how fast
+        given = [
+            (math.floor(share.agents * part + 1e-9), weight) for part, weight in load.realtime_fills
+        ]
+        agent_hours = sum(agents * weight for agents, weight in given) * load.covered_hours
+        capacity_items = agent_hours * 3600 / forecast.aht_seconds
         ratio = capacity_items / share.volume if share.volume else math.inf
         stable = patience is not None or ratio > 1 or share.volume == 0
         if not stable:
             growth = (share.volume - capacity_items) / 7
         if within is not None:
-            level = service_level(
-                round(traffic, 9), agents, forecast.aht_seconds, within.seconds, patience
+            level = sum(
+                weight
+                * service_level(
+                    round(traffic, 9), agents, forecast.aht_seconds, within.seconds, patience
+                )
+                for agents, weight in given
             )
             projected = 100 * level * coverage
     else:
@@ -724,7 +653,7 @@ def _project(share: _Share, load: _TeamLoad, on: date | None = None) -> ShareCap
             if share.volume == 0:
                 projected = 100.0
             elif stable and share.pattern is not None:
-                projected = 100 * _profiled_backlog(share, ratio, within.hours, on)
+                projected = 100 * profiled_backlog(share, ratio, within.hours, on)
             elif stable:
                 level = share_within(team_mask(team), round(min(ratio, 1e6), 6), within.hours)
                 projected = 100 * level
@@ -734,7 +663,7 @@ def _project(share: _Share, load: _TeamLoad, on: date | None = None) -> ShareCap
 
 
 def _share_figures(
-    share: _Share, projected: float | None, stable: bool, growth: float, ratio: float
+    share: Share, projected: float | None, stable: bool, growth: float, ratio: float
 ) -> ShareCapacity:
     team = share.team
     return ShareCapacity(
@@ -752,7 +681,7 @@ def _share_figures(
     )
 
 
-def _queue(parts: list[_Share], results: list[ShareCapacity]) -> QueueCapacity:
+def _queue(parts: list[Share], results: list[ShareCapacity]) -> QueueCapacity:
     queue = parts[0].queue
     target = parts[0].target
     forecast = queue.forecast
