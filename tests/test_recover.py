@@ -442,3 +442,24 @@ def test_an_exposure_cap_bounds_the_hours_a_team_takes_on(repo: Path) -> None:
         "guardrail exposure: team-a's people may work at most 6 hours a day on egregious queues",
         "guardrail exposure: team-b's people may work at most 6 hours a day on egregious queues",
     ]
+
+
+def test_the_burn_down_follows_the_days_the_teams_work(repo: Path) -> None:
+    """Team A and Team B work Monday to Friday: their spare capacity (a week's average of
+    509.71 items a day each, free) gives its items on five days. 1,000 items from Monday
+    2026-12-07 to Sunday: 1,000 / 7 = 142.86 a day on average, 200 on each weekday, none at
+    the weekend. By Tuesday: the two days must carry it all, 500 a day (357.14 on average)."""
+    org = repo / "workflows" / "org.yaml"
+    text = org.read_text()
+    for start, end in (("00:00", "24:00"), ("06:00", "22:00")):
+        old = f'coverage: {{days: [mon, tue, wed, thu, fri, sat, sun], start: "{start}", '
+        text = text.replace(old, f'coverage: {{days: [mon, tue, wed, thu, fri], start: "{start}", ')
+    org.write_text(text)
+    week = _recover_json(repo, "--backlog", "1000", "--by", "2026-12-13")
+    assert week["needed_items_per_day"] == 142.86
+    assert [day["backlog"] for day in week["burn_down"]] == [800, 600, 400, 200, 0, 0, 0]
+    assert week["feasible"] is True and week["total_cost"] == 0
+    two_days = _recover_json(repo, "--backlog", "1000", "--by", "2026-12-08")
+    assert two_days["needed_items_per_day"] == 357.14
+    assert [day["backlog"] for day in two_days["burn_down"]] == [500, 0]
+    assert two_days["feasible"] is True

@@ -1,9 +1,9 @@
 """Backlog recovery: the cheapest mix of extra capacity that clears a backlog by a date.
 
 The queue's arrivals keep coming and its teams keep handling them as planned; on top of
-that the backlog (and any growth of an unstable queue) must be worked off at a steady rate
-from ``starts`` to ``by``. Four levers give the extra items a day, each up to a limit and
-at a cost per item:
+that the backlog (and any growth of an unstable queue) must be worked off from ``starts``
+to ``by``. Four levers give the extra items a day (a week's average, given on the days the
+lever's team works), each up to a limit and at a cost per item:
 
 ``spare``
     the queue's own teams' spare capacity at their occupancy caps (headcount above the FTE
@@ -37,7 +37,7 @@ from typing import Any
 
 from qplan.capacity.backlog import items_per_fte_day, spare_fte, spare_items_per_day
 from qplan.capacity.figures import Capacity, rounded
-from qplan.capacity.teams import agent_days
+from qplan.capacity.teams import agent_days, working_weekdays
 from qplan.model.format import GUARDRAIL_CODES, ExposureCap, Queue, Team, at_least, speaks
 
 OVERTIME_PREMIUM = 1.5
@@ -95,6 +95,10 @@ class RecoveryPlan:
     #: a longer one (None: the plan's)
     aht_seconds: float | None = None
     planned_aht_seconds: float | None = None
+    #: the items a day an unstable queue's backlog grows by meanwhile
+    growth_per_day: float = 0.0
+    #: the days of the week (0 Monday) each lever's team works; a team missing works daily
+    workdays: Mapping[str, frozenset[int]] = field(default_factory=dict)
 
     @property
     def days(self) -> int:
@@ -111,20 +115,28 @@ class RecoveryPlan:
     @property
     def shortfall_items(self) -> float:
         """What is still in the backlog on the last day, with every lever at its limit."""
-        return max(0.0, (self.needed_per_day - self.items_per_day) * self.days)
+        if self.feasible:
+            return 0.0
+        return self.burn_down()[-1][1]
 
     @property
     def total_cost(self) -> float:
         return sum(lever.daily_cost for lever in self.levers) * self.days
 
     def burn_down(self) -> list[tuple[date, float]]:
-        """The backlog left at the end of each day."""
-        growth = self.needed_per_day - self.backlog / self.days
-        rate = self.items_per_day - growth
-        return [
-            (self.starts + timedelta(days=d), max(0.0, self.backlog - rate * (d + 1)))
-            for d in range(self.days)
-        ]
+        """The backlog left at the end of each day: a lever's team gives its week's items
+        on the days it works (none on a day it is closed), the backlog grows meanwhile."""
+        left = self.backlog
+        found = []
+        for d in range(self.days):
+            day = self.starts + timedelta(days=d)
+            given = sum(
+                lever.items_per_day * _day_factor(self.workdays.get(lever.team), day)
+                for lever in self.levers
+            )
+            left = max(0.0, left + self.growth_per_day - given)
+            found.append((day, left))
+        return found
 
     def shares_during(self) -> dict[str, float]:
         """Each team's share (percent) of the work during the recovery: its part of the
@@ -249,7 +261,23 @@ def plan_recovery(
     needed = backlog / days + q.backlog_growth_per_day
     arrivals = q.weekly_volume / 7
     shares = {s.team: s.share_percent for s in q.shares}
-    taken, limits = _solve(considered, needed, arrivals, shares, guardrails or [], rooms)
+    # a lever gives its week's items on the days its team works: what it gives over the
+    # recovery's days, per item a day of a week's average
+    workdays = {v.team: working_weekdays(teams[v.team]) for v in considered}
+    period = [starts + timedelta(days=d) for d in range(days)]
+    factor = {
+        tid: sum(_day_factor(found, day) for day in period) for tid, found in workdays.items()
+    }
+    considered = [v for v in considered if factor[v.team] > 0]
+    # the items a day needed (a week's average) are scaled until the days the mix's teams
+    # work carry the backlog by the last day, no more and no less
+    owed = backlog + q.backlog_growth_per_day * days
+    for _ in range(4):
+        taken, limits = _solve(considered, needed, arrivals, shares, guardrails or [], rooms)
+        given = sum(x * factor[v.team] for v, x in zip(considered, taken, strict=True))
+        if given <= 0 or abs(given - owed) <= owed * 1e-9 or sum(taken) < needed * (1 - 1e-7):
+            break
+        needed *= owed / given
     used = tuple(
         Lever(v.kind, v.team, v.max_items_per_day, v.cost_per_item, x)
         for v, x in zip(considered, taken, strict=True)
@@ -273,7 +301,17 @@ def plan_recovery(
         },
         aht_seconds=aht if aht != q.aht_seconds else None,
         planned_aht_seconds=q.aht_seconds,
+        growth_per_day=q.backlog_growth_per_day,
+        workdays={v.team: workdays[v.team] for v in used},
     )
+
+
+def _day_factor(workdays: frozenset[int] | None, day: date) -> float:
+    """The part of a week-average day's items a team gives on ``day``: 7 / its working days
+    on a day it works, none on a day it is closed."""
+    if workdays is None:
+        return 1.0
+    return 7 / len(workdays) if day.weekday() in workdays else 0.0
 
 
 @dataclass(frozen=True)

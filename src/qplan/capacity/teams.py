@@ -127,3 +127,10 @@ def share_cost(team: Team, required_fte: float, items: float) -> float:
     if bill.model == "per_productive_hour":
         return bill.rate * required_fte * productive_hours_per_fte(team)
     return bill.rate * items
+
+
+def working_weekdays(team: Team) -> frozenset[int]:
+    """The days of the week (0 Monday … 6 Sunday) the team has anyone on duty, in its time."""
+    mask = team_mask(team)
+    per_day = len(mask) // 7
+    return frozenset(d for d in range(7) if any(mask[d * per_day : (d + 1) * per_day]))
