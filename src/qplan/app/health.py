@@ -128,7 +128,11 @@ def write_recovery(validation: ValidationResult, recovery: RecoveryPlan) -> str:
         {
             "from": recovery.starts,
             "shares": recovery.shares_during(),
-            "recovery": {"backlog": round(recovery.backlog), "clear_by": recovery.by},
+            "recovery": {
+                "backlog": round(recovery.backlog),
+                "clear_by": recovery.by,
+                **({"extra_fte": extra} if (extra := recovery.extra_fte()) else {}),
+            },
         },
         {"from": after, "shares": dict(allocation.shares_on(after))},
     ]

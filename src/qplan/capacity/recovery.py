@@ -99,6 +99,8 @@ class RecoveryPlan:
     growth_per_day: float = 0.0
     #: the days of the week (0 Monday) each lever's team works; a team missing works daily
     workdays: Mapping[str, frozenset[int]] = field(default_factory=dict)
+    #: the teams of the levers used
+    teams: Mapping[str, Team] = field(default_factory=dict)
 
     @property
     def days(self) -> int:
@@ -138,6 +140,18 @@ class RecoveryPlan:
             found.append((day, left))
         return found
 
+    def extra_fte(self) -> dict[str, float]:
+        """The FTE of overtime and vendor surge each team adds for the recovery: the items
+        a day its levers give, at what an FTE of the team handles a day."""
+        found: dict[str, float] = {}
+        aht = self.aht_seconds or self.planned_aht_seconds
+        for lever in self.levers:
+            team = self.teams.get(lever.team)
+            if lever.kind in ("overtime", "surge") and team is not None and aht:
+                fte = lever.items_per_day / items_per_fte_day(team, aht)
+                found[lever.team] = found.get(lever.team, 0.0) + fte
+        return {tid: math.ceil(fte * 100 - 1e-9) / 100 for tid, fte in sorted(found.items())}
+
     def shares_during(self) -> dict[str, float]:
         """Each team's share (percent) of the work during the recovery: its part of the
         arrivals and what its levers add, to one decimal, summing to 100."""
@@ -168,6 +182,7 @@ class RecoveryPlan:
             "aht_from_actuals_seconds": rounded(self.aht_seconds),
             "shares_before": {t: rounded(p) for t, p in sorted(self.shares.items())},
             "shares_during": {t: rounded(p) for t, p in self.shares_during().items()},
+            "extra_fte": self.extra_fte(),
             "burn_down": [
                 {"date": d.isoformat(), "backlog": rounded(b)} for d, b in self.burn_down()
             ],
@@ -303,6 +318,7 @@ def plan_recovery(
         planned_aht_seconds=q.aht_seconds,
         growth_per_day=q.backlog_growth_per_day,
         workdays={v.team: workdays[v.team] for v in used},
+        teams={v.team: teams[v.team] for v in used},
     )
 
 

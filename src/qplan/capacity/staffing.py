@@ -109,6 +109,7 @@ def derive(
     """
     planning = planning or Planning()
     allocations = with_training_pairs(queues, allocations)
+    teams = with_recovery_staff(teams, allocations, on)
     figures = _derive(teams, queues, targets, allocations, on, STAFFED, planning)
     drafts = [
         qid
@@ -122,6 +123,35 @@ def derive(
                 figures.queues[qid] = replace(launched.queues[qid], draft=True)
         figures.queues = dict(sorted(figures.queues.items()))
     return figures
+
+
+def with_recovery_staff(
+    teams: Mapping[str, Team], allocations: Mapping[str, Allocation], on: date | None
+) -> Mapping[str, Team]:
+    """The teams with the overtime and surge FTE of the backlog recoveries in force on
+    ``on`` added to their headcount (``qplan recover --write`` records them)."""
+    extra: dict[str, float] = defaultdict(float)
+    for allocation in allocations.values():
+        phase = allocation.recovery_on(on)
+        if phase is not None and phase.recovery is not None:
+            for tid, fte in phase.recovery.extra_fte.items():
+                extra[tid] += fte
+    if not extra:
+        return teams
+    return {
+        tid: team.with_headcount(team.headcount_fte + extra[tid]) if extra.get(tid) else team
+        for tid, team in teams.items()
+    }
+
+
+def recovery_volume(allocation: Allocation, on: date | None) -> float:
+    """The items a week a backlog recovery in force on ``on`` adds to its queue: the backlog
+    over the days from the phase's start to its ``clear_by``."""
+    phase = allocation.recovery_on(on)
+    if phase is None or phase.recovery is None:
+        return 0.0
+    days = (phase.recovery.clear_by - phase.starts).days + 1
+    return phase.recovery.backlog * 7 / max(1, days)
 
 
 def with_training_pairs(
@@ -138,7 +168,14 @@ def with_training_pairs(
         pair = queues.get(training)
         if pair is None or pair.kind != "training" or pair.forecast is None:
             continue
-        borrowed[training] = allocations[qid].model_copy(update={"queue": training})
+        production = allocations[qid]
+        borrowed[training] = production.model_copy(
+            update={
+                "queue": training,
+                # a recovery is the production queue's: its backlog and extra staff
+                "phases": [p.model_copy(update={"recovery": None}) for p in production.phases],
+            }
+        )
     if not borrowed:
         return allocations
     return {**allocations, **borrowed}
@@ -174,7 +211,9 @@ def _derive(
         target = targets.get(qid)
         if target is None and queue.kind != "training":  # a workflow's default is for its
             target = targets.get(f"workflow:{queue.workflow}")  # production work
-        weekly = queue.forecast.weekly_volume + moved.get(qid, 0.0)
+        weekly = (
+            queue.forecast.weekly_volume + moved.get(qid, 0.0) + recovery_volume(allocation, on)
+        )
         pattern = planning.patterns.get(queue.forecast.profile or "")
         for tid, percent in in_force.items():
             volume = weekly * percent / 100

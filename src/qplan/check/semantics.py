@@ -138,6 +138,13 @@ def references(org: Organisation, today: date) -> Iterator[Finding]:
         for team in shares:
             if not org.defines("team", team):
                 yield _ref(at("shares", team, key=True), "team", team, org.teams), ()
+    for qid, allocation in org.allocations.items():
+        origin = org.origin("allocation", qid)
+        for index, phase in enumerate(allocation.phases):
+            for team in phase.recovery.extra_fte if phase.recovery else ():
+                if not org.defines("team", team):
+                    where = origin.at("phases", index, "recovery", "extra_fte", team, key=True)
+                    yield _ref(where, "team", team, org.teams), ()
 
 
 def allocation_shares(org: Organisation, today: date) -> Iterator[Finding]:

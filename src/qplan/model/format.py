@@ -408,6 +408,21 @@ class Team(Suppressible):
             raise PydanticCustomError("vendor_forbidden", "an in_house team has no vendor")
         return vendor
 
+    def with_headcount(self, fte: float) -> Team:
+        """The team with ``fte`` of headcount, its shifts scaled with it (the same share of
+        its people on each shift) or, at no headcount, none left: on-duty agents come from
+        the shifts, so a change that left them would leave the team working."""
+        update: dict[str, object] = {"headcount_fte": fte}
+        if self.shifts:
+            if fte <= 0 or self.headcount_fte <= 0:
+                update["shifts"] = [] if fte <= 0 else self.shifts
+            else:
+                ratio = fte / self.headcount_fte
+                update["shifts"] = [
+                    s.model_copy(update={"fte": s.fte * ratio}) for s in self.shifts
+                ]
+        return self.model_copy(update=update)
+
 
 class QualityAssurance(Item):
     sample_rate: Annotated[float, Field(gt=0, le=1)]
@@ -613,6 +628,10 @@ class RecoveryNote(Item):
 
     backlog: Annotated[int, Field(ge=1, le=MAX_WEEKLY_VOLUME)]
     clear_by: IsoDate
+    extra_fte: dict[Identifier, Annotated[float, Field(ge=0, le=MAX_FTE)]] = Field(
+        default_factory=dict,
+        description="the FTE of overtime and vendor surge each team adds until clear_by",
+    )
 
 
 class AllocationPhase(Item):
@@ -651,6 +670,18 @@ class Allocation(Suppressible):
                     {"later": later.starts.isoformat(), "earlier": earlier.starts.isoformat()},
                 )
         return phases
+
+    def recovery_on(self, day: date | None) -> AllocationPhase | None:
+        """The backlog-recovery phase in force on ``day``, until its ``clear_by``."""
+        if day is None:
+            return None
+        found = None
+        for phase in self.phases:
+            if phase.starts <= day:
+                found = phase
+        if found is None or found.recovery is None or day > found.recovery.clear_by:
+            return None
+        return found
 
     def shares_on(self, day: date | None) -> dict[str, float]:
         """The shares in force on ``day`` (the first shares when ``day`` is None)."""

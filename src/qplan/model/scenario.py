@@ -189,7 +189,7 @@ class _Work:
                 amount,
             )
             return
-        self.teams[team.id] = _with_headcount(team, fte)
+        self.teams[team.id] = team.with_headcount(fte)
         scaled = ""
         if team.shifts and fte > 0 and team.headcount_fte > 0:
             scaled = f" (its shifts × {fte / team.headcount_fte:.3g})"
@@ -206,7 +206,7 @@ class _Work:
             self.unknown("site", change.site, sites, "site")
             return
         for tid in closing:
-            self.teams[tid] = _with_headcount(self.teams[tid], 0.0)
+            self.teams[tid] = self.teams[tid].with_headcount(0.0)
         self.effects.append(f"site {change.site} closes: {', '.join(closing)} to 0 FTE")
 
     # --- queues ----------------------------------------------------------------------
@@ -307,17 +307,3 @@ def _queues(count: int) -> str:
     from qplan.core.units import plural
 
     return plural(count, "queue")
-
-
-def _with_headcount(team: m.Team, fte: float) -> m.Team:
-    """The team with ``fte`` of headcount, its shifts scaled with it (the same share of its
-    people on each shift) or, at no headcount, none left: on-duty agents come from the
-    shifts, so a change that left them would leave the team working."""
-    update: dict[str, object] = {"headcount_fte": fte}
-    if team.shifts:
-        if fte <= 0 or team.headcount_fte <= 0:
-            update["shifts"] = [] if fte <= 0 else team.shifts
-        else:
-            ratio = fte / team.headcount_fte
-            update["shifts"] = [s.model_copy(update={"fte": s.fte * ratio}) for s in team.shifts]
-    return team.model_copy(update=update)
