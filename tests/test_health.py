@@ -447,3 +447,24 @@ def test_a_planned_closure_is_no_coverage_gap(tmp_path: Path) -> None:
     document = json.loads(run_qplan("health", "--format", "json", repo=repo).output)
     [queue] = document["queues"]
     assert "coverage_gap" not in [c["cause"] for c in queue["causes"]]
+
+
+def test_the_example_health_finds_the_causes_planted_in_its_actuals(example_repo: Path) -> None:
+    """The example's actuals hold two planted misses: Berlin ran below its planned hours on
+    the German harassment queue, and Portuguese livestream volume ran 38 % over forecast.
+    Health names exactly those (and the team), no other, though the model's planned hours
+    move with it: every other team is staffed as planned."""
+    result = run_qplan("health", "--format", "json", repo=example_repo)
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)
+    causes = {
+        q["queue"]: [(c["cause"], c["teams"]) for c in q["causes"]]
+        for q in found["queues"]
+        if q["causes"]
+    }
+    assert causes == {
+        "cm-harassment-de": [("staffing_below_plan", ["de-berlin"])],
+        "ls-safety-pt": [("volume_above_forecast", [])],
+    }
+    staffed = {t["team"]: t["staffing_vs_plan_percent"] for t in found["teams"]}
+    assert {t for t, percent in staffed.items() if percent < 99.5} == {"de-berlin"}
