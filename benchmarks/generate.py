@@ -334,10 +334,13 @@ def generate_sites(queues: int, out: Path, seed: int = 11) -> None:
 SHAPES = {"pairs": generate, "sites": generate_sites}
 
 
-def generate_shape(shape: str, queues: int, out: Path) -> None:
+def generate_shape(shape: str, queues: int, out: Path, seed: int | None = None) -> None:
     if shape not in SHAPES:
         raise SystemExit(f"unknown shape {shape!r}; one of: {', '.join(SHAPES)}")
-    SHAPES[shape](queues, out)
+    if seed is None:
+        SHAPES[shape](queues, out)
+    else:
+        SHAPES[shape](queues, out, seed)
 
 
 if __name__ == "__main__":
