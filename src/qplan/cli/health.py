@@ -52,12 +52,9 @@ def health(
     Example: qplan health --workflow livestream
     """
     from qplan.app.health import health_of
-    from qplan.core.errors import UsageError
     from qplan.report.health import REPORTERS
 
     starts, ends = _day(from_day, "--from"), _day(to_day, "--to")
-    if starts and ends and starts > ends:
-        raise UsageError(f"--from {starts} comes after --to {ends}")
     validation = obj.workspace().validation
     if validation.report.has_errors:
         write_refusal(validation.report, "text", "No health figures were made")
