@@ -194,6 +194,8 @@ def test_text_explain_and_json_contract(repo: Path) -> None:
         "\n"
         "Binding constraints\n"
         "  q-two moved the 50 points --max-move allows\n"
+        "  team-b is paid its weekly minimum of 500.00: more work there costs nothing until its "
+        "work is worth that\n"
     )
     document = json.loads(
         run_qplan(
@@ -403,3 +405,21 @@ def test_a_proposal_names_the_target_it_would_break(repo: Path) -> None:
     assert checked.breaks == ["queue q-two would miss its target: 65.1% within 1h, target 90%"]
     # the loads are the model's: workload over productive hours (20 × 28 and 8 × 28)
     assert checked.utilisation_after["team-c"] == pytest.approx(100 * 166.6667 / 224, rel=1e-4)
+
+
+def test_explain_names_a_vendor_paid_its_weekly_minimum(example_repo: Path) -> None:
+    """Berlin (Meridian CX) bills 64 a productive hour with a weekly minimum of 30,000. The
+    cost-optimal split moves enough work away that what Berlin does is worth less than the
+    minimum: --explain says so, and `capacity` on the written split bills it the minimum."""
+    found = run_qplan("allocate", "--explain", "--write", "--format", "json", repo=example_repo)
+    assert found.exit_code == 0, found.output
+    document, _ = json.JSONDecoder().raw_decode(found.output)
+    assert (
+        "de-berlin is paid its weekly minimum of 30,000.00: more work there costs nothing until "
+        "its work is worth that"
+    ) in document["binding"]
+    after = json.loads(run_qplan("capacity", "--format", "json", repo=example_repo).output)
+    berlin = next(t for t in after["teams"] if t["team"] == "de-berlin")
+    worth = 64 * berlin["required_fte"] * 39 * (1 - 0.31)  # rate × productive hours used
+    assert berlin["variable_weekly_cost"] == pytest.approx(worth, rel=1e-3)  # FTE to 0.01
+    assert worth < 30000 and berlin["weekly_cost"] == 30000

@@ -752,4 +752,15 @@ def binding(problem: Problem, shares: Sequence[float]) -> list[str]:
     for qid, points in sorted(moved.items()):
         if points >= problem.max_move - 1e-9 and problem.max_move > 0:
             found.append(f"{qid} moved the {problem.max_move:g} points --max-move allows")
+    # a vendor paid its weekly minimum whatever it does: work moved there costs nothing more
+    for tid, (fte, items) in usage(problem, shares).items():
+        bill = problem.billing[tid]
+        if bill.model == "headcount" or bill.minimum_weekly <= 0:
+            continue
+        amount = fte * problem.per_fte_hours[tid] if bill.model == "per_productive_hour" else items
+        if bill.rate * amount <= bill.minimum_weekly * (1 + 1e-9):
+            found.append(
+                f"{tid} is paid its weekly minimum of {bill.minimum_weekly:,.2f}: more work there "
+                "costs nothing until its work is worth that"
+            )
     return sorted(set(found))
