@@ -98,6 +98,21 @@ def test_allocate_with_nowhere_to_put_the_work_exits_1(small: Path) -> None:
     assert "team.team-a goes over its cap: needs 1.8 FTE, has none (QP160)" in result.output
 
 
+def test_a_launch_no_split_can_carry_names_both_halves_of_the_conflict(
+    example_repo: Path,
+) -> None:
+    """Only Hyderabad speaks Hindi, and one vendor may take at most 60 % of a queue: the
+    optimiser names the guardrail and who may work the queue, not the guardrail alone."""
+    result = run_qplan("scenario", "hindi-launch", "--allocate", repo=example_repo)
+    assert result.exit_code == 1
+    assert result.output.split("The optimiser under this scenario:\n")[1] == (
+        "No allocation meets every constraint. These cannot all hold:\n"
+        "  vendor Meridian CX is at the 60% of guardrail vendor-concentration on ls-safety-hi\n"
+        "  ls-safety-hi may go only to in-hyderabad: the teams that speak its languages and "
+        "hold its data clearance\n"
+    )
+
+
 def test_a_scenario_file_outside_scenarios_by_path(small: Path) -> None:
     drafts = small / "drafts"
     drafts.mkdir()

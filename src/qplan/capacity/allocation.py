@@ -647,6 +647,16 @@ def conflicts(problem: Problem) -> list[str]:
         if not relaxed(trial, False):  # still infeasible without it: not needed
             dropped = trial
             needed.remove(name)
+    # who may work a queue is no limit to relax, but it is the other half of a share
+    # guardrail's conflict (a vendor's most, the fewest teams) on that queue
+    guarded = [name for name in needed if "guardrail" in words[name]]
+    involved = sorted({w for name in guarded for w in words[name]} & set(problem.queues))
+    for qid in involved:
+        eligible = sorted({p.team for p in problem.pairs if p.queue == qid})
+        needed.append(
+            f"{qid} may go only to {', '.join(eligible) or 'no team'}: the teams that speak "
+            "its languages and hold its data clearance"
+        )
     return needed
 
 
