@@ -93,6 +93,11 @@ def test_every_command_has_a_working_example(
         ),
         "state unlock": (1, "error: the state is not locked"),
         "fmt": (0, "Every file is formatted."),
+        "init": (
+            0,
+            "Started an organisation in my-org: read its README.md for what to do next, and "
+            "run qplan validate there.",
+        ),
         "owners": (0, ".github/CODEOWNERS is up to date."),
         "readiness": (0, "1 queue(s): 1 ready, 0 not ready."),
         "docs render": (

@@ -44,6 +44,7 @@ for _command in (
     tidy.schema,
     tidy.fmt,
     tidy.owners,
+    tidy.init,
     capacity.erlang,
     capacity.capacity,
     health.health,

@@ -96,3 +96,28 @@ def owners(obj: Context, check: bool) -> None:
         sys.exit(1)
     write_file(validation.settings.root / path, wanted)
     click.echo(f"Wrote {path}.")
+
+
+@click.command("init")
+@click.argument("folder", default=".", metavar="[DIR]")
+@click.option("--example", is_flag=True, help="Copy the example organisation (Lakeside Social).")
+@click.option("--force", is_flag=True, help="Add the missing files to a folder that has some.")
+@pass_context
+def init(obj: Context, folder: str, example: bool, force: bool) -> None:
+    """Start an organisation's repository: settings, workflows/, sops/, training/, the GitHub
+    Actions workflows, pre-commit hooks and JSON Schemas, valid as it is.
+
+    Example: qplan init my-org
+    """
+    from pathlib import Path
+
+    from qplan.app.new_repository import init_repository
+
+    target = Path(obj.repo) / folder
+    written = init_repository(target, example=example, force=force, shown=folder)
+    for name in written:
+        click.echo(f"  wrote {name}")
+    click.echo(
+        f"Started {'the example organisation' if example else 'an organisation'} in "
+        f"{folder}: read its README.md for what to do next, and run qplan validate there."
+    )
