@@ -111,7 +111,7 @@ def test_every_command_has_a_working_example(
         "recover": (0, "2026-12-20 Sun        0"),
         "allocate": outcomes["allocate"],
         "status": outcomes["status"],  # its last line carries the day the state was applied
-        "export": (0, "Wrote organisation.xlsx: teams, queues, targets and allocations."),
+        "export": (0, "Wrote organisation.xlsx: a sheet for each kind of item."),
         "import": (0, "Imported queues: 0 new, 0 updated, 43 unchanged."),
         "new queue": (
             0,

@@ -16,7 +16,27 @@ from tests.conftest import run_qplan
 from tests.plan_scenario import apply_all
 from tests.security.harness import snapshot
 
-KINDS = ("teams", "queues", "targets", "allocations")
+KINDS = (
+    "workflows",
+    "policies",
+    "profiles",
+    "teams",
+    "guardrails",
+    "queues",
+    "targets",
+    "allocations",
+)
+#: how many of each the example has
+COUNTS = {
+    "workflows": 6,
+    "policies": 9,
+    "profiles": 2,
+    "teams": 9,
+    "guardrails": 6,
+    "queues": 43,
+    "targets": 22,
+    "allocations": 25,
+}
 
 
 def _plan_changes(repo: Path, state: str) -> list[str]:
@@ -33,8 +53,13 @@ def test_export_then_import_changes_nothing(example_repo: Path, tmp_path: Path) 
     book = tmp_path / "organisation.xlsx"
     result = run_qplan("export", "--out", str(book), repo=example_repo)
     assert result.exit_code == 0, result.output
-    assert load_workbook(book).sheetnames == list(KINDS)
-    counts = {"teams": 9, "queues": 43, "targets": 22, "allocations": 25}
+    assert load_workbook(book).sheetnames == [*KINDS, "cases"]
+    counts = COUNTS
+    whole = run_qplan("import", str(book), repo=example_repo)
+    assert whole.output == "".join(
+        f"Imported {kind}: 0 new, 0 updated, {count} unchanged.\n"
+        for kind, count in [*COUNTS.items(), ("cases", 17)]
+    )
     for kind in KINDS:
         result = run_qplan("import", str(book), "--kind", kind, repo=example_repo)
         assert result.output == (
@@ -147,10 +172,9 @@ def test_the_result_must_validate(example_repo: Path, tmp_path: Path) -> None:
     before = snapshot(example_repo)
     result = run_qplan("import", str(csv_file), "--kind", "allocations", repo=example_repo)
     assert result.exit_code == 1
-    assert result.output.splitlines() == [
-        "workflows/imported.yaml:3:14: QP102 unknown team 'nobody'",
-        "Invalid: 1 error, 0 warnings.",
-        "Nothing was imported: the result would not validate: fix the errors above first.",
+    assert result.output.splitlines() == [  # the cell, not workflows/imported.yaml:3:14
+        "a.csv:2:2: QP102 unknown team 'nobody'",
+        "Nothing was imported: the result would not validate (1 error(s)).",
     ]
     assert snapshot(example_repo) == before
 
@@ -247,3 +271,104 @@ def test_a_csv_whose_first_line_is_blank_has_no_header(example_repo: Path, tmp_p
         "blank.csv:3:1: QP021 row 3 names no queue\n"
         "Nothing was imported: 2 bad cell(s).\n",
     )
+
+
+def test_a_new_repository_from_the_examples_workbook_plans_no_change(
+    example_repo: Path, tmp_path: Path
+) -> None:
+    """`qplan init org && cd org && qplan import plan.xlsx && qplan validate && qplan plan`:
+    against a state applied from the example, the plan changes no workflow, policy, profile,
+    team, queue, target, allocation, guardrail or case set; only the SOPs, which a workbook
+    does not hold, are stubs to write."""
+    state = str(tmp_path / "state.db")
+    apply_all(example_repo, state)
+    book = tmp_path / "plan.xlsx"
+    assert run_qplan("export", "--out", str(book), repo=example_repo).exit_code == 0
+    assert run_qplan("init", "org", repo=tmp_path).exit_code == 0
+    org = tmp_path / "org"
+    result = run_qplan("import", str(book), repo=org)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[:9] == [
+        f"Imported {kind}: {count} new, 0 updated, 0 unchanged."
+        for kind, count in [*COUNTS.items(), ("cases", 17)]
+    ]
+    assert "  made sops/minor-safety.md.j2 (an SOP stub to write: a new queue names it)" in lines
+    assert lines[-1] == (
+        "  removed the starter workflow moderation: the workbook's workflows replace it"
+    )
+    assert run_qplan("validate", repo=org).output == "Valid: no problems found.\n"
+    assert _plan_changes(org, state) == [
+        f"update sop.{name}"
+        for name in (
+            "appeals", "comments", "commerce", "livestream", "minor-safety", "short-video",
+        )
+    ]  # fmt: skip
+
+
+def test_a_workbook_repairs_an_invalid_repository(example_repo: Path, tmp_path: Path) -> None:
+    """The comment queues removed while their targets and allocations stay: the repository
+    has errors, but the result of bringing the workbook in is valid, so it is written."""
+    book = tmp_path / "plan.xlsx"
+    run_qplan("export", "--out", str(book), repo=example_repo)
+    path = example_repo / "workflows" / "comments.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: text.index("\nqueues:\n")] + text[text.index("\ntargets:\n") :])
+    assert run_qplan("validate", repo=example_repo).exit_code == 1
+    result = run_qplan("import", str(book), repo=example_repo)
+    assert result.exit_code == 0, result.output
+    assert "Imported queues: 8 new, 0 updated, 35 unchanged." in result.output.splitlines()
+    assert run_qplan("validate", repo=example_repo).output == "Valid: no problems found.\n"
+
+
+def test_a_bad_cell_on_any_sheet_refuses_the_whole_workbook(
+    example_repo: Path, tmp_path: Path
+) -> None:
+    book = tmp_path / "plan.xlsx"
+    run_qplan("export", "--out", str(book), repo=example_repo)
+    workbook = load_workbook(book)
+    sheet = workbook["guardrails"]
+    head = [c.value for c in sheet[1]]
+    column = head.index("max_percent")
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, column + 1).value)
+    sheet.cell(row, column + 1).value = 140
+    workbook.save(book)
+    before = snapshot(example_repo)
+    result = run_qplan("import", str(book), repo=example_repo)
+    assert result.exit_code == 1
+    letter = chr(ord("A") + column)
+    gid = sheet.cell(row, 1).value
+    assert result.output.splitlines()[0].startswith(
+        f"plan.xlsx:guardrails!{letter}{row}: QP023 guardrail {gid}: "
+    )
+    assert result.output.endswith("Nothing was imported: 1 bad cell(s).\n")
+    assert snapshot(example_repo) == before
+
+
+def test_a_refused_result_points_at_the_workbook_cells(example_repo: Path, tmp_path: Path) -> None:
+    """A queue whose escalation names no queue: the result's problems are told at the
+    cells that made them (the escalates_to cell, the status the gate is about), never at
+    lines of a YAML file that was never written."""
+    book = tmp_path / "plan.xlsx"
+    run_qplan("export", "--out", str(book), repo=example_repo)
+    workbook = load_workbook(book)
+    sheet = workbook["queues"]
+    head = [c.value for c in sheet[1]]
+    escalates, status = head.index("escalates_to") + 1, head.index("status") + 1
+    assert sheet.cell(2, 1).value == "ap-account-en" and sheet.cell(2, escalates).value
+    sheet.cell(2, escalates).value = "nowhere"
+    workbook.save(book)
+    assert run_qplan("init", "org", repo=tmp_path).exit_code == 0
+    org = tmp_path / "org"
+    before = snapshot(org)
+    result = run_qplan("import", str(book), repo=org)
+    assert result.exit_code == 1
+    col = {n: chr(ord("A") + n - 1) for n in (escalates, status)}
+    assert result.output.splitlines() == [
+        f"plan.xlsx:queues!{col[status]}2: QP170 live queue ap-account-en fails the gate "
+        "'escalation path ends in a live queue': no escalation path",
+        "  hint: set `escalates_to`",
+        f"plan.xlsx:queues!{col[escalates]}2: QP102 unknown queue 'nowhere'",
+        "Nothing was imported: the result would not validate (2 error(s)).",
+    ]
+    assert snapshot(org) == before

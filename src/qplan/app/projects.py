@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qplan.app.workspace import Workspace, enqueued_case_sets, open_state
 from qplan.check.readiness import QueueReadiness
@@ -121,13 +121,44 @@ def new_project_files(validation: ValidationResult, spec: ProjectSpec) -> dict[s
 
 
 def export_organisation(validation: ValidationResult, kind: str | None = None) -> bytes | str:
-    """Every team, queue, target and allocation as an xlsx workbook, or one ``kind`` as CSV."""
+    """The organisation as an xlsx workbook (a sheet per kind, and the training cases), or
+    one ``kind`` as CSV."""
     from qplan.edit.spreadsheets import export_csv, export_workbook
 
     org = validation.organisation
     if kind is None:
         return export_workbook(org, validation.settings.today)
     return export_csv(org, kind)
+
+
+def in_the_workbook(result: ImportResult, problem: Any) -> str | None:
+    """Where in the workbook a problem of the imported result comes from (a cell, else a
+    row), or None when the workbook did not write it."""
+    from qplan.edit.spreadsheets import in_the_workbook as place
+
+    return place(result, problem)
+
+
+def import_workbook_file(
+    validation: ValidationResult, path: Path, *, into: str = "workflows/imported.yaml"
+) -> ImportResult:
+    """Every sheet of a workbook named as a kind of item, the kinds an item refers to first,
+    as changes to the YAML (nothing written). The repository may be empty, partial or
+    invalid: what counts is whether the result validates."""
+    from qplan.core.kinds import TABULAR
+    from qplan.edit.scaffold import check_path
+    from qplan.edit.spreadsheets import CASES_SHEET, import_workbook
+    from qplan.load.spreadsheet import read_tables
+
+    settings = validation.settings
+    into = check_path(settings, into, settings.workflows_dir, (".yaml", ".yml"), "--into")
+    if not path.is_file():
+        raise UsageError(f"no file {str(path)!r}")
+    tables = read_tables(path, path.name, (*TABULAR, CASES_SHEET))
+    assert all(t.sheet is not None for t in tables)
+    return import_workbook(
+        settings, validation.organisation, [(str(t.sheet), t) for t in tables], into
+    )
 
 
 def import_rows(

@@ -258,7 +258,7 @@ _KINDS = click.Choice(list(TABULAR))
 @click.option("--out", help="The file to write (default organisation.xlsx; CSV: standard output).")
 @pass_context
 def export(obj: Context, fmt: str, kind: str | None, out: str | None) -> None:
-    """The teams, queues, targets and allocations as a workbook (a sheet per kind) or one
+    """The organisation as a workbook (a sheet per kind, and the training cases) or one
     kind as CSV, for people who plan in spreadsheets; qplan import brings them back.
 
     Example: qplan export --format xlsx --out organisation.xlsx
@@ -275,7 +275,7 @@ def export(obj: Context, fmt: str, kind: str | None, out: str | None) -> None:
             raise UsageError("--kind goes with --format csv (a workbook holds every kind)")
         target = out or "organisation.xlsx"
         write_file(target, export_organisation(validation))
-        click.echo(f"Wrote {target}: teams, queues, targets and allocations.", err=True)
+        click.echo(f"Wrote {target}: a sheet for each kind of item.", err=True)
         return
     if kind is None:
         raise UsageError("--format csv writes one kind: give --kind")
@@ -289,9 +289,14 @@ def export(obj: Context, fmt: str, kind: str | None, out: str | None) -> None:
 
 @click.command("import")
 @click.argument("file", metavar="FILE.xlsx|FILE.csv")
-@click.option("--kind", type=_KINDS, required=True, help="What the rows are.")
 @click.option(
-    "--sheet", help="The workbook's sheet (default: the one named as --kind, else the first)."
+    "--kind",
+    type=_KINDS,
+    help="What the rows are (default, for a workbook: every sheet named as a kind).",
+)
+@click.option(
+    "--sheet",
+    help="With --kind: the workbook's sheet (default: the one named as --kind, else the first).",
 )
 @click.option(
     "--map",
@@ -308,32 +313,44 @@ def export(obj: Context, fmt: str, kind: str | None, out: str | None) -> None:
 )
 @pass_context
 def import_(
-    obj: Context, file: str, kind: str, sheet: str | None, mapping: tuple[str, ...], into: str
+    obj: Context,
+    file: str,
+    kind: str | None,
+    sheet: str | None,
+    mapping: tuple[str, ...],
+    into: str,
 ) -> None:
     """Bring a planning spreadsheet's rows into the YAML: existing items are updated where
-    they are (only what differs, comments kept), new ones appended to --into. Every bad
-    cell is reported as file:sheet!A12, and nothing is written unless the result validates.
+    they are (only what differs, comments kept), new ones appended to --into. Without
+    --kind, every sheet of a workbook named as a kind comes in, the kinds an item refers to
+    first, into a repository that may be empty, partial or invalid. Every bad cell is
+    reported as file:sheet!A12, and nothing is written unless the result validates.
 
     Example: qplan import organisation.xlsx --kind queues
     """
     import sys
     from pathlib import Path
 
-    from qplan.app.projects import SpreadsheetError, import_rows
+    from qplan.app.projects import SpreadsheetError, import_rows, import_workbook_file
     from qplan.app.workspace import write_checked
     from qplan.core.errors import UsageError
 
     validation = obj.workspace().validation
-    if validation.report.has_errors:
-        write_refusal(validation.report, "text", "Nothing was imported")
     columns: dict[str, str] = {}
     for entry in mapping:
         column, sep, target = entry.partition("=")
         if not sep or not column.strip() or not target.strip():
             raise UsageError(f"--map: {entry!r} is not COLUMN=field")
         columns[column.strip()] = target.strip()
+    if kind is None and (sheet is not None or columns):
+        raise UsageError("--sheet and --map go with --kind (one sheet, one kind)")
     try:
-        result = import_rows(validation, Path(file), kind, sheet=sheet, columns=columns, into=into)
+        if kind is None:
+            result = import_workbook_file(validation, Path(file), into=into)
+        else:
+            result = import_rows(
+                validation, Path(file), kind, sheet=sheet, columns=columns, into=into
+            )
     except SpreadsheetError as exc:
         click.echo(f"{exc.where}: QP001 {exc.message}")
         if exc.hint:
@@ -345,11 +362,26 @@ def import_(
             click.echo(problem.line())
         click.echo(f"Nothing was imported: {len(result.problems)} bad cell(s).")
         sys.exit(1)
-    if result.texts:
-        report = write_checked(validation.settings, result.texts)
-        if report.has_errors:
-            write_refusal(report, "text", "Nothing was imported: the result would not validate")
-    click.echo(
-        f"Imported {kind}: {len(result.created)} new, {len(result.updated)} updated, "
-        f"{result.unchanged} unchanged."
-    )
+    # what counts is the result: the repository may have been empty or invalid before
+    report = write_checked(validation.settings, result.texts)
+    if report.has_errors:
+        from qplan.app.projects import in_the_workbook
+
+        errors = report.errors
+        for error in errors:
+            place = in_the_workbook(result, error)
+            click.echo(f"{place}: {error.code} {error.message}" if place else error.render())
+            if error.hint:
+                click.echo(f"  hint: {error.hint}")
+        click.echo(f"Nothing was imported: the result would not validate ({len(errors)} error(s)).")
+        sys.exit(1)
+    counts = result.counts or {
+        str(kind): (len(result.created), len(result.updated), result.unchanged)
+    }
+    for name, (new, updated, unchanged) in counts.items():
+        click.echo(f"Imported {name}: {new} new, {updated} updated, {unchanged} unchanged.")
+    for made in result.made:
+        what = "an SOP stub to write" if made.endswith(".md.j2") else "an empty case set"
+        click.echo(f"  made {made} ({what}: a new queue names it)")
+    for wid in result.removed:
+        click.echo(f"  removed the starter workflow {wid}: the workbook's workflows replace it")

@@ -39,12 +39,12 @@ class Kind:
 
 #: every kind, in the order a plan lists its changes
 KINDS: tuple[Kind, ...] = (
-    Kind("workflow", "workflows", "Workflow", "id", grouped_by="self"),
-    Kind("policy", "policies", "Policy", "id"),
-    Kind("profile", "profiles", "Profile", "id"),
+    Kind("workflow", "workflows", "Workflow", "id", tabular=True, grouped_by="self"),
+    Kind("policy", "policies", "Policy", "id", tabular=True),
+    Kind("profile", "profiles", "Profile", "id", tabular=True),
     Kind("forecast", None, None, None),
     Kind("team", "teams", "Team", "id", tabular=True),
-    Kind("guardrail", "guardrails", "Guardrail", "id"),
+    Kind("guardrail", "guardrails", "Guardrail", "id", tabular=True),
     Kind("queue", "queues", "Queue", "id", tabular=True, grouped_by="workflow"),
     Kind("target", "targets", "Target", "queue", tabular=True, grouped_by="queue"),
     Kind("allocation", "allocations", "Allocation", "queue", tabular=True, grouped_by="queue"),

@@ -20,6 +20,13 @@ PYPROJECT = """\
 # launch_notice_days = 14
 """
 
+#: the first workflow of a new repository, which a workbook's workflows replace on import
+STARTER_WORKFLOW = {
+    "id": "moderation",
+    "name": "Moderation",
+    "owner": "trust-and-safety@example.com",
+}
+
 ORGANISATION = """\
 # Your organisation: workflows, policies, teams, queues, targets, allocations and
 # guardrails may live in any files under workflows/ (`qplan fmt` keeps them tidy).
@@ -87,7 +94,9 @@ def starter_files(name: str, version: str) -> dict[str, str]:
     files = {
         "pyproject.toml": PYPROJECT,
         "workflows/organisation.yaml": ORGANISATION.format(
-            workflow="moderation", name="Moderation", owner="trust-and-safety@example.com"
+            workflow=STARTER_WORKFLOW["id"],
+            name=STARTER_WORKFLOW["name"],
+            owner=STARTER_WORKFLOW["owner"],
         ),
         "sops/README.md": (
             "SOP templates live here as `*.md.j2` (YAML front matter, then Markdown with "

@@ -258,17 +258,18 @@ def new_queue(
     shares = {t: number(p) for t, p in sorted(spec.shares.items())}
     allocation = commented({"queue": spec.id, "shares": shares})
     files.append(_file_of(org, "allocation", siblings, home), "allocations", allocation)
-    files.create(sop, _sop_stub(name, workflow.owner, spec.id, today))
+    files.create(sop, sop_stub(name, workflow.owner, [spec.id], today))
     if spec.project is not None:
         _link(files, org, spec.project, [spec.id, *([training_id] if paired else [])])
     return files.texts()
 
 
-def _sop_stub(title: str, owner: str, queue: str, today: date) -> str:
+def sop_stub(title: str, owner: str, queues: list[str], today: date) -> str:
+    """An SOP template to write the procedure into: front matter, and headings."""
     front = {
         "title": title,
         "owner": owner,
-        "queues": [queue],
+        "queues": queues,
         "review_every_days": 180,
         "last_reviewed": today,
     }

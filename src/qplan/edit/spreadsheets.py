@@ -16,7 +16,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from qplan.core.kinds import TABULAR, by_plural
+from qplan.core.errors import UsageError
+from qplan.core.kinds import SINGULAR, TABULAR, by_plural
 from qplan.edit.documents import commented
 from qplan.load.settings import Settings
 from qplan.load.spreadsheet import Table
@@ -57,8 +58,24 @@ def export_csv(org: Organisation, kind: str) -> str:
     return buffer.getvalue()
 
 
+#: the sheet of training cases: one row a case, named by its case set
+CASES_SHEET = "cases"
+CASE_COLUMNS = ["case_set", "item_id", "expected_decision", "policy_version", "note"]
+
+
+def case_rows(org: Organisation) -> list[list[Any]]:
+    """Every training case of the organisation's case sets, a row each."""
+    return [
+        [path, case.item_id, case.decision, case.policy_version, case.note or None]
+        for path, found in sorted(org.case_sets.items())
+        if found is not None
+        for case in found.cases
+    ]
+
+
 def export_workbook(org: Organisation, today: date) -> bytes:
-    """Every team, queue, target and allocation as an xlsx workbook (a sheet per kind)."""
+    """The organisation as an xlsx workbook: a sheet per kind (workflows, policies, profiles,
+    teams, guardrails, queues, targets, allocations)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -68,8 +85,9 @@ def export_workbook(org: Organisation, today: date) -> bytes:
     workbook.properties.created = stamp
     workbook.properties.modified = stamp
     workbook.properties.creator = "qplan"
-    for kind in SHEETS:
-        head, rows = table_of(org, kind)
+    sheets = [(kind, *table_of(org, kind)) for kind in SHEETS]
+    sheets.append((CASES_SHEET, CASE_COLUMNS, case_rows(org)))
+    for kind, head, rows in sheets:
         sheet = workbook.create_sheet(kind)
         sheet.append(head)
         for cell in sheet[1]:
@@ -131,6 +149,160 @@ class ImportResult:
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0
     problems: list[ImportProblem] = field(default_factory=list)
+    #: per kind imported: (new, updated, unchanged)
+    counts: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    #: the items appended, as (kind, data)
+    new_items: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    #: the files made for new queues that named files not there (SOP stubs, case sets)
+    made: list[str] = field(default_factory=list)
+    #: the placeholder workflow of ``qplan init``, when the workbook's workflows replace it
+    removed: list[str] = field(default_factory=list)
+    #: where each item written came from: (singular, key) → (its row, column → its cell)
+    places: dict[tuple[str, str], tuple[str, dict[str, str]]] = field(default_factory=dict)
+
+
+def import_workbook(
+    settings: Settings, org: Organisation, tables: list[tuple[str, Table]], into: str
+) -> ImportResult:
+    """Bring every sheet of a workbook (kind, table), in the order given (the kinds an item
+    refers to first), into the organisation's files: one result, texts only when no cell of
+    any sheet is bad."""
+    from qplan.edit.scaffold import _Files
+
+    files = _Files(settings)
+    total = ImportResult()
+    for kind, table in tables:
+        if kind == CASES_SHEET:
+            total.problems += _import_cases(settings, table, files, total)
+            continue
+        found = import_table(settings, org, kind, table, {}, into, files=files)
+        total.created += found.created
+        total.updated += found.updated
+        total.unchanged += found.unchanged
+        total.problems += found.problems
+        total.counts[kind] = (len(found.created), len(found.updated), found.unchanged)
+        total.new_items += found.new_items
+        total.places.update(found.places)
+    if not total.problems:
+        total.made = _files_new_queues_name(settings, org, total.new_items, files)
+        if any(kind == "workflows" for kind, _ in tables):
+            _drop_the_starter_workflow(org, files, total)
+        total.texts = files.texts()
+    return total
+
+
+def _drop_the_starter_workflow(org: Organisation, files: Any, total: ImportResult) -> None:
+    """A workbook's workflows replace the placeholder ``qplan init`` writes, when nothing
+    else names it."""
+    from qplan.edit.new_repository import STARTER_WORKFLOW
+
+    wid = STARTER_WORKFLOW["id"]
+    starter = org.workflows.get(wid)
+    if starter is None or starter.model_dump(exclude_unset=True) != STARTER_WORKFLOW:
+        return
+    named = {q.workflow for q in org.queues.values()} | {
+        str(d.get("workflow")) for _, d in total.new_items
+    }
+    if wid in named or wid in total.created:
+        return
+    origin = org.origin("workflow", wid)
+    document = files.document(str(origin.document.path))
+    position = origin.path[1]
+    assert isinstance(position, int)
+    del document["workflows"][position]
+    total.removed.append(wid)
+
+
+def _there(settings: Settings, files: Any, path: str) -> bool:
+    return path in files.new or (settings.root / path).exists()
+
+
+def _import_cases(
+    settings: Settings, table: Table, files: Any, total: ImportResult
+) -> list[ImportProblem]:
+    """The cases sheet as case-set files: each case set not in the repository is written
+    (one a CSV file under training/, its rows in the sheet's order); one that is there is
+    left as it is. Returns the bad cells."""
+    import csv
+
+    from qplan.edit.scaffold import check_path
+
+    problems: list[ImportProblem] = []
+    where_of = {name: index for index, name in enumerate(table.header)}
+    missing = [c for c in CASE_COLUMNS[:4] if c not in where_of]
+    if missing:
+        return [
+            ImportProblem(
+                _head(table, len(table.header)),
+                "QP020",
+                f"the cases sheet has no column {missing[0]!r}",
+                f"its columns: {', '.join(CASE_COLUMNS)}",
+            )
+        ]
+    rows: dict[str, list[list[str]]] = {}
+    for number, values in table.rows:
+        cells = []
+        for column in CASE_COLUMNS:
+            index = where_of.get(column)
+            value = values[index] if index is not None and index < len(values) else None
+            cells.append("" if value is None else str(value))
+        try:
+            path = check_path(settings, cells[0], "training", (".csv",), "case_set")
+        except UsageError as exc:
+            problems.append(ImportProblem(table.where(number, where_of["case_set"]), "QP022",
+                                          f"case_set: {exc}"))  # fmt: skip
+            continue
+        rows.setdefault(path, []).append(cells[1:])
+    made = 0
+    for path, cases in sorted(rows.items()):
+        if _there(settings, files, path):
+            total.unchanged += 1
+            continue
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(CASE_COLUMNS[1:])
+        writer.writerows(cases)
+        files.create(path, buffer.getvalue())
+        made += 1
+    total.counts[CASES_SHEET] = (made, 0, len(rows) - made)
+    return problems
+
+
+def _files_new_queues_name(
+    settings: Settings, org: Organisation, items: list[tuple[str, dict[str, Any]]], files: Any
+) -> list[str]:
+    """For new queues that name an SOP or a training case set not in the repository, what
+    ``qplan new queue`` would make: an SOP stub (for every queue that names it) and a case
+    set's header. Returns the files made."""
+    from qplan.edit.scaffold import CASE_SET_HEADER, sop_stub
+
+    owners = {wid: w.owner for wid, w in org.workflows.items()}
+    owners.update(
+        {d["id"]: d.get("owner") for kind, d in items if kind == "workflows" and "id" in d}
+    )
+    sops: dict[str, list[dict[str, Any]]] = {}
+    case_sets: set[str] = set()
+    for kind, data in items:
+        if kind != "queues":
+            continue
+        sop = data.get("sop")
+        if isinstance(sop, str) and not _there(settings, files, sop):
+            sops.setdefault(sop, []).append(data)
+        training = data.get("training")
+        case_set = training.get("case_set") if isinstance(training, dict) else None
+        if isinstance(case_set, str) and not _there(settings, files, case_set):
+            case_sets.add(case_set)
+    made = []
+    for sop, queues in sorted(sops.items()):
+        first = queues[0]
+        title = str(first.get("name") or first["id"]).split(" · ")[0]
+        owner = owners.get(str(first.get("workflow")))
+        files.create(sop, sop_stub(title, str(owner), [q["id"] for q in queues], settings.today))
+        made.append(sop)
+    for case_set in sorted(case_sets):
+        files.create(case_set, CASE_SET_HEADER)
+        made.append(case_set)
+    return made
 
 
 def import_table(
@@ -140,9 +312,12 @@ def import_table(
     table: Table,
     mapping: dict[str, str],
     into: str,
+    files: Any = None,
 ) -> ImportResult:
     """Bring the rows of ``table`` into the organisation's files as items of ``kind``;
-    ``mapping`` renames columns (sheet column → field, dotted for nested ones)."""
+    ``mapping`` renames columns (sheet column → field, dotted for nested ones). ``files``:
+    the files being edited, when several sheets are brought in together (their texts are
+    then the caller's to take)."""
     from qplan.edit.scaffold import _Files
     from qplan.model.organisation import _item_adapter
 
@@ -161,7 +336,7 @@ def import_table(
                 ImportProblem(
                     table.where(1, index) if table.sheet is None else _head(table, index),
                     "QP020",
-                    f"column {name[:80]!r} is not a field of {kind[:-1]}",
+                    f"column {name[:80]!r} is not a field of {SINGULAR[kind]}",
                     "map it with --map COLUMN=field, or remove the column",
                 )
             )
@@ -170,7 +345,8 @@ def import_table(
         fields.append(target)
     if result.problems:
         return result
-    files = _Files(settings)
+    shared = files is not None
+    files = files if shared else _Files(settings)
     seen: dict[str, str] = {}
     for number, values in table.rows:
         unreadable: set[str] = set()
@@ -214,7 +390,10 @@ def import_table(
             item = _item_adapter(kind).validate_python(data)
         except ValidationError as exc:
             for error in exc.errors(include_url=False):
-                path = ".".join(str(p) for p in error["loc"])
+                loc = error["loc"]
+                if loc and loc[0] == data.get("type"):  # a guardrail's type names its model
+                    loc = loc[1:]
+                path = ".".join(str(p) for p in loc)
                 if any(path == c or path.startswith(c + ".") for c in unreadable):
                     continue  # already said: the cell could not be read
                 where = next(
@@ -227,10 +406,12 @@ def import_table(
                 )
                 message = error["msg"][:1].lower() + error["msg"][1:]
                 result.problems.append(
-                    ImportProblem(where, "QP023", f"{kind[:-1]} {key}: {path or 'row'}: {message}")
+                    ImportProblem(
+                        where, "QP023", f"{SINGULAR[kind]} {key}: {path or 'row'}: {message}"
+                    )
                 )
             continue
-        singular = kind[:-1]
+        singular = SINGULAR[kind]
         existing = org.item(singular, key)
         if existing is not None and existing == item:
             result.unchanged += 1
@@ -242,11 +423,14 @@ def import_table(
             assert isinstance(position, int)
             _update(document[kind][position], data)
             result.updated.append(key)
+            result.places[(singular, key)] = (row_where, dict(places))
         else:
             files.document(into, create=True)
             files.append(into, kind, commented(data))
             result.created.append(key)
-    if not result.problems:
+            result.new_items.append((kind, data))
+            result.places[(singular, key)] = (row_where, dict(places))
+    if not result.problems and not shared:
         result.texts = files.texts()
     return result
 
@@ -280,3 +464,52 @@ def _plain(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+def in_the_workbook(result: ImportResult, problem: Any) -> str | None:
+    """Where in the workbook a problem the result's validation found comes from (a
+    diagnostic at a line of a file the import wrote): the cell of the field at that line,
+    or the row of the item; None when no row of the workbook made that line."""
+    text = result.texts.get(problem.file)
+    if text is None or not problem.file.endswith((".yaml", ".yml")):
+        return None
+    from ruamel.yaml import YAML
+
+    document: Any = YAML(typ="rt", pure=True).load(text)
+    if not isinstance(document, dict):
+        return None
+    starts: list[tuple[int, str, Any]] = []
+    for kind in TABULAR:
+        for item in document.get(kind) or ():
+            mapping: Any = item  # a round-trip mapping: it knows its line
+            if isinstance(item, dict):
+                starts.append((mapping.lc.line + 1, kind, mapping))
+    found = [entry for entry in sorted(starts, key=lambda s: s[0]) if entry[0] <= problem.line]
+    if not found:
+        return None
+    _, kind, item = found[-1]
+    key = item_key(kind, _plain(dict(item)))
+    place = result.places.get((SINGULAR[kind], key or ""))
+    if place is None:
+        return None
+    row, cells = place
+    column = _field_at(item, problem.line, "")
+    while column:
+        if column in cells:
+            return cells[column]
+        column = column.rpartition(".")[0]
+    return row
+
+
+def _field_at(item: Any, line: int, prefix: str) -> str:
+    """The dotted field of ``item`` (a round-trip mapping) written at ``line``."""
+    for name in item:
+        at = item.lc.key(name)[0] + 1
+        value = item[name]
+        if isinstance(value, dict) and hasattr(value, "lc"):
+            deeper = _field_at(value, line, f"{prefix}{name}.")
+            if deeper:
+                return deeper
+        if at == line:
+            return prefix + str(name)
+    return ""

@@ -9,6 +9,7 @@ finds it: ``plan.xlsx:queues!C12`` or ``plan.csv:12:3``.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -75,7 +76,11 @@ def read_table(
     if path.suffix.lower() == ".csv":
         return _csv(raw, name)
     if path.suffix.lower() == ".xlsx":
-        return _xlsx(raw, name, sheet, prefer)
+
+        def choose(names: list[str]) -> list[str]:
+            return [sheet if sheet is not None else prefer if prefer in names else names[0]]
+
+        return _xlsx(raw, name, choose)[0]
     raise SpreadsheetError(name, "is neither .xlsx nor .csv")
 
 
@@ -111,7 +116,34 @@ def _csv(raw: bytes, name: str) -> Table:
     return Table(name, None, header, rows, text_cells=True)
 
 
-def _xlsx(raw: bytes, name: str, sheet: str | None, prefer: str | None) -> Table:
+def read_tables(path: Path, name: str, kinds: Sequence[str]) -> list[Table]:
+    """Every sheet of the .xlsx workbook ``path`` named as one of ``kinds``, in that order
+    (a workbook with none of them is an error)."""
+    from qplan.load.reader import LoadError, read_bytes
+
+    if path.suffix.lower() != ".xlsx":
+        raise SpreadsheetError(
+            name, "holds one kind of item: give --kind", f"kinds: {', '.join(kinds)}"
+        )
+    try:
+        raw = read_bytes(path, path.parent, max_bytes=MAX_SPREADSHEET_BYTES)
+    except LoadError as exc:
+        raise SpreadsheetError(name, exc.diagnostic.message, exc.diagnostic.hint) from None
+
+    def choose(names: list[str]) -> list[str]:
+        found = [kind for kind in kinds if kind in names]
+        if not found:
+            raise SpreadsheetError(
+                name,
+                "has no sheet named as a kind of item",
+                f"name sheets {', '.join(kinds)}, or give --kind and --sheet",
+            )
+        return found
+
+    return _xlsx(raw, name, choose)
+
+
+def _xlsx(raw: bytes, name: str, choose: Callable[[list[str]], list[str]]) -> list[Table]:
     import zipfile
 
     try:
@@ -134,34 +166,39 @@ def _xlsx(raw: bytes, name: str, sheet: str | None, prefer: str | None) -> Table
         ) from None
     try:
         names = workbook.sheetnames
-        chosen = sheet if sheet is not None else prefer if prefer in names else names[0]
-        if chosen not in names:
-            raise SpreadsheetError(
-                name, f"has no sheet {chosen!r}", "sheets: " + ", ".join(names[:20])
-            )
-        worksheet = workbook[chosen]
-        header: list[str] | None = None
-        rows: list[tuple[int, list[Any]]] = []
-        for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
-            if number > MAX_ROW_NUMBER:
+        tables = []
+        for chosen in choose(names):
+            if chosen not in names:
                 raise SpreadsheetError(
-                    f"{name}:{chosen}", f"has a row numbered above {MAX_ROW_NUMBER:,}"
+                    name, f"has no sheet {chosen!r}", "sheets: " + ", ".join(names[:20])
                 )
-            cells = [_cell(v) for v in values[: MAX_COLUMNS + 1]]
-            if header is None:
-                if not any(c is not None for c in cells):
-                    continue
-                header = ["" if c is None else str(c).strip() for c in cells]
-                while header and not header[-1]:
-                    header.pop()
-                _check_header(header, f"{name}:{chosen}!A{number}")
-                continue
-            if not any(c is not None and str(c).strip() for c in cells):
-                continue
-            _bounded(cells, f"{name}:{chosen}", number, len(rows))
-            rows.append((number, cells))
+            tables.append(_sheet(workbook[chosen], name, chosen))
     finally:
         workbook.close()
+    return tables
+
+
+def _sheet(worksheet: Any, name: str, chosen: str) -> Table:
+    header: list[str] | None = None
+    rows: list[tuple[int, list[Any]]] = []
+    for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+        if number > MAX_ROW_NUMBER:
+            raise SpreadsheetError(
+                f"{name}:{chosen}", f"has a row numbered above {MAX_ROW_NUMBER:,}"
+            )
+        cells = [_cell(v) for v in values[: MAX_COLUMNS + 1]]
+        if header is None:
+            if not any(c is not None for c in cells):
+                continue
+            header = ["" if c is None else str(c).strip() for c in cells]
+            while header and not header[-1]:
+                header.pop()
+            _check_header(header, f"{name}:{chosen}!A{number}")
+            continue
+        if not any(c is not None and str(c).strip() for c in cells):
+            continue
+        _bounded(cells, f"{name}:{chosen}", number, len(rows))
+        rows.append((number, cells))
     if header is None:
         raise SpreadsheetError(f"{name}:{chosen}", "is empty: a header row names the columns")
     return Table(name, chosen, header, rows, text_cells=False)

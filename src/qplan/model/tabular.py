@@ -21,8 +21,6 @@ from pydantic import BaseModel
 from qplan.core.kinds import TABULAR
 from qplan.model import format as m
 
-#: the kinds a spreadsheet may carry, and the key that names each item
-TABULAR_KINDS: dict[str, type[BaseModel]] = {plural: m.KINDS[plural] for plural in TABULAR}
 Shape = Literal["model", "collection", "text", "scalar"]
 
 
@@ -44,6 +42,33 @@ def _unwrap(annotation: Any) -> Any:
 def _fields(model: type[BaseModel]) -> dict[str, Any]:
     """Field name as written in the file (its alias) → annotation."""
     return {(info.alias or name): info.annotation for name, info in model.model_fields.items()}
+
+
+def _one_row_of_each(name: str, union: Any) -> type[BaseModel]:
+    """A model with every field of the models of ``union`` (a guardrail of any type), for
+    the columns of a sheet whose rows are of several types; the items are validated as the
+    union."""
+    from pydantic import create_model
+
+    fields: dict[str, Any] = {}
+    for member in typing.get_args(_unwrap(union)):
+        for field_name, info in member.model_fields.items():
+            if field_name not in fields:
+                annotation = str if field_name == "type" else info.annotation
+                fields[field_name] = (annotation | None, None)
+    model: type[BaseModel] = create_model(name, **fields)
+    return model
+
+
+#: the kinds a spreadsheet may carry, and the model of a row of each
+TABULAR_KINDS: dict[str, type[BaseModel]] = {
+    plural: (
+        m.KINDS[plural]
+        if isinstance(m.KINDS[plural], type)
+        else _one_row_of_each(f"{plural}_row", m.KINDS[plural])
+    )
+    for plural in TABULAR
+}
 
 
 def shape(model: type[BaseModel], path: list[str]) -> tuple[Shape, Any]:
@@ -169,7 +194,7 @@ def unflatten(cells: dict[str, Any]) -> dict[str, Any]:
 def item_key(kind: str, data: dict[str, Any]) -> str | None:
     """The key an item is known by: its id, its queue, or ``workflow:<id>`` for a workflow's
     target."""
-    if kind in ("teams", "queues"):
+    if kind not in ("targets", "allocations"):
         key = data.get("id")
     elif kind == "allocations":
         key = data.get("queue")
