@@ -92,7 +92,7 @@ def test(pytest_args: list[str]) -> None:
     run(BIN / "lint-imports")
     run(BIN / "qplan", "schema", "--check")
     # on every CPU (pytest-xdist); ``-n 0`` among the extra arguments runs it in one process
-    run(BIN / "pytest", "-n", "auto", *pytest_args)
+    run(BIN / "pytest", "-n", "auto", "--durations=10", *pytest_args)
 
 
 def main() -> None:

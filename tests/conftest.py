@@ -53,12 +53,44 @@ def example_repo(tmp_path: Path) -> Iterator[Path]:
     yield target
 
 
+#: set from ``--update-goldens`` (see :func:`pytest_configure`)
+_UPDATING: list[bool] = [False]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        help="rewrite each expected-output file that differs, and fail its test so that the "
+        "diff is reviewed before the next run (refused where CI requires its servers)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if os.environ.get("QPLAN_UPDATE_EXPECTED"):
+        raise pytest.UsageError("QPLAN_UPDATE_EXPECTED is gone: run pytest --update-goldens")
+    updating = bool(config.getoption("--update-goldens"))
+    required = sorted(k for k in os.environ if k.startswith("QPLAN_REQUIRE_"))
+    if updating and required:
+        raise pytest.UsageError(
+            f"--update-goldens is refused where {', '.join(required)} is set (CI): expected "
+            "output is rewritten on a developer's machine and reviewed"
+        )
+    _UPDATING[0] = updating
+
+
 def expect_golden(path: Path, actual: str) -> None:
-    """``actual`` equals the expected-output file; ``QPLAN_UPDATE_EXPECTED=1`` rewrites it."""
-    if os.environ.get("QPLAN_UPDATE_EXPECTED") == "1":
+    """``actual`` equals the expected-output file. With ``--update-goldens`` a file that
+    differs is rewritten and the test fails, naming it: the run that rewrites proves
+    nothing, the next one does."""
+    expected = path.read_text(encoding="utf-8") if path.exists() else None
+    if _UPDATING[0] and actual != expected:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(actual, encoding="utf-8")
-    assert actual == path.read_text(encoding="utf-8")
+        shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+        pytest.fail(f"rewrote {shown}: review the diff, then run again")
+    assert expected is not None, f"{path} is missing: run pytest --update-goldens"
+    assert actual == expected
 
 
 def copy_case(case: Path, tmp_path: Path) -> Path:

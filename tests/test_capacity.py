@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,6 @@ from tests.conftest import CASES, expect_golden, run_qplan
 from tests.plan_scenario import apply_all, edit
 
 ALL_WEEK = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-UPDATE = os.environ.get("QPLAN_UPDATE_EXPECTED") == "1"
 
 
 def _team(tid: str, **overrides: Any) -> Team:

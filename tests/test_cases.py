@@ -4,7 +4,6 @@ the diagnostics in their expected.txt (code, file, line, column, message, hint).
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,6 @@ from tests.conftest import CASES, expect_golden, run_qplan
 
 VALID = sorted(p for p in (CASES / "valid").iterdir() if p.is_dir())
 INVALID = sorted(p for p in (CASES / "invalid").iterdir() if p.is_dir())
-UPDATE = os.environ.get("QPLAN_UPDATE_EXPECTED") == "1"
 
 
 def _compare(case: Path, name: str, actual: str) -> None:

@@ -58,6 +58,7 @@ def test_every_command_has_a_working_example(
     (example_repo / ".github").mkdir()
     shutil.copy(ROOT / ".github" / "CODEOWNERS", example_repo / ".github" / "CODEOWNERS")
     outcomes = {}
+    outputs: dict[str, str] = {}
     # `docs serve` runs until stopped: tests/test_docs.py runs its example in a subprocess.
     del examples["docs serve"]
     first = ["plan", "show", "apply"]
@@ -67,7 +68,17 @@ def test_every_command_has_a_working_example(
         args = [a.replace("pr.plan", str(example_repo / "pr.plan")) for a in examples[command]]
         args = [a.replace("rollback.plan", str(example_repo / "rollback.plan")) for a in args]
         result = run_qplan(*args, repo=example_repo)
-        outcomes[command] = (result.exit_code, result.output.splitlines()[-1])
+        lines = [line for line in result.output.splitlines() if line.strip()]
+        outcomes[command] = (result.exit_code, lines[-1] if lines else "")
+        outputs[command] = result.output
+    # the plan and what `show` makes of the saved plan: the one change the state lacks
+    assert "**Plan: 0 to create, 1 to update, 0 to delete.**" in outputs["plan"].splitlines()
+    assert outputs["show"] == outputs["plan"]
+    history = outputs["state history"].splitlines()
+    assert re.fullmatch(
+        r" +4  \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ  tester@lakeside\.example  -  +\+0 ~1 -0",
+        history[-1],
+    ), history[-1]
     store = open_store(state)
     assert store.serial() == 4
     store.close()
@@ -78,15 +89,24 @@ def test_every_command_has_a_working_example(
     )
     assert outcomes == {
         "validate": (0, "Valid: no problems found."),
-        "rules": outcomes["rules"],
+        "rules": (
+            0,
+            "QP205  error    guardrail-exposure-cap       yes      "
+            "qplan.check.capacity_rules:intervals           exposure_cap: a team's headcount "
+            "can share its work on queues at or above the sensitivity without anyone spending "
+            "more than max_hours_per_day on it.",
+        ),
         "schema": (0, "schemas/ is up to date."),
-        "erlang": outcomes["erlang"],
-        "plan": outcomes["plan"],
-        "show": outcomes["show"],
+        "erlang": (
+            0,
+            "Recommended: 14 agents for 80% within 20s; 14 scheduled FTE at 0% shrinkage.",
+        ),
+        "plan": (0, "</details>"),
+        "show": (0, "</details>"),
         "apply": (0, "Apply complete: 0 created, 1 updated, 0 deleted. State is at serial 4."),
-        "state list": outcomes["state list"],
-        "state show": outcomes["state show"],
-        "state history": outcomes["state history"],
+        "state list": (0, "workflow.short-video"),
+        "state show": (0, "  forecast.aht_seconds: 42"),
+        "state history": outcomes["state history"],  # its time: checked above
         "state rollback": (
             0,
             "Revert the repository's files too, or the next plan undoes the rollback.",
@@ -109,7 +129,11 @@ def test_every_command_has_a_working_example(
         "capacity": (0, "Every target holds."),
         "health": (0, "1 queue, 3 teams, 2 vendors missed a target."),
         "recover": (0, "2026-12-20 Sun        0"),
-        "allocate": outcomes["allocate"],
+        "allocate": (
+            0,
+            "  vendor Helix Trust Partners is at the 60% of guardrail vendor-concentration on "
+            "cm-harassment-de",
+        ),
         "status": outcomes["status"],  # its last line carries the day the state was applied
         "export": (0, "Wrote organisation.xlsx: a sheet for each kind of item."),
         "import": (0, "Imported queues: 0 new, 0 updated, 43 unchanged."),

@@ -18,7 +18,6 @@ from tests.plan_scenario import apply_all, edit, normalised
 
 BIN = Path(sys.executable).parent
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
-UPDATE = os.environ.get("QPLAN_UPDATE_EXPECTED") == "1"
 
 
 def _run(*command: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
