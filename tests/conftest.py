@@ -99,6 +99,19 @@ def copy_case(case: Path, tmp_path: Path) -> Path:
     return target
 
 
+def need_a_helper_process() -> None:
+    """For a test of work shared with a forked helper: skip it where no helper can run (one
+    CPU, no fork), unless ``QPLAN_REQUIRE_FORK`` is set (``.ci/run`` sets it): then fail."""
+    from qplan.core.forked import can_fork, cpus
+
+    if can_fork():
+        return
+    why = f"no helper process can run here ({cpus()} CPU(s) usable, or no fork)"
+    if os.environ.get("QPLAN_REQUIRE_FORK"):
+        pytest.fail(f"QPLAN_REQUIRE_FORK is set but {why}")
+    pytest.skip(why)
+
+
 POSTGRES_URL = os.environ.get("QPLAN_TEST_POSTGRES_URL", "postgresql://127.0.0.1:5432/test")
 _POSTGRES_PROBLEM: list[str | None] = []
 

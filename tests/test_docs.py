@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from qplan.site.cache import cache_folder
-from tests.conftest import ROOT, TODAY, copy_case, run_qplan
+from tests.conftest import ROOT, TODAY, copy_case, need_a_helper_process, run_qplan
 from tests.plan_scenario import apply_all, edit
 
 SV = "workflows/short-video.yaml"
@@ -70,9 +70,14 @@ def test_invalid_repository_builds_no_site(tmp_path: Path) -> None:
     assert not (repo / "site").exists() and not (repo / ".qplan").exists()
 
 
-def test_build_is_deterministic_and_incremental(example_repo: Path) -> None:
+def test_build_is_deterministic_and_incremental(
+    example_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     plain = run_qplan("docs", "build", "--out", "n", "--no-cache", repo=example_repo)
     assert plain.output == "Built 91 pages into n.\n"
+    # the build dates the site 1970 (reproducible), and leaves the process's environment be
+    assert "SOURCE_DATE_EPOCH" not in os.environ
     # a cold build renders on two processes (more than PARALLEL_FROM pages): the same site
     first = run_qplan("docs", "build", "--out", "a", "--project-dir", "project", repo=example_repo)
     assert first.output == "Built 91 pages into a.\n"
@@ -340,6 +345,7 @@ def test_a_cold_build_renders_on_two_processes(example_repo: Path, tmp_path: Pat
     from qplan.core.errors import OutputError
     from qplan.site.build import build_site
 
+    need_a_helper_process()
     plain = run_qplan(
         "docs",
         "build",
@@ -386,7 +392,6 @@ def test_a_helper_process_makes_half_of_the_queue_pages_the_same(
     example_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from qplan.app.docs import docs_project
-    from qplan.core.forked import can_fork
     from qplan.load.settings import load_settings
     from qplan.site import pages as site
     from qplan.site.cache import FileMemo
@@ -394,8 +399,7 @@ def test_a_helper_process_makes_half_of_the_queue_pages_the_same(
     settings = load_settings(example_repo)
     alone_memo = FileMemo(tmp_path / "alone", ".svg")
     _, alone = docs_project(settings, memo=alone_memo)
-    if not can_fork():
-        pytest.skip("no second CPU or no fork here")
+    need_a_helper_process()
     monkeypatch.setattr(site, "PARALLEL_QUEUES", 2)
     shared_memo = FileMemo(tmp_path / "shared", ".svg")
     _, shared = docs_project(settings, memo=shared_memo)

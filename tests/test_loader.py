@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qplan.core.forked import Forked, can_fork
+from qplan.core.forked import Forked
 from qplan.load.reader import LoadError, load_folder, parse_text, resolve_scalar
-from tests.conftest import run_qplan
+from tests.conftest import need_a_helper_process, run_qplan
 
 
 @pytest.mark.parametrize(
@@ -127,8 +127,7 @@ def test_a_helper_process_loads_the_later_files_the_same(
     alone = load_folder(folder, tmp_path, max_bytes=10_000, max_depth=10)
     monkeypatch.setattr(reader, "PARALLEL_FROM_BYTES", 0)
     files = sorted(folder.iterdir())
-    if not can_fork():
-        pytest.skip("no second CPU or no fork here")
+    need_a_helper_process()
     assert reader._split(files) == 5  # 55 % of the bytes here, the rest on the helper
     shared = load_folder(folder, tmp_path, max_bytes=10_000, max_depth=10)
     assert [(d.path, d.text, d.data) for d in shared.documents] == [
@@ -143,8 +142,7 @@ def test_a_helper_process_loads_the_later_files_the_same(
 
 
 def test_a_helper_that_fails_gives_no_result() -> None:
-    if not can_fork():
-        pytest.skip("no second CPU or no fork here")
+    need_a_helper_process()
     assert Forked(os.getpid).result() not in (None, os.getpid())
     assert Forked(lambda: 1 // 0).result() is None
     assert Forked(lambda: os._exit(0)).result() is None  # finished without sending anything

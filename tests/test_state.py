@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from qplan.plan.state import HOLD_ENV, open_store
+from qplan.plan.state import open_store
 from tests.conftest import ROOT, TODAY, run_qplan
 from tests.plan_scenario import apply_all, change_short_video, edit
 
@@ -330,13 +330,11 @@ def _spawn_apply(
     repo: Path, state: str, plan: Path, hold: Path | None, *extra: str
 ) -> subprocess.Popen[str]:
     env = dict(os.environ, QPLAN_TODAY=TODAY, QPLAN_ACTOR="ci@lakeside.example", NO_COLOR="1")
-    env.pop(HOLD_ENV, None)
-    if hold is not None:
-        env[HOLD_ENV] = str(hold)
+    runner = ["qplan"] if hold is None else ["tests.hold_apply", str(hold)]
     command = [
         sys.executable,
         "-m",
-        "qplan",
+        *runner,
         "--repo",
         str(repo),
         "--state",

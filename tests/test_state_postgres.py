@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from qplan.plan.state import HOLD_ENV, open_store
+from qplan.plan.state import open_store
 from tests.conftest import POSTGRES_URL, ROOT, TODAY, run_qplan
 from tests.plan_scenario import apply_all, edit
 
@@ -71,8 +71,9 @@ def test_connection_dropped_mid_apply_writes_nothing(
     planned = run_qplan("--state", postgres_url, "plan", "--out", str(saved), repo=example_repo)
     assert planned.exit_code == 0, planned.output
     hold = tmp_path / "hold"
-    env = dict(os.environ, QPLAN_TODAY=TODAY, NO_COLOR="1", **{HOLD_ENV: str(hold)})
-    command = [sys.executable, "-m", "qplan", "--repo", str(example_repo), "--state"]
+    env = dict(os.environ, QPLAN_TODAY=TODAY, NO_COLOR="1")
+    command = [sys.executable, "-m", "tests.hold_apply", str(hold), "--repo", str(example_repo)]
+    command.append("--state")
     process = subprocess.Popen(
         [*command, postgres_url, "apply", str(saved)],
         cwd=ROOT,

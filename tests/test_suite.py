@@ -49,3 +49,19 @@ def test_ci_refuses_to_rewrite_expected_output(env: dict[str, str], message: str
     )  # fmt: skip
     assert done.returncode == 4, done.stdout + done.stderr
     assert message in done.stderr
+
+
+def test_one_policy_for_tests_that_need_a_helper_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On one CPU a forked helper cannot run: its tests skip, unless CI requires them."""
+    import qplan.core.forked as forked
+    from tests.conftest import need_a_helper_process
+
+    monkeypatch.setattr(forked, "cpus", lambda: 1)
+    monkeypatch.delenv("QPLAN_REQUIRE_FORK", raising=False)
+    with pytest.raises(pytest.skip.Exception, match=r"1 CPU\(s\) usable"):
+        need_a_helper_process()
+    monkeypatch.setenv("QPLAN_REQUIRE_FORK", "1")
+    with pytest.raises(pytest.fail.Exception, match="QPLAN_REQUIRE_FORK is set but"):
+        need_a_helper_process()

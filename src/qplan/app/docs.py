@@ -226,7 +226,6 @@ def serve_docs(
     """Serve the site with live reload until stopped: edits to workflows/ and sops/
     regenerate its pages (:mod:`qplan.app.serve_hook`); ``ready`` is called when the project
     is written, just before the server starts."""
-    import os
 
     import yaml
 
@@ -245,12 +244,14 @@ def serve_docs(
             "watch": watched,
         }
         write_file(project_path / "mkdocs.serve.yml", yaml.safe_dump(serve_config, sort_keys=False))
-        os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
         from mkdocs.commands.serve import serve
 
+        from qplan.site.build import build_date
+
         ready()
-        serve(
-            config_file=str(project_path / "mkdocs.serve.yml"),
-            dev_addr=dev_addr,
-            livereload=True,
-        )
+        with build_date():
+            serve(
+                config_file=str(project_path / "mkdocs.serve.yml"),
+                dev_addr=dev_addr,
+                livereload=True,
+            )

@@ -4,9 +4,10 @@ the page cache."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -105,12 +106,31 @@ def build_site(
     rendering is kept there and reused while the page's inputs are the same
     (:mod:`qplan.site.cache`): the site is the same, built in a fraction of the time.
     """
-    from qplan.core.errors import OutputError
+    with build_date():
+        return _build(project, site, strict=strict, cache=cache)
 
-    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
+
+@contextlib.contextmanager
+def build_date() -> Iterator[None]:
+    """``SOURCE_DATE_EPOCH`` at 0 while the site builds, when the caller has not set it (so
+    the same project gives the same files), and as it was afterwards: a build leaves the
+    environment of the process that called it as it found it."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = "0"
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+def _build(project: Path, site: Path, *, strict: bool, cache: Path | None) -> PageCache | None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
+
+    from qplan.core.errors import OutputError
 
     # the builder's warnings are counted (a strict build fails on them) and told in the
     # error, not printed as they come

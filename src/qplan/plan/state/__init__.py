@@ -21,7 +21,7 @@ import socket
 import time
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -33,9 +33,16 @@ from qplan.core.errors import LockHeld, PlanRefused, StateError
 from qplan.plan.resources import Resource, split_address
 
 SCHEMA_VERSION = "1"
-#: set to a file path, apply creates the file once the revision is written but not
-#: committed, and waits until the file is removed: how the tests kill an apply mid-way
-HOLD_ENV = "QPLAN_HOLD_BEFORE_COMMIT"
+
+
+def _nothing() -> None:
+    return None
+
+
+#: called once a revision is written and before it is committed. Only tests set it (in the
+#: process they start, see ``tests/hold_apply.py``) to stop an apply there and kill it;
+#: nothing a user sets, no variable or file, reaches it.
+before_commit: Callable[[], None] = _nothing
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS qplan_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -371,7 +378,7 @@ class StateStore(ABC):
                     json.dumps([list(c) for c in revision.changes]),
                 ),
             )
-            _hold_before_commit()
+            before_commit()
         return revision
 
 
@@ -384,16 +391,6 @@ _REVISION_SELECT = (
 def _revision(row: Sequence[Any]) -> Revision:
     changes = tuple((str(a), str(b)) for a, b in json.loads(row[7]))
     return Revision(int(row[0]), row[1], row[2], row[3], row[4], row[5], row[6], changes)
-
-
-def _hold_before_commit() -> None:
-    path = os.environ.get(HOLD_ENV)
-    if not path:
-        return
-    Path(path).write_text(str(os.getpid()))
-    deadline = time.monotonic() + 120
-    while Path(path).exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
 
 
 def check_schema_version(rows: list[Any], write: Any) -> None:
