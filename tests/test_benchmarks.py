@@ -38,7 +38,9 @@ def test_the_synthetic_organisations_are_valid(tmp_path: Path, shape: str) -> No
         ("benchmarks.bench_health", {"queues", "rows", "validate_s", "health_s"}),
     ],
 )
-@pytest.mark.parametrize("shape", ["pairs", "sites"])
+# one shape (the second, which exercises more of the model) in the suite: both are valid
+# (above) and both are measured by the benchmarks themselves
+@pytest.mark.parametrize("shape", ["sites"])
 def test_each_benchmark_runs_and_reports_its_figures(
     module: str, fields: set[str], shape: str
 ) -> None:
