@@ -182,3 +182,26 @@ def test_the_file_format_and_the_erlang_routines_share_one_traffic_limit() -> No
     from qplan.model import format as m
 
     assert m.MAX_REALTIME_ERLANGS == erlang.MAX_TRAFFIC_ERLANGS
+
+
+def test_erlang_a_occupancy_is_the_served_load_per_agent() -> None:
+    """M/M/n+M by its birth-death chain, written here: 8 Erlangs on 9 agents, 120 s handle
+    time, a mean patience of 60 s. Abandonment is θ × E[waiting] / λ; the agents are busy
+    with the items that stay, so occupancy is A × (1 − P(abandon)) / n."""
+    from qplan.capacity.erlang import erlang_a
+
+    traffic, agents, aht, patience = 8.0, 9, 120.0, 60.0
+    mu, theta = 1 / aht, 1 / patience
+    arrival = traffic * mu
+    weights = [1.0]
+    for k in range(1, 400):
+        rate = mu * min(k, agents) + theta * max(k - agents, 0)
+        weights.append(weights[-1] * arrival / rate)
+    total = sum(weights)
+    p = [w / total for w in weights]
+    waiting = sum((k - agents) * p[k] for k in range(agents, len(p)))
+    abandon = theta * waiting / arrival
+    found = erlang_a(traffic, agents, aht, 20.0, patience)
+    assert found.abandonment == pytest.approx(abandon, rel=1e-9)
+    assert found.occupancy == pytest.approx(traffic * (1 - abandon) / agents, rel=1e-9)
+    assert found.occupancy < traffic / agents  # not the offered load: some leave unserved

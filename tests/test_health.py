@@ -468,3 +468,30 @@ def test_the_example_health_finds_the_causes_planted_in_its_actuals(example_repo
     }
     staffed = {t["team"]: t["staffing_vs_plan_percent"] for t in found["teams"]}
     assert {t for t, percent in staffed.items() if percent < 99.5} == {"de-berlin"}
+
+
+@pytest.mark.parametrize(
+    ("within", "correct", "met"),
+    [(950, 45, (True, True)), (949, 45, (False, True)), (950, 44, (True, False))],
+    ids=["exactly-on-both", "sla-one-short", "accuracy-one-short"],
+)
+def test_a_figure_exactly_on_its_target_meets_it(
+    tmp_path: Path, within: int, correct: int, met: tuple[bool, bool]
+) -> None:
+    """95 % within 24 h and 90 % accuracy: 950 of every 1,000 handled in time and 45 of every
+    50 sampled right meet them exactly; one item fewer a day misses."""
+    repo = _repo(tmp_path)
+    rows = [
+        f"{START + timedelta(days=d)},q-prod,{team},1000,1000,{within},0,30,50,{correct},7"
+        for d in range(14)
+        for team in ("team-a", "team-b")
+    ]
+    _write(repo, rows)
+    found = json.loads(run_qplan("health", "--format", "json", repo=repo).output)
+    [queue] = found["queues"]
+    assert (queue["sla_attainment_percent"], queue["accuracy_percent"]) == (
+        within / 10,
+        correct * 2,
+    )
+    assert (queue["sla_met"], queue["accuracy_met"]) == met
+    assert found["missed"] is not all(met)

@@ -190,3 +190,21 @@ def test_validating_arbitrary_yaml_never_raises(value: object) -> None:
 
 def test_resolve_scalar_plain_text() -> None:
     assert resolve_scalar("sv-hate-speech-en") == "sv-hate-speech-en"
+
+
+def test_the_byte_limit_holds_a_file_of_exactly_the_limit(tmp_path: Path) -> None:
+    from qplan.load.reader import read_bytes
+
+    exact = tmp_path / "exact.yaml"
+    exact.write_bytes(b"x" * 100)
+    assert read_bytes(exact, tmp_path, max_bytes=100) == b"x" * 100
+    over = tmp_path / "over.yaml"
+    over.write_bytes(b"x" * 101)
+    with pytest.raises(LoadError) as raised:
+        read_bytes(over, tmp_path, max_bytes=100)
+    told = raised.value.diagnostic
+    assert (told.code, told.file, told.message) == (
+        "QP005",
+        "over.yaml",
+        "file is 101 bytes, over the limit of 100",
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -274,3 +275,77 @@ def test_known_items_give_the_figures_parsing_gives(example_repo: Path) -> None:
     assert {t: v.contract() for t, v in taken.teams.items()} == {
         t: v.contract() for t, v in parsed.teams.items()
     }
+
+
+def _plan_of(existing: int, **actions: int) -> Any:
+    from qplan.plan.plan import Base, Plan, ResourceChange
+
+    changes = [
+        ResourceChange(f"queue.q-{action}-{n}", "wf", action, None, None)
+        for action, count in actions.items()
+        for n in range(count)
+    ]
+    return Plan(Base("lineage", 1, existing), {}, changes)
+
+
+@pytest.mark.parametrize(
+    ("actions", "refused"),
+    [
+        ({"delete": 31}, True),  # deletions count as updates do
+        ({"update": 20, "delete": 11}, True),
+        ({"delete": 30}, False),  # exactly at the limit: allowed
+        ({"update": 30, "create": 50}, False),  # creations touch nothing that exists
+    ],
+    ids=["deletions", "both", "at-the-limit", "creations"],
+)
+def test_the_large_change_safety_counts_updates_and_deletions(
+    actions: dict[str, int], refused: bool
+) -> None:
+    """100 existing resources and a 30 % limit (octoDNS's update and delete threshold)."""
+    from qplan.core.errors import PlanRefused
+
+    plan = _plan_of(100, **actions)
+    if not refused:
+        assert plan.unsafe_reason(30, 10) is None
+        plan.raise_if_unsafe(30, 10)
+        return
+    touched = actions.get("update", 0) + actions.get("delete", 0)
+    with pytest.raises(PlanRefused) as raised:
+        plan.raise_if_unsafe(30, 10)
+    assert str(raised.value) == (
+        f"plan updates or deletes {touched} of 100 existing resources ({touched:.1f} %), more "
+        "than the 30 % allowed; review it and apply with --allow-large-change"
+    )
+    assert _plan_of(9, **actions).unsafe_reason(30, 10) is None  # a small state: no limit
+
+
+@pytest.mark.parametrize(
+    ("new", "risk"),
+    [
+        ({"a": 30, "b": 70}, None),  # 20 points: exactly the bound, no risk
+        ({"a": 29.5, "b": 70.5}, "moves 20.5 points of share (a 50 → 29.5, b 50 → 70.5)"),
+        ({"a": 50, "c": 50}, "moves 50 points of share (b 50 → 0, c 0 → 50)"),
+    ],
+    ids=["at-the-bound", "just-past", "to-a-new-team"],
+)
+def test_a_share_move_is_a_risk_only_past_its_bound(
+    new: dict[str, float], risk: str | None
+) -> None:
+    from qplan.plan.plan import _share_move
+
+    found = _share_move("allocation.q", "", {"a": 50, "b": 50}, new, 20)
+    assert (found[0] if found else None) == risk
+
+
+def test_shares_over_a_hundred_are_refused(tmp_path: Path) -> None:
+    from tests.conftest import CASES, copy_case
+
+    repo = copy_case(CASES / "valid" / "minimal", tmp_path)
+    org = repo / "workflows" / "org.yaml"
+    text = org.read_text(encoding="utf-8")
+    org.write_text(
+        text.replace("shares: {team-a: 50, team-b: 50}", "shares: {team-a: 60, team-b: 50}")
+    )
+    result = run_qplan("validate", repo=repo)
+    assert result.exit_code == 1
+    assert "QP110 shares of q-prod sum to 110, not 100" in result.output
