@@ -86,7 +86,14 @@ def test_edited_and_new_rows_become_yaml_changes(example_repo: Path, tmp_path: P
     rows = {r[0].value: r for r in sheet.iter_rows(min_row=2)}
     rows["sv-hate-speech-en"][head.index("forecast.weekly_volume")].value = 90000
     allocations = workbook["allocations"]
-    allocations.append(["ls-safety-hi", "{in-hyderabad: 60, ph-manila: 40}"])
+    # a column per team: shares.in-hyderabad, shares.ph-manila …
+    columns = [c.value for c in allocations[1]]
+    assert columns[:3] == ["queue", "shares.co-bogota", "shares.de-berlin"]
+    new: list[object] = [None] * len(columns)
+    new[0] = "ls-safety-hi"
+    new[columns.index("shares.in-hyderabad")] = 60
+    new[columns.index("shares.ph-manila")] = 40
+    allocations.append(new)
     workbook.save(book)
     result = run_qplan("import", str(book), "--kind", "queues", repo=example_repo)
     assert result.output == "Imported queues: 0 new, 1 updated, 42 unchanged.\n"

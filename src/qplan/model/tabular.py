@@ -71,8 +71,24 @@ TABULAR_KINDS: dict[str, type[BaseModel]] = {
 }
 
 
+def number_mapping(model: type[BaseModel], path: list[str]) -> bool:
+    """Whether the field at ``path`` maps names to numbers (an allocation's ``shares``): a
+    sheet gives it a column per name (``shares.us-reno``) instead of one flow cell."""
+    try:
+        found, inner = shape(model, path)
+    except KeyError:
+        return False
+    if found != "collection" or typing.get_origin(inner) is not dict:
+        return False
+    value = _unwrap(typing.get_args(inner)[1])
+    return value in (int, float)
+
+
 def shape(model: type[BaseModel], path: list[str]) -> tuple[Shape, Any]:
-    """What a (dotted) column of ``model`` holds, and the type there."""
+    """What a (dotted) column of ``model`` holds, and the type there; the column of one
+    name of a mapping of numbers (``shares.us-reno``) holds a number."""
+    if len(path) > 1 and number_mapping(model, path[:-1]):
+        return "scalar", float
     annotation: Any = model
     for step in path:
         inner = _unwrap(annotation)
@@ -125,12 +141,20 @@ def _spread(
         kind, _ = shape(model, here)
         if kind == "model" and isinstance(value, dict):
             _spread(model, value, here, row)
+        elif isinstance(value, dict) and value and number_mapping(model, here):
+            for name, number in value.items():
+                row[".".join([*here, str(name)])] = _whole(number)
         elif isinstance(value, list | dict):
             row[".".join(here)] = flow_text(value)
-        elif isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-            row[".".join(here)] = int(value)  # 14000, as the file says, not 14000.0
         else:
-            row[".".join(here)] = value
+            row[".".join(here)] = _whole(value)
+
+
+def _whole(value: Any) -> Any:
+    """14000, as the file says, not 14000.0."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
 
 
 def flow_text(value: Any) -> str:
@@ -148,7 +172,13 @@ def flow_text(value: Any) -> str:
 def columns(kind: str, rows: Iterable[dict[str, Any]]) -> list[str]:
     """The columns these rows use, in the file format's order."""
     used = set().union(*(row.keys() for row in rows))
-    return [c for c in field_order(TABULAR_KINDS[kind]) if c in used]
+    out = []
+    for column in field_order(TABULAR_KINDS[kind]):
+        if column in used:
+            out.append(column)
+        # a column per name of a mapping of numbers, in name order, where the field is
+        out += sorted(c for c in used if c.startswith(column + ".") and c not in out)
+    return out
 
 
 class CellProblem(Exception):
