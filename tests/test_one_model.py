@@ -92,13 +92,21 @@ def test_allocate_reports_the_capacity_models_loads_before_and_after(example_rep
     assert narrow.exit_code == 0, narrow.output
     for entry in json.loads(narrow.output)["teams"]:
         assert entry["utilisation_before"] == teams_before[entry["team"]]["utilisation_percent"]
-    found = run_qplan(
-        "allocate", "--workflow", "comments", "--write", "--format", "json", repo=example_repo
+    _allocate_writes_capacitys_figures(
+        example_repo, teams_before, "--workflow", "comments", "--write", "--format", "json"
     )
+
+
+def _allocate_writes_capacitys_figures(
+    repo: Path, teams_before: dict[str, Any], *args: str
+) -> None:
+    """``allocate ARGS`` (with --write) changes a split, and its loads before and after are
+    `capacity`'s utilisation on the repository before and as it leaves it."""
+    found = run_qplan("allocate", *args, repo=repo)
     assert found.exit_code == 0, found.output
     document, _ = json.JSONDecoder().raw_decode(found.output)  # then the line it wrote
     assert any(q["shares_after"] != q["shares_before"] for q in document["queues"])
-    _, teams_after = _capacity(example_repo)
+    _, teams_after = _capacity(repo)
     for entry in document["teams"]:
         tid = entry["team"]
         assert entry["utilisation_before"] == teams_before[tid]["utilisation_percent"], tid
@@ -212,18 +220,10 @@ def test_every_command_shows_the_capacity_models_figures(
 
     # the optimiser: its loads before and after are capacity's, around --write
     workflow = path.stem
-    proposal = run_qplan(
-        "allocate", "--workflow", workflow, "--objective", "balance", "--write", "--format",
-        "json", repo=repo,
+    _allocate_writes_capacitys_figures(
+        repo, teams_after, "--workflow", workflow, "--objective", "balance", "--write",
+        "--format", "json",
     )  # fmt: skip
-    assert proposal.exit_code == 0, proposal.output
-    document, _ = json.JSONDecoder().raw_decode(proposal.output)
-    assert any(q["shares_after"] != q["shares_before"] for q in document["queues"])
-    _, teams_written = _capacity(repo)
-    for entry in document["teams"]:
-        tid = entry["team"]
-        assert entry["utilisation_before"] == teams_after[tid]["utilisation_percent"], tid
-        assert entry["utilisation_after"] == teams_written[tid]["utilisation_percent"], tid
 
     # a recovery: its spare capacity is capacity --backlog's
     queues_now, _ = _capacity(repo)
