@@ -3,6 +3,7 @@
 
     python3 tasks.py demo   # set up .venv; validate, plan, apply the example organisation
     python3 tasks.py test   # set up .venv, run lint, types and the tests
+    python3 tasks.py mutate # mutation testing ([tool.mutmut] in pyproject.toml): the kill rate
 
 Extra arguments after ``test`` go to pytest (``python3 tasks.py test -k loader``).
 """
@@ -95,12 +96,33 @@ def test(pytest_args: list[str]) -> None:
     run(BIN / "pytest", "-n", "auto", "--durations=10", *pytest_args)
 
 
+def mutate() -> None:
+    """Mutation testing of what ``[tool.mutmut]`` names, then the share of mutants the tests
+    kill (of those some test runs: a mutant no selected test reaches is counted apart)."""
+    import json
+
+    ensure_venv()
+    subprocess.run([str(BIN / "mutmut"), "run"], cwd=ROOT, check=False)
+    run(BIN / "mutmut", "export-cicd-stats")
+    stats = json.loads((ROOT / "mutants" / "mutmut-cicd-stats.json").read_text())
+    killed, survived = stats["killed"], stats["survived"]
+    tried = killed + survived + stats.get("timeout", 0)
+    rate = 100 * (killed + stats.get("timeout", 0)) / tried if tried else 0.0
+    print(
+        f"Killed {killed + stats.get('timeout', 0)} of {tried} mutants the tests reach "
+        f"({rate:.1f} %); {survived} survived (`.venv/bin/mutmut results`), "
+        f"{stats.get('no_tests', 0)} reached by no selected test."
+    )
+
+
 def main() -> None:
-    if len(sys.argv) < 2 or sys.argv[1] not in ("demo", "test"):
+    if len(sys.argv) < 2 or sys.argv[1] not in ("demo", "test", "mutate"):
         print(__doc__.strip())
         sys.exit(64)
     if sys.argv[1] == "demo":
         demo()
+    elif sys.argv[1] == "mutate":
+        mutate()
     else:
         test(sys.argv[2:])
 
