@@ -71,6 +71,11 @@ def test_every_command_has_a_working_example(
         lines = [line for line in result.output.splitlines() if line.strip()]
         outcomes[command] = (result.exit_code, lines[-1] if lines else "")
         outputs[command] = result.output
+    assert outcomes["health"][0] == 0
+    assert outputs["health"].splitlines()[0] == (
+        "Health from 2026-10-26 to 2026-11-22 (28 days): 1 queue, 3 teams, 2 vendors missed "
+        "a target."
+    )
     # the plan and what `show` makes of the saved plan: the one change the state lacks
     assert "**Plan: 0 to create, 1 to update, 0 to delete.**" in outputs["plan"].splitlines()
     assert outputs["show"] == outputs["plan"]
@@ -127,7 +132,7 @@ def test_every_command_has_a_working_example(
         ),
         "docs build": (0, "Built 92 pages into site."),
         "capacity": (0, "Every target holds."),
-        "health": (0, "1 queue, 3 teams, 2 vendors missed a target."),
+        "health": outcomes["health"],  # its verdict leads: checked above
         "recover": (0, "2026-12-20 Sun        0"),
         "allocate": (
             0,

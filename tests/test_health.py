@@ -161,7 +161,8 @@ def test_text_report(tmp_path: Path) -> None:
     result = run_qplan("health", repo=repo)
     assert result.exit_code == 0
     assert result.output == (
-        "Health from 2026-11-09 to 2026-11-22 (14 days)\n"
+        "Health from 2026-11-09 to 2026-11-22 (14 days): 1 queue, 2 teams, 1 vendor missed a "
+        "target.\n"
         "The actuals end on 2026-11-22, 15 days ago.\n"
         "\n"
         "Queues\n"
@@ -186,8 +187,6 @@ def test_text_report(tmp_path: Path) -> None:
         "Vendors\n"
         "vendor    handled    SLA  target  accuracy    min  productivity  staffed  status\n"
         "Vendor B    6,000  80.0%   95.0%     84.0%  90.0%           82%      73%  MISSED\n"
-        "\n"
-        "1 queue, 2 teams, 1 vendor missed a target.\n"
     )
 
 
@@ -211,7 +210,7 @@ def test_a_queue_on_plan_meets_its_targets_and_fail_on_miss_exits_0(tmp_path: Pa
     _steady(repo)
     result = run_qplan("health", "--fail-on-miss", repo=repo)
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[-1] == "Every target was met (1 queue)."
+    assert result.output.splitlines()[0].endswith(": Every target was met (1 queue).")
 
 
 def test_a_period_without_actuals_measures_nothing_and_fail_on_miss_exits_1(
@@ -224,8 +223,9 @@ def test_a_period_without_actuals_measures_nothing_and_fail_on_miss_exits_1(
     period = ("--from", "2026-10-01", "--to", "2026-10-14")
     result = run_qplan("health", *period, "--fail-on-miss", repo=repo)
     assert result.exit_code == 1, result.output
-    assert result.output.splitlines()[-1] == (
-        "No item was handled in the period: the actuals say nothing of its targets."
+    assert result.output.splitlines()[0] == (
+        "Health from 2026-10-01 to 2026-10-14 (14 days): No item was handled in the period: "
+        "the actuals say nothing of its targets."
     )
     found = json.loads(run_qplan("health", *period, "--format", "json", repo=repo).output)
     assert {k: found[k] for k in ("measured", "missed", "actuals_end", "actuals_age_days")} == {
@@ -275,7 +275,7 @@ def test_quality_drift_week_by_week(tmp_path: Path) -> None:
     [queue] = json.loads(second.output)["queues"]
     assert (queue["accuracy_percent"], queue["accuracy_met"]) == (84.0, False)
     first = run_qplan("health", "--from", "2026-11-09", "--to", "2026-11-15", repo=repo)
-    assert first.output.splitlines()[-1] == "Every target was met (1 queue)."
+    assert first.output.splitlines()[0].endswith(": Every target was met (1 queue).")
 
 
 def test_interval_rows_fold_into_days(tmp_path: Path) -> None:

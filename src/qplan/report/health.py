@@ -118,7 +118,12 @@ def _age(health: Health) -> str:
 
 
 def text(health: Health) -> str:
-    out = [f"Health from {_period(health)}", *([_age(health)] if _age(health) else []), ""]
+    # the verdict first: who missed a target, then the figures that show it
+    out = [
+        f"Health from {_period(health)}: {health_summary(health)}",
+        *([_age(health)] if _age(health) else []),
+        "",
+    ]
     out.append("Queues")
     out += table(_QUEUE_HEAD, (_queue_cells(q) for _, q in sorted(health.queues.items())), _NUMERIC)
     causes = _cause_lines(health)
@@ -132,7 +137,6 @@ def text(health: Health) -> str:
                 title,
                 *table(head, (_card_cells(c) for _, c in sorted(cards.items())), _NUMERIC),
             ]
-    out += ["", health_summary(health)]
     return "\n".join(out) + "\n"
 
 
