@@ -671,26 +671,27 @@ class Allocation(Suppressible):
                 )
         return phases
 
-    def recovery_on(self, day: date | None) -> AllocationPhase | None:
-        """The backlog-recovery phase in force on ``day``, until its ``clear_by``."""
-        if day is None:
-            return None
+    def phase_on(self, day: date | None) -> AllocationPhase | None:
+        """The phase in force on ``day``: the last to start by then (None before the first,
+        or when ``day`` is None)."""
         found = None
-        for phase in self.phases:
-            if phase.starts <= day:
-                found = phase
-        if found is None or found.recovery is None or day > found.recovery.clear_by:
-            return None
-        return found
-
-    def shares_on(self, day: date | None) -> dict[str, float]:
-        """The shares in force on ``day`` (the first shares when ``day`` is None)."""
-        shares = self.shares
         if day is not None:
             for phase in self.phases:
                 if phase.starts <= day:
-                    shares = phase.shares
-        return shares
+                    found = phase
+        return found
+
+    def recovery_on(self, day: date | None) -> AllocationPhase | None:
+        """The backlog-recovery phase in force on ``day``, until its ``clear_by``."""
+        found = self.phase_on(day)
+        if found is None or found.recovery is None or day is None:
+            return None
+        return found if day <= found.recovery.clear_by else None
+
+    def shares_on(self, day: date | None) -> dict[str, float]:
+        """The shares in force on ``day`` (the first shares when ``day`` is None)."""
+        found = self.phase_on(day)
+        return self.shares if found is None else found.shares
 
 
 class _Guardrail(Suppressible):
