@@ -97,9 +97,7 @@ class RecoveryPlan:
     planned_aht_seconds: float | None = None
     #: the items a day an unstable queue's backlog grows by meanwhile
     growth_per_day: float = 0.0
-    #: the days of the week (0 Monday) each lever's team works; a team missing works daily
-    workdays: Mapping[str, frozenset[int]] = field(default_factory=dict)
-    #: the teams of the levers used
+    #: the teams of the levers used (a lever whose team is missing gives every day)
     teams: Mapping[str, Team] = field(default_factory=dict)
 
     @property
@@ -128,12 +126,13 @@ class RecoveryPlan:
     def burn_down(self) -> list[tuple[date, float]]:
         """The backlog left at the end of each day: a lever's team gives its week's items
         on the days it works (none on a day it is closed), the backlog grows meanwhile."""
+        workdays = {tid: working_weekdays(team) for tid, team in self.teams.items()}
         left = self.backlog
         found = []
         for d in range(self.days):
             day = self.starts + timedelta(days=d)
             given = sum(
-                lever.items_per_day * _day_factor(self.workdays.get(lever.team), day)
+                lever.items_per_day * _day_factor(workdays.get(lever.team), day)
                 for lever in self.levers
             )
             left = max(0.0, left + self.growth_per_day - given)
@@ -317,7 +316,6 @@ def plan_recovery(
         aht_seconds=aht if aht != q.aht_seconds else None,
         planned_aht_seconds=q.aht_seconds,
         growth_per_day=q.backlog_growth_per_day,
-        workdays={v.team: workdays[v.team] for v in used},
         teams={v.team: teams[v.team] for v in used},
     )
 
