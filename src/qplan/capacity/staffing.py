@@ -364,7 +364,7 @@ class _ProfiledQueue:
         percent_on = sum(p.percent * duty[p.team.id] for p in parts)
         total = sum(p.percent for p in parts)
         nobody = percent_on <= 0
-        handle = np.round(self.aht, 6).tolist()
+        self.handle = handle = np.round(self.aht, 6).tolist()  # the Erlang inputs' handle times
         self.routes: dict[int, Any] = {}
         self.traffics: dict[int, Any] = {}
         needed: dict[int, Any] = {}
@@ -422,7 +422,7 @@ class _ProfiledQueue:
             p.given = p.requests * local
             p.staffed_hours = float(p.given.sum()) * iv.INTERVAL_MINUTES / 60
             self.on_duty = self.on_duty + p.given
-        handle = np.round(self.aht, 6).tolist()
+        handle = self.handle
         self.levels = np.zeros(iv.WEEK_INTERVALS)
         self.share_levels: dict[int, Any] = {}
         for p in self.parts:
@@ -503,9 +503,9 @@ def _fill(team: Team, shares: list[Share], on: date | None) -> tuple[Any, Fills 
     """Per quarter-hour of the UTC week, the part of the agents its real-time queues ask
     for that the team has on duty (1: all), and the parts its flat real-time queues get in
     the hours they are covered, with the share of those hours each holds; (None, None) when
-    no profiled queue asks. A flat queue asks for its agents
-    in every hour the team covers, so a profiled queue never keeps agents a flat queue of
-    the same team needs: short hours are shared in proportion to what each asks."""
+    no profiled queue asks. A flat queue asks for its agents in every hour the team covers,
+    so a profiled queue never keeps agents a flat queue of the same team needs: short hours
+    are shared in proportion to what each asks."""
     import numpy as np
 
     from qplan.capacity import intervals as iv
