@@ -131,12 +131,12 @@ def export_organisation(validation: ValidationResult, kind: str | None = None) -
     return export_csv(org, kind)
 
 
-def in_the_workbook(result: ImportResult, problem: Any) -> str | None:
-    """Where in the workbook a problem of the imported result comes from (a cell, else a
-    row), or None when the workbook did not write it."""
-    from qplan.edit.spreadsheets import in_the_workbook as place
+def in_the_workbook(result: ImportResult, problems: list[Any]) -> list[str | None]:
+    """Where in the workbook each problem of the imported result comes from (a cell, else
+    a row), or None when the workbook did not write it."""
+    from qplan.edit.spreadsheets import in_the_workbook as places
 
-    return place(result, problem)
+    return places(result, problems)
 
 
 def import_workbook_file(

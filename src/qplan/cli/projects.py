@@ -368,8 +368,7 @@ def import_(
         from qplan.app.projects import in_the_workbook
 
         errors = report.errors
-        for error in errors:
-            place = in_the_workbook(result, error)
+        for error, place in zip(errors, in_the_workbook(result, errors), strict=True):
             click.echo(f"{place}: {error.code} {error.message}" if place else error.render())
             if error.hint:
                 click.echo(f"  hint: {error.hint}")

@@ -21,12 +21,20 @@ def number(value: float) -> int | float:
 def load_document(settings: Settings, file: str) -> Any:
     """A YAML file of the repository, read through the guarded reader, as ruamel.yaml's
     round-trip document (comments and layout kept); an empty file is an empty mapping."""
+    from qplan.load.reader import read_text
+
+    return document_of(
+        read_text(settings.root / file, settings.root, max_bytes=settings.max_file_bytes)
+    )
+
+
+def document_of(text: str) -> Any:
+    """YAML text as ruamel.yaml's round-trip document (comments, layout and the line of each
+    item kept); empty text is an empty mapping."""
     from ruamel.yaml.comments import CommentedMap
 
     from qplan.edit.fmt import _yaml
-    from qplan.load.reader import read_text
 
-    text = read_text(settings.root / file, settings.root, max_bytes=settings.max_file_bytes)
     document = _yaml().load(text)
     return CommentedMap() if document is None else document
 

@@ -123,9 +123,13 @@ class _Files:
             document[kind] = items
         _append(items, item)
 
-    def create(self, file: str, text: str) -> None:
+    def holds(self, file: str) -> bool:
+        """Whether ``file`` is in the repository, or made here already."""
         path = self.settings.root / file
-        if path.exists() or path.is_symlink() or file in self.new:
+        return path.exists() or path.is_symlink() or file in self.new
+
+    def create(self, file: str, text: str) -> None:
+        if self.holds(file):
             raise UsageError(f"{file} already exists: qplan new does not overwrite files")
         self.new[file] = text
 

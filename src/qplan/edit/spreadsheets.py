@@ -213,10 +213,6 @@ def _drop_the_starter_workflow(org: Organisation, files: Any, total: ImportResul
     total.removed.append(wid)
 
 
-def _there(settings: Settings, files: Any, path: str) -> bool:
-    return path in files.new or (settings.root / path).exists()
-
-
 def _import_cases(
     settings: Settings, table: Table, files: Any, total: ImportResult
 ) -> list[ImportProblem]:
@@ -255,7 +251,7 @@ def _import_cases(
         rows.setdefault(path, []).append(cells[1:])
     made = 0
     for path, cases in sorted(rows.items()):
-        if _there(settings, files, path):
+        if files.holds(path):
             total.unchanged += 1
             continue
         buffer = io.StringIO()
@@ -286,11 +282,11 @@ def _files_new_queues_name(
         if kind != "queues":
             continue
         sop = data.get("sop")
-        if isinstance(sop, str) and not _there(settings, files, sop):
+        if isinstance(sop, str) and not files.holds(sop):
             sops.setdefault(sop, []).append(data)
         training = data.get("training")
         case_set = training.get("case_set") if isinstance(training, dict) else None
-        if isinstance(case_set, str) and not _there(settings, files, case_set):
+        if isinstance(case_set, str) and not files.holds(case_set):
             case_sets.add(case_set)
     made = []
     for sop, queues in sorted(sops.items()):
@@ -466,25 +462,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def in_the_workbook(result: ImportResult, problem: Any) -> str | None:
-    """Where in the workbook a problem the result's validation found comes from (a
+def in_the_workbook(result: ImportResult, problems: list[Any]) -> list[str | None]:
+    """Where in the workbook each problem the result's validation found comes from (a
     diagnostic at a line of a file the import wrote): the cell of the field at that line,
-    or the row of the item; None when no row of the workbook made that line."""
-    text = result.texts.get(problem.file)
-    if text is None or not problem.file.endswith((".yaml", ".yml")):
-        return None
-    from ruamel.yaml import YAML
+    or the row of the item; None when no row of the workbook made that line. Each file
+    written is read once, however many problems it has."""
+    items: dict[str, list[tuple[int, str, Any]]] = {}
+    return [_place(result, problem, items) for problem in problems]
 
-    document: Any = YAML(typ="rt", pure=True).load(text)
-    if not isinstance(document, dict):
-        return None
-    starts: list[tuple[int, str, Any]] = []
-    for kind in TABULAR:
-        for item in document.get(kind) or ():
-            mapping: Any = item  # a round-trip mapping: it knows its line
-            if isinstance(item, dict):
-                starts.append((mapping.lc.line + 1, kind, mapping))
-    found = [entry for entry in sorted(starts, key=lambda s: s[0]) if entry[0] <= problem.line]
+
+def _place(result: ImportResult, problem: Any, items: dict[str, Any]) -> str | None:
+    if problem.file not in items:
+        items[problem.file] = _items_by_line(result.texts.get(problem.file), problem.file)
+    found = [entry for entry in items[problem.file] if entry[0] <= problem.line]
     if not found:
         return None
     _, kind, item = found[-1]
@@ -499,6 +489,24 @@ def in_the_workbook(result: ImportResult, problem: Any) -> str | None:
             return cells[column]
         column = column.rpartition(".")[0]
     return row
+
+
+def _items_by_line(text: str | None, file: str) -> list[tuple[int, str, Any]]:
+    """The items of a YAML file the import wrote, each with the line it starts on, in order."""
+    if text is None or not file.endswith((".yaml", ".yml")):
+        return []
+    from qplan.edit.documents import document_of
+
+    document = document_of(text)
+    if not isinstance(document, dict):
+        return []
+    starts: list[tuple[int, str, Any]] = []
+    for kind in TABULAR:
+        for item in document.get(kind) or ():
+            mapping: Any = item  # a round-trip mapping: it knows its line
+            if isinstance(item, dict):
+                starts.append((mapping.lc.line + 1, kind, mapping))
+    return sorted(starts, key=lambda s: s[0])
 
 
 def _field_at(item: Any, line: int, prefix: str) -> str:
