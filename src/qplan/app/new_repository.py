@@ -28,15 +28,14 @@ def init_repository(
     the files written, relative to it. Refuses a folder with files in it unless ``force``
     (and never overwrites a file that is there: those are left out). ``shown`` is how the
     folder is named in messages (as the user gave it)."""
-    shown = shown or str(folder)
-    from importlib.metadata import PackageNotFoundError, version
-
+    from qplan import __version__ as release
     from qplan.app.tidy import codeowners_of
     from qplan.app.workspace import validate_repository
     from qplan.core.output import write_file
     from qplan.edit import schema
     from qplan.edit.new_repository import starter_files
 
+    shown = shown or str(folder)
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{shown!r} is a file, not a folder")
     present = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
@@ -52,15 +51,11 @@ def init_repository(
             "the example organisation comes with qplan's source: clone qplan's repository "
             "and run `qplan init --example` from its checkout"
         )
-    try:
-        release = version("qplan")
-    except PackageNotFoundError:  # run from a source tree without installing
-        release = "0.1.0"
     name = folder.resolve().name.replace("-", " ").replace("_", " ").strip().title() or "Org"
     files = starter_files(name, release)
     if source is not None:  # the example's own files stand in for the starter's
-        for name in ("workflows/organisation.yaml", "sops/README.md", "training/README.md"):
-            del files[name]
+        for placeholder in ("workflows/organisation.yaml", "sops/README.md", "training/README.md"):
+            del files[placeholder]
     written = []
     folder.mkdir(parents=True, exist_ok=True)
     for relative, text in sorted(files.items()):
