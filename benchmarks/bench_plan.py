@@ -4,7 +4,7 @@ previous revision, with 1 % of the queues changed — the everyday pull request 
     python -m benchmarks.bench_plan            # 1,000 and 10,000 queues
     python -m benchmarks.bench_plan 2000 20000 # other sizes
 
-Every time is best of three wall seconds and is reported as a ratio to a baseline measured
+Every time is best of three wall seconds (``--rounds``) and is reported as a ratio to a baseline measured
 in the same run (a plain Python process that only loads the same YAML with PyYAML's
 CSafeLoader) and to `qplan validate` on the same repository. Apply runs on a fresh copy of
 the SQLite state each time. The state's growth for the 1 % change shows that unchanged
@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.bench_validate import BASELINE, _run, run_benchmark
+from benchmarks.bench_validate import BASELINE, ROUNDS, _run, run_benchmark
 from benchmarks.generate import generate_shape
 
 # Every hundredth queue is a training queue whose volume the "pull request" raises.
@@ -90,7 +90,7 @@ def measure(queues: int, folder: Path, shape: str = "pairs") -> dict[str, Any]:
         shutil.copy(state, copy)
         return _qplan(folder, copy, "apply", str(saved))
 
-    apply = min(_timed(fresh_copy()) for _ in range(3))
+    apply = min(_timed(fresh_copy()) for _ in range(ROUNDS[0]))
     grown = _state_bytes(copy) - after_first
     return {
         "queues": queues,

@@ -4,8 +4,10 @@ a plain Python process that only loads the same files with PyYAML's CSafeLoader.
     python -m benchmarks.bench_validate            # 1,000 and 10,000 queues
     python -m benchmarks.bench_validate 2000 20000 # other sizes
     python -m benchmarks.bench_validate --shape sites  # the second organisation shape
+    python -m benchmarks.bench_validate 200 --rounds 1 # a smoke run: each command once
 
-Reports wall time (best of 3), the ratio to the baseline, and peak memory (max RSS).
+Reports wall time (best of 3 rounds unless ``--rounds`` says otherwise), the ratio to the
+baseline, and peak memory (max RSS).
 """
 
 from __future__ import annotations
@@ -31,12 +33,16 @@ for f in sorted(Path(sys.argv[1], "workflows").rglob("*.yaml")):
 """
 
 
+# How many times each command runs; the best time counts (``--rounds`` sets it).
+ROUNDS = [3]
+
+
 def _run(command: list[str]) -> tuple[float, float]:
-    """Best-of-three wall seconds and the peak RSS in MiB of ``command`` (that process's
-    own, from ``wait4``, not the largest of every child so far)."""
+    """Best-of-``ROUNDS`` wall seconds and the peak RSS in MiB of ``command`` (that
+    process's own, from ``wait4``, not the largest of every child so far)."""
     best = float("inf")
     peak = 0.0
-    for _ in range(3):
+    for _ in range(ROUNDS[0]):
         started = time.perf_counter()
         child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         assert child.stderr is not None
@@ -87,14 +93,12 @@ def run_benchmark(
     timed: str,
 ) -> None:
     """Measure each size given on the command line (default 1,000 and 10,000 queues) of the
-    organisation shape given by ``--shape pairs|sites`` (default pairs), print one line per
-    size, how ``timed`` grows per queue, and every row as JSON."""
+    organisation shape given by ``--shape pairs|sites`` (default pairs), each command best of
+    ``--rounds`` runs (default 3), print one line per size, how ``timed`` grows per queue,
+    and every row as JSON."""
     args = sys.argv[1:]
-    shape = "pairs"
-    if "--shape" in args:
-        at = args.index("--shape")
-        shape = args[at + 1] if at + 1 < len(args) else ""
-        del args[at : at + 2]
+    shape = _option(args, "--shape", "pairs")
+    ROUNDS[0] = int(_option(args, "--rounds", "3"))
     sizes = [int(a) for a in args] or [1000, 10000]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -110,6 +114,16 @@ def run_benchmark(
             f"{growth:.2f} (1.0 is linear)"
         )
     print(json.dumps(rows), file=sys.stderr if os.environ.get("QUIET") else sys.stdout)
+
+
+def _option(args: list[str], name: str, default: str) -> str:
+    """The value after ``name`` in ``args`` (both removed from it), or ``default``."""
+    if name not in args:
+        return default
+    at = args.index(name)
+    value = args[at + 1] if at + 1 < len(args) else ""
+    del args[at : at + 2]
+    return value
 
 
 def _describe(row: dict[str, Any]) -> str:

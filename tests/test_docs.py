@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
-import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from urllib.request import urlopen
@@ -239,12 +240,6 @@ def test_change_log_comes_from_the_state(example_repo: Path) -> None:
     assert "<td>updated</td>" in html
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _get(url: str, deadline: float) -> str:
     while True:
         try:
@@ -256,17 +251,28 @@ def _get(url: str, deadline: float) -> str:
 
 
 def test_serve_rebuilds_when_the_repository_changes(example_repo: Path) -> None:
-    port = _free_port()
     env = dict(os.environ, QPLAN_TODAY=TODAY, NO_COLOR="1")
     command = [sys.executable, "-m", "qplan", "--repo", str(example_repo), "docs", "serve"]
     process = subprocess.Popen(
-        [*command, "--dev-addr", f"127.0.0.1:{port}"],
+        [*command, "--dev-addr", "127.0.0.1:0"],  # a free port, which it names
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
-        url = f"http://127.0.0.1:{port}/queues/sv-qa-en.html"
+        assert process.stderr is not None
+        told = re.compile(
+            r"Serving the site at (http://127\.0\.0\.1:(\d+)/) \(Ctrl\+C stops it\)\."
+        )
+        for line in process.stderr:
+            if found := told.fullmatch(line.strip()):
+                break
+        else:
+            raise AssertionError("the server never said where it listens")
+        assert int(found.group(2)) > 0
+        threading.Thread(target=process.stderr.read, daemon=True).start()  # never a full pipe
+        url = f"{found.group(1)}queues/sv-qa-en.html"
         page = _get(url, time.monotonic() + 60)
         assert "Short video · quality assurance sample" in page
         edit(example_repo, SV, "Short video · quality assurance sample", "Short video · QA sample")
@@ -277,6 +283,7 @@ def test_serve_rebuilds_when_the_repository_changes(example_repo: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=30)
+    assert process.returncode == 0, process.returncode
 
 
 def test_a_large_organisation_keeps_its_queues_on_workflow_pages(example_repo: Path) -> None:

@@ -2,8 +2,10 @@
 
 Builds the site with `qplan docs build`, serves it on 127.0.0.1 and opens it with
 Playwright driving Debian's Chromium (``QPLAN_CHROMIUM``, default ``/usr/bin/chromium``).
-Screenshots go to ``test-artifacts/browser/``. Without Chromium the test is skipped with
-the reason, unless ``QPLAN_REQUIRE_BROWSER`` is set (``.ci/run`` sets it).
+Screenshots go to the test's own temporary folder (``screenshots/`` in pytest's
+``tmp_path``, kept for the last three runs), never to a folder two runs share. Without
+Chromium the test is skipped with the reason, unless ``QPLAN_REQUIRE_BROWSER`` is set
+(``.ci/run`` sets it).
 """
 
 from __future__ import annotations
@@ -28,7 +30,6 @@ import pytest
 from tests.conftest import ROOT, run_qplan
 
 CHROMIUM = os.environ.get("QPLAN_CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = ROOT / "test-artifacts" / "browser"
 FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -92,12 +93,12 @@ def browser(site: str) -> Iterator[Any]:
             chromium.close()
 
 
-def _shot(page: Any, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+def _shot(page: Any, folder: Path, name: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
-def test_a_reader_finds_what_they_need(site: str, browser: Any) -> None:
+def test_a_reader_finds_what_they_need(site: str, browser: Any, tmp_path: Path) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
@@ -113,13 +114,13 @@ def test_a_reader_finds_what_they_need(site: str, browser: Any) -> None:
     assert "6 workflows, 43 queues" in body
     assert "FTE required of 780 headcount" in body
     assert "Northwind Review Services" in body
-    _shot(page, "overview")
+    _shot(page, tmp_path / "screenshots", "overview")
 
     page.click("article >> text=Short video")  # the workflow, from the overview's table
     page.wait_for_url("**/workflows/short-video.html")
     body = page.inner_text("article")
     assert "Short video · hate speech · English" in body and "95% within 24h" in body
-    _shot(page, "workflow")
+    _shot(page, tmp_path / "screenshots", "workflow")
 
     page.click("article >> text=Short video · hate speech · English")
     page.wait_for_url("**/queues/sv-hate-speech-en.html")
@@ -128,21 +129,21 @@ def test_a_reader_finds_what_they_need(site: str, browser: Any) -> None:
     assert re.search(r"us-austin\t40%", body) and re.search(r"us-reno\t60%", body)
     assert "Reviewers watch the flagged clip in full" in body  # its SOP, rendered
     assert "Austin in-house (en/es): 40% of volume" in body
-    _shot(page, "queue")
+    _shot(page, tmp_path / "screenshots", "queue")
 
     page.click("article >> a:text-is('us-austin')")
     page.wait_for_url("**/teams/us-austin.html")
     body = page.inner_text("article")
     assert "every day 00:00–24:00 (America/Chicago)" in body
     assert "sv-hate-speech-en" in body and "us_protected" in body
-    _shot(page, "team")
+    _shot(page, tmp_path / "screenshots", "team")
 
     page.click("input[data-md-component='search-query']")
     page.keyboard.type("grooming")
     page.wait_for_selector(".md-search-result__item", timeout=15_000)
     results = page.inner_text(".md-search-result")
     assert "Minor safety" in results or "grooming" in results.lower()
-    _shot(page, "search")
+    _shot(page, tmp_path / "screenshots", "search")
     assert problems == []
 
 

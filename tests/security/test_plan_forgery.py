@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -19,10 +20,21 @@ from tests.security.harness import minimal_repo, qplan, snapshot
 KEY = {"QPLAN_PLAN_KEY": "test-signing-key-not-a-secret"}
 
 
+# the minimal repository with its plan saved as pr.plan, made once per environment
+_PLANNED: dict[tuple[tuple[str, str], ...], Path] = {}
+
+
 def _planned(tmp_path: Path, env: dict[str, str] | None = None) -> Path:
-    repo = minimal_repo(tmp_path)
-    done = qplan("plan", "--out", "pr.plan", repo=repo, env=env)
-    assert done.returncode == 0, done.stdout + done.stderr
+    """A copy of the minimal repository with ``qplan plan --out pr.plan`` made in it (the
+    plan is made once per environment and copied: it holds no path of its repository)."""
+    key = tuple(sorted((env or {}).items()))
+    if key not in _PLANNED:
+        made = minimal_repo(tmp_path / "planned")
+        done = qplan("plan", "--out", "pr.plan", repo=made, env=env)
+        assert done.returncode == 0, done.stdout + done.stderr
+        _PLANNED[key] = made
+    repo = tmp_path / "repo"
+    shutil.copytree(_PLANNED[key], repo, symlinks=True)
     return repo
 
 

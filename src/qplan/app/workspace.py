@@ -183,9 +183,13 @@ def enqueued_case_sets(settings: Settings, state_url: str | None = None) -> dict
         store.close()
 
 
-def write_checked(settings: Settings, texts: dict[str, str]) -> Report:
+def write_checked(
+    settings: Settings, texts: dict[str, str], *, as_it_is: Report | None = None
+) -> Report:
     """Write these files (path → new text) and validate the repository; when it has
-    errors, put every file back as it was (or remove it) and return the report."""
+    errors, put every file back as it was (or remove it) and return the report.
+    ``as_it_is`` is the report of the repository as it is: when no text differs from its
+    file, that is the result's report, and nothing is written or validated again."""
     from qplan.core.output import write_file
     from qplan.load.reader import read_bytes
 
@@ -196,6 +200,10 @@ def write_checked(settings: Settings, texts: dict[str, str]) -> Report:
         before[path] = (
             read_bytes(path, settings.root, max_bytes=settings.max_file_bytes) if exists else None
         )
+    if as_it_is is not None and all(
+        before[settings.root / file] == text.encode("utf-8") for file, text in texts.items()
+    ):
+        return as_it_is
     try:
         for file, text in sorted(texts.items()):
             write_file(settings.root / file, text)

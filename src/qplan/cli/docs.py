@@ -102,7 +102,8 @@ def docs_build(obj: Context, out: str, project_dir: str | None, no_cache: bool) 
 @_PROJECT_DIR
 @pass_context
 def docs_serve(obj: Context, dev_addr: str, project_dir: str | None) -> None:
-    """Serve the site with live reload: edits to workflows/ and sops/ rebuild it.
+    """Serve the site with live reload: edits to workflows/ and sops/ rebuild it. Port 0
+    takes a free port, and the line that says where the site is served names it.
 
     Example: qplan docs serve --dev-addr 127.0.0.1:8000
     """
@@ -120,10 +121,11 @@ def docs_serve(obj: Context, dev_addr: str, project_dir: str | None) -> None:
     if files is None:
         write_refusal(validation.report, "text", "No site was served")
 
-    def ready() -> None:
-        click.echo(f"Serving the site at http://{dev_addr}/ (Ctrl+C stops it).", err=True)
-        signal.signal(signal.SIGTERM, _stop)  # stopped as by Ctrl+C: the folder is removed
+    def ready(host: str, port: int) -> None:
+        shown = f"[{host}]" if ":" in host else host
+        click.echo(f"Serving the site at http://{shown}:{port}/ (Ctrl+C stops it).", err=True)
 
+    signal.signal(signal.SIGTERM, _stop)  # stopped as by Ctrl+C: the folder is removed
     serve_docs(settings, files, obj.state, dev_addr=dev_addr, project_dir=project_dir, ready=ready)
 
 

@@ -363,7 +363,7 @@ def import_(
         click.echo(f"Nothing was imported: {len(result.problems)} bad cell(s).")
         sys.exit(1)
     # what counts is the result: the repository may have been empty or invalid before
-    report = write_checked(validation.settings, result.texts)
+    report = write_checked(validation.settings, result.texts, as_it_is=validation.report)
     if report.has_errors:
         from qplan.app.projects import in_the_workbook
 

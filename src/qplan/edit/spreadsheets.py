@@ -87,15 +87,16 @@ def export_workbook(org: Organisation, today: date) -> bytes:
     workbook.properties.creator = "qplan"
     sheets = [(kind, *table_of(org, kind)) for kind in SHEETS]
     sheets.append((CASES_SHEET, CASE_COLUMNS, case_rows(org)))
+    bold = Font(bold=True)
     for kind, head, rows in sheets:
         sheet = workbook.create_sheet(kind)
-        sheet.append(head)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append(row)
-            for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, str):
+        for column, name in enumerate(head, start=1):
+            sheet.cell(row=1, column=column, value=name).font = bold
+        # cell by cell, not sheet[row]: that measures the whole sheet each time it is asked
+        for number, row in enumerate(rows, start=2):
+            for column, value in enumerate(row, start=1):
+                cell = sheet.cell(row=number, column=column, value=value)
+                if isinstance(value, str):
                     cell.data_type = "s"  # text stays text: "=…" is not made a formula
         sheet.freeze_panes = "B2"
     buffer = io.BytesIO()
