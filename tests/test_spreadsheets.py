@@ -328,6 +328,30 @@ def test_a_workbook_repairs_an_invalid_repository(example_repo: Path, tmp_path: 
     assert run_qplan("validate", repo=example_repo).output == "Valid: no problems found.\n"
 
 
+def test_a_workbook_that_changes_nothing_leaves_an_invalid_repository_refused(
+    example_repo: Path, tmp_path: Path
+) -> None:
+    """Importing what is already there into an invalid repository: the result is the
+    repository as it is, so it is refused with the repository's own errors."""
+    book = tmp_path / "plan.xlsx"
+    run_qplan("export", "--out", str(book), repo=example_repo)
+    path = example_repo / "workflows" / "short-video.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "shares: {us-austin: 40, us-reno: 60}", "shares: {us-austin: 40, us-reno: 50}"
+        ),
+        encoding="utf-8",
+    )
+    before = snapshot(example_repo)
+    result = run_qplan("import", str(book), "--kind", "teams", repo=example_repo)
+    assert (result.exit_code, result.output.splitlines()[-1]) == (
+        1,
+        "Nothing was imported: the result would not validate (1 error(s)).",
+    )
+    assert "QP110 shares of sv-hate-speech-en sum to 90, not 100" in result.output
+    assert snapshot(example_repo) == before
+
+
 def test_a_bad_cell_on_any_sheet_refuses_the_whole_workbook(
     example_repo: Path, tmp_path: Path
 ) -> None:
