@@ -4,11 +4,11 @@ previous revision, with 1 % of the queues changed — the everyday pull request 
     python -m benchmarks.bench_plan            # 1,000 and 10,000 queues
     python -m benchmarks.bench_plan 2000 20000 # other sizes
 
-Every time is best of three wall seconds (``--rounds``) and is reported as a ratio to a baseline measured
-in the same run (a plain Python process that only loads the same YAML with PyYAML's
-CSafeLoader) and to `qplan validate` on the same repository. Apply runs on a fresh copy of
-the SQLite state each time. The state's growth for the 1 % change shows that unchanged
-resources are stored once. Before that, two more plans are timed against `validate`: the
+Every time is best of three wall seconds (``--rounds``) and is reported as a ratio to a
+baseline measured in the same run (a plain Python process that only loads the same YAML
+with PyYAML's CSafeLoader) and to `qplan validate` on the same repository. Apply runs on a
+fresh copy of the SQLite state each time. The state's growth for the 1 % change shows that
+unchanged resources are stored once. Before that, two more plans are timed against `validate`: the
 first plan of the organisation (an empty state), and a plan of a one-queue change.
 """
 
