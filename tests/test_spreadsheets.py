@@ -53,7 +53,13 @@ def test_export_then_import_changes_nothing(example_repo: Path, tmp_path: Path) 
     book = tmp_path / "organisation.xlsx"
     result = run_qplan("export", "--out", str(book), repo=example_repo)
     assert result.exit_code == 0, result.output
-    assert load_workbook(book).sheetnames == [*KINDS, "cases"]
+    assert load_workbook(book).sheetnames == [
+        *KINDS[:4],
+        "shifts",
+        *KINDS[4:],
+        "phases",
+        "cases",
+    ]
     counts = COUNTS
     whole = run_qplan("import", str(book), repo=example_repo)
     assert whole.output == "".join(
@@ -403,3 +409,134 @@ def test_a_refused_result_points_at_the_workbook_cells(example_repo: Path, tmp_p
         "Nothing was imported: the result would not validate (2 error(s)).",
     ]
     assert snapshot(org) == before
+
+
+def _sheet_rows(book: Path, name: str) -> list[tuple[object, ...]]:
+    return list(load_workbook(book)[name].iter_rows(values_only=True))
+
+
+def test_shifts_and_phases_have_sheets_of_their_own(example_repo: Path, tmp_path: Path) -> None:
+    """A team's shifts and an allocation's phases are a row each on their own sheets, not
+    one cell of YAML: edited there, only the entries that changed change in the files."""
+    book = tmp_path / "plan.xlsx"
+    assert run_qplan("export", "--out", str(book), repo=example_repo).exit_code == 0
+    assert "shifts" not in _sheet_rows(book, "teams")[0]
+    shifts = _sheet_rows(book, "shifts")
+    assert shifts[:3] == [
+        ("team", "days", "start", "end", "fte"),
+        ("ph-manila", "[mon, tue, wed, thu, fri]", "05:00", "14:00", 24),
+        ("ph-manila", "[wed, thu, fri, sat, sun]", "06:00", "15:00", 16),
+    ]
+    teams = sorted({"co-bogota", "de-berlin", "in-hyderabad", "ph-cebu", "ph-manila"}
+                   | {"pt-lisbon", "us-austin", "us-raleigh", "us-reno"})  # fmt: skip
+    phases_head = ("queue", "from", *(f"shares.{t}" for t in teams))
+    recovery = (
+        "recovery.backlog",
+        "recovery.clear_by",
+        *(f"recovery.extra_fte.{t}" for t in teams),
+    )
+    assert _sheet_rows(book, "phases") == [(*phases_head, *recovery)]  # a column per team
+    workbook = load_workbook(book)
+    manila = next(
+        r for r in range(2, workbook["shifts"].max_row + 1)
+        if workbook["shifts"].cell(r, 1).value == "ph-manila"
+    )  # fmt: skip
+    workbook["shifts"].cell(manila, 5).value = 20
+    phases = workbook["phases"]
+    raleigh = 2 + phases_head.index("shares.us-raleigh")
+    for row, (day, austin, us_raleigh) in enumerate(
+        [("2026-12-13", 25, 15), ("2027-01-04", 10, 30)], start=2
+    ):
+        phases.cell(row, 1).value = "sv-hate-speech-es"
+        phases.cell(row, 2).value = day
+        phases.cell(row, 2 + phases_head.index("shares.co-bogota") - 1).value = 60
+        phases.cell(row, 2 + phases_head.index("shares.us-austin") - 1).value = austin
+        phases.cell(row, raleigh - 1).value = us_raleigh
+    workbook.save(book)
+    organisation = (example_repo / "workflows" / "organisation.yaml").read_text("utf-8")
+    result = run_qplan("import", str(book), repo=example_repo)
+    assert result.exit_code == 0, result.output
+    assert "Imported teams: 0 new, 1 updated, 8 unchanged." in result.output.splitlines()
+    assert "Imported allocations: 0 new, 1 updated, 24 unchanged." in result.output.splitlines()
+    after = (example_repo / "workflows" / "organisation.yaml").read_text("utf-8")
+    assert after == organisation.replace(
+        '      - {days: [mon, tue, wed, thu, fri], start: "05:00", end: "14:00", fte: 24}',
+        '      - {days: [mon, tue, wed, thu, fri], start: "05:00", end: "14:00", fte: 20}',
+    )
+    assert (
+        "  - queue: sv-hate-speech-es\n"
+        "    shares: {co-bogota: 60, us-austin: 40}\n"
+        "    phases:\n"
+        "      - {from: 2026-12-13, shares: {co-bogota: 60, us-austin: 25, us-raleigh: 15}}\n"
+        "      - {from: 2027-01-04, shares: {co-bogota: 60, us-austin: 10, us-raleigh: 30}}\n"
+    ) in (example_repo / "workflows" / "short-video.yaml").read_text("utf-8")
+    assert run_qplan("validate", repo=example_repo).exit_code == 0
+    # and back: the phases exported as they were imported, and imported again unchanged
+    again = tmp_path / "again.xlsx"
+    assert run_qplan("export", "--out", str(again), repo=example_repo).exit_code == 0
+    assert _sheet_rows(again, "phases")[1] == (
+        "sv-hate-speech-es", "2026-12-13", 60, 25, 15
+    )  # fmt: skip
+    unchanged = run_qplan("import", str(again), "--kind", "allocations", repo=example_repo)
+    assert unchanged.output == "Imported allocations: 0 new, 0 updated, 25 unchanged.\n"
+
+
+@pytest.mark.parametrize(
+    ("sheet", "cell", "value", "told"),
+    [
+        ("shifts", "C", "25:00", "QP023 team ph-manila: shifts.0.start: string should match"),
+        (
+            "shifts",
+            "A",
+            "nowhere",
+            "QP021 shifts of team 'nowhere', which no row of the teams sheet has",
+        ),
+    ],
+    ids=["bad-time", "unknown-team"],
+)
+def test_a_bad_row_of_a_list_sheet_is_told_at_its_cell(
+    example_repo: Path, tmp_path: Path, sheet: str, cell: str, value: str, told: str
+) -> None:
+    book = tmp_path / "plan.xlsx"
+    run_qplan("export", "--out", str(book), repo=example_repo)
+    workbook = load_workbook(book)
+    workbook[sheet][f"{cell}2"].value = value
+    workbook.save(book)
+    before = snapshot(example_repo)
+    for args in ([], ["--kind", "teams"]):
+        result = run_qplan("import", str(book), *args, repo=example_repo)
+        assert result.exit_code == 1
+        lines = result.output.splitlines()
+        assert lines[0].startswith(f"plan.xlsx:{sheet}!{cell}2: {told}"), lines
+        assert lines[-1].startswith("Nothing was imported: ")
+    assert snapshot(example_repo) == before
+
+
+def test_a_refused_phase_is_told_at_its_row_of_the_phases_sheet(
+    example_repo: Path, tmp_path: Path
+) -> None:
+    """A phase that gives a vendor more than its guardrail allows: the result's problem is
+    told at the phase's row on the phases sheet (it is about the phase's shares, which are
+    several cells)."""
+    book = tmp_path / "plan.xlsx"
+    run_qplan("export", "--out", str(book), repo=example_repo)
+    workbook = load_workbook(book)
+    phases = workbook["phases"]
+    head = [c.value for c in phases[1]]
+    phases.cell(2, 1).value = "sv-hate-speech-es"
+    phases.cell(2, 2).value = "2027-01-04"
+    phases.cell(2, head.index("shares.co-bogota") + 1).value = 80
+    phases.cell(2, head.index("shares.us-raleigh") + 1).value = 20
+    workbook.save(book)
+    before = snapshot(example_repo)
+    result = run_qplan("import", str(book), repo=example_repo)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[:2] == [
+        "plan.xlsx:phases!A2: QP201 vendor Helix Trust Partners takes 80% of "
+        "sv-hate-speech-es from 2027-01-04, over the 60% of guardrail vendor-concentration",
+        "  hint: spread the volume over more vendors or in-house teams",
+    ]
+    assert result.output.endswith(
+        "\nNothing was imported: the result would not validate (1 error(s)).\n"
+    )
+    assert snapshot(example_repo) == before

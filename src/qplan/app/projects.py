@@ -147,14 +147,14 @@ def import_workbook_file(
     invalid: what counts is whether the result validates."""
     from qplan.core.kinds import TABULAR
     from qplan.edit.scaffold import check_path
-    from qplan.edit.spreadsheets import CASES_SHEET, import_workbook
+    from qplan.edit.spreadsheets import CASES_SHEET, LIST_SHEETS, import_workbook
     from qplan.load.spreadsheet import read_tables
 
     settings = validation.settings
     into = check_path(settings, into, settings.workflows_dir, (".yaml", ".yml"), "--into")
     if not path.is_file():
         raise UsageError(f"no file {str(path)!r}")
-    tables = read_tables(path, path.name, (*TABULAR, CASES_SHEET))
+    tables = read_tables(path, path.name, (*TABULAR, *LIST_SHEETS, CASES_SHEET))
     assert all(t.sheet is not None for t in tables)
     return import_workbook(
         settings, validation.organisation, [(str(t.sheet), t) for t in tables], into
@@ -174,12 +174,31 @@ def import_rows(
     items updated where they are, new ones appended to ``into``. Raises
     :class:`SpreadsheetError` when the file cannot be read as a table."""
     from qplan.edit.scaffold import check_path
-    from qplan.edit.spreadsheets import import_table
+    from qplan.edit.spreadsheets import (
+        LIST_SHEETS,
+        ImportProblem,
+        entries_of_no_row,
+        import_table,
+        list_entries,
+    )
     from qplan.load.spreadsheet import read_table
 
     settings = validation.settings
     into = check_path(settings, into, settings.workflows_dir, (".yaml", ".yml"), "--into")
     if not path.is_file():
         raise UsageError(f"no file {str(path)!r}")
-    table = read_table(path, path.name, sheet=sheet, prefer=kind)
-    return import_table(settings, validation.organisation, kind, table, columns or {}, into)
+    lists = [name for name, (of, _, _) in LIST_SHEETS.items() if of == kind]
+    table, also = read_table(path, path.name, sheet=sheet, prefer=kind, also=lists)
+    # the kind's lists on their own sheets of the same workbook (a team's shifts) come with it
+    problems: list[ImportProblem] = []
+    entries = {
+        LIST_SHEETS[str(t.sheet)][2]: list_entries(settings, str(t.sheet), t, problems)
+        for t in also
+    }
+    result = import_table(
+        settings, validation.organisation, kind, table, columns or {}, into, entries=entries
+    )
+    result.problems = problems + result.problems + entries_of_no_row({kind: entries})
+    if result.problems:
+        result.texts = {}
+    return result

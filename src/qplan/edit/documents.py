@@ -51,11 +51,15 @@ def dump_document(document: Any) -> str:
 def commented(data: Any, *, block: bool = True) -> Any:
     """Plain data as ruamel.yaml's round-trip types: a mapping in block style (``block``),
     everything in it, and every list, in flow style (as the example organisation writes
-    an item: ``languages: [en]``, ``forecast: {arrival: …}``)."""
+    an item: ``languages: [en]``, ``forecast: {arrival: …}``), but a list of mappings in a
+    block mapping, which is a line an entry (a team's shifts: ``- {days: […], …}``)."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     if isinstance(data, dict):
-        found = CommentedMap((k, commented(v, block=False)) for k, v in data.items())
+        found = CommentedMap(
+            (k, entry_lines(v) if block and is_entries(v) else commented(v, block=False))
+            for k, v in data.items()
+        )
         if not block:
             found.fa.set_flow_style()
         return found
@@ -64,6 +68,18 @@ def commented(data: Any, *, block: bool = True) -> Any:
         seq.fa.set_flow_style()
         return seq
     return data
+
+
+def is_entries(value: Any) -> bool:
+    """Whether ``value`` is a list of mappings (a team's shifts, an allocation's phases)."""
+    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+
+
+def entry_lines(entries: list[Any]) -> Any:
+    """A list of mappings in block style, each mapping in flow style on its line."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    return CommentedSeq(commented(entry, block=False) for entry in entries)
 
 
 class _Edit:

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from qplan.core.errors import UsageError
 from qplan.core.kinds import SINGULAR, TABULAR, by_plural
-from qplan.edit.documents import commented
+from qplan.edit.documents import commented, entry_lines, is_entries
 from qplan.load.settings import Settings
 from qplan.load.spreadsheet import Table
 from qplan.model.organisation import Organisation
@@ -27,8 +27,13 @@ from qplan.model.tabular import (
     CellProblem,
     cell_value,
     columns,
+    entry_model,
+    field_order,
     flatten,
+    flatten_entry,
     item_key,
+    model_columns,
+    number_mapping,
     shape,
     unflatten,
 )
@@ -36,13 +41,67 @@ from qplan.model.tabular import (
 #: the kinds a workbook holds, one sheet each, in this order
 SHEETS = TABULAR
 
+#: the lists of items a workbook gives a sheet of their own, a row an entry, after their
+#: kind's sheet: sheet → (kind, the column that names the item, the list's field)
+LIST_SHEETS: dict[str, tuple[str, str, str]] = {
+    "shifts": ("teams", "team", "shifts"),
+    "phases": ("allocations", "queue", "phases"),
+}
 
-def table_of(org: Organisation, kind: str) -> tuple[list[str], list[list[Any]]]:
-    """The columns of a kind and a row of cells (None where empty) per item, in id order."""
+
+def table_of(
+    org: Organisation, kind: str, *, without: tuple[str, ...] = ()
+) -> tuple[list[str], list[list[Any]]]:
+    """The columns of a kind (but those in ``without``) and a row of cells (None where
+    empty) per item, in id order."""
     table: dict[str, Any] = getattr(org, kind)
     rows = [flatten(kind, item) for _, item in sorted(table.items())]
-    head = columns(kind, rows)
+    head = [c for c in columns(kind, rows) if c not in without]
     return head, [[row.get(c) for c in head] for row in rows]
+
+
+def list_table(org: Organisation, sheet: str) -> tuple[list[str], list[list[Any]]]:
+    """A list sheet (:data:`LIST_SHEETS`): the column naming the item, then the entry's
+    columns; a row per entry, the items in id order and their entries as listed."""
+    kind, key, field_name = LIST_SHEETS[sheet]
+    model = entry_model(kind, field_name)
+    table: dict[str, Any] = getattr(org, kind)
+    rows = [
+        {key: item_id, **flatten_entry(model, entry)}
+        for item_id, item in sorted(table.items())
+        for entry in getattr(item, _attribute(kind, field_name))
+    ]
+    if rows:
+        head = [key, *model_columns(model, rows)]
+    else:  # the columns to fill in; shares (a mapping of numbers) a column per team
+        head = [key]
+        for column in field_order(model):
+            if number_mapping(model, column.split(".")):
+                head += [f"{column}.{team}" for team in sorted(org.teams)]
+            else:
+                head.append(column)
+    return head, [[row.get(c) for c in head] for row in rows]
+
+
+def _attribute(kind: str, field_name: str) -> str:
+    """The model attribute of a field as the file names it."""
+    model = TABULAR_KINDS[kind]
+    return next(
+        name for name, info in model.model_fields.items() if (info.alias or name) == field_name
+    )
+
+
+def workbook_sheets(org: Organisation) -> list[tuple[str, list[str], list[list[Any]]]]:
+    """The sheets of the organisation's workbook: (name, columns, rows), each kind's with
+    its list sheets after it, then the cases."""
+    sheets: list[tuple[str, list[str], list[list[Any]]]] = []
+    for kind in SHEETS:
+        lists = [name for name, (of, _, _) in LIST_SHEETS.items() if of == kind]
+        held = tuple(LIST_SHEETS[name][2] for name in lists)
+        sheets.append((kind, *table_of(org, kind, without=held)))
+        sheets += [(name, *list_table(org, name)) for name in lists]
+    sheets.append((CASES_SHEET, CASE_COLUMNS, case_rows(org)))
+    return sheets
 
 
 def export_csv(org: Organisation, kind: str) -> str:
@@ -75,7 +134,8 @@ def case_rows(org: Organisation) -> list[list[Any]]:
 
 def export_workbook(org: Organisation, today: date) -> bytes:
     """The organisation as an xlsx workbook: a sheet per kind (workflows, policies, profiles,
-    teams, guardrails, queues, targets, allocations)."""
+    teams, guardrails, queues, targets, allocations), the teams' shifts and the allocations'
+    phases on sheets of their own, and the training cases."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -85,10 +145,8 @@ def export_workbook(org: Organisation, today: date) -> bytes:
     workbook.properties.created = stamp
     workbook.properties.modified = stamp
     workbook.properties.creator = "qplan"
-    sheets = [(kind, *table_of(org, kind)) for kind in SHEETS]
-    sheets.append((CASES_SHEET, CASE_COLUMNS, case_rows(org)))
     bold = Font(bold=True)
-    for kind, head, rows in sheets:
+    for kind, head, rows in workbook_sheets(org):
         sheet = workbook.create_sheet(kind)
         for column, name in enumerate(head, start=1):
             sheet.cell(row=1, column=column, value=name).font = bold
@@ -172,11 +230,21 @@ def import_workbook(
 
     files = _Files(settings)
     total = ImportResult()
+    entries: dict[str, Entries] = {}
+    for sheet, table in tables:
+        if sheet in LIST_SHEETS:
+            kind, _, field_name = LIST_SHEETS[sheet]
+            found_entries = list_entries(settings, sheet, table, total.problems)
+            entries.setdefault(kind, {})[field_name] = found_entries
     for kind, table in tables:
+        if kind in LIST_SHEETS:
+            continue
         if kind == CASES_SHEET:
             total.problems += _import_cases(settings, table, files, total)
             continue
-        found = import_table(settings, org, kind, table, {}, into, files=files)
+        found = import_table(
+            settings, org, kind, table, {}, into, files=files, entries=entries.get(kind)
+        )
         total.created += found.created
         total.updated += found.updated
         total.unchanged += found.unchanged
@@ -184,12 +252,34 @@ def import_workbook(
         total.counts[kind] = (len(found.created), len(found.updated), found.unchanged)
         total.new_items += found.new_items
         total.places.update(found.places)
+    total.problems += entries_of_no_row(entries)
     if not total.problems:
         total.made = _files_new_queues_name(settings, org, total.new_items, files)
         if any(kind == "workflows" for kind, _ in tables):
             _drop_the_starter_workflow(org, files, total)
         total.texts = files.texts()
     return total
+
+
+def entries_of_no_row(entries: dict[str, Entries]) -> list[ImportProblem]:
+    """A problem for each entry of a list sheet whose item no row of its kind's sheet has
+    (what :func:`import_table` took is gone from ``entries``)."""
+    problems = []
+    for kind, by_field in entries.items():
+        for field_name, by_item in by_field.items():
+            sheet = _list_sheet(kind, field_name)
+            for item, given in by_item.items():
+                for _, places in given:
+                    problems.append(
+                        ImportProblem(
+                            places[""],
+                            "QP021",
+                            f"{sheet} of {SINGULAR[kind]} {item[:80]!r}, which no row of the "
+                            f"{kind} sheet has",
+                            f"add its row to the {kind} sheet, or remove this one",
+                        )
+                    )
+    return problems
 
 
 def _drop_the_starter_workflow(org: Organisation, files: Any, total: ImportResult) -> None:
@@ -302,6 +392,13 @@ def _files_new_queues_name(
     return made
 
 
+#: a list sheet's entries by the item that names them: each entry's data, and where each
+#: of its columns is in the workbook (``""``: its row)
+ListEntries = dict[str, list[tuple[dict[str, Any], dict[str, str]]]]
+#: a kind's lists from their own sheets: list field → its entries
+Entries = dict[str, ListEntries]
+
+
 def import_table(
     settings: Settings,
     org: Organisation,
@@ -310,65 +407,29 @@ def import_table(
     mapping: dict[str, str],
     into: str,
     files: Any = None,
+    entries: Entries | None = None,
 ) -> ImportResult:
     """Bring the rows of ``table`` into the organisation's files as items of ``kind``;
     ``mapping`` renames columns (sheet column → field, dotted for nested ones). ``files``:
     the files being edited, when several sheets are brought in together (their texts are
-    then the caller's to take)."""
+    then the caller's to take). ``entries``: the kind's lists from their own sheets (list
+    field → item → entries; see :func:`list_entries`); what an item is given there is its
+    list, and what no row of ``table`` takes is left in it for the caller to report."""
     from qplan.edit.scaffold import _Files
     from qplan.model.organisation import _item_adapter
 
     result = ImportResult()
     model = TABULAR_KINDS[kind]
-    fields: list[str | None] = []
-    for index, name in enumerate(table.header):
-        target = mapping.get(name, name)
-        if not name:
-            fields.append(None)
-            continue
-        try:
-            shape(model, target.split("."))
-        except KeyError:
-            result.problems.append(
-                ImportProblem(
-                    table.where(1, index) if table.sheet is None else _head(table, index),
-                    "QP020",
-                    f"column {name[:80]!r} is not a field of {SINGULAR[kind]}",
-                    "map it with --map COLUMN=field, or remove the column",
-                )
-            )
-            fields.append(None)
-            continue
-        fields.append(target)
+    fields = _header_fields(model, SINGULAR[kind], table, mapping, result.problems)
     if result.problems:
         return result
     shared = files is not None
     files = files if shared else _Files(settings)
     seen: dict[str, str] = {}
     for number, values in table.rows:
-        unreadable: set[str] = set()
-        cells: dict[str, Any] = {}
-        places: dict[str, str] = {}
-        for index, column in enumerate(fields):
-            value = values[index] if index < len(values) else None
-            if column is None or value is None:
-                continue
-            where = table.where(number, index)
-            places[column] = where
-            if table.text_cells and isinstance(value, str):
-                value = from_csv_cell(value)
-            try:
-                cells[column] = cell_value(
-                    model,
-                    column,
-                    value,
-                    text_cell=table.text_cells,
-                    where=where,
-                    depth=settings.max_depth,
-                )
-            except CellProblem as exc:
-                result.problems.append(ImportProblem(where, "QP022", f"{column}: {exc}"))
-                unreadable.add(column)
+        cells, places, unreadable = _row_cells(
+            settings, model, table, number, values, fields, result.problems
+        )
         data = unflatten(cells)
         row_where = table.where(number, 0)
         key = item_key(kind, data)
@@ -383,6 +444,29 @@ def import_table(
             )
             continue
         seen[key] = str(number)
+        for field_name, by_item in (entries or {}).items():
+            given = by_item.pop(key, None)
+            if given is None:
+                continue
+            if field_name in data:
+                result.problems.append(
+                    ImportProblem(
+                        places.get(field_name, row_where),
+                        "QP022",
+                        f"{SINGULAR[kind]} {key}: {field_name} are given here and on the "
+                        f"{_list_sheet(kind, field_name)} sheet",
+                        "keep one of them",
+                    )
+                )
+                unreadable.add(field_name)
+                continue
+            data[field_name] = [entry for entry, _ in given]
+            for index, (_, entry_places) in enumerate(given):
+                places.update(
+                    {f"{field_name}.{index}.{c}": w for c, w in entry_places.items() if c}
+                )
+                places[f"{field_name}.{index}"] = entry_places[""]
+            places.setdefault(field_name, given[0][1][""])
         try:
             item = _item_adapter(kind).validate_python(data)
         except ValidationError as exc:
@@ -397,7 +481,7 @@ def import_table(
                     (
                         places[c]
                         for c in sorted(places, key=len, reverse=True)
-                        if path.startswith(c)
+                        if path == c or path.startswith(c + ".")
                     ),
                     row_where,
                 )
@@ -432,6 +516,115 @@ def import_table(
     return result
 
 
+def _list_sheet(kind: str, field_name: str) -> str:
+    return next(n for n, (k, _, f) in LIST_SHEETS.items() if (k, f) == (kind, field_name))
+
+
+def _header_fields(
+    model: type[Any], what: str, table: Table, mapping: dict[str, str], problems: list[Any]
+) -> list[str | None]:
+    """The field of each column of ``table`` (None for a column without a name); a column
+    that is no field of ``model`` is a problem."""
+    fields: list[str | None] = []
+    for index, name in enumerate(table.header):
+        target = mapping.get(name, name)
+        if not name:
+            fields.append(None)
+            continue
+        try:
+            shape(model, target.split("."))
+        except KeyError:
+            problems.append(
+                ImportProblem(
+                    table.where(1, index) if table.sheet is None else _head(table, index),
+                    "QP020",
+                    f"column {name[:80]!r} is not a field of {what}",
+                    "map it with --map COLUMN=field, or remove the column",
+                )
+            )
+            fields.append(None)
+            continue
+        fields.append(target)
+    return fields
+
+
+def _row_cells(
+    settings: Settings,
+    model: type[Any],
+    table: Table,
+    number: int,
+    values: list[Any],
+    fields: list[str | None],
+    problems: list[Any],
+) -> tuple[dict[str, Any], dict[str, str], set[str]]:
+    """A row's cells as field → value, where each is in the workbook, and the fields whose
+    cell could not be read (each a problem)."""
+    unreadable: set[str] = set()
+    cells: dict[str, Any] = {}
+    places: dict[str, str] = {}
+    for index, column in enumerate(fields):
+        value = values[index] if index < len(values) else None
+        if column is None or value is None:
+            continue
+        where = table.where(number, index)
+        places[column] = where
+        if table.text_cells and isinstance(value, str):
+            value = from_csv_cell(value)
+        try:
+            cells[column] = cell_value(
+                model,
+                column,
+                value,
+                text_cell=table.text_cells,
+                where=where,
+                depth=settings.max_depth,
+            )
+        except CellProblem as exc:
+            problems.append(ImportProblem(where, "QP022", f"{column}: {exc}"))
+            unreadable.add(column)
+    return cells, places, unreadable
+
+
+def list_entries(settings: Settings, sheet: str, table: Table, problems: list[Any]) -> ListEntries:
+    """The rows of a list sheet (:data:`LIST_SHEETS`) as entries by the item that names
+    them, in the sheet's order: each entry's data, and where its columns are (``""``: its
+    row). Bad cells are added to ``problems``."""
+    kind, key, field_name = LIST_SHEETS[sheet]
+    model = entry_model(kind, field_name)
+    what = f"a {SINGULAR[kind]}'s {field_name[:-1]}"
+    at = table.header.index(key) if key in table.header else None
+    if at is None:
+        problems.append(
+            ImportProblem(
+                _head(table, len(table.header)),
+                "QP020",
+                f"the {sheet} sheet has no column {key!r}",
+                f"name the {SINGULAR[kind]} of each row in a column {key!r}",
+            )
+        )
+        return {}
+    header = Table(
+        table.file,
+        table.sheet,
+        [c if i != at else "" for i, c in enumerate(table.header)],
+        table.rows,
+        table.text_cells,
+    )
+    fields = _header_fields(model, what, header, {}, problems)
+    found: ListEntries = {}
+    for number, values in table.rows:
+        named = values[at] if at < len(values) else None
+        cells, places, _ = _row_cells(settings, model, table, number, values, fields, problems)
+        if not isinstance(named, str) or not named.strip():
+            problems.append(
+                ImportProblem(table.where(number, at), "QP021", f"row {number} names no {key}")
+            )
+            continue
+        places[""] = table.where(number, 0)
+        found.setdefault(named.strip(), []).append((unflatten(cells), places))
+    return found
+
+
 def _head(table: Table, index: int) -> str:
     from qplan.load.spreadsheet import column_letter
 
@@ -445,11 +638,20 @@ def _key_name(kind: str) -> str:
 
 
 def _update(item: Any, data: dict[str, Any]) -> None:
-    """Make ``item`` (a round-trip mapping) say ``data``, touching only what differs."""
+    """Make ``item`` (a round-trip mapping) say ``data``, touching only what differs: in a
+    list of mappings of the same length (a team's shifts), only the entries that differ."""
     for key in [k for k in item if k not in data]:
         del item[key]
     for key, value in data.items():
-        if key not in item or _plain(item[key]) != value:
+        if key in item and _plain(item[key]) == _plain(value):
+            continue
+        current = item.get(key)
+        if is_entries(current) and is_entries(value) and len(current) == len(value):
+            for entry, wanted in zip(current, value, strict=True):
+                _update(entry, wanted)
+        elif is_entries(value) and not item.fa.flow_style():
+            item[key] = entry_lines(value)
+        else:
             item[key] = commented(value, block=False)
 
 
@@ -484,7 +686,7 @@ def _place(result: ImportResult, problem: Any, items: dict[str, Any]) -> str | N
     if place is None:
         return None
     row, cells = place
-    column = _field_at(item, problem.line, "")
+    column = _field_at(item, problem.line, problem.column)
     while column:
         if column in cells:
             return cells[column]
@@ -510,15 +712,31 @@ def _items_by_line(text: str | None, file: str) -> list[tuple[int, str, Any]]:
     return sorted(starts, key=lambda s: s[0])
 
 
-def _field_at(item: Any, line: int, prefix: str) -> str:
-    """The dotted field of ``item`` (a round-trip mapping) written at ``line``."""
-    for name in item:
-        at = item.lc.key(name)[0] + 1
-        value = item[name]
+def _field_at(item: Any, line: int, column: int) -> str:
+    """The dotted field of ``item`` (a round-trip mapping) written last at or before
+    ``line``:``column`` (both from 1) on that line; an entry of a list is named by its
+    place (``shifts.2``, ``shifts.2.start``)."""
+    marks: list[tuple[tuple[int, int], str]] = []
+    _marks(item, "", marks)
+    on_line = [(at, name) for at, name in marks if at[0] == line]
+    before = [(at, name) for at, name in on_line if at <= (line, column)]
+    if before:
+        return max(before, key=lambda m: (m[0], len(m[1])))[1]
+    return min(on_line, key=lambda m: (m[0], -len(m[1])))[1] if on_line else ""
+
+
+def _marks(node: Any, prefix: str, marks: list[tuple[tuple[int, int], str]]) -> None:
+    """Where each key of a round-trip mapping, and each entry of its lists, is written:
+    ((line, column) from 1, dotted name)."""
+    for name in node:
+        line, column = node.lc.key(name)
+        marks.append(((line + 1, column + 1), prefix + str(name)))
+        value = node[name]
         if isinstance(value, dict) and hasattr(value, "lc"):
-            deeper = _field_at(value, line, f"{prefix}{name}.")
-            if deeper:
-                return deeper
-        if at == line:
-            return prefix + str(name)
-    return ""
+            _marks(value, f"{prefix}{name}.", marks)
+        elif isinstance(value, list) and hasattr(value, "lc"):
+            for index, entry in enumerate(value):
+                line, column = value.lc.item(index)
+                marks.append(((line + 1, column + 1), f"{prefix}{name}.{index}"))
+                if isinstance(entry, dict) and hasattr(entry, "lc"):
+                    _marks(entry, f"{prefix}{name}.{index}.", marks)

@@ -62,11 +62,16 @@ def column_letter(index: int) -> str:
 
 
 def read_table(
-    path: Path, name: str, *, sheet: str | None = None, prefer: str | None = None
-) -> Table:
+    path: Path,
+    name: str,
+    *,
+    sheet: str | None = None,
+    prefer: str | None = None,
+    also: Sequence[str] = (),
+) -> tuple[Table, list[Table]]:
     """The table in ``path`` (an .xlsx workbook's sheet ``sheet``, else the one named
-    ``prefer``, else its first; or a .csv file); ``name`` is how the file is called in
-    messages."""
+    ``prefer``, else its first; or a .csv file), and the workbook's sheets named in ``also``
+    that it has (other than that one); ``name`` is how the file is called in messages."""
     from qplan.load.reader import LoadError, read_bytes
 
     try:
@@ -74,13 +79,15 @@ def read_table(
     except LoadError as exc:
         raise SpreadsheetError(name, exc.diagnostic.message, exc.diagnostic.hint) from None
     if path.suffix.lower() == ".csv":
-        return _csv(raw, name)
+        return _csv(raw, name), []
     if path.suffix.lower() == ".xlsx":
 
         def choose(names: list[str]) -> list[str]:
-            return [sheet if sheet is not None else prefer if prefer in names else names[0]]
+            first = sheet if sheet is not None else prefer if prefer in names else names[0]
+            return [first, *(n for n in also if n in names and n != first)]
 
-        return _xlsx(raw, name, choose)[0]
+        first, *others = _xlsx(raw, name, choose)
+        return first, others
     raise SpreadsheetError(name, "is neither .xlsx nor .csv")
 
 

@@ -1,10 +1,12 @@
 """*model*: the file format's items as spreadsheet rows, and back.
 
 A row has one column per field; a nested item (a queue's ``forecast``, a target's ``sla``)
-spreads over dotted columns (``forecast.weekly_volume``), and a list or mapping (languages,
-an allocation's shares, a team's shifts) is one cell written in YAML's flow style
-(``[en, es]``, ``{us-reno: 60, ph-manila: 40}``), so that a sheet exported by qplan comes
-back in unchanged.
+spreads over dotted columns (``forecast.weekly_volume``), a mapping of names to numbers (an
+allocation's shares) has a column per name (``shares.us-reno``), and another list or mapping
+(languages, a team's shifts) is one cell written in YAML's flow style (``[en, es]``), so
+that a sheet exported by qplan comes back in unchanged. A workbook gives a list of items
+(a team's shifts, an allocation's phases) a sheet of its own, a row an entry
+(:func:`entry_model`).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import io
 import types
 import typing
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel
@@ -127,10 +129,27 @@ def field_order(model: type[BaseModel], prefix: str = "") -> list[str]:
 
 def flatten(kind: str, item: BaseModel) -> dict[str, Any]:
     """An item as a row: column → cell value (what was written in the file only)."""
+    return flatten_entry(TABULAR_KINDS[kind], item)
+
+
+def flatten_entry(model: type[BaseModel], item: BaseModel) -> dict[str, Any]:
+    """An item of ``model`` (a kind's, or an entry of one of its lists, like a team's
+    shift) as a row: column → cell value (what was written in the file only)."""
     data = item.model_dump(mode="json", by_alias=True, exclude_unset=True)
     row: dict[str, Any] = {}
-    _spread(TABULAR_KINDS[kind], data, [], row)
+    _spread(model, data, [], row)
     return row
+
+
+def entry_model(kind: str, field: str) -> type[BaseModel]:
+    """The model of an entry of the list ``field`` of ``kind`` (a team's shifts: Shift)."""
+    found, inner = shape(TABULAR_KINDS[kind], [field])
+    entry = _unwrap(typing.get_args(inner)[0]) if found == "collection" else None
+    if typing.get_origin(inner) is not list or not (
+        isinstance(entry, type) and issubclass(entry, BaseModel)
+    ):
+        raise KeyError(field)
+    return entry
 
 
 def _spread(
@@ -171,9 +190,14 @@ def flow_text(value: Any) -> str:
 
 def columns(kind: str, rows: Iterable[dict[str, Any]]) -> list[str]:
     """The columns these rows use, in the file format's order."""
+    return model_columns(TABULAR_KINDS[kind], rows)
+
+
+def model_columns(model: type[BaseModel], rows: Iterable[dict[str, Any]]) -> list[str]:
+    """The columns these rows of ``model`` use, in the file format's order."""
     used = set().union(*(row.keys() for row in rows))
     out = []
-    for column in field_order(TABULAR_KINDS[kind]):
+    for column in field_order(model):
         if column in used:
             out.append(column)
         # a column per name of a mapping of numbers, in name order, where the field is
@@ -191,7 +215,9 @@ def cell_value(
     """A cell as the value the file format expects in ``column``."""
     from qplan.load.reader import LoadError, parse_text, resolve_scalar
 
-    kind, _ = shape(model, column.split("."))
+    kind, inner = shape(model, column.split("."))
+    if inner is date:  # a date, so that the file says 2027-01-04 as it would, unquoted
+        return _date_or_text(value)
     if isinstance(value, date):
         return value.isoformat()
     if kind == "collection":
@@ -206,6 +232,21 @@ def cell_value(
         return value if isinstance(value, str) else str(value)
     if isinstance(value, str) and text_cell:
         return resolve_scalar(value.strip())
+    return value
+
+
+def _date_or_text(value: Any) -> Any:
+    """A date cell (a spreadsheet's date, or ISO text) as a date; anything else as it is,
+    for the file format's check to refuse."""
+    if isinstance(value, datetime):
+        return value.date() if value.time() == datetime.min.time() else value.isoformat()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            return value
     return value
 
 
