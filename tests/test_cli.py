@@ -69,8 +69,13 @@ def test_rules_table_lists_every_code() -> None:
 
     result = run_qplan("rules")
     assert result.exit_code == 0
-    codes = [line.split()[0] for line in result.output.splitlines()[1:]]
+    codes = [line.split()[0] for line in result.output.splitlines()[1:] if line[:2] == "QP"]
     assert codes == list(RULES)
+    # under each rule's line, indented, what it checks
+    lines = result.output.splitlines()
+    assert lines[lines.index(next(r for r in lines if r.startswith("QP002"))) + 1] == (
+        "       No mapping repeats a key."
+    )
     rows = json.loads(run_qplan("rules", "--format", "json").output)["rules"]
     assert {r["code"]: r["suppressible"] for r in rows}["QP112"] is False
 

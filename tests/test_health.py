@@ -221,7 +221,7 @@ def test_a_period_without_actuals_measures_nothing_and_fail_on_miss_exits_1(
     repo = _repo(tmp_path)
     _steady(repo)
     period = ("--from", "2026-10-01", "--to", "2026-10-14")
-    result = run_qplan("health", *period, "--fail-on-miss", repo=repo)
+    result = run_qplan("--wide", "health", *period, "--fail-on-miss", repo=repo)
     assert result.exit_code == 1, result.output
     assert result.output.splitlines()[0] == (
         "Health from 2026-10-01 to 2026-10-14 (14 days): No item was handled in the period: "
@@ -404,7 +404,7 @@ def test_a_plan_says_whether_the_queues_it_changes_miss_their_targets(tmp_path: 
     org = repo / "workflows" / "org.yaml"
     org.write_text(org.read_text().replace("weekly_volume: 10000", "weekly_volume: 14000"))
     out = tmp_path / "pr.plan"
-    result = run_qplan("--state", state, "plan", "--out", str(out), repo=repo)
+    result = run_qplan("--wide", "--state", state, "plan", "--out", str(out), repo=repo)
     assert result.exit_code == 0, result.output
     assert (
         "Current health of the queues it changes (from the actuals):\n"

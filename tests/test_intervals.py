@@ -396,7 +396,14 @@ def test_a_flat_queue_asked_by_interval_says_why(tmp_path: Path) -> None:
 def test_capacity_intervals_text_and_heat_map(tmp_path: Path) -> None:
     chart = tmp_path / "week.svg"
     result = run_qplan(
-        "capacity", "--intervals", "--queue", "q-live", "--chart", str(chart), repo=STAFFING_CASE
+        "--wide",
+        "capacity",
+        "--intervals",
+        "--queue",
+        "q-live",
+        "--chart",
+        str(chart),
+        repo=STAFFING_CASE,
     )
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
@@ -441,7 +448,7 @@ def test_a_changed_forecast_plans_as_its_shape_and_moves_its_queue(tmp_path: Pat
     (repo / "forecasts" / "f.csv").write_text(
         "interval_start,volume\nmon 09:00,10\nmon 18:00,80\n", encoding="utf-8"
     )
-    result = run_qplan("--state", state, "plan", repo=repo)
+    result = run_qplan("--wide", "--state", state, "plan", repo=repo)
     assert result.exit_code == 0, result.output
     assert (
         "  ~ forecast.from-csv\n"

@@ -79,7 +79,7 @@ def test_rules_prints_where_each_rule_is_implemented() -> None:
     from tests.conftest import run_qplan
 
     lines = run_qplan("rules").output.splitlines()
-    assert lines[0].split() == ["CODE", "SEVERITY", "NAME", "SUPPRESS", "WHERE", "CHECKS"]
+    assert lines[0].split() == ["CODE", "SEVERITY", "NAME", "SUPPRESS", "WHERE"]
     row = next(line for line in lines if line.startswith("QP160"))
     assert row.split()[:5] == [
         "QP160",

@@ -24,7 +24,7 @@ def _status(repo: Path, path: str, qid: str, old: str, new: str) -> None:
 
 
 def _plan(repo: Path, state: str) -> tuple[int, str]:
-    result = run_qplan("--state", state, "plan", repo=repo)
+    result = run_qplan("--wide", "--state", state, "plan", repo=repo)
     return result.exit_code, result.output
 
 

@@ -160,7 +160,12 @@ def test_new_project_then_its_status(example_repo: Path, tmp_path: Path) -> None
         "updates: []\n"
     )
     status = run_qplan(
-        "--state", str(tmp_path / "s.db"), "status", "spanish-livestream", repo=example_repo
+        "--wide",
+        "--state",
+        str(tmp_path / "s.db"),
+        "status",
+        "spanish-livestream",
+        repo=example_repo,
     )
     assert status.output.splitlines()[1] == (
         "  Owner ts-livestream@lakeside.example. Planning; 0 of 1 milestone done; next: Launch "

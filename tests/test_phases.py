@@ -51,7 +51,7 @@ def test_the_plan_shows_the_schedule(example_repo: Path, tmp_path: Path) -> None
     state = str(tmp_path / "state.db")
     apply_all(example_repo, state)
     edit(example_repo, SV, BASE, RAMP)
-    result = run_qplan("--state", state, "plan", repo=example_repo)
+    result = run_qplan("--wide", "--state", state, "plan", repo=example_repo)
     assert result.exit_code == 0, result.output
     assert (
         "  ~ allocation.sv-hate-speech-es\n"
@@ -62,7 +62,7 @@ def test_the_plan_shows_the_schedule(example_repo: Path, tmp_path: Path) -> None
     ) in result.output
     apply_all(example_repo, state)
     edit(example_repo, SV, "2027-02-01", "2027-02-15")
-    result = run_qplan("--state", state, "plan", repo=example_repo)
+    result = run_qplan("--wide", "--state", state, "plan", repo=example_repo)
     assert (
         "      phases (staged rollout):\n"
         "        - from 2027-02-01: co-bogota 60%, us-raleigh 40%\n"
@@ -161,7 +161,7 @@ def test_the_plan_shows_the_capacity_impact_of_each_future_phase(
         BASE + "    phases:\n      - {from: 2027-02-01, shares: {co-bogota: 20, us-raleigh: 80}}\n"
     )
     edit(example_repo, SV, BASE, later)
-    result = run_qplan("--state", state, "plan", repo=example_repo)
+    result = run_qplan("--wide", "--state", state, "plan", repo=example_repo)
     assert result.exit_code == 0, result.output
     impact = result.output[result.output.index("Capacity impact:") :]
     assert impact.splitlines()[:7] == [

@@ -18,7 +18,7 @@ CASES = "training/sv-hate-speech-en-training.csv"
 
 def _failing(repo: Path, state: str, queue: str) -> list[str]:
     """The ✗ lines (and their to-do lines) of one queue's checklist."""
-    result = run_qplan("--state", state, "readiness", queue, repo=repo)
+    result = run_qplan("--wide", "--state", state, "readiness", queue, repo=repo)
     lines = result.output.splitlines()
     out = []
     for index, line in enumerate(lines):

@@ -133,7 +133,15 @@ def test_too_little_capacity_says_by_how_much(repo: Path) -> None:
     """14,000 items in 2 days: 7,000 a day; every lever together gives 6,405.03, so
     2 × 594.97 = 1,189.94 items are left."""
     result = run_qplan(
-        "recover", "q-prod", "--backlog", "14000", "--by", "2026-12-08", "--write", repo=repo
+        "--wide",
+        "recover",
+        "q-prod",
+        "--backlog",
+        "14000",
+        "--by",
+        "2026-12-08",
+        "--write",
+        repo=repo,
     )
     assert result.exit_code == 1
     assert result.output.splitlines()[0] == (

@@ -111,7 +111,7 @@ def test_no_line_of_output_is_a_workflow_command(tmp_path: Path) -> None:
     sop.write_text(sop.read_text() + "\n::error file=x::forged\n  ::add-mask::secret\n")
     assert qplan("apply", "--auto-approve", "--allow-dirty", repo=repo).returncode == 0
     sop.write_text(sop.read_text() + "one more line\n")  # the lines above are its context
-    done = qplan("plan", repo=repo)
+    done = qplan("plan", "--sop-diff", repo=repo)
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
     assert not [line for line in lines if line.lstrip().startswith("::")]

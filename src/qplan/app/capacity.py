@@ -68,4 +68,9 @@ def capacity_view(
                 f"--backlog: {qid!r} is not a staffed queue with a forecast and an allocation"
             )
         recoveries.append(recovery(everything, org.teams, qid, items, recover_days))
-    return CapacityView(shown, recoveries)
+    actuals = None
+    if org.actuals is not None and not org.actuals.empty:
+        from qplan.app.health import assess_health
+
+        actuals = assess_health(validation, workflow=workflow)
+    return CapacityView(shown, recoveries, actuals)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from qplan.capacity.backlog import Recovery
 from qplan.capacity.figures import Capacity, QueueCapacity
+from qplan.capacity.health import Health
 from qplan.core.errors import UsageError
 
 
@@ -17,6 +18,8 @@ class CapacityView:
 
     capacity: Capacity
     recoveries: list[Recovery] = field(default_factory=list)
+    #: what the actuals of the last four weeks say of the same organisation (None: none)
+    actuals: Health | None = None
 
 
 @dataclass(frozen=True)

@@ -25,16 +25,24 @@ from qplan.cli.common import EXIT_USAGE, Context
     help="The repository holding workflows/ and sops/.",
 )
 @click.option("--state", default=None, help="State store: a SQLite path or postgresql:// URL.")
+@click.option(
+    "--wide",
+    is_flag=True,
+    help="Text reports at full width, every column; by default they fit 120 columns.",
+)
 @click.version_option(__version__, prog_name="qplan")
 @click.pass_context
-def cli(ctx: click.Context, repo: str, state: str | None) -> None:
+def cli(ctx: click.Context, repo: str, state: str | None, wide: bool) -> None:
     """Human content-moderation operations as code.
 
     Queues, teams, allocations, targets, guardrails and SOPs live as YAML and
     Jinja in a git repository; qplan validates them, plans changes against
     the applied state, and renders the documentation.
     """
-    ctx.obj = Context(repo, state)
+    from qplan.report.terminal import WIDTH, text_width
+
+    ctx.obj = Context(repo, state, wide)
+    text_width(None if wide else WIDTH)  # the tables of this command's text reports
 
 
 for _command in (

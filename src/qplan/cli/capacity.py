@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 from qplan.cli.common import (
     Context,
     duration_seconds,
+    echo_report,
     format_option,
     pass_context,
     write_refusal,
@@ -83,7 +84,7 @@ def erlang(
         )
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
-    click.echo(REPORTERS.render(table, fmt), nl=False)
+    echo_report(REPORTERS.render(table, fmt), fmt)
 
 
 @click.command()
@@ -180,7 +181,7 @@ def capacity(
         from qplan.core.output import write_file
 
         write_file(chart, report.svg_chart(view.capacity))
-    click.echo(report.REPORTERS.render(view, fmt), nl=False)
+    echo_report(report.REPORTERS.render(view, fmt), fmt)
 
 
 def _intervals(view: IntervalView, fmt: str, chart: str | None) -> None:
@@ -190,4 +191,4 @@ def _intervals(view: IntervalView, fmt: str, chart: str | None) -> None:
         from qplan.core.output import write_file
 
         write_file(chart, report.heat_map(view.queues[0]))
-    click.echo(report.REPORTERS.render(view, fmt), nl=False)
+    echo_report(report.REPORTERS.render(view, fmt), fmt)

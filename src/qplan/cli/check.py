@@ -9,6 +9,7 @@ import click
 from qplan.cli.common import (
     Context,
     color,
+    echo_report,
     format_option,
     pass_context,
 )
@@ -43,7 +44,7 @@ def rules(fmt: str) -> None:
     from qplan.core.rules import RULES
     from qplan.report.rules import REPORTERS
 
-    click.echo(REPORTERS.render(list(RULES.values()), fmt), nl=False)
+    echo_report(REPORTERS.render(list(RULES.values()), fmt), fmt)
 
 
 @click.command()
@@ -64,7 +65,7 @@ def readiness(obj: Context, queues: tuple[str, ...], workflow: str | None, fmt: 
 
     with obj.workspace() as workspace:
         rows = readiness_checklist(workspace, queues, workflow)
-    click.echo(REPORTERS.render(rows, fmt), nl=False)
+    echo_report(REPORTERS.render(rows, fmt), fmt)
     asked = bool(queues or workflow)
     failing = [r for r in rows if not r.ready and (asked or r.status != "draft")]
     sys.exit(1 if failing else 0)

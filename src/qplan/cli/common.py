@@ -23,9 +23,11 @@ EXIT_USAGE = 64
 
 
 class Context:
-    def __init__(self, repo: str, state: str | None) -> None:
+    def __init__(self, repo: str, state: str | None, wide: bool = False) -> None:
         self.repo = repo
         self.state = state
+        #: text reports at full width (every column), instead of fitted to 120 columns
+        self.wide = wide
 
     def workspace(self) -> Workspace:
         """The repository this command works on (:class:`qplan.app.workspace.Workspace`)."""
@@ -38,6 +40,17 @@ class Context:
 
 
 pass_context = click.make_pass_decorator(Context)
+
+
+def echo_report(text: str, fmt: str, *, color: bool | None = None) -> None:
+    """Print a rendered report; in text, fitted to the terminal report's width (no line
+    over 120 columns, a diagnostic still one line) unless ``qplan --wide`` asked for all."""
+    if fmt == "text":
+        from qplan.report.terminal import WIDTH, fit
+
+        found = click.get_current_context().find_object(Context)
+        text = fit(text, None if found is not None and found.wide else WIDTH)
+    click.echo(text, nl=False, color=color)
 
 
 F = TypeVar("F", bound=Callable[..., Any])

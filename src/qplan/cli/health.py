@@ -7,7 +7,7 @@ from datetime import date
 
 import click
 
-from qplan.cli.common import Context, format_option, pass_context, write_refusal
+from qplan.cli.common import Context, echo_report, format_option, pass_context, write_refusal
 
 
 def _day(value: str | None, name: str) -> date | None:
@@ -59,7 +59,7 @@ def health(
     if validation.report.has_errors:
         write_refusal(validation.report, "text", "No health figures were made")
     found = health_of(validation, starts, ends, workflow=workflow, vendor=vendor)
-    click.echo(REPORTERS.render(found, fmt), nl=False)
+    echo_report(REPORTERS.render(found, fmt), fmt)
     # nothing handled is no proof that every target was met
     sys.exit(1 if fail_on_miss and (found.missed or not found.measured) else 0)
 
@@ -156,7 +156,7 @@ def recover(
         from qplan.core.output import write_file
 
         write_file(chart, report.burn_down_chart(found))
-    click.echo(report.REPORTERS.render(found, fmt), nl=False)
+    echo_report(report.REPORTERS.render(found, fmt), fmt)
     if not found.feasible:
         if write:
             click.echo("Nothing was written: the backlog cannot be cleared by then.", err=True)

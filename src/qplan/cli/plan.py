@@ -17,13 +17,22 @@ from qplan.cli.common import (
     Context,
     color,
     duration_seconds,
+    echo_report,
     pass_context,
     write_refusal,
 )
 
 
-def write_plan(plan: Plan, fmt: str, settings: Settings, split_dir: str | None = None) -> None:
-    """Print a plan; Markdown longer than one comment goes out in parts."""
+def write_plan(
+    plan: Plan,
+    fmt: str,
+    settings: Settings,
+    split_dir: str | None = None,
+    *,
+    sop_diff: bool = False,
+) -> None:
+    """Print a plan; Markdown longer than one comment goes out in parts; in text, a changed
+    SOP's rendered diff is a count of lines unless ``sop_diff``."""
     import json
 
     from qplan.report import plan as plan_report
@@ -54,8 +63,11 @@ def write_plan(plan: Plan, fmt: str, settings: Settings, split_dir: str | None =
                 f"\n_{len(parts) - 1} more part(s) not shown: write them all with --split-dir._"
             )
         return
-    out = plan_report.text(plan, color=color(sys.stdout))
-    click.echo(out, nl=False, color=color(sys.stdout))
+    out = plan_report.text(plan, color=color(sys.stdout), text_diffs=sop_diff)
+    if sop_diff:  # a diff's lines as they are: a wrapped one would read as another line
+        click.echo(out, nl=False, color=color(sys.stdout))
+    else:
+        echo_report(out, "text", color=color(sys.stdout))
     if unsafe:
         click.echo(f"Note: apply will refuse this plan: {unsafe}.")
 
@@ -76,6 +88,11 @@ def write_plan(plan: Plan, fmt: str, settings: Settings, split_dir: str | None =
     is_flag=True,
     help="Treat warnings (and capacity warnings of the change) as errors: show, do not save.",
 )
+@click.option(
+    "--sop-diff",
+    is_flag=True,
+    help="In text, show each changed SOP's rendered diff (by default a count of lines).",
+)
 @pass_context
 def plan(
     obj: Context,
@@ -84,6 +101,7 @@ def plan(
     detailed_exitcode: bool,
     split_dir: str | None,
     strict: bool,
+    sop_diff: bool,
 ) -> None:
     """Show what applying the repository would change in the state.
 
@@ -101,14 +119,14 @@ def plan(
     warnings = len(result.plan.diagnostics) + len(impact.get("warnings", []))
     warnings += sum(len(phase.get("warnings", [])) for phase in impact.get("phases", []))
     if strict and warnings:
-        write_plan(result.plan, fmt, settings, split_dir)
+        write_plan(result.plan, fmt, settings, split_dir, sop_diff=sop_diff)
         raise PlanRefused(
             f"--strict: the plan has {warnings} warning(s); fix them first"
             + (" (the plan was not saved)" if out else "")
         )
     if out:
         save_plan(result.plan, out)
-    write_plan(result.plan, fmt, settings, split_dir)
+    write_plan(result.plan, fmt, settings, split_dir, sop_diff=sop_diff)
     if out and fmt == "text":
         click.echo(f"Saved the plan to {out}; apply it with `qplan apply {out}`.")
     sys.exit(2 if detailed_exitcode and result.plan.has_changes else 0)
@@ -117,15 +135,20 @@ def plan(
 @click.command()
 @click.argument("plan_file", type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=PLAN_FORMATS, default="text", show_default=True)
+@click.option(
+    "--sop-diff",
+    is_flag=True,
+    help="In text, show each changed SOP's rendered diff (by default a count of lines).",
+)
 @pass_context
-def show(obj: Context, plan_file: str, fmt: str) -> None:
+def show(obj: Context, plan_file: str, fmt: str, sop_diff: bool) -> None:
     """Print a saved plan (its checksum is verified first).
 
     Example: qplan show pr.plan --format markdown
     """
     from qplan.app.plan import load_plan
 
-    write_plan(load_plan(plan_file), fmt, obj.settings())
+    write_plan(load_plan(plan_file), fmt, obj.settings(), sop_diff=sop_diff)
 
 
 @click.command()

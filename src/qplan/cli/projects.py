@@ -6,7 +6,7 @@ from datetime import date
 
 import click
 
-from qplan.cli.common import Context, format_option, pass_context, write_refusal
+from qplan.cli.common import Context, echo_report, format_option, pass_context, write_refusal
 from qplan.core.kinds import TABULAR
 
 
@@ -42,7 +42,7 @@ def status(obj: Context, projects: tuple[str, ...], since: str | None, fmt: str)
     if not validation.organisation.projects:
         click.echo("No projects: add one under projects/ (qplan new project).")
         return
-    click.echo(REPORTERS.render(update, fmt), nl=False)
+    echo_report(REPORTERS.render(update, fmt), fmt)
 
 
 @click.group()

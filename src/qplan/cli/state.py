@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 from qplan.cli.common import (
     PLAN_FORMATS,
     Context,
+    echo_report,
     format_option,
     pass_context,
 )
@@ -62,11 +63,11 @@ def state_show(obj: Context, resource: str | None, serial: int | None, fmt: str)
         for r in store.resources(revision.serial).values():
             kinds[r.kind] = kinds.get(r.kind, 0) + 1
         view = report.RevisionView(revision, kinds)
-        click.echo(report.REVISION.render(view, fmt), nl=False)
+        echo_report(report.REVISION.render(view, fmt), fmt)
         return
     revision, found = resource_at(store, resource, serial)
     shown = report.ResourceView(resource, revision.serial, found)
-    click.echo(report.RESOURCE.render(shown, fmt), nl=False)
+    echo_report(report.RESOURCE.render(shown, fmt), fmt)
 
 
 @state.command("history")
@@ -79,7 +80,7 @@ def state_history(obj: Context, fmt: str) -> None:
     """
     from qplan.report.state import HISTORY
 
-    click.echo(HISTORY.render(obj.workspace().store.history(), fmt), nl=False)
+    echo_report(HISTORY.render(obj.workspace().store.history(), fmt), fmt)
 
 
 @state.command("rollback")

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from qplan.cli.common import Context, format_option, pass_context, write_refusal
+from qplan.cli.common import Context, echo_report, format_option, pass_context, write_refusal
 
 _objective = click.option(
     "--objective",
@@ -84,7 +84,7 @@ def allocate(
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    click.echo(allocation_reporters(explain=explain).render(found, fmt), nl=False)
+    echo_report(allocation_reporters(explain=explain).render(found, fmt), fmt)
     if found.status not in ("optimal", "feasible"):
         sys.exit(1)
     if write and found.changed:
@@ -146,6 +146,6 @@ def scenario(
     result = scenario_named(validation, scenario, workflow=workflow, allocation=options)
     if isinstance(result, Report):  # why it cannot be read or applied
         write_refusal(result, fmt, "No scenario was worked out")
-    click.echo(scenario_reporters(explain=explain).render(result, fmt), nl=False)
+    echo_report(scenario_reporters(explain=explain).render(result, fmt), fmt)
     if result.allocation is not None and result.allocation.status not in ("optimal", "feasible"):
         sys.exit(1)

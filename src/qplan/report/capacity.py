@@ -6,6 +6,7 @@ import json
 
 from qplan.capacity.backlog import Recovery
 from qplan.capacity.figures import TOTALS, Capacity, QueueCapacity, TeamCapacity
+from qplan.capacity.health import Health
 from qplan.capacity.selection import CapacityView
 from qplan.core.units import plural
 from qplan.report.registry import Reporters
@@ -13,7 +14,7 @@ from qplan.views.capacity_chart import svg_chart
 from qplan.views.tables import md_table, table
 
 __all__ = ["as_json", "markdown", "summary_lines", "svg_chart", "text"]
-from qplan.views.verdicts import capacity_flags, exposure_lines
+from qplan.views.verdicts import actuals_verdict, capacity_flags, exposure_lines
 
 
 def _pct(value: float | None) -> str:
@@ -49,7 +50,7 @@ _QUEUE_HEAD = [
     "SLA target",
     "projected",
     "cost/item",
-    "",
+    "verdict",
 ]
 _TEAM_HEAD = [
     "team",
@@ -62,8 +63,10 @@ _TEAM_HEAD = [
     "utilisation",
     "cap",
     "weekly cost",
-    "",
+    "verdict",
 ]
+#: what a narrow terminal leaves out of the team table first
+_TEAM_OPTIONAL = ("fixed", "variable", "productive", "vendor")
 
 
 def _billed(capacity: Capacity) -> bool:
@@ -149,10 +152,20 @@ def _recovery_lines(recoveries: list[Recovery]) -> list[str]:
     return lines
 
 
-def text(capacity: Capacity, recoveries: list[Recovery] | None = None) -> str:
-    out = ["Queues"]
-    out += table(_QUEUE_HEAD, (_queue_cells(q) for _, q in sorted(capacity.queues.items())))
-    out += ["", "Teams", *table(*_team_rows(capacity))]
+def text(
+    capacity: Capacity, recoveries: list[Recovery] | None = None, actuals: Health | None = None
+) -> str:
+    """The verdict first (the plan's problems, or that every target holds; what the
+    actuals say; the totals), then the tables that show it."""
+    problems = capacity_flags(capacity)
+    out = [plan_verdict(problems), *(f"! {p}" for p in problems)]
+    if actuals is not None:
+        out.append(actuals_verdict(actuals))
+    out += summary_lines(capacity)
+    out += ["", "Queues"]
+    queues = (_queue_cells(q) for _, q in sorted(capacity.queues.items()))
+    out += table(_QUEUE_HEAD, queues, optional=("arrival", "workflow"))
+    out += ["", "Teams", *table(*_team_rows(capacity), optional=_TEAM_OPTIONAL)]
     for by in ("workflow", "vendor", "country"):
         head, rows = _totals_rows(capacity, by)
         out += ["", f"Totals by {by}", *table(head, rows)]
@@ -161,12 +174,14 @@ def text(capacity: Capacity, recoveries: list[Recovery] | None = None) -> str:
         out += ["", "Exposure to sensitive content", *(f"  {line}" for line in exposure)]
     if recoveries:
         out += ["", "Backlog recovery", *_recovery_lines(recoveries)]
-    problems = capacity_flags(capacity)
-    out += [""]
-    out += [f"! {p}" for p in problems]
-    out += summary_lines(capacity)
-    out.append(f"{len(problems)} problem(s)." if problems else "Every target holds.")
     return "\n".join(out) + "\n"
+
+
+def plan_verdict(problems: list[str]) -> str:
+    """The first line of a capacity report: whether the plan holds every target."""
+    if not problems:
+        return "The plan holds every target: projected SLA, utilisation and exposure caps."
+    return f"The plan has {plural(len(problems), 'problem')}:"
 
 
 def summary_lines(capacity: Capacity) -> list[str]:
@@ -222,7 +237,7 @@ def as_json(capacity: Capacity, recoveries: list[Recovery] | None = None) -> str
 
 REPORTERS: Reporters[CapacityView] = Reporters(
     "capacity",
-    text=lambda view: text(view.capacity, view.recoveries),
+    text=lambda view: text(view.capacity, view.recoveries, view.actuals),
     markdown=lambda view: markdown(view.capacity, view.recoveries),
     json=lambda view: as_json(view.capacity, view.recoveries),
 )

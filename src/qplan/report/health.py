@@ -9,7 +9,7 @@ from qplan.capacity.health import Health, QueueHealth, Scorecard
 from qplan.core.units import plural
 from qplan.report.registry import Reporters
 from qplan.views.tables import md_table, table
-from qplan.views.verdicts import health_summary
+from qplan.views.verdicts import health_period, health_summary
 
 _QUEUE_HEAD = ["queue", "SLA", "target", "accuracy", "min", "volume", "AHT", "backlog", "status"]
 _CARD_HEAD = ["handled", "SLA", "target", "accuracy", "min", "productivity", "staffed", "status"]
@@ -99,11 +99,6 @@ def plan_note(q: QueueHealth, health: Health) -> dict[str, object]:
     return {"queue": q.queue, "missed": q.missed, "summary": summary}
 
 
-def _period(health: Health) -> str:
-    days = (health.ends - health.starts).days + 1
-    return f"{health.starts.isoformat()} to {health.ends.isoformat()} ({plural(days, 'day')})"
-
-
 def _age(health: Health) -> str:
     """How old the newest actuals are, in one sentence (empty when unknown)."""
     age = health.actuals_age_days
@@ -120,7 +115,7 @@ def _age(health: Health) -> str:
 def text(health: Health) -> str:
     # the verdict first: who missed a target, then the figures that show it
     out = [
-        f"Health from {_period(health)}: {health_summary(health)}",
+        f"Health from {health_period(health)}: {health_summary(health)}",
         *([_age(health)] if _age(health) else []),
         "",
     ]
@@ -147,7 +142,7 @@ def markdown(health: Health) -> str:
     out = [
         "## Health",
         "",
-        f"**{_period(health)}.** {verdict} {_age(health)}".rstrip(),
+        f"**{health_period(health)}.** {verdict} {_age(health)}".rstrip(),
         "",
         "### Queues",
         "",

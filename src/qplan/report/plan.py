@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from qplan.core.text import markdown_code, markdown_text
+from qplan.core.units import plural
 from qplan.plan.fields import FieldChange
 from qplan.plan.plan import Plan, ResourceChange
 from qplan.plan.resources import ORGANISATION_GROUP
@@ -93,8 +94,9 @@ def forecast_line(change: ResourceChange) -> str:
     return line
 
 
-def change_lines(change: ResourceChange) -> list[str]:
-    """The body of one change, without the address line, unindented."""
+def change_lines(change: ResourceChange, *, text_diffs: bool = True) -> list[str]:
+    """The body of one change, without the address line, unindented; a changed text (a
+    rendered SOP) as its diff, or as a count of lines (``text_diffs`` False)."""
     if change.kind == "cases":
         return [enqueue_line(change)]
     if change.kind == "forecast":
@@ -117,6 +119,14 @@ def change_lines(change: ResourceChange) -> list[str]:
             lines.append("phases (staged rollout):")
             lines += [f"  - {p}" for p in old if p not in new]
             lines += [f"  + {p}" for p in new if p not in old]
+        elif (_is_text(f.before) or _is_text(f.after)) and not text_diffs:
+            diff = text_diff(f)
+            added = sum(line.startswith("+") for line in diff)
+            removed = sum(line.startswith("-") for line in diff)
+            lines.append(
+                f"{f.path}: text changed, {plural(added, 'line')} added and {removed} removed "
+                "(--sop-diff shows them)"
+            )
         elif _is_text(f.before) or _is_text(f.after):
             lines.append(f"{f.path}: text changed")
             lines.extend(f"  {line}" for line in text_diff(f))
@@ -195,7 +205,7 @@ def _base_line(plan: Plan) -> str:
 # --- text ----------------------------------------------------------------------------------
 
 
-def text(plan: Plan, *, color: bool = False) -> str:
+def text(plan: Plan, *, color: bool = False, text_diffs: bool = True) -> str:
     import click
 
     def style(value: str, **kwargs: Any) -> str:
@@ -207,7 +217,7 @@ def text(plan: Plan, *, color: bool = False) -> str:
         for change in changes:
             sign = _SIGNS[change.action]
             out.append(style(f"  {sign} {change.address}", fg=_COLOURS[change.action]))
-            out.extend(f"      {line}" for line in change_lines(change))
+            out.extend(f"      {line}" for line in change_lines(change, text_diffs=text_diffs))
         out.append("")
     if plan.risks:
         out.append(style("Risky changes (approval needed):", bold=True, fg="red"))

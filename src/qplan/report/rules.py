@@ -25,17 +25,14 @@ def as_json(rules: Sequence[Rule]) -> str:
 
 
 def text(rules: Sequence[Rule]) -> str:
+    """A line a rule (code, severity, name, whether it can be suppressed, where it is
+    implemented), and under it what it checks, so that no line runs past the terminal."""
     width = max(len(r.title) for r in rules)
-    place = max(len(r.where) for r in rules)
-    out = [
-        f"{'CODE':<6} {'SEVERITY':<8} {'NAME':<{width}} {'SUPPRESS':<8} {'WHERE':<{place}} CHECKS"
-    ]
+    out = [f"{'CODE':<6} {'SEVERITY':<8} {'NAME':<{width}} {'SUPPRESS':<8} WHERE"]
     for r in rules:
         flag = "yes" if r.suppressible else "no"
-        out.append(
-            f"{r.code:<6} {r.severity!s:<8} {r.title:<{width}} {flag:<8} {r.where:<{place}} "
-            f"{r.checks}"
-        )
+        out.append(f"{r.code:<6} {r.severity!s:<8} {r.title:<{width}} {flag:<8} {r.where}")
+        out.append(f"       {r.checks}")
     return "\n".join(out) + "\n"
 
 

@@ -27,9 +27,37 @@ def summary(result: ScenarioResult) -> str:
     return line + "."
 
 
+def verdict(result: ScenarioResult) -> str:
+    """The scenario's answer in one line: whether the organisation it describes holds (no
+    error it does not have today), and what it costs in FTE and money."""
+    from qplan.core.rules import Severity
+    from qplan.core.units import plural
+
+    errors = [d for d in result.problems if d.severity is Severity.ERROR]
+    warnings = len(result.problems) - len(errors)
+    if errors:
+        codes = ", ".join(sorted({d.code for d in errors}))
+        answer = f"It does not hold: {plural(len(errors), 'problem')} it would bring ({codes})"
+    else:
+        answer = "It holds: no problem the organisation does not have today"
+        if warnings:
+            answer += f" (but {plural(warnings, 'warning')})"
+    totals = result.impact.get("totals")
+    if totals:
+        fte, cost = totals["required_fte"], totals["weekly_cost"]
+        answer += (
+            f"; {fte['after'] - fte['before']:+,.1f} FTE, "
+            f"{cost['after'] - cost['before']:+,.2f} a week"
+        )
+    return answer + "."
+
+
 def text(result: ScenarioResult, *, explain: bool = False) -> str:
     scenario = result.scenario
-    out = [f"Scenario {scenario.id}: {scenario.title} (figures for {result.as_of})"]
+    out = [
+        f"Scenario {scenario.id}: {scenario.title} (figures for {result.as_of})",
+        verdict(result),
+    ]
     if scenario.description:
         out.append(scenario.description.strip())
     out += ["", "Changes:"]

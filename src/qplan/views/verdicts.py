@@ -69,6 +69,23 @@ def exposure_lines(capacity: Capacity) -> list[str]:
     ]
 
 
+def health_period(health: Health) -> str:
+    """The period of a health assessment: "2026-10-27 to 2026-11-23 (28 days)"."""
+    days = (health.ends - health.starts).days + 1
+    return f"{health.starts.isoformat()} to {health.ends.isoformat()} ({plural(days, 'day')})"
+
+
+def actuals_verdict(health: Health) -> str:
+    """One line of what the actuals say, for a report of the plan: who missed a target in
+    the period, and where to see why."""
+    line = f"Actuals from {health_period(health)}: {health_summary(health)}"
+    if any(q.missed for q in health.queues.values()) or any(
+        t.missed for t in health.teams.values()
+    ):
+        line += " `qplan health` shows why."
+    return line
+
+
 def health_summary(health: Health) -> str:
     """One line: how many queues, teams and vendors missed a target."""
     counts = [

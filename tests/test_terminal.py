@@ -1,0 +1,92 @@
+"""What a strategist sees first in a terminal: every default report of the example fits 120
+columns (a diagnostic stays one line, as compilers print them), `qplan --wide` shows every
+column, and `health`, `capacity` and `scenario` print their verdict first."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_qplan
+
+#: every command with a default text report, as a strategist runs it on the example
+COMMANDS = [
+    ["validate"],
+    ["rules"],
+    ["plan"],
+    ["capacity"],
+    ["capacity", "--intervals", "--queue", "ls-safety-en"],
+    ["health"],
+    ["recover", "cm-harassment-de", "--backlog", "30000", "--by", "14d"],
+    ["scenario", "livestream-q1"],
+    ["scenario", "hindi-launch", "--allocate"],
+    ["scenario", "hyderabad-attrition"],
+    ["allocate"],
+    ["readiness", "sv-hate-speech-en"],
+    ["status", "hindi-livestream-launch"],
+    ["owners"],
+    ["state", "history"],
+]
+DIAGNOSTIC = re.compile(r"^\S+:\d+:\d+: QP\d{3} ")
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=[" ".join(c) for c in COMMANDS])
+def test_every_default_report_fits_120_columns(example_repo: Path, command: list[str]) -> None:
+    result = run_qplan(*command, repo=example_repo)
+    assert result.exit_code in (0, 1, 2), result.output
+    wide = [
+        line
+        for line in result.output.splitlines()
+        if len(line) > 120 and not DIAGNOSTIC.match(line.strip())
+    ]
+    assert wide == []
+
+
+def test_wide_shows_every_column(example_repo: Path) -> None:
+    fitted = run_qplan("capacity", repo=example_repo).output
+    wide = run_qplan("--wide", "capacity", repo=example_repo).output
+    assert "(not shown: fixed, variable, productive; qplan --wide shows every column)" in fitted
+    assert "not shown" not in wide
+    head = next(line for line in wide.splitlines() if line.startswith("team "))
+    assert head.split() == [
+        "team", "type", "vendor", "country", "headcount", "productive", "req.", "FTE",
+        "utilisation", "cap", "fixed", "variable", "weekly", "cost", "verdict",
+    ]  # fmt: skip
+    assert len(head) > 120
+
+
+def test_a_diagnostic_stays_one_line(example_repo: Path) -> None:
+    """The scenario's problems are diagnostics: each one line however long, so that an
+    editor or a CI annotation reads file:line:col from it."""
+    result = run_qplan("scenario", "livestream-q1", repo=example_repo)
+    [problem] = [line for line in result.output.splitlines() if "QP165" in line]
+    assert len(problem) > 120
+    assert problem.startswith("  workflows/livestream.yaml:")
+
+
+def test_capacity_health_and_scenario_lead_with_their_verdict(example_repo: Path) -> None:
+    capacity = run_qplan("capacity", repo=example_repo).output.splitlines()
+    assert capacity[:2] == [
+        "The plan holds every target: projected SLA, utilisation and exposure caps.",
+        "Actuals from 2026-10-26 to 2026-11-22 (28 days): 2 queues, 3 teams, 1 vendor missed "
+        "a target. `qplan health` shows why.",
+    ]
+    health = run_qplan("health", repo=example_repo).output.splitlines()
+    assert health[0] == (
+        "Health from 2026-10-26 to 2026-11-22 (28 days): 2 queues, 3 teams, 1 vendor missed a "
+        "target."
+    )
+    answers = {
+        name: run_qplan("scenario", name, repo=example_repo).output.splitlines()[1]
+        for name in ("livestream-q1", "hyderabad-attrition", "hindi-launch")
+    }
+    assert answers == {
+        "livestream-q1": "It holds: no problem the organisation does not have today (but 1 "
+        "warning); +9.4 FTE, +5,486.53 a week.",
+        "hyderabad-attrition": "It holds: no problem the organisation does not have today (but "
+        "8 warnings); +11.0 FTE, +6,268.28 a week.",
+        "hindi-launch": "It does not hold: 3 problems it would bring (QP170, QP201, QP202); "
+        "+11.9 FTE, +6,324.83 a week.",
+    }
