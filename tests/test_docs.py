@@ -165,6 +165,21 @@ def test_build_is_deterministic_and_incremental(
 def test_pages_say_what_a_reader_needs(example_repo: Path) -> None:
     assert run_qplan("docs", "build", "--project-dir", "project", repo=example_repo).exit_code == 0
     docs = example_repo / "project" / "docs"
+    # the home page leads with what holds now: who missed a target, why in words, and whom
+    # it points at; the age of the actuals; then the plan's verdict
+    home = (docs / "index.md").read_text(encoding="utf-8")
+    assert (
+        "## Now\n\n**From the actuals** of 2026-10-26 to 2026-11-22 (they end 15 days before "
+        "2026-12-07): 2 queues, 3 teams, 1 vendor missed a target. [Health](health/index.md)\n\n"
+        "- [cm-harassment-de](queues/cm-harassment-de.md) missed: SLA 78.4% against 90.0%; "
+        "top cause: fewer productive hours than planned ([de-berlin](teams/de-berlin.md)).\n"
+        "- [ls-safety-pt](queues/ls-safety-pt.md) missed: SLA 74.7% against 90.0%; top "
+        "cause: more arrived than forecast.\n"
+    ) in home
+    assert "**The plan:** every queue's projected SLA meets its target" in home
+    assert home.index("## Now") < home.index("**The plan:**") < home.index("## Workflows")
+    health = (docs / "health" / "comments.md").read_text(encoding="utf-8")
+    assert "| Backlog | Verdict |" in health and "| ✅ met |" in health
     queue = (docs / "queues" / "sv-hate-speech-en.md").read_text(encoding="utf-8")
     assert "| SLA | 95% within 24h |" in queue
     assert (

@@ -69,7 +69,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The example organisation's site, built and served; yields its base URL."""
     _require_chromium()
     repo = tmp_path_factory.mktemp("docs") / "repo"
-    for name in ("workflows", "sops", "training"):
+    for name in ("workflows", "sops", "training", "actuals"):
         shutil.copytree(ROOT / name, repo / name)
     shutil.copy(ROOT / "pyproject.toml", repo / "pyproject.toml")
     with _served(repo) as url:
@@ -96,6 +96,31 @@ def browser(site: str) -> Iterator[Any]:
 def _shot(page: Any, folder: Path, name: str) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1366, 768), (390, 844)])
+def test_which_queues_miss_their_sla_and_why_is_on_the_home_page(
+    site: str, browser: Any, width: int, height: int
+) -> None:
+    """A strategist's first question, on a desk and on a phone: the home page names each
+    queue that missed a target, by how much, its top cause in words and the team it points
+    at, visible without scrolling sideways; one click leads to the queue."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(site + "index.html")
+    line = page.locator("article li", has_text="cm-harassment-de")
+    assert line.inner_text() == (
+        "cm-harassment-de missed: SLA 78.4% against 90.0%; top cause: fewer productive hours "
+        "than planned (de-berlin)."
+    )
+    assert line.is_visible()
+    box = line.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert "(they end 15 days before 2026-12-07)" in page.inner_text("article")
+    line.locator("a", has_text="cm-harassment-de").click()
+    page.wait_for_url("**/queues/cm-harassment-de.html")
+    assert "78.4%" in page.inner_text("article")
+    page.close()
 
 
 def test_a_reader_finds_what_they_need(site: str, browser: Any, tmp_path: Path) -> None:
@@ -198,7 +223,8 @@ def test_no_internal_link_is_broken(site: str) -> None:
         if target in pages and pages[target].ids and fragment not in pages[target].ids
     ]
     assert missing == []
-    assert sum(url.endswith(".html") for url in pages) == 74  # every page was reached
+    # every page was reached (the health pages too)
+    assert sum(url.endswith(".html") for url in pages) == 82
 
 
 HOSTILE = ROOT / "tests" / "security" / "cases" / "hostile-site"

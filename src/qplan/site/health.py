@@ -24,7 +24,7 @@ def period_text(health: Health) -> str:
 
 
 def _status(missed: bool) -> str:
-    return "❌ missed" if missed else "✅"
+    return "❌ missed" if missed else "✅ met"
 
 
 def _percent(value: float | None) -> str:
@@ -45,7 +45,17 @@ def _queue_row(q: QueueHealth, links: Links) -> list[str]:
     ]
 
 
-_QUEUE_HEAD = ["Queue", "SLA", "Target", "Accuracy", "Minimum", "Volume", "AHT", "Backlog", ""]
+_QUEUE_HEAD = [
+    "Queue",
+    "SLA",
+    "Target",
+    "Accuracy",
+    "Minimum",
+    "Volume",
+    "AHT",
+    "Backlog",
+    "Verdict",
+]
 
 
 def _causes(q: QueueHealth) -> list[str]:
@@ -96,7 +106,7 @@ def _card_rows(cards: Mapping[str, Scorecard], links: Links, teams: bool) -> lis
     return rows
 
 
-_CARD_HEAD = ["SLA", "Target", "Accuracy", "Minimum", "Productivity", "Staffed", ""]
+_CARD_HEAD = ["SLA", "Target", "Accuracy", "Minimum", "Productivity", "Staffed", "Verdict"]
 
 
 def open_recoveries(org: Organisation, today: date) -> list[tuple[str, Any]]:
@@ -107,6 +117,53 @@ def open_recoveries(org: Organisation, today: date) -> list[tuple[str, Any]]:
             if phase.recovery is not None and phase.recovery.clear_by >= today:
                 found.append((qid, phase))
     return sorted(found, key=lambda item: (item[1].recovery.clear_by, item[0]))
+
+
+def overview_section(org: Organisation, health: Health, today: date, links: Links) -> list[str]:
+    """The top of the site's home page: what the actuals say now (who missed a target, its
+    top cause in words and the team it points at), how old they are, and the open
+    recoveries, each linked to its page."""
+    from qplan.views.verdicts import cause_in_words
+
+    age = (today - health.ends).days
+    when = "today" if age == 0 else f"{age} days before {today.isoformat()}"
+    lines = [
+        "## Now",
+        "",
+        f"**From the actuals** of {period_text(health)} (they end {when}): "
+        f"{text(health_summary(health))} [Health](health/index.md)",
+        "",
+    ]
+    # a line a queue, not a table: it reads on a phone as on a desk
+    for q in (q for _, q in sorted(health.queues.items()) if q.missed):
+        top = q.causes[0] if q.causes else None
+        why = text(cause_in_words(top.cause)) if top else "no cause found in the actuals"
+        teams = ", ".join(links.team(t, up=False) for t in (top.teams if top else ()))
+        missed = [
+            f"SLA {pct(q.sla_attainment_percent)} against {pct(q.sla_target_percent)}"
+            if q.sla_met is False
+            else "",
+            f"accuracy {pct(q.accuracy_percent)} against {pct(q.accuracy_target_percent)}"
+            if q.accuracy_met is False
+            else "",
+        ]
+        lines.append(
+            f"- {links.queue(q.queue, up=False)} missed: {', '.join(filter(None, missed))}; "
+            f"top cause: {why}" + (f" ({teams})" if teams else "") + "."
+        )
+    lines.append("")
+    recoveries = open_recoveries(org, today)
+    if recoveries:
+        lines += [
+            "**Open recoveries:** "
+            + ", ".join(
+                f"{links.queue(qid, up=False)} ({phase.recovery.backlog:,} items by "
+                f"{phase.recovery.clear_by.isoformat()})"
+                for qid, phase in recoveries
+            ),
+            "",
+        ]
+    return lines
 
 
 def health_pages(

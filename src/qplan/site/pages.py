@@ -103,7 +103,15 @@ def sop_markdown(rendered: str) -> str:
 # --- pages ---------------------------------------------------------------------------------
 
 
-def _overview(org: Organisation, capacity: Capacity | None, links: Links, title: str) -> str:
+def _overview(
+    org: Organisation,
+    capacity: Capacity | None,
+    links: Links,
+    title: str,
+    now: list[str] | None = None,
+) -> str:
+    """The home page: the organisation in a line, then what holds now (``now``: what the
+    actuals say, when there are any) and in the plan, then its workflows and teams."""
     lines = [f"# {text(title)}", ""]
     by_status = {s: sum(q.status == s for q in org.queues.values()) for s in STATUSES}
     vendors = sorted({t.vendor for t in org.teams.values() if t.vendor})
@@ -113,6 +121,7 @@ def _overview(org: Organisation, capacity: Capacity | None, links: Links, title:
         f"{len(org.teams)} teams ({len(vendors)} vendors)."
     )
     lines += [summary, ""]
+    lines += now or []
     if capacity is not None:
         from qplan.capacity.figures import TOTALS
 
@@ -131,7 +140,8 @@ def _overview(org: Organisation, capacity: Capacity | None, links: Links, title:
             lines += [f"    - {text(p)}" for p in problems] + [""]
         else:
             lines += [
-                "Every queue's projected SLA meets its target and no team is over its cap.",
+                "**The plan:** every queue's projected SLA meets its target and no team is "
+                "over its cap.",
                 "",
             ]
     lines += ["## Workflows", ""]
@@ -552,7 +562,12 @@ def site_files(
     sop_pages = {path: sop_page_name(path, sops_dir) for path in sorted(rendered)}
     grouped = len(org.queues) > max_queue_pages
     links = Links(org, sop_pages, grouped=grouped)
-    files: dict[str, str] = {"docs/index.md": _overview(org, capacity, links, title)}
+    now = None
+    if health is not None:
+        from qplan.site.health import overview_section
+
+        now = overview_section(org, health, today, links)
+    files: dict[str, str] = {"docs/index.md": _overview(org, capacity, links, title, now)}
     if chart is not None:
         files["docs/capacity.svg"] = chart
     nav: list[Any] = [{"Overview": "index.md"}]

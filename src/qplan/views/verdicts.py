@@ -99,3 +99,18 @@ def health_summary(health: Health) -> str:
     if not missed:
         return f"Every target was met ({plural(len(health.queues), 'queue')})."
     return f"{', '.join(missed)} missed a target."
+
+
+#: a cause of a miss (:data:`qplan.capacity.health.CAUSES`) in words
+CAUSE_WORDS = {
+    "volume_above_forecast": "more arrived than forecast",
+    "aht_above_plan": "items took longer than planned",
+    "staffing_below_plan": "fewer productive hours than planned",
+    "coverage_gap": "items arrived when no team worked the queue",
+    "quality_drift": "accuracy below its target",
+}
+
+
+def cause_in_words(cause: str) -> str:
+    """A cause's code as a strategist says it (the code itself when it has no words)."""
+    return CAUSE_WORDS.get(cause, cause.replace("_", " "))
