@@ -195,7 +195,9 @@ def test_an_sop_the_site_cannot_convert_quickly_is_refused_at_validate(
     repo = minimal_repo(tmp_path)
     sop = repo / "sops" / "wf.md.j2"
     sop.write_text(sop.read_text() + "{% raw %}" + payload + "{% endraw %}")
-    for command in (["validate"], ["docs", "build", "--no-cache"]):
+    # docs build refuses it by the same check as validate: shown once, for the first payload
+    builds = [["docs", "build", "--no-cache"]] if payload.startswith("[a](") else []
+    for command in (["validate"], *builds):
         done = qplan(*command, repo=repo, timeout=30)
         assert done.returncode == 1, done.stdout
         assert done.stdout.startswith(f"sops/wf.md.j2:8:1: QP143 SOP does not render: {told}"), (

@@ -52,9 +52,11 @@ def capacity_view(
     team: str | None = None,
     backlogs: Sequence[tuple[str, float]] = (),
     recover_days: float = 7.0,
+    with_actuals: bool = True,
 ) -> CapacityView:
     """The figures, and for each queue with a backlog (queue → items) the days to clear it
-    at the day's staffing and the extra FTE that clears it in ``recover_days``."""
+    at the day's staffing and the extra FTE that clears it in ``recover_days``; with
+    ``with_actuals``, what the actuals of the last four weeks say (when there are any)."""
     from qplan.capacity.backlog import recovery
     from qplan.capacity.staffing import derive_organisation
 
@@ -69,7 +71,7 @@ def capacity_view(
             )
         recoveries.append(recovery(everything, org.teams, qid, items, recover_days))
     actuals = None
-    if org.actuals is not None and not org.actuals.empty:
+    if with_actuals and org.actuals is not None and not org.actuals.empty:
         from qplan.app.health import assess_health
 
         actuals = assess_health(validation, workflow=workflow)
