@@ -123,6 +123,32 @@ def test_which_queues_miss_their_sla_and_why_is_on_the_home_page(
     page.close()
 
 
+@pytest.mark.parametrize(("width", "height"), [(1366, 768), (390, 844)])
+def test_which_vendor_is_at_or_over_its_share_is_one_click_from_home(
+    site: str, browser: Any, width: int, height: int
+) -> None:
+    """The third question: the home page says how many vendor shares sit at a cap and
+    links the guardrails page, whose first row is the share over the cap, in words."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(site + "index.html")
+    summary = page.locator("article p", has_text="Guardrails:")
+    assert summary.inner_text() == (
+        "Guardrails: 6 vendor share(s) at a vendor cap, 1 over one. Guardrails"
+    )
+    summary.locator("a", has_text="Guardrails").click()
+    page.wait_for_url("**/guardrails.html")
+    row = page.locator("article tr", has_text="Helix Trust Partners").first
+    assert row.inner_text().split("\t") == [
+        "ls-safety-pt",
+        "Helix Trust Partners",
+        "100%: ❌ over, accepted (suppressed on the allocation)",
+    ]
+    box = row.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.close()
+
+
 def test_a_reader_finds_what_they_need(site: str, browser: Any, tmp_path: Path) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     problems: list[str] = []
@@ -224,7 +250,7 @@ def test_no_internal_link_is_broken(site: str) -> None:
     ]
     assert missing == []
     # every page was reached (the health pages too)
-    assert sum(url.endswith(".html") for url in pages) == 82
+    assert sum(url.endswith(".html") for url in pages) == 83
 
 
 HOSTILE = ROOT / "tests" / "security" / "cases" / "hostile-site"

@@ -18,6 +18,7 @@ from qplan.core.diagnostics import Diagnostic, Position
 from qplan.core.units import items_a_day, plural
 from qplan.model.format import GUARDRAIL_CODES
 from qplan.model.organisation import Organisation
+from qplan.model.shares import bpo_share, vendor_shares
 
 
 def _share_sets(org: Organisation) -> Iterator[ShareSet]:
@@ -74,12 +75,7 @@ def guardrails(org: Organisation, today: date) -> Iterator[Finding]:
         kind = guardrail.type
         if kind == "max_vendor_share":
             for qid, shares, at, label in _live_allocations(org, phases=True):
-                by_vendor: dict[str, float] = defaultdict(float)
-                for team, share in shares.items():
-                    vendor = org.teams[team].vendor
-                    if vendor:
-                        by_vendor[vendor] += share
-                for vendor, share in sorted(by_vendor.items()):
+                for vendor, share in vendor_shares(org.teams, shares).items():
                     if share > guardrail.max_percent + 1e-9:
                         yield _on_shares(
                             org,
@@ -112,7 +108,7 @@ def guardrails(org: Organisation, today: date) -> Iterator[Finding]:
             for qid, shares, at, label in _live_allocations(org, phases=True):
                 if org.queues[qid].data_classification != guardrail.classification:
                     continue
-                bpo = sum(s for t, s in shares.items() if org.teams[t].type == "bpo")
+                bpo = bpo_share(org.teams, shares)
                 if bpo > guardrail.max_percent + 1e-9:
                     yield _on_shares(
                         org,

@@ -144,6 +144,10 @@ def _overview(
                 "over its cap.",
                 "",
             ]
+    from qplan.site.guardrails import guardrails_line
+
+    guardrails = guardrails_line(org)
+    lines += [guardrails, ""] if guardrails else []
     lines += ["## Workflows", ""]
     rows = []
     for wid, workflow in sorted(org.workflows.items()):
@@ -629,6 +633,11 @@ def site_files(
         },
         {"SOPs": sop_nav},
     ]
+    if org.guardrails:
+        from qplan.site.guardrails import guardrails_page
+
+        files["docs/guardrails.md"] = guardrails_page(org, capacity, links)
+        nav.append({"Guardrails": "guardrails.md"})
     if health is not None:
         from qplan.site.health import health_pages
 

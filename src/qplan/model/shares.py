@@ -1,0 +1,25 @@
+"""*model*: an allocation's shares as the guardrails weigh them: per vendor, and to BPO
+teams. The check that enforces the guardrails and the page that shows where each queue
+stands against them take their figures from here, so they cannot disagree."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+
+from qplan.model.format import Team
+
+
+def vendor_shares(teams: Mapping[str, Team], shares: Mapping[str, float]) -> dict[str, float]:
+    """The share of a queue each vendor takes (its BPO teams' shares summed), by vendor."""
+    by_vendor: dict[str, float] = defaultdict(float)
+    for team, share in shares.items():
+        vendor = teams[team].vendor
+        if vendor:
+            by_vendor[vendor] += share
+    return dict(sorted(by_vendor.items()))
+
+
+def bpo_share(teams: Mapping[str, Team], shares: Mapping[str, float]) -> float:
+    """The share of a queue that BPO teams take."""
+    return float(sum(s for t, s in shares.items() if teams[t].type == "bpo"))
