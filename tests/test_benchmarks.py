@@ -45,7 +45,7 @@ def test_each_benchmark_runs_and_reports_its_figures(
     module: str, fields: set[str], shape: str
 ) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", module, "200", "--shape", shape, "--rounds", "1"],
+        [sys.executable, "-m", module, "100", "--shape", shape, "--rounds", "1"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -54,7 +54,7 @@ def test_each_benchmark_runs_and_reports_its_figures(
     )
     assert done.returncode == 0, done.stderr
     rows = json.loads(done.stdout.strip().splitlines()[-1])
-    assert [(row["queues"], row["shape"]) for row in rows] == [(200, shape)]
+    assert [(row["queues"], row["shape"]) for row in rows] == [(100, shape)]
     assert fields <= set(rows[0])
     assert all(rows[0][name] > 0 for name in fields)
 
