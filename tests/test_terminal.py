@@ -90,3 +90,72 @@ def test_capacity_health_and_scenario_lead_with_their_verdict(example_repo: Path
         "hindi-launch": "It does not hold: 3 problems it would bring (QP170, QP201, QP202); "
         "+11.9 FTE, +6,324.83 a week.",
     }
+
+
+def _in_a_terminal(repo: Path, *args: str, no_color: bool = False) -> str:
+    """What ``qplan ARGS`` prints to a terminal (a pseudo-terminal: it is a tty)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from tests.security.harness import child_environment
+
+    env = {k: v for k, v in child_environment(repo).items() if k != "NO_COLOR"}
+    if no_color:
+        env["NO_COLOR"] = "1"
+    leader, follower = pty.openpty()
+    try:
+        subprocess.run(
+            [sys.executable, "-m", "qplan", "--repo", str(repo), *args],
+            stdout=follower,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 1 << 16)
+        except OSError:  # the terminal's other end is closed: all was read
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+
+
+def test_verdicts_are_in_colour_in_a_terminal_unless_no_color(example_repo: Path) -> None:
+    shown = _in_a_terminal(example_repo, "capacity").splitlines()
+    assert shown[0] == (
+        "\x1b[32mThe plan holds every target: projected SLA, utilisation and exposure caps.\x1b[0m"
+    )
+    assert shown[1].startswith("\x1b[31m\x1b[1mActuals from 2026-10-26 to 2026-11-22")
+    assert shown[2] == "41 queues: 595.1 FTE required, queue cost 921,237.40 a week."
+    scenario = _in_a_terminal(example_repo, "scenario", "hindi-launch").splitlines()
+    assert scenario[1].startswith("\x1b[31m\x1b[1mIt does not hold: 3 problems")
+    plain = _in_a_terminal(example_repo, "capacity", no_color=True)
+    assert "\x1b[" not in plain
+    assert plain.splitlines()[0] == shown[0][5:-4]
+
+
+def test_in_colour_a_hostile_title_is_still_escaped(example_repo: Path) -> None:
+    """Colour is written past the output's filter: the text is made printable first, so a
+    scenario title holding a terminal escape (a clipboard write, here) shows as text."""
+    import json
+
+    scenario = example_repo / "scenarios" / "livestream-q1.yaml"
+    lines = scenario.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith("title: "))
+    lines[at] = "title: " + json.dumps("Q1 \x1b]52;c;ZXZpbA==\x07growth") + "\n"
+    scenario.write_text("".join(lines), encoding="utf-8")
+    shown = _in_a_terminal(example_repo, "scenario", "livestream-q1")
+    assert shown.splitlines()[0] == (
+        "Scenario livestream-q1: Q1 \\u001b]52;c;ZXZpbA==\\u0007growth (figures for 2027-01-11)"
+    )
+    assert "\x1b]" not in shown and "\x07" not in shown
+    assert "\x1b[32mIt holds" in shown  # and the verdict is in colour

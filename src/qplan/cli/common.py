@@ -42,15 +42,28 @@ class Context:
 pass_context = click.make_pass_decorator(Context)
 
 
-def echo_report(text: str, fmt: str, *, color: bool | None = None) -> None:
+def echo_report(text: str, fmt: str) -> None:
     """Print a rendered report; in text, fitted to the terminal report's width (no line
-    over 120 columns, a diagnostic still one line) unless ``qplan --wide`` asked for all."""
-    if fmt == "text":
-        from qplan.report.terminal import WIDTH, fit
+    over 120 columns, a diagnostic still one line) unless ``qplan --wide`` asked for all,
+    and its verdicts in colour where the terminal shows it (not with ``NO_COLOR``, nor into
+    a file or pipe). In colour the text is made printable first (nothing from the
+    repository can carry an escape sequence) and written past the output's filter with the
+    styles added (:class:`qplan.core.text.PrintableStream`)."""
+    if fmt != "text":
+        click.echo(text, nl=False)
+        return
+    from qplan.report.terminal import WIDTH, fit, paint
 
-        found = click.get_current_context().find_object(Context)
-        text = fit(text, None if found is not None and found.wide else WIDTH)
-    click.echo(text, nl=False, color=color)
+    found = click.get_current_context().find_object(Context)
+    text = fit(text, None if found is not None and found.wide else WIDTH)
+    raw = getattr(sys.stdout, "unfiltered", None)
+    if raw is None or not color(sys.stdout):
+        click.echo(text, nl=False)
+        return
+    from qplan.core.text import log_safe
+
+    raw.write(paint(log_safe(text)))
+    raw.flush()
 
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -15,7 +15,6 @@ if TYPE_CHECKING:
 from qplan.cli.common import (
     PLAN_FORMATS,
     Context,
-    color,
     duration_seconds,
     echo_report,
     pass_context,
@@ -63,11 +62,11 @@ def write_plan(
                 f"\n_{len(parts) - 1} more part(s) not shown: write them all with --split-dir._"
             )
         return
-    out = plan_report.text(plan, color=color(sys.stdout), text_diffs=sop_diff)
+    out = plan_report.text(plan, text_diffs=sop_diff)
     if sop_diff:  # a diff's lines as they are: a wrapped one would read as another line
-        click.echo(out, nl=False, color=color(sys.stdout))
+        click.echo(out, nl=False)
     else:
-        echo_report(out, "text", color=color(sys.stdout))
+        echo_report(out, "text")
     if unsafe:
         click.echo(f"Note: apply will refuse this plan: {unsafe}.")
 

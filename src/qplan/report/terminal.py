@@ -47,3 +47,38 @@ def text_width(width: int | None) -> None:
     """From now on in this context, text tables are at most ``width`` columns wide (None:
     every column)."""
     TEXT_WIDTH.set(width)
+
+
+#: the verdicts a report leads with, by what they say: red for a miss or a problem, green
+#: for a target held; and a problem line of a report (``! …``) in yellow
+_RED = re.compile(
+    r"^(The plan has \d|It does not hold|Health from .* missed a target|Actuals from .* "
+    r"missed a target|\d+ problem\(s\))"
+)
+_GREEN = re.compile(
+    r"^(The plan holds every target|It holds|Health from .*Every target was met|"
+    r"Actuals from .*Every target was met|Valid: no problems)"
+)
+_PROBLEM = re.compile(r"^\s*! ")
+#: a plan's change of a resource: created, updated, deleted
+_CHANGE = re.compile(r"^  ([+~-]) [a-z_]+\.\S+$")
+_CHANGE_COLOURS = {"+": "green", "~": "yellow", "-": "red"}
+
+
+def paint(text: str) -> str:
+    """``text`` with its verdict lines in red or green and its problem lines in yellow, for
+    a terminal that shows colour (the caller decides: ``NO_COLOR``, not a terminal)."""
+    import click
+
+    out = []
+    for line in text.split("\n"):
+        if _RED.match(line):
+            line = click.style(line, fg="red", bold=True)
+        elif _GREEN.match(line):
+            line = click.style(line, fg="green")
+        elif _PROBLEM.match(line):
+            line = click.style(line, fg="yellow")
+        elif change := _CHANGE.match(line):
+            line = click.style(line, fg=_CHANGE_COLOURS[change.group(1)])
+        out.append(line)
+    return "\n".join(out)
