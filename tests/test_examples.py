@@ -96,6 +96,7 @@ def test_every_command_has_a_working_example(
         "validate": (0, "Valid: no problems found."),
         # the last rule's checks, under its line, wrapped to 120 columns
         "rules": (0, "         more than max_hours_per_day on it."),
+        "glossary": (0, "    100 % it cannot do the work."),  # the definition, wrapped
         "schema": (0, "schemas/ is up to date."),
         "erlang": (
             0,
@@ -125,7 +126,7 @@ def test_every_command_has_a_working_example(
             "4. Anything involving a minor goes to the minor-safety path immediately, "
             "whatever the queue.",
         ),
-        "docs build": (0, "Built 93 pages into site."),
+        "docs build": (0, "Built 94 pages into site."),
         # the verdict leads; the backlog recovery asked for ends the report
         "capacity": (0, "  it clears within 7 days with no extra FTE"),
         "health": outcomes["health"],  # its verdict leads: checked above

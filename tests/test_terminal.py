@@ -159,3 +159,21 @@ def test_in_colour_a_hostile_title_is_still_escaped(example_repo: Path) -> None:
     )
     assert "\x1b]" not in shown and "\x07" not in shown
     assert "\x1b[32mIt holds" in shown  # and the verdict is in colour
+
+
+def test_the_glossary_defines_each_term_once_for_commands_and_pages(
+    example_repo: Path,
+) -> None:
+    """`qplan glossary` and the site's glossary page print the same definitions."""
+    from qplan.views.glossary import TERMS, glossary_markdown
+
+    one = run_qplan("glossary", "Utilisation", repo=example_repo)
+    assert (one.exit_code, one.output.splitlines()[0]) == (0, "utilisation")
+    every = run_qplan("--wide", "glossary", repo=example_repo).output
+    page = glossary_markdown()
+    for term, meaning in TERMS.items():
+        assert f"{term}\n  {meaning}\n" in every
+        assert f"## {term[:1].upper()}{term[1:]}\n\n{meaning}\n" in page
+    unknown = run_qplan("glossary", "velocity", repo=example_repo)
+    assert unknown.exit_code == 64
+    assert unknown.output.startswith("error: no term 'velocity' (terms: headcount, shrinkage,")

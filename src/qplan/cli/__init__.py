@@ -48,6 +48,7 @@ def cli(ctx: click.Context, repo: str, state: str | None, wide: bool) -> None:
 for _command in (
     check.validate,
     check.rules,
+    check.glossary,
     check.readiness,
     tidy.schema,
     tidy.fmt,

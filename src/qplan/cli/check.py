@@ -35,6 +35,24 @@ def validate(obj: Context, fmt: str, strict: bool) -> None:
 
 
 @click.command()
+@click.argument("terms", nargs=-1)
+@format_option("text", "json")
+def glossary(terms: tuple[str, ...], fmt: str) -> None:
+    """What the figures of qplan's reports and pages mean: utilisation, available and
+    required FTE, cost and the rest, defined once (the site's glossary page says the same).
+
+    Example: qplan glossary utilisation
+    """
+    from qplan.core.errors import UsageError
+    from qplan.report.glossary import NAMES, REPORTERS, unknown_terms
+
+    unknown = unknown_terms(list(terms))
+    if unknown:
+        raise UsageError(f"no term {unknown[0]!r} (terms: {', '.join(NAMES)})")
+    echo_report(REPORTERS.render(list(terms) or None, fmt), fmt)
+
+
+@click.command()
 @format_option("text", "json")
 def rules(fmt: str) -> None:
     """List the rules: code, severity, suppressible, what each checks, where it is implemented.

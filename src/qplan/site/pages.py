@@ -129,7 +129,7 @@ def _overview(
         lines += [
             f"**Staffing:** {totals['required_fte']:.1f} FTE required of "
             f"{totals['headcount_fte']:g} headcount. **Weekly cost:** "
-            f"{money(totals['weekly_cost'])}.",
+            f"{money(totals['weekly_cost'])}. ([What these mean](glossary.md))",
             "",
         ]
         from qplan.views.verdicts import capacity_flags
@@ -633,6 +633,9 @@ def site_files(
         },
         {"SOPs": sop_nav},
     ]
+    from qplan.views.glossary import glossary_markdown
+
+    files["docs/glossary.md"] = glossary_markdown()
     if org.guardrails:
         from qplan.site.guardrails import guardrails_page
 
@@ -664,6 +667,7 @@ def site_files(
     if history is not None:
         files["docs/changelog.md"] = _changelog(history, changed_fields or {})
         nav.append({"Change log": "changelog.md"})
+    nav.append({"Glossary": "glossary.md"})
     nav = [item for item in nav if not (isinstance(item, dict) and list(item.values()) == [[]])]
     files["mkdocs.yml"] = mkdocs_yml(title, nav, indexed)
     return files
