@@ -92,8 +92,9 @@ def test(pytest_args: list[str]) -> None:
     run(BIN / "mypy")
     run(BIN / "lint-imports")
     run(BIN / "qplan", "schema", "--check")
-    # on every CPU (pytest-xdist); ``-n 0`` among the extra arguments runs it in one process
-    run(BIN / "pytest", "-n", "auto", "--durations=10", *pytest_args)
+    # on every CPU (pytest-xdist; the tests of one xdist_group on one worker); ``-n 0``
+    # among the extra arguments runs it in one process
+    run(BIN / "pytest", "-n", "auto", "--dist", "loadgroup", "--durations=10", *pytest_args)
 
 
 def mutate() -> None:

@@ -29,6 +29,10 @@ import pytest
 
 from tests.conftest import ROOT, run_qplan
 
+# one worker runs them all (``--dist loadgroup``): the site is built, and Chromium
+# started, once per run instead of once per worker
+pytestmark = pytest.mark.xdist_group("browser")
+
 CHROMIUM = os.environ.get("QPLAN_CHROMIUM", "/usr/bin/chromium")
 FLAGS = [
     "--headless",
