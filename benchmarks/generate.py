@@ -1,4 +1,4 @@
-"""Write a synthetic organisation of N queues, in one of two shapes.
+"""Write a synthetic organisation of N queues, in one of three shapes.
 
 ``pairs`` (the first shape): production and training pairs with teams, targets and
 allocations to two sites, about 50 queues per file plus the file's escalation queue
@@ -7,9 +7,10 @@ first): files of 10 to 150 queues, each production queue shared by three to five
 six time zones, half the teams on shifts, a third of the queues real-time and half of all
 production queues on arrival profiles (inline and from a forecast CSV), staged rollouts on
 a fifth of the allocations, min_agents, egregious queues under an exposure cap, and one
-case set shared by every training queue.
+case set shared by every training queue. ``large`` (the third): few, large workflows, see
+:func:`generate_large`.
 
-    python -m benchmarks.generate 10000 /tmp/org10k [pairs|sites]
+    python -m benchmarks.generate 10000 /tmp/org10k [pairs|sites|large]
 """
 
 from __future__ import annotations
@@ -106,11 +107,10 @@ teams {{{{ q.allocation | team_list }}}}.
 """
 
 
-def generate(queues: int, out: Path, seed: int = 7, teams: int | None = None) -> None:
-    rng = random.Random(seed)
+def _shared_files(out: Path, teams: int) -> None:
+    """The policies and teams (``workflows/organisation.yaml``) and the shared case set."""
     folder = out / "workflows"
     folder.mkdir(parents=True, exist_ok=True)
-    teams = teams or max(10, queues // 20)
     shared = ["# Synthetic benchmark organisation (generated, fictional).\npolicies:\n"]
     for p in range(20):
         shared.append(
@@ -126,26 +126,36 @@ def generate(queues: int, out: Path, seed: int = 7, teams: int | None = None) ->
         "c-1,approve,2,\nc-2,remove,2,\nc-3,escalate,2,\n",
         encoding="utf-8",
     )
-    per_file = 50
     (out / "sops").mkdir(parents=True, exist_ok=True)
+
+
+def _workflow_head(workflow: str) -> tuple[list[str], list[str], list[str]]:
+    """A workflow's declaration and its escalation queue (where its production queues
+    escalate), target and allocation: the starts of its file's three lists."""
+    parts = [
+        f"workflows:\n  - id: {workflow}\n    name: Workflow {workflow}\n"
+        f"    owner: {workflow}@example.com\n",
+        "queues:\n",
+        f"  - id: esc-{workflow}\n    name: Escalations of {workflow}\n"
+        f"    workflow: {workflow}\n    kind: escalation\n    status: live\n"
+        f"    policy: policy-0@2\n    template: review@3\n    languages: [{', '.join(LANGS)}]\n"
+        f"    ttp_queue: ttp-esc-{workflow}\n"
+        "    forecast: {arrival: backlog, weekly_volume: 50, aht_seconds: 300}\n",
+    ]
+    targets = ["targets:\n", f"  - queue: esc-{workflow}\n    sla: {{percent: 90, within: 48h}}\n"]
+    allocations = ["allocations:\n", f"  - queue: esc-{workflow}\n    shares: {{team-0: 100}}\n"]
+    return parts, targets, allocations
+
+
+def generate(queues: int, out: Path, seed: int = 7, teams: int | None = None) -> None:
+    rng = random.Random(seed)
+    folder = out / "workflows"
+    teams = teams or max(10, queues // 20)
+    _shared_files(out, teams)
+    per_file = 50
     for start in range(0, queues, per_file):
         workflow = f"wf-{start // per_file:04d}"
-        parts = [
-            f"workflows:\n  - id: {workflow}\n    name: Workflow {workflow}\n"
-            f"    owner: {workflow}@example.com\n",
-            "queues:\n",
-        ]
-        targets, allocations = ["targets:\n"], ["allocations:\n"]
-        # one escalation queue per workflow, where its production queues escalate
-        parts.append(
-            f"  - id: esc-{workflow}\n    name: Escalations of {workflow}\n"
-            f"    workflow: {workflow}\n    kind: escalation\n    status: live\n"
-            f"    policy: policy-0@2\n    template: review@3\n    languages: [{', '.join(LANGS)}]\n"
-            f"    ttp_queue: ttp-esc-{workflow}\n"
-            "    forecast: {arrival: backlog, weekly_volume: 50, aht_seconds: 300}\n"
-        )
-        targets.append(f"  - queue: esc-{workflow}\n    sla: {{percent: 90, within: 48h}}\n")
-        allocations.append(f"  - queue: esc-{workflow}\n    shares: {{team-0: 100}}\n")
+        parts, targets, allocations = _workflow_head(workflow)
         for index in range(start, min(start + per_file, queues)):
             queue, target, allocation = queue_yaml(index, workflow, teams, rng)
             parts.append(queue)
@@ -331,7 +341,39 @@ def generate_sites(queues: int, out: Path, seed: int = 11) -> None:
         start = end
 
 
-SHAPES = {"pairs": generate, "sites": generate_sites}
+def generate_large(queues: int, out: Path, seed: int = 13) -> None:
+    """``large``, the third shape (an organisation the first two were not made like): 20
+    workflows of queues/20 queues each, every production queue with its training pair, a
+    workflow's queues over files of 50 (its first file declares it and its escalation
+    queue), one SOP a workflow naming all its production queues, and queues/100 teams
+    (at least 10), each working a hundred or more queues at 10,000."""
+    rng = random.Random(seed)
+    folder = out / "workflows"
+    teams = max(10, queues // 100)
+    _shared_files(out, teams)
+    per_workflow = max(2, -(-queues // 20) // 2 * 2)  # even: a pair stays in its workflow
+    for number, first in enumerate(range(0, queues, per_workflow)):
+        workflow = f"wf-{number:02d}"
+        last = min(first + per_workflow, queues)
+        for part, start in enumerate(range(first, last, 50)):
+            if part == 0:
+                parts, targets, allocations = _workflow_head(workflow)
+            else:
+                parts, targets, allocations = ["queues:\n"], ["targets:\n"], ["allocations:\n"]
+            for index in range(start, min(start + 50, last)):
+                queue, target, allocation = queue_yaml(index, workflow, teams, rng)
+                parts.append(queue)
+                targets.append(target)
+                allocations.append(allocation)
+            text = "".join(parts + targets + allocations)
+            (folder / f"{workflow}-{part:03d}.yaml").write_text(text, encoding="utf-8")
+        governed = ", ".join(f"q-{i:05d}" for i in range(first, last, 2))
+        (out / "sops" / f"{workflow}.md.j2").write_text(
+            SOP.format(queues=governed), encoding="utf-8"
+        )
+
+
+SHAPES = {"pairs": generate, "sites": generate_sites, "large": generate_large}
 
 
 def generate_shape(shape: str, queues: int, out: Path, seed: int | None = None) -> None:

@@ -14,7 +14,7 @@ from benchmarks.generate import generate_shape
 from tests.conftest import ROOT, run_qplan
 
 
-@pytest.mark.parametrize("shape", ["pairs", "sites"])
+@pytest.mark.parametrize("shape", ["pairs", "sites", "large"])
 def test_the_synthetic_organisations_are_valid(tmp_path: Path, shape: str) -> None:
     generate_shape(shape, 200, tmp_path / "org")
     result = run_qplan("validate", repo=tmp_path / "org")

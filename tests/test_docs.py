@@ -472,3 +472,36 @@ def test_a_project_with_other_plugins_has_every_page_templated(
     plain = tmp_path / "plain"
     build_site(project, plain)
     assert _files(site) == _files(plain)
+
+
+def test_no_line_of_a_page_holds_more_than_a_few_links(tmp_path: Path) -> None:
+    """Python-Markdown matches a link's brackets by scanning the rest of its line: a line of
+    n links converts in time in n² (the policy pages of 10,000 queues in 20 workflows took
+    8 s each, 186 s of a 208 s build). Long lists of queues are a line each."""
+    from benchmarks.generate import generate_shape
+
+    from qplan.site.pages import MAX_INLINE_LINKS
+
+    repo = tmp_path / "org"
+    generate_shape("large", 600, repo)
+    result = run_qplan("docs", "build", "--project-dir", "project", repo=repo)
+    assert result.output == "Built 75 pages into site.\n"
+    docs = repo / "project" / "docs"
+    crowded = [
+        (page.relative_to(docs).as_posix(), line.count("]("))
+        for page in docs.rglob("*.md")
+        for line in page.read_text(encoding="utf-8").splitlines()
+        if line.count("](") > MAX_INLINE_LINKS
+    ]
+    assert crowded == []
+    policy = (docs / "policies" / "policy-2.md").read_text(encoding="utf-8")
+    # (600 queues: each a section of its workflow's page, which the links point at)
+    assert (
+        "### Version 2\n\n- [q-00002](../workflows/wf-00.md#q-00002)\n"
+        "- [q-00003](../workflows/wf-00.md#q-00003)\n"
+    ) in policy
+    sop = (docs / "sops" / "wf-00.md").read_text(encoding="utf-8")
+    assert "· governs 15 queues (below) ·" in sop
+    assert (
+        "\n- [q-00000](../workflows/wf-00.md#q-00000)\n- [q-00002](../workflows/wf-00.md#q-00002)\n"
+    ) in sop

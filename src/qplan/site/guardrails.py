@@ -110,11 +110,13 @@ def _section(
             for qid, shares in _staffed_shares(org)
             if org.queues[qid].status == "live" and org.queues[qid].kind == "production"
         ]
-        at_least = [f"{links.queue(q, up=False)} ({n})" for q, n in live if n <= least]
+        # a line a queue: a paragraph of hundreds of links converts in time in their square
+        at_least = [f"- {links.queue(q, up=False)} ({n})" for q, n in live if n <= least]
         return [
             f"Every live production queue is worked by at least {least} teams. "
-            + (f"At the minimum: {', '.join(at_least)}." if at_least else "Every one has more."),
+            + ("At the minimum:" if at_least else "Every one has more."),
             "",
+            *([*at_least, ""] if at_least else []),
         ]
     if kind == "max_team_utilisation" and capacity is not None:
         cap = guardrail.max_percent

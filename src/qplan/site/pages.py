@@ -475,6 +475,12 @@ def _team_page(org: Organisation, tid: str, capacity: Capacity | None, links: Li
     return "\n".join(lines)
 
 
+#: the most links a page writes on one line: Python-Markdown matches each link's brackets
+#: by scanning the rest of its line, so a line of n links takes time in n² (a policy bound
+#: to 1,000 queues took 8 s a page); more are listed a line each
+MAX_INLINE_LINKS = 12
+
+
 def _policy_page(org: Organisation, pid: str, links: Links) -> str:
     policy = org.policies[pid]
     lines = [f"# {text(policy.name)}", "", f"Policy {code(pid)}", ""]
@@ -483,17 +489,24 @@ def _policy_page(org: Organisation, pid: str, links: Links) -> str:
     if policy.description:
         lines += [text(policy.description), ""]
     lines += [f"Decisions: {', '.join(code(d) for d in policy.decisions)}", "", "## Versions", ""]
-    rows = []
-    for version in sorted(policy.versions, reverse=True):
-        bound = links.bound_to.get(f"{pid}@{version}", [])
-        rows.append([str(version), ", ".join(links.queue(q) for q in bound) or "—"])
-    lines += table(["Version", "Queues bound to it"], rows)
+    versions = sorted(policy.versions, reverse=True)
+    bound = {v: links.bound_to.get(f"{pid}@{v}", []) for v in versions}
+    if all(len(queues) <= MAX_INLINE_LINKS for queues in bound.values()):
+        rows = [[str(v), ", ".join(links.queue(q) for q in bound[v]) or "—"] for v in versions]
+        lines += table(["Version", "Queues bound to it"], rows)
+        return "\n".join(lines)
+    for version in versions:  # a long list a line a queue (see MAX_INLINE_LINKS)
+        lines += [f"### Version {version}", ""]
+        lines += [f"- {links.queue(q)}" for q in bound[version]] or ["No queue."]
+        lines.append("")
     return "\n".join(lines)
 
 
 def _sop_page(org: Organisation, path: str, sop: RenderedSop, links: Links) -> str:
     front = org.sops[path].front
-    governed = ", ".join(links.queue(q) for q in front.queues)
+    queues = [links.queue(q) for q in front.queues]
+    many = len(queues) > MAX_INLINE_LINKS
+    governed = f"{len(queues)} queues (below)" if many else ", ".join(queues)
     note = (
         f"{code(path)} · owner {text(front.owner)} · governs {governed} · reviewed "
         f"{front.last_reviewed.isoformat()}, every {front.review_every_days} days"
@@ -501,7 +514,8 @@ def _sop_page(org: Organisation, path: str, sop: RenderedSop, links: Links) -> s
     body = sop_markdown(sop.text)
     if not body.lstrip().startswith("# "):
         body = f"# {text(sop.title)}\n\n{body}"
-    return f"{body}\n---\n\n{note}\n"
+    listed = "".join(f"- {q}\n" for q in queues) if many else ""
+    return f"{body}\n---\n\n{note}\n" + (f"\n{listed}" if listed else "")
 
 
 def _changelog(
