@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import random
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 ALWAYS = '{days: [mon, tue, wed, thu, fri, sat, sun], start: "00:00", end: "24:00"}'
@@ -147,6 +148,27 @@ def _workflow_head(workflow: str) -> tuple[list[str], list[str], list[str]]:
     return parts, targets, allocations
 
 
+def _write_queues(
+    path: Path,
+    lists: tuple[list[str], list[str], list[str]],
+    items: Iterator[tuple[str, str, str]],
+) -> None:
+    """A workflow file: its queues, targets and allocations lists (started by ``lists``)
+    with each (queue, target, allocation) of ``items`` appended."""
+    parts, targets, allocations = lists
+    for queue, target, allocation in items:
+        parts.append(queue)
+        targets.append(target)
+        allocations.append(allocation)
+    path.write_text("".join(parts + targets + allocations), encoding="utf-8")
+
+
+def _write_sop(out: Path, workflow: str, first: int, last: int) -> None:
+    """The workflow's SOP, naming its production queues (the even ones) from first to last."""
+    governed = ", ".join(f"q-{i:05d}" for i in range(first, last, 2))
+    (out / "sops" / f"{workflow}.md.j2").write_text(SOP.format(queues=governed), encoding="utf-8")
+
+
 def generate(queues: int, out: Path, seed: int = 7, teams: int | None = None) -> None:
     rng = random.Random(seed)
     folder = out / "workflows"
@@ -155,18 +177,13 @@ def generate(queues: int, out: Path, seed: int = 7, teams: int | None = None) ->
     per_file = 50
     for start in range(0, queues, per_file):
         workflow = f"wf-{start // per_file:04d}"
-        parts, targets, allocations = _workflow_head(workflow)
-        for index in range(start, min(start + per_file, queues)):
-            queue, target, allocation = queue_yaml(index, workflow, teams, rng)
-            parts.append(queue)
-            targets.append(target)
-            allocations.append(allocation)
-        text = "".join(parts + targets + allocations)
-        (folder / f"{workflow}.yaml").write_text(text, encoding="utf-8")
-        governed = ", ".join(f"q-{i:05d}" for i in range(start, min(start + per_file, queues), 2))
-        (out / "sops" / f"{workflow}.md.j2").write_text(
-            SOP.format(queues=governed), encoding="utf-8"
+        end = min(start + per_file, queues)
+        _write_queues(
+            folder / f"{workflow}.yaml",
+            _workflow_head(workflow),
+            (queue_yaml(index, workflow, teams, rng) for index in range(start, end)),
         )
+        _write_sop(out, workflow, start, end)
 
 
 ZONES = [
@@ -327,17 +344,12 @@ def generate_sites(queues: int, out: Path, seed: int = 11) -> None:
             f"  - queue: esc-{workflow}\n    shares: {{team-0: 50, team-3: 50}}\n",
         ]
         end = min(start + size, queues)
-        for index in range(start, end):
-            queue, target, allocation = _sites_queue(index, workflow, teams, rng)
-            parts.append(queue)
-            targets.append(target)
-            allocations.append(allocation)
-        text = "".join(parts + targets + allocations)
-        (folder / f"{workflow}.yaml").write_text(text, encoding="utf-8")
-        governed = ", ".join(f"q-{i:05d}" for i in range(start, end, 2))
-        (out / "sops" / f"{workflow}.md.j2").write_text(
-            SOP.format(queues=governed), encoding="utf-8"
+        _write_queues(
+            folder / f"{workflow}.yaml",
+            (parts, targets, allocations),
+            (_sites_queue(index, workflow, teams, rng) for index in range(start, end)),
         )
+        _write_sop(out, workflow, start, end)
         start = end
 
 
@@ -356,21 +368,13 @@ def generate_large(queues: int, out: Path, seed: int = 13) -> None:
         workflow = f"wf-{number:02d}"
         last = min(first + per_workflow, queues)
         for part, start in enumerate(range(first, last, 50)):
-            if part == 0:
-                parts, targets, allocations = _workflow_head(workflow)
-            else:
-                parts, targets, allocations = ["queues:\n"], ["targets:\n"], ["allocations:\n"]
-            for index in range(start, min(start + 50, last)):
-                queue, target, allocation = queue_yaml(index, workflow, teams, rng)
-                parts.append(queue)
-                targets.append(target)
-                allocations.append(allocation)
-            text = "".join(parts + targets + allocations)
-            (folder / f"{workflow}-{part:03d}.yaml").write_text(text, encoding="utf-8")
-        governed = ", ".join(f"q-{i:05d}" for i in range(first, last, 2))
-        (out / "sops" / f"{workflow}.md.j2").write_text(
-            SOP.format(queues=governed), encoding="utf-8"
-        )
+            heads = (["queues:\n"], ["targets:\n"], ["allocations:\n"])
+            _write_queues(
+                folder / f"{workflow}-{part:03d}.yaml",
+                _workflow_head(workflow) if part == 0 else heads,
+                (queue_yaml(i, workflow, teams, rng) for i in range(start, min(start + 50, last))),
+            )
+        _write_sop(out, workflow, first, last)
 
 
 SHAPES = {"pairs": generate, "sites": generate_sites, "large": generate_large}
