@@ -177,3 +177,43 @@ def test_the_glossary_defines_each_term_once_for_commands_and_pages(
     unknown = run_qplan("glossary", "velocity", repo=example_repo)
     assert unknown.exit_code == 64
     assert unknown.output.startswith("error: no term 'velocity' (terms: headcount, shrinkage,")
+
+
+def test_a_table_too_wide_leaves_out_optional_columns_then_cuts_then_drops() -> None:
+    from qplan.report.terminal import fit
+    from qplan.views.tables import TEXT_WIDTH, table
+
+    head = ["queue", "note", "extra", "figure"]
+    rows = [["q-1", "n" * 30, "x" * 10, "1.0"], ["q-22", "short", "y", "22.5"]]
+    token = TEXT_WIDTH.set(40)
+    try:
+        # the optional column goes first (named under the table), then the widest text
+        # column is cut with "…" (never the first, which names the row)
+        assert table(head, rows, {"figure"}, optional=("extra",)) == [
+            "queue  note                       figure",
+            "q-1    nnnnnnnnnnnnnnnnnnnnnnnn…     1.0",
+            "q-22   short                        22.5",
+            "(not shown: extra; qplan --wide shows every column)",
+        ]
+        assert table(head, rows, {"figure"}) == [
+            "queue  note           extra       figure",
+            "q-1    nnnnnnnnnnnn…  xxxxxxxxxx     1.0",
+            "q-22   short          y             22.5",
+        ]
+        # what no cut can make fit: the last columns are left out, and named
+        assert table(["queue", "a", "b"], [["q" * 30, "1" * 20, "2" * 20]], {"a", "b"}) == [
+            "queue",
+            "q" * 30,
+            "(not shown: a, b; qplan --wide shows every column)",
+        ]
+    finally:
+        TEXT_WIDTH.reset(token)
+    assert table(head, rows, {"figure"})[1] == "q-1    " + "n" * 30 + "  xxxxxxxxxx     1.0"
+    prose = "word " * 40
+    assert fit("  " + prose.strip(), 40).splitlines()[:2] == [
+        "  word word word word word word word",
+        "    word word word word word word word",
+    ]
+    diagnostic = "workflows/a.yaml:3:5: QP110 " + prose
+    assert fit(diagnostic, 40) == diagnostic
+    assert fit(prose, None) == prose
