@@ -414,8 +414,10 @@ def test_capacity_intervals_text_and_heat_map(tmp_path: Path) -> None:
     # 06:00-14:00 the day shift covers the SLA; 18:00-21:00 the evening peak is short
     # for it; at night only the night team's 3.5 agents are on duty, below min_agents 5;
     # on Sunday the day team does not work
-    assert lines[3] == "  mon ------------5555555555555555--------!!!!!!------"
-    assert lines[9] == "  sun ------------!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!----"
+    # the peak named first: on Sunday evening, with nobody on duty
+    assert lines[1] == "  peak: sun 18:00, 9 agents required, 0.0 on duty (-9.0), 0.0% in time"
+    assert lines[4] == "  mon ------------5555555555555555--------!!!!!!------"
+    assert lines[10] == "  sun ------------!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!----"
     assert lines[-1] == "1 queue planned by the half-hour."
     svg = chart.read_text(encoding="utf-8")
     assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"')

@@ -97,6 +97,17 @@ def _summary(q: QueueCapacity) -> str:
     )
 
 
+def _peak_line(week: IntervalFigures) -> str:
+    """The half-hour that needs the most agents (the first of them), with what is on duty
+    then: the figure a strategist asks for first."""
+    peak = max(range(WEEK_INTERVALS), key=lambda i: (week.required_agents[i], -i))
+    required, on_duty = week.required_agents[peak], week.on_duty_agents[peak]
+    return (
+        f"  peak: {interval_start(peak)}, {required} agents required, {on_duty:.1f} on duty "
+        f"({on_duty - required:+.1f}), {service_level_text(week.service_level[peak])} in time"
+    )
+
+
 _HEAD = ["start", "volume", "AHT", "required", "on duty", "service level"]
 
 
@@ -142,6 +153,7 @@ def text(queues: list[QueueCapacity], flat: int) -> str:
     for q in queues:
         assert q.intervals is not None
         lines.append(_summary(q))
+        lines.append(_peak_line(q.intervals))
         peak = max(q.intervals.required_agents, default=0)
         lines += [
             f"  agents required by half-hour, 1-9 of the peak of {peak} ('!' short for the "
