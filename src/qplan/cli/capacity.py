@@ -174,7 +174,7 @@ def capacity(
         team=team,
         backlogs=backlog_items,
         recover_days=recover_days,
-        with_actuals=fmt == "text",  # what the verdict lines say; no other format shows it
+        with_actuals=fmt in ("text", "markdown"),  # the verdict lines; JSON has no such line
     )
     from qplan.report import capacity as report
 

@@ -205,9 +205,16 @@ def summary_lines(capacity: Capacity) -> list[str]:
     ]
 
 
-def markdown(capacity: Capacity, recoveries: list[Recovery] | None = None) -> str:
+def markdown(
+    capacity: Capacity, recoveries: list[Recovery] | None = None, actuals: Health | None = None
+) -> str:
+    """The verdict first, as in text (the plan's, then what the actuals say), then the
+    tables."""
     problems = capacity_flags(capacity)
-    out = ["## Capacity", "", *(f"**{line}**  " for line in summary_lines(capacity)), ""]
+    out = ["## Capacity", "", f"**{plan_verdict(problems)}**", ""]
+    if actuals is not None:
+        out += [actuals_verdict(actuals), ""]  # our words and figures only: no escaping
+    out += [*(f"**{line}**  " for line in summary_lines(capacity)), ""]
     if problems:
         out += [f"- :warning: {p}" for p in problems] + [""]
     out += ["### Queues", ""]
@@ -238,6 +245,6 @@ def as_json(capacity: Capacity, recoveries: list[Recovery] | None = None) -> str
 REPORTERS: Reporters[CapacityView] = Reporters(
     "capacity",
     text=lambda view: text(view.capacity, view.recoveries, view.actuals),
-    markdown=lambda view: markdown(view.capacity, view.recoveries),
+    markdown=lambda view: markdown(view.capacity, view.recoveries, view.actuals),
     json=lambda view: as_json(view.capacity, view.recoveries),
 )
