@@ -39,10 +39,10 @@ def cli(ctx: click.Context, repo: str, state: str | None, wide: bool) -> None:
     Jinja in a git repository; qplan validates them, plans changes against
     the applied state, and renders the documentation.
     """
-    from qplan.report.terminal import WIDTH, text_width
+    from qplan.report.terminal import WIDTH, set_text_width
 
-    ctx.obj = Context(repo, state, wide)
-    text_width(None if wide else WIDTH)  # the tables of this command's text reports
+    ctx.obj = Context(repo, state)
+    set_text_width(None if wide else WIDTH)  # this command's text reports, tables and prose
 
 
 for _command in (

@@ -23,11 +23,9 @@ EXIT_USAGE = 64
 
 
 class Context:
-    def __init__(self, repo: str, state: str | None, wide: bool = False) -> None:
+    def __init__(self, repo: str, state: str | None) -> None:
         self.repo = repo
         self.state = state
-        #: text reports at full width (every column), instead of fitted to 120 columns
-        self.wide = wide
 
     def workspace(self) -> Workspace:
         """The repository this command works on (:class:`qplan.app.workspace.Workspace`)."""
@@ -52,10 +50,9 @@ def echo_report(text: str, fmt: str) -> None:
     if fmt != "text":
         click.echo(text, nl=False)
         return
-    from qplan.report.terminal import WIDTH, fit, paint
+    from qplan.report.terminal import fit, paint, text_width
 
-    found = click.get_current_context().find_object(Context)
-    text = fit(text, None if found is not None and found.wide else WIDTH)
+    text = fit(text, text_width())
     raw = getattr(sys.stdout, "unfiltered", None)
     if raw is None or not color(sys.stdout):
         click.echo(text, nl=False)

@@ -23,7 +23,6 @@ from qplan.views.impact import MAX_LISTED, impact_markdown, impact_text
 #: GitHub refuses comments longer than 65,536 characters; parts keep a margin for their header
 COMMENT_LIMIT = 65_536
 _SIGNS = {"create": "+", "update": "~", "delete": "-"}
-_COLOURS = {"create": "green", "update": "yellow", "delete": "red"}
 
 
 def value_text(value: Any) -> str:
@@ -205,47 +204,44 @@ def _base_line(plan: Plan) -> str:
 # --- text ----------------------------------------------------------------------------------
 
 
-def text(plan: Plan, *, color: bool = False, text_diffs: bool = True) -> str:
-    import click
-
-    def style(value: str, **kwargs: Any) -> str:
-        return click.style(value, **kwargs) if color else value
-
+def text(plan: Plan, *, text_diffs: bool = True) -> str:
+    """The plan for a terminal, uncoloured (a terminal's colours are added where it is
+    printed: :func:`qplan.report.terminal.paint`)."""
     out = [_base_line(plan), ""]
     for group, changes in plan.groups().items():
-        out.append(style(group_title(group), bold=True))
+        out.append(group_title(group))
         for change in changes:
             sign = _SIGNS[change.action]
-            out.append(style(f"  {sign} {change.address}", fg=_COLOURS[change.action]))
+            out.append(f"  {sign} {change.address}")
             out.extend(f"      {line}" for line in change_lines(change, text_diffs=text_diffs))
         out.append("")
     if plan.risks:
-        out.append(style("Risky changes (approval needed):", bold=True, fg="red"))
+        out.append("Risky changes (approval needed):")
         for risk in plan.risks:
             out.append(f"  ! {risk.address} {risk.message}")
             if risk.approvers:
                 out.append(f"      approval: {', '.join(risk.approvers)}")
         out.append("")
     if plan.approvals:
-        out.append(style("Approvals needed:", bold=True))
+        out.append("Approvals needed:")
         for entry in plan.approvals:
             out.append(f"  {entry['approver']}: {'; '.join(entry['reasons'])}")
         out.append("")
     if plan.impact:
-        out.append(style("Capacity impact:", bold=True))
+        out.append("Capacity impact:")
         out.extend(impact_text(plan.impact))
         out.append("")
     if plan.health:
-        out.append(style("Current health of the queues it changes (from the actuals):", bold=True))
+        out.append("Current health of the queues it changes (from the actuals):")
         out.extend(f"  ! queue.{h['queue']} {h['summary']}" for h in plan.health if h["missed"])
         out.append(f"  {_health_tail(plan.health)}")
         out.append("")
     warnings = plan.diagnostics
     if warnings:
-        out.append(style("Warnings:", bold=True, fg="yellow"))
+        out.append("Warnings:")
         out.extend(f"  {d.render()}" for d in warnings)
         out.append("")
-    out.append(style(plan.summary_line(), bold=True))
+    out.append(plan.summary_line())
     return "\n".join(out) + "\n"
 
 

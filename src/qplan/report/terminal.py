@@ -18,7 +18,6 @@ from qplan.views.tables import TEXT_WIDTH
 WIDTH = 120
 
 _DIAGNOSTIC = re.compile(r"^\S+:(\d+:\d+|[^\s!]+![A-Z]+\d+): [A-Z]+\d{3} ")
-_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def fit(text: str, width: int | None = WIDTH) -> str:
@@ -27,8 +26,7 @@ def fit(text: str, width: int | None = WIDTH) -> str:
         return text
     out: list[str] = []
     for line in text.split("\n"):
-        plain = _ESCAPE.sub("", line)
-        if len(plain) <= width or _DIAGNOSTIC.match(plain.lstrip(" ")):
+        if len(line) <= width or _DIAGNOSTIC.match(line.lstrip(" ")):
             out.append(line)
             continue
         indent = line[: len(line) - len(line.lstrip(" "))]
@@ -43,17 +41,22 @@ def fit(text: str, width: int | None = WIDTH) -> str:
     return "\n".join(out)
 
 
-def text_width(width: int | None) -> None:
-    """From now on in this context, text tables are at most ``width`` columns wide (None:
-    every column)."""
+def set_text_width(width: int | None) -> None:
+    """From now on in this context, text reports are at most ``width`` columns wide (None:
+    every column, every line as it is)."""
     TEXT_WIDTH.set(width)
+
+
+def text_width() -> int | None:
+    """How wide text reports are in this context (None: as wide as they are)."""
+    return TEXT_WIDTH.get()
 
 
 #: the verdicts a report leads with, by what they say: red for a miss or a problem, green
 #: for a target held; and a problem line of a report (``! …``) in yellow
 _RED = re.compile(
     r"^(The plan has \d|It does not hold|Health from .* missed a target|Actuals from .* "
-    r"missed a target|\d+ problem\(s\))"
+    r"missed a target|Risky changes \(approval needed\):)"
 )
 _GREEN = re.compile(
     r"^(The plan holds every target|It holds|Health from .*Every target was met|"
