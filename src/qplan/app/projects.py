@@ -174,31 +174,15 @@ def import_rows(
     items updated where they are, new ones appended to ``into``. Raises
     :class:`SpreadsheetError` when the file cannot be read as a table."""
     from qplan.edit.scaffold import check_path
-    from qplan.edit.spreadsheets import (
-        LIST_SHEETS,
-        ImportProblem,
-        entries_of_no_row,
-        import_table,
-        list_entries,
-    )
+    from qplan.edit.spreadsheets import import_table_with_lists, list_sheets_of
     from qplan.load.spreadsheet import read_table
 
     settings = validation.settings
     into = check_path(settings, into, settings.workflows_dir, (".yaml", ".yml"), "--into")
     if not path.is_file():
         raise UsageError(f"no file {str(path)!r}")
-    lists = [name for name, (of, _, _) in LIST_SHEETS.items() if of == kind]
-    table, also = read_table(path, path.name, sheet=sheet, prefer=kind, also=lists)
     # the kind's lists on their own sheets of the same workbook (a team's shifts) come with it
-    problems: list[ImportProblem] = []
-    entries = {
-        LIST_SHEETS[str(t.sheet)][2]: list_entries(settings, str(t.sheet), t, problems)
-        for t in also
-    }
-    result = import_table(
-        settings, validation.organisation, kind, table, columns or {}, into, entries=entries
+    table, lists = read_table(path, path.name, sheet=sheet, prefer=kind, also=list_sheets_of(kind))
+    return import_table_with_lists(
+        settings, validation.organisation, kind, table, lists, columns or {}, into
     )
-    result.problems = problems + result.problems + entries_of_no_row({kind: entries})
-    if result.problems:
-        result.texts = {}
-    return result

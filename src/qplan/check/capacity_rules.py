@@ -18,7 +18,7 @@ from qplan.core.diagnostics import Diagnostic, Position
 from qplan.core.units import items_a_day, plural
 from qplan.model.format import GUARDRAIL_CODES
 from qplan.model.organisation import Organisation
-from qplan.model.shares import bpo_share, vendor_shares
+from qplan.model.shares import bpo_share, staffed, vendor_shares
 
 
 def _share_sets(org: Organisation) -> Iterator[ShareSet]:
@@ -42,13 +42,7 @@ def _live_allocations(
 ) -> Iterator[tuple[str, dict[str, float], Callable[..., Position], str]]:
     """Shares of staffed queues (with ``phases``, each phase's too), known teams only."""
     for qid, _, shares, at, label in _share_sets(org):
-        queue = org.queues.get(qid)
-        if (
-            (phases or not label)
-            and queue is not None
-            and queue.status in ("ready", "live", "paused")
-            and all(t in org.teams for t in shares)
-        ):
+        if (phases or not label) and staffed(org, qid, shares):
             yield qid, shares, at, label
 
 

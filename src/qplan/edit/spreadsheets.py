@@ -49,6 +49,11 @@ LIST_SHEETS: dict[str, tuple[str, str, str]] = {
 }
 
 
+def list_sheets_of(kind: str) -> list[str]:
+    """The list sheets (:data:`LIST_SHEETS`) of a kind's items."""
+    return [name for name, (of, _, _) in LIST_SHEETS.items() if of == kind]
+
+
 def table_of(
     org: Organisation, kind: str, *, without: tuple[str, ...] = ()
 ) -> tuple[list[str], list[list[Any]]]:
@@ -96,7 +101,7 @@ def workbook_sheets(org: Organisation) -> list[tuple[str, list[str], list[list[A
     its list sheets after it, then the cases."""
     sheets: list[tuple[str, list[str], list[list[Any]]]] = []
     for kind in SHEETS:
-        lists = [name for name, (of, _, _) in LIST_SHEETS.items() if of == kind]
+        lists = list_sheets_of(kind)
         held = tuple(LIST_SHEETS[name][2] for name in lists)
         sheets.append((kind, *table_of(org, kind, without=held)))
         sheets += [(name, *list_table(org, name)) for name in lists]
@@ -513,6 +518,29 @@ def import_table(
             result.places[(singular, key)] = (row_where, dict(places))
     if not result.problems and not shared:
         result.texts = files.texts()
+    return result
+
+
+def import_table_with_lists(
+    settings: Settings,
+    org: Organisation,
+    kind: str,
+    table: Table,
+    lists: list[Table],
+    mapping: dict[str, str],
+    into: str,
+) -> ImportResult:
+    """:func:`import_table` of one kind's sheet, with its list sheets of the same workbook
+    (a team's shifts): one result, texts only when no cell of any of them is bad."""
+    problems: list[ImportProblem] = []
+    entries = {
+        LIST_SHEETS[str(t.sheet)][2]: list_entries(settings, str(t.sheet), t, problems)
+        for t in lists
+    }
+    result = import_table(settings, org, kind, table, mapping, into, entries=entries)
+    result.problems = problems + result.problems + entries_of_no_row({kind: entries})
+    if result.problems:
+        result.texts = {}
     return result
 
 

@@ -1,6 +1,7 @@
 """*model*: an allocation's shares as the guardrails weigh them: per vendor, and to BPO
-teams. The check that enforces the guardrails and the page that shows where each queue
-stands against them take their figures from here, so they cannot disagree."""
+teams, and which shares they weigh. The check that enforces the guardrails and the page that
+shows where each queue stands against them take their figures from here, so they cannot
+disagree."""
 
 from __future__ import annotations
 
@@ -8,6 +9,17 @@ from collections import defaultdict
 from collections.abc import Mapping
 
 from qplan.model.format import Team
+from qplan.model.organisation import Organisation
+
+#: the statuses of the queues whose shares the guardrails weigh
+STAFFED = ("ready", "live", "paused")
+
+
+def staffed(org: Organisation, qid: str, shares: Mapping[str, float]) -> bool:
+    """Whether these shares of queue ``qid`` are weighed by the guardrails: the queue is
+    staffed (ready, live or paused) and every team they name exists."""
+    queue = org.queues.get(qid)
+    return queue is not None and queue.status in STAFFED and all(t in org.teams for t in shares)
 
 
 def vendor_shares(teams: Mapping[str, Team], shares: Mapping[str, float]) -> dict[str, float]:

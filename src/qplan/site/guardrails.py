@@ -12,12 +12,9 @@ from typing import Any
 from qplan.capacity.figures import Capacity
 from qplan.model.format import GUARDRAIL_CODES
 from qplan.model.organisation import Organisation
-from qplan.model.shares import bpo_share, vendor_shares
+from qplan.model.shares import bpo_share, staffed, vendor_shares
 from qplan.site.links import Links
 from qplan.views.markdown import code, pct, table, text
-
-#: the queues whose shares the guardrails weigh: staffed ones
-_STAFFED = ("ready", "live", "paused")
 
 
 def _standing(share: float, cap: float, unit: str = "points", accepted: bool = False) -> str:
@@ -33,10 +30,7 @@ def _standing(share: float, cap: float, unit: str = "points", accepted: bool = F
 
 def _staffed_shares(org: Organisation) -> Iterator[tuple[str, dict[str, float]]]:
     for qid, allocation in sorted(org.allocations.items()):
-        queue = org.queues.get(qid)
-        if queue is None or queue.status not in _STAFFED:
-            continue
-        if all(t in org.teams for t in allocation.shares):
+        if staffed(org, qid, allocation.shares):
             yield qid, dict(allocation.shares)
 
 
