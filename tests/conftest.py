@@ -50,7 +50,17 @@ def example_repo(tmp_path: Path) -> Iterator[Path]:
     target.mkdir()
     for name in ("workflows", "sops", "schemas", "training", "actuals", "scenarios", "projects"):
         shutil.copytree(ROOT / name, target / name)
+    (target / "pyproject.toml").write_text(example_settings(), encoding="utf-8")
     yield target
+
+
+def example_settings() -> str:
+    """The example organisation's ``[tool.qplan]`` table, as this project's pyproject.toml
+    holds it (the example lives at the project's root)."""
+    lines = (ROOT / "pyproject.toml").read_text(encoding="utf-8").splitlines()
+    start = lines.index("[tool.qplan]")
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("[")), len(lines))
+    return "\n".join(lines[start:end]).rstrip() + "\n"
 
 
 #: set from ``--update-goldens`` (see :func:`pytest_configure`)

@@ -415,8 +415,8 @@ def test_explain_names_a_vendor_paid_its_weekly_minimum(example_repo: Path) -> N
     assert found.exit_code == 0, found.output
     document, _ = json.JSONDecoder().raw_decode(found.output)
     assert (
-        "de-berlin is paid its weekly minimum of 30,000.00: more work there costs nothing until "
-        "its work is worth that"
+        "de-berlin is paid its weekly minimum of 30,000 USD: more work there costs nothing "
+        "until its work is worth that"
     ) in document["binding"]
     after = json.loads(run_qplan("capacity", "--format", "json", repo=example_repo).output)
     berlin = next(t for t in after["teams"] if t["team"] == "de-berlin")

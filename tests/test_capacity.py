@@ -271,9 +271,9 @@ def test_capacity_flags_and_chart(tmp_path: Path) -> None:
         "The plan has 2 problems:",
         "! queue q-live cannot meet its target: 23.1% within 60s, target 90%",
         "! queue q-prod cannot meet its target: 92.8% within 24h, target 95%",
-        "2 queues: 6.4 FTE required, queue cost 7,246.50 a week.",
+        "2 queues: 6.4 FTE required, queue cost 7,246 a week.",
         "3 teams working them, all their queues: 6.4 FTE required of 101 headcount, "
-        "headcount cost 132,000.00 a week.",
+        "headcount cost 132,000 a week.",
         "",
     ]
     svg = chart.read_text(encoding="utf-8")

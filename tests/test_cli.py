@@ -102,6 +102,23 @@ def test_bad_setting_is_one_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ('"usd"', "currency 'usd' is not a three-letter ISO 4217 code (hint: EUR, USD, INR)"),
+        ('"US$"', "currency 'US$' is not a three-letter ISO 4217 code (hint: EUR, USD, INR)"),
+        ("978", "currency must be a string"),
+    ],
+)
+def test_bad_currency_is_one_line(tmp_path: Path, value: str, message: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(f"[tool.qplan]\ncurrency = {value}\n")
+    result = run_qplan("validate", repo=tmp_path)
+    assert (result.exit_code, result.output) == (
+        1,
+        f"error: pyproject.toml: [tool.qplan] {message}\n",
+    )
+
+
+@pytest.mark.parametrize(
     ("safety", "message"),
     [
         ("max_change_percent = -5", "[tool.qplan.safety] max_change_percent must be a number >= 0"),

@@ -251,9 +251,9 @@ def test_capacity_totals_state_their_scope_and_add_up(example_repo: Path) -> Non
     assert text.splitlines()[:4] == [
         "The plan holds every target: projected SLA, utilisation and exposure caps.",
         "Actuals from 2026-10-26 to 2026-11-22 (28 days): Every target was met (5 queues).",
-        "8 queues: 101.7 FTE required, queue cost 192,308.52 a week.",
+        "8 queues: 101.7 FTE required, queue cost 192,309 USD a week.",
         "5 teams working them, all their queues: 362.9 FTE required of 455 headcount, "
-        "team cost 794,777.15 a week (656,000.00 fixed, 138,777.15 billed by use).",
+        "team cost 794,777 USD a week (656,000 USD fixed, 138,777 USD billed by use).",
     ]
 
 

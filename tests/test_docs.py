@@ -85,7 +85,7 @@ def test_build_is_deterministic_and_incremental(
     assert _files(example_repo / "a") == _files(example_repo / "n")
     queues = example_repo / "project" / "docs" / "queues"
     training = (queues / "ms-grooming-signals-training.md").read_text(encoding="utf-8")
-    assert "\n## Capacity\n\nNo SLA target; 0.4 FTE required; weekly cost 809.85;" in training
+    assert "\n## Capacity\n\nNo SLA target; 0.4 FTE required; weekly cost 809.85 USD;" in training
     again = run_qplan("docs", "build", "--out", "b", repo=example_repo)
     assert again.output == ("Built 93 pages into b (93 page(s) from the cache).\n")
     assert _files(example_repo / "a") == _files(example_repo / "b")

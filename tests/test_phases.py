@@ -168,10 +168,11 @@ def test_the_plan_shows_the_capacity_impact_of_each_future_phase(
         "Capacity impact:",
         "  from 2027-02-01, when a phase of a changed allocation starts:",
         "    queue.sv-hate-speech-es: required FTE 27.1 → 26.5; projected SLA 100.0% → 100.0% "
-        "(target 95% in 24h); weekly cost 38,478.20 → 48,312.42",
-        "    queue.sv-hate-speech-es-training: required FTE 0.4 → 0.4; weekly cost 591.97 → 743.27",
+        "(target 95% in 24h); weekly cost 38,478 USD → 48,312 USD",
+        "    queue.sv-hate-speech-es-training: required FTE 0.4 → 0.4; weekly cost 591.97 USD → "
+        "743.27 USD",
         "    team.co-bogota: required FTE 61.5 → 50.8 of 80; utilisation 58.1% → 46.7% (cap 85%); "
-        "weekly cost 48,209.65 → 39,823.76",
+        "weekly cost 48,210 USD → 39,824 USD",
         "    team.us-austin: required FTE 121.2 → 109.8 of 150; utilisation 59.0% → 52.5% "
         "(cap 85%)",
         "    team.us-raleigh: required FTE 66.1 → 87.7 of 110; utilisation 51.1% → 67.8% (cap 85%)",

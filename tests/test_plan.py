@@ -237,7 +237,7 @@ def test_sources_digest_follows_every_input_file(example_repo: Path) -> None:
     for rel, text in [
         ("workflows/short-video.yaml", "# a comment\n"),
         ("sops/extra/notes.md.j2", "---\ntitle: x\n---\n"),
-        ("pyproject.toml", "[tool.qplan]\n"),
+        ("pyproject.toml", "# a comment\n"),
     ]:
         path = example_repo / rel
         path.parent.mkdir(parents=True, exist_ok=True)

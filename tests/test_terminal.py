@@ -84,11 +84,11 @@ def test_capacity_health_and_scenario_lead_with_their_verdict(example_repo: Path
     }
     assert answers == {
         "livestream-q1": "It holds: no problem the organisation does not have today (but 1 "
-        "warning); +9.4 FTE, +5,486.53 a week.",
+        "warning); +9.4 FTE, +5,487 USD a week.",
         "hyderabad-attrition": "It holds: no problem the organisation does not have today (but "
-        "8 warnings); +11.0 FTE, +6,268.28 a week.",
+        "8 warnings); +11.0 FTE, +6,268 USD a week.",
         "hindi-launch": "It does not hold: 3 problems it would bring (QP170, QP201, QP202); "
-        "+11.9 FTE, +6,324.83 a week.",
+        "+11.9 FTE, +6,325 USD a week.",
     }
 
 
@@ -135,7 +135,7 @@ def test_verdicts_are_in_colour_in_a_terminal_unless_no_color(example_repo: Path
         "\x1b[32mThe plan holds every target: projected SLA, utilisation and exposure caps.\x1b[0m"
     )
     assert shown[1].startswith("\x1b[31m\x1b[1mActuals from 2026-10-26 to 2026-11-22")
-    assert shown[2] == "41 queues: 595.1 FTE required, queue cost 921,237.40 a week."
+    assert shown[2] == "41 queues: 595.1 FTE required, queue cost 921,237 USD a week."
     scenario = _in_a_terminal(example_repo, "scenario", "hindi-launch").splitlines()
     assert scenario[1].startswith("\x1b[31m\x1b[1mIt does not hold: 3 problems")
     plain = _in_a_terminal(example_repo, "capacity", no_color=True)

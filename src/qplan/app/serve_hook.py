@@ -51,8 +51,12 @@ def regenerate() -> None:
 
     if _served is None:
         raise RuntimeError("qplan's serve hook runs only under `qplan docs serve`")
+    from qplan.core.money import use_currency
+
     root, project, state = _served
-    validation, files = docs_project(load_settings(str(root)), state)
+    settings = load_settings(str(root))
+    use_currency(settings.currency)  # this runs in the server's thread, a context of its own
+    validation, files = docs_project(settings, state)
     if files is None:
         write_text(validation.report, sys.stderr, color=False)
         print("The site shows the last valid state of the repository.", file=sys.stderr)

@@ -37,10 +37,12 @@ class Workspace:
 
     @classmethod
     def open(cls, root: str | os.PathLike[str] = ".", state_url: str | None = None) -> Workspace:
+        from qplan.core.money import use_currency
         from qplan.core.output import guard_repository
 
         settings = load_settings(root)
         guard_repository(settings.root)  # no write inside it goes through a symlink
+        use_currency(settings.currency)
         return cls(settings, state_url)
 
     @property

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from qplan.capacity.figures import Capacity, rounded
 from qplan.capacity.recovery import share_limits
 from qplan.capacity.teams import agent_days, covered_hours, share_within, team_mask
+from qplan.core.money import money
 from qplan.model.format import GUARDRAIL_CODES, Queue, Target, Team, at_least, speaks
 
 if TYPE_CHECKING:
@@ -770,7 +771,7 @@ def binding(problem: Problem, shares: Sequence[float]) -> list[str]:
         amount = fte * problem.per_fte_hours[tid] if bill.model == "per_productive_hour" else items
         if bill.rate * amount <= bill.minimum_weekly * (1 + 1e-9):
             found.append(
-                f"{tid} is paid its weekly minimum of {bill.minimum_weekly:,.2f}: more work there "
-                "costs nothing until its work is worth that"
+                f"{tid} is paid its weekly minimum of {money(bill.minimum_weekly)}: more work "
+                "there costs nothing until its work is worth that"
             )
     return sorted(set(found))

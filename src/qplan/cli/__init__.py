@@ -82,6 +82,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
     each walking every object loaded, took about a quarter of `validate`. `docs serve`,
     which runs until stopped, puts the defaults back.
     """
+    import contextvars
     import gc
 
     from qplan.cli.common import GC_THRESHOLDS
@@ -92,7 +93,8 @@ def main(argv: list[str] | None = None) -> NoReturn:
     streams = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = PrintableStream(sys.stdout), PrintableStream(sys.stderr)
     try:
-        _run(argv)
+        # settings a command makes for its reports (width, currency) end with it
+        contextvars.copy_context().run(_run, argv)
     finally:
         sys.stdout, sys.stderr = streams
 

@@ -16,6 +16,7 @@ _STARTER = "starter"
 PYPROJECT = """\
 # Settings for qplan (every key is optional; `qplan rules` and the README list them).
 [tool.qplan]
+# currency = "EUR"          # of cost_per_hour and billing; reports write it after amounts
 # max_file_bytes = 1048576
 # launch_notice_days = 14
 """

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from qplan.core.errors import ConfigError
+from qplan.core.money import CURRENCY_CODE
 
 DEFAULT_MAX_FILE_BYTES = 1024 * 1024
 DEFAULT_MAX_DEPTH = 20
@@ -50,6 +51,9 @@ class Settings:
     sops_dir: str = "sops"
     #: the title of the documentation site
     site_name: str = "Moderation operations"
+    #: the currency costs are in (``cost_per_hour``, billing), an ISO 4217 code such as
+    #: ``EUR``; reports write it after amounts ("12,346 EUR"); empty writes none
+    currency: str = ""
     #: ``qplan fmt``: ``keep`` a file's CRLF line endings, or make every file ``lf``
     line_endings: str = "keep"
     #: ``[tool.qplan.approvers]``: extra approvers per risk class, added to every plan
@@ -88,7 +92,7 @@ _INT_KEYS = {
     "max_scenarios",
     "max_projects",
 }
-_STR_KEYS = {"state", "workflows_dir", "sops_dir", "site_name", "line_endings"}
+_STR_KEYS = {"state", "workflows_dir", "sops_dir", "site_name", "line_endings", "currency"}
 
 
 #: the classes of risky change a plan names (``[tool.qplan.approvers]`` keys)
@@ -180,6 +184,11 @@ def load_settings(root: str | os.PathLike[str] = ".") -> Settings:
                 continue
             if key == "line_endings" and value not in ("keep", "lf"):
                 raise ConfigError("pyproject.toml: [tool.qplan] line_endings must be keep or lf")
+            if key == "currency" and not CURRENCY_CODE.match(value):
+                raise ConfigError(
+                    f"pyproject.toml: [tool.qplan] currency {value[:20]!r} is not a "
+                    "three-letter ISO 4217 code (hint: EUR, USD, INR)"
+                )
             values[key] = value
     if os.environ.get("QPLAN_STATE"):
         values["state"] = os.environ["QPLAN_STATE"]

@@ -8,6 +8,7 @@ from qplan.capacity.backlog import Recovery
 from qplan.capacity.figures import TOTALS, Capacity, QueueCapacity, TeamCapacity
 from qplan.capacity.health import Health
 from qplan.capacity.selection import CapacityView
+from qplan.core.money import amount, money
 from qplan.core.units import plural
 from qplan.report.registry import Reporters
 from qplan.views.capacity_chart import svg_chart
@@ -21,10 +22,6 @@ def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}%"
 
 
-def _money(value: float | None) -> str:
-    return "-" if value is None else f"{value:,.2f}"
-
-
 def _queue_cells(q: QueueCapacity) -> list[str]:
     target = f"{q.target_sla_percent:g}% in {q.target_within}" if q.target_within else "-"
     state = "unstable" if not q.stable else ("below target" if q.meets_target is False else "")
@@ -36,7 +33,7 @@ def _queue_cells(q: QueueCapacity) -> list[str]:
         f"{q.required_fte:.1f}",
         target,
         _pct(q.projected_sla_percent),
-        _money(q.cost_per_item),
+        amount(q.cost_per_item),
         state,
     ]
 
@@ -81,7 +78,7 @@ def _team_rows(capacity: Capacity) -> tuple[list[str], list[list[str]]]:
         return _TEAM_HEAD, rows
     head = [*_TEAM_HEAD[:-2], "fixed", "variable", *_TEAM_HEAD[-2:]]
     for row, (_, t) in zip(rows, sorted(capacity.teams.items()), strict=True):
-        row[-2:-2] = [_money(t.fixed_weekly_cost), _money(t.variable_weekly_cost)]
+        row[-2:-2] = [amount(t.fixed_weekly_cost), amount(t.variable_weekly_cost)]
     return head, rows
 
 
@@ -96,7 +93,7 @@ def _team_cells(t: TeamCapacity) -> list[str]:
         f"{t.required_fte:.1f}",
         f"{t.utilisation_percent:.1f}%",
         f"{t.cap_percent:g}%",
-        _money(t.weekly_cost),
+        amount(t.weekly_cost),
         "over cap" if t.over_cap else "",
     ]
 
@@ -111,7 +108,7 @@ def _totals_rows(capacity: Capacity, by: str) -> tuple[list[str], list[list[str]
                 f"{v['queues']:.0f}",
                 f"{v['weekly_volume']:,.0f}",
                 f"{v['required_fte']:.1f}",
-                _money(v["weekly_cost"]),
+                amount(v["weekly_cost"]),
             ]
             for k, v in totals.items()
         ]
@@ -123,7 +120,7 @@ def _totals_rows(capacity: Capacity, by: str) -> tuple[list[str], list[list[str]
                 f"{v['teams']:.0f}",
                 f"{v['headcount_fte']:g}",
                 f"{v['required_fte']:.1f}",
-                _money(v["weekly_cost"]),
+                amount(v["weekly_cost"]),
             ]
             for k, v in totals.items()
         ]
@@ -192,15 +189,15 @@ def summary_lines(capacity: Capacity) -> list[str]:
     note = f" ({plural(drafts, 'draft queue')} shown, not counted)" if drafts else ""
     return [
         f"{plural(counted, 'queue')}{note}: {total['queue_required_fte']:.1f} FTE required, "
-        f"queue cost {_money(total['queue_weekly_cost'])} a week.",
+        f"queue cost {money(total['queue_weekly_cost'])} a week.",
         f"{plural(len(capacity.teams), 'team')} working them, all their queues: "
         f"{total['required_fte']:.1f} FTE required of {total['headcount_fte']:g} headcount, "
         + (
-            f"team cost {_money(total['weekly_cost'])} a week ("
-            f"{_money(capacity.total('fixed_weekly_cost'))} fixed, "
-            f"{_money(capacity.total('variable_weekly_cost'))} billed by use)."
+            f"team cost {money(total['weekly_cost'])} a week ("
+            f"{money(capacity.total('fixed_weekly_cost'))} fixed, "
+            f"{money(capacity.total('variable_weekly_cost'))} billed by use)."
             if _billed(capacity)
-            else f"headcount cost {_money(total['weekly_cost'])} a week."
+            else f"headcount cost {money(total['weekly_cost'])} a week."
         ),
     ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from qplan.capacity.recovery import RecoveryPlan
+from qplan.core.money import amount, money
 from qplan.core.units import plural
 from qplan.report.registry import Reporters
 from qplan.views.tables import md_table, table
@@ -29,7 +30,7 @@ def _lever_rows(plan: RecoveryPlan) -> list[list[str]]:
             f"{lever.items_per_day:,.0f}",
             f"{lever.max_items_per_day:,.0f}",
             f"{lever.cost_per_item:,.3f}",
-            f"{lever.daily_cost:,.2f}",
+            amount(lever.daily_cost),
         ]
         for lever in plan.levers
     ]
@@ -53,7 +54,7 @@ def headline(plan: RecoveryPlan) -> str:
         )
     return (
         f"{what}: {plan.needed_per_day:,.0f} extra items a day on top of "
-        f"{plan.arrivals_per_day:,.0f} arrivals, for {plan.total_cost:,.2f} in all."
+        f"{plan.arrivals_per_day:,.0f} arrivals, for {money(plan.total_cost)} in all."
     )
 
 

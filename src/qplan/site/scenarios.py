@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from qplan.core.money import amount
 from qplan.plan.scenario import ScenarioResult
 from qplan.views.markdown import text
 
@@ -27,7 +28,8 @@ def index(results: list[ScenarioResult]) -> str:
             fte = (
                 f"{totals['required_fte']['before']:,.1f} → {totals['required_fte']['after']:,.1f}"
             )
-            cost = f"{totals['weekly_cost']['before']:,.0f} → {totals['weekly_cost']['after']:,.0f}"
+            cost_move = totals["weekly_cost"]
+            cost = f"{amount(cost_move['before'])} → {amount(cost_move['after'])}"
         link = f"[{text(result.scenario.title)}]({result.scenario.id}.md)"
         warnings = len(result.impact.get("warnings", []))
         lines.append(f"| {link} | {result.as_of} | {fte} | {cost} | {warnings} | {problems} |")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from qplan.capacity.allocation import AllocationResult
+from qplan.core.money import money
 from qplan.core.units import plural
 from qplan.views.tables import table
 
@@ -13,10 +14,6 @@ _NUMERIC = frozenset({"before", "after"})
 
 def _shares(shares: dict[str, float]) -> str:
     return ", ".join(f"{team} {share:g}%" for team, share in shares.items()) or "-"
-
-
-def _money(value: float | None) -> str:
-    return "-" if value is None else f"{value:,.2f}"
 
 
 def text(result: AllocationResult, *, explain: bool = False) -> str:
@@ -30,7 +27,7 @@ def text(result: AllocationResult, *, explain: bool = False) -> str:
     stopped = " (stopped at the time limit: the best found)" if result.status == "feasible" else ""
     out = [
         f"Objective: {result.objective}{stopped}. Weekly variable cost "
-        f"{_money(result.weekly_cost_before)} → {_money(result.weekly_cost_after)}; "
+        f"{money(result.weekly_cost_before)} → {money(result.weekly_cost_after)}; "
         f"{plural(len(changed), 'queue')} of {len(result.shares_before)} change.",
     ]
     if changed:

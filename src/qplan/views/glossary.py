@@ -51,7 +51,8 @@ TERMS: dict[str, str] = {
         "productive hour or per item: what the work bills (required FTE × productive hours "
         "× rate, or items × rate), topped up to the vendor's weekly minimum. A queue's cost "
         "is what its shares cost: the paid hours of the FTE each needs at the team's rate, "
-        "or what each bills, before any minimum."
+        "or what each bills, before any minimum. Amounts are in the organisation's "
+        "currency (`currency` in `[tool.qplan]`), in whole units from 1,000 up."
     ),
     "cost per item": "A queue's weekly cost over its weekly volume.",
     "exposure": (

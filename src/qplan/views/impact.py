@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from qplan.core.money import money
 from qplan.core.text import markdown_code, markdown_text
 
 #: warnings and rows listed in Markdown before "and N more"
@@ -16,6 +17,10 @@ def _move(before: Any, after: Any, fmt: str, unit: str = "") -> str:
         return "-" if value is None else format(value, fmt) + unit
 
     return f"{one(before)} → {one(after)}"
+
+
+def _cost_move(before: float | None, after: float | None) -> str:
+    return f"{money(before)} → {money(after)}"
 
 
 def impact_rows(impact: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
@@ -33,7 +38,7 @@ def impact_rows(impact: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
                 _move(old.get("required_fte"), new.get("required_fte"), ".1f"),
                 sla if either.get("projected_sla_percent") is not None else "",
                 "",
-                _move(old.get("weekly_cost"), new.get("weekly_cost"), ",.2f"),
+                _cost_move(old.get("weekly_cost"), new.get("weekly_cost")),
             )
         )
     for entry in impact.get("teams", []):
@@ -42,7 +47,7 @@ def impact_rows(impact: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
         use = _move(old.get("utilisation_percent"), new.get("utilisation_percent"), ".1f", "%")
         cost = ""
         if old.get("weekly_cost") != new.get("weekly_cost"):
-            cost = _move(old.get("weekly_cost"), new.get("weekly_cost"), ",.2f")
+            cost = _cost_move(old.get("weekly_cost"), new.get("weekly_cost"))
         rows.append(
             (
                 f"team.{entry['team']}",
@@ -62,7 +67,7 @@ def impact_rows(impact: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
                 + f" of {totals['headcount_fte']['after']:g}",
                 "",
                 "",
-                _move(totals["weekly_cost"]["before"], totals["weekly_cost"]["after"], ",.2f"),
+                _cost_move(totals["weekly_cost"]["before"], totals["weekly_cost"]["after"]),
             )
         )
         if "queue_weekly_cost" in totals:
@@ -73,7 +78,7 @@ def impact_rows(impact: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
                     _move(queue_fte["before"], queue_fte["after"], ".1f"),
                     "",
                     "",
-                    _move(queue_cost["before"], queue_cost["after"], ",.2f"),
+                    _cost_move(queue_cost["before"], queue_cost["after"]),
                 )
             )
     return rows

@@ -47,4 +47,7 @@ def pct(value: float | None, digits: int = 1) -> str:
 
 
 def money(value: float | None) -> str:
-    return "—" if value is None else f"{value:,.2f}"
+    """An amount with the organisation's currency (cents only below a thousand)."""
+    from qplan.core.money import money as with_currency
+
+    return with_currency(value, missing="—")

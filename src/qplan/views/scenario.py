@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from qplan.core.money import money
 from qplan.plan.scenario import ScenarioResult
 from qplan.views import allocation as allocation_report
 from qplan.views.impact import impact_markdown, impact_rows, impact_text
@@ -18,7 +19,7 @@ def summary(result: ScenarioResult) -> str:
     fte, cost = totals["required_fte"], totals["weekly_cost"]
     line = (
         f"Required FTE {fte['before']:,.1f} → {fte['after']:,.1f}; weekly cost "
-        f"{cost['before']:,.2f} → {cost['after']:,.2f}"
+        f"{money(cost['before'])} → {money(cost['after'])}"
     )
     if warnings:
         from qplan.core.units import plural
@@ -47,7 +48,7 @@ def verdict(result: ScenarioResult) -> str:
         fte, cost = totals["required_fte"], totals["weekly_cost"]
         answer += (
             f"; {fte['after'] - fte['before']:+,.1f} FTE, "
-            f"{cost['after'] - cost['before']:+,.2f} a week"
+            f"{money(cost['after'] - cost['before'], signed=True)} a week"
         )
     return answer + "."
 
