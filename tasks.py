@@ -4,6 +4,7 @@
     python3 tasks.py demo   # set up .venv; validate, plan, apply the example organisation
     python3 tasks.py test   # set up .venv, run lint, types and the tests
     python3 tasks.py mutate # mutation testing ([tool.mutmut] in pyproject.toml): the kill rate
+                            # (``--max-children N`` runs N mutants at a time; default every CPU)
 
 Extra arguments after ``test`` go to pytest (``python3 tasks.py test -k loader``).
 """
@@ -97,13 +98,16 @@ def test(pytest_args: list[str]) -> None:
     run(BIN / "pytest", "-n", "auto", "--dist", "loadgroup", "--durations=10", *pytest_args)
 
 
-def mutate() -> None:
+def mutate(mutmut_args: list[str]) -> None:
     """Mutation testing of what ``[tool.mutmut]`` names, then the share of mutants the tests
     kill (of those some test runs: a mutant no selected test reaches is counted apart)."""
     import json
 
     ensure_venv()
-    subprocess.run([str(BIN / "mutmut"), "run"], cwd=ROOT, check=False)
+    done = subprocess.run([str(BIN / "mutmut"), "run", *mutmut_args], cwd=ROOT, check=False)
+    if done.returncode != 0:  # the unmutated tests failed, or mutmut stopped: no rate to give
+        print(f"mutmut run failed (exit {done.returncode}); see its output above", flush=True)
+        sys.exit(done.returncode)
     run(BIN / "mutmut", "export-cicd-stats")
     stats = json.loads((ROOT / "mutants" / "mutmut-cicd-stats.json").read_text())
     killed, survived = stats["killed"], stats["survived"]
@@ -123,7 +127,7 @@ def main() -> None:
     if sys.argv[1] == "demo":
         demo()
     elif sys.argv[1] == "mutate":
-        mutate()
+        mutate(sys.argv[2:])
     else:
         test(sys.argv[2:])
 
