@@ -505,3 +505,21 @@ def test_no_line_of_a_page_holds_more_than_a_few_links(tmp_path: Path) -> None:
     assert (
         "\n- [q-00000](../workflows/wf-00.md#q-00000)\n- [q-00002](../workflows/wf-00.md#q-00002)\n"
     ) in sop
+
+
+def test_a_change_of_front_matter_alone_renders_the_page_again(tmp_path: Path) -> None:
+    """The search entries carry a page's tags and boost, which live in its front matter, not
+    its Markdown: a page whose front matter alone changed is not taken from the cache."""
+    from qplan.site.build import build_site, mkdocs_yml, write_project
+
+    def build(boost: float, out: str) -> list[tuple[str, object]]:
+        page = f'---\ntags: ["q-one"]\nsearch: {{"boost": {boost}}}\n---\n\n# One\n\nText.\n'
+        files = {"mkdocs.yml": mkdocs_yml("Site", ["index.md"]), "docs/index.md": page}
+        write_project(files, tmp_path / "project")
+        cache = build_site(tmp_path / "project", tmp_path / out, cache=tmp_path / "cache")
+        assert cache is not None
+        index = json.loads((tmp_path / out / "search" / "search_index.json").read_text())
+        return [(doc["location"], doc.get("boost")) for doc in index["docs"]]
+
+    assert build(0.5, "a") == [("index.html", 0.5)]
+    assert build(0.9, "b") == [("index.html", 0.9)]

@@ -8,7 +8,8 @@ the configuration: it keeps, for each page, what rendering produced (the HTML, t
 of contents, the title, the anchors the page holds and the anchors it links to) and the
 search entries made from it, under a key of everything the rendering reads:
 
-* the page's Markdown (after the other plugins' ``page_markdown`` events) and its path;
+* the page's Markdown (after the other plugins' ``page_markdown`` events), its front matter
+  (search tags and boost) and its path;
 * the MkDocs configuration file, word for word (extensions, navigation, titles);
 * the paths of every file of the site (links are resolved, and checked, against them);
 * the versions of the builder's packages and the source of qplan's Markdown extension.
@@ -341,6 +342,9 @@ class PageCache(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         digest = self._base.copy()
         digest.update(b"\0" + page.file.src_uri.encode("utf-8") + b"\0")
         digest.update((page.markdown or "").encode("utf-8"))
+        # its front matter, which the Markdown no longer holds: the search entries carry
+        # its tags and boost
+        digest.update(b"\0" + json.dumps(page.meta, sort_keys=True, default=str).encode())
         key = self._keys[page.file.src_uri] = digest.hexdigest()
         return key
 
