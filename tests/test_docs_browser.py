@@ -153,6 +153,38 @@ def test_which_vendor_is_at_or_over_its_share_is_one_click_from_home(
     page.close()
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "sv-hate-speech-en",
+        "sv-hate-speech-en-training",
+        "ls-safety-pt",
+        "cm-harassment-de-training",
+    ],
+)
+def test_an_exact_queue_id_finds_that_queues_page_first(
+    site: str, browser: Any, typed: str
+) -> None:
+    """Typing a queue's id in the search box lists that queue's page first, above its
+    training pair's page, its team's and every page that mentions it."""
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(site + "index.html")
+    page.click("input[data-md-component='search-query']")
+    page.keyboard.type(typed)
+    # the results are those of the whole id once a result has every word of it highlighted
+    # (the search runs again after each key)
+    every_word = "h=" + typed.replace("-", "+")
+    page.wait_for_function(
+        "words => [...document.querySelectorAll('.md-search-result__item > a')]"
+        ".some(link => link.href.includes(words))",
+        arg=every_word,
+        timeout=15_000,
+    )
+    first = page.locator(".md-search-result__item > a").first.get_attribute("href")
+    assert first is not None and first.split("?")[0].endswith(f"/queues/{typed}.html"), first
+    page.close()
+
+
 def test_a_reader_finds_what_they_need(site: str, browser: Any, tmp_path: Path) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     problems: list[str] = []

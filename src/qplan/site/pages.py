@@ -15,6 +15,7 @@ script on the site.
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
@@ -221,6 +222,23 @@ def _escalation_path(org: Organisation, queue: Queue, links: Links) -> str:
     return " → ".join(links.queue(q.id) for q in path)
 
 
+#: a training queue's page weighs this much in search against its production queue's
+TRAINING_SEARCH_BOOST = 0.9
+
+
+def _search_tag(queue: Queue) -> list[str]:
+    """Front matter that tags a queue's own page with its id. The search weighs tags far
+    above text, so typing a queue's id finds its page first, not the pages that mention it
+    (its team's, its SOP's); the theme shows no tags without its tags plugin. The search
+    completes the last word typed, so ``sv-hate-speech-en`` also matches the tag of
+    ``sv-hate-speech-en-training``: a training page weighs less, and its own id, which only
+    it is tagged with, still finds it first."""
+    meta: dict[str, Any] = {"tags": [queue.id]}
+    if queue.kind == "training":
+        meta["search"] = {"boost": TRAINING_SEARCH_BOOST}
+    return ["---", *(f"{key}: {json.dumps(value)}" for key, value in meta.items()), "---", ""]
+
+
 def _queue_page(
     org: Organisation,
     qid: str,
@@ -238,6 +256,7 @@ def _queue_page(
         return [f"**{title}**" if links.grouped else f"## {title}", ""]
 
     lines = [
+        *([] if links.grouped else _search_tag(queue)),
         f"# {text(queue.name)}",
         "",
         f"Queue {code(qid)} in {links.workflow(queue.workflow)} · **{queue.status}**",
