@@ -182,6 +182,15 @@ def test_pages_say_what_a_reader_needs(example_repo: Path) -> None:
     assert "**The plan:** every queue's projected SLA meets its target" in home
     assert home.index("## Now") < home.index("**The plan:**") < home.index("## Workflows")
     assert "**Guardrails:** 6 vendor share(s) at a vendor cap, 1 over one. " in home
+    assert (
+        "\n**Exposure:** 2 teams under an exposure cap, none over one; closest: us-austin at "
+        "0.92 h per agent-day on egregious queues against 4 h. [Guardrails](guardrails.md)\n"
+    ) in home
+    assert (
+        "\n**Launches:** none in the next 30 days; next: [Hindi livestream review for India]"
+        "(projects/hindi-livestream-launch.md) on 2028-01-10 (in 399 days), 0 of 2 queues "
+        "ready. [Calendar](projects/calendar.md)\n"
+    ) in home
     guardrails = (docs / "guardrails.md").read_text(encoding="utf-8")
     for line in [
         "| [ls-safety-pt](queues/ls-safety-pt.md) | Helix Trust Partners | 100%: ❌ over, "
@@ -523,3 +532,31 @@ def test_a_change_of_front_matter_alone_renders_the_page_again(tmp_path: Path) -
 
     assert build(0.5, "a") == [("index.html", 0.5)]
     assert build(0.9, "b") == [("index.html", 0.9)]
+
+
+def test_the_home_page_lists_the_launches_of_the_next_30_days(example_repo: Path) -> None:
+    """A launch 23 days ahead is on the home page with its readiness; the one after it,
+    31 days ahead, is not."""
+    edit(
+        example_repo,
+        "projects/hindi-livestream-launch.yaml",
+        "{name: Second Hindi-speaking site contracted, due: 2027-11-26}",
+        "{name: Second Hindi-speaking site contracted, due: 2026-12-20, done: 2026-12-01}",
+    )
+    edit(
+        example_repo,
+        "projects/hindi-livestream-launch.yaml",
+        "{name: Launch, due: 2028-01-10, launch: true}",
+        "{name: Launch, due: 2026-12-30, launch: true}",
+    )
+    assert run_qplan("docs", "build", "--project-dir", "p", repo=example_repo).exit_code == 0
+    home = (example_repo / "p" / "docs" / "index.md").read_text(encoding="utf-8")
+    assert (
+        "\n**Launches in the next 30 days:** [Hindi livestream review for India]"
+        "(projects/hindi-livestream-launch.md) on 2026-12-30 (in 23 days), 0 of 2 queues "
+        "ready. [Calendar](projects/calendar.md)\n"
+    ) in home
+    edit(example_repo, "projects/hindi-livestream-launch.yaml", "2026-12-30", "2027-01-07")
+    assert run_qplan("docs", "build", "--project-dir", "p", repo=example_repo).exit_code == 0
+    home = (example_repo / "p" / "docs" / "index.md").read_text(encoding="utf-8")
+    assert "**Launches:** none in the next 30 days; next: " in home

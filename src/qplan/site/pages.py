@@ -110,9 +110,12 @@ def _overview(
     links: Links,
     title: str,
     now: list[str] | None = None,
+    projects: Sequence[ProjectStatus] = (),
+    today: date | None = None,
 ) -> str:
     """The home page: the organisation in a line, then what holds now (``now``: what the
-    actuals say, when there are any) and in the plan, then its workflows and teams."""
+    actuals say, when there are any) and in the plan, the guardrails, exposure caps and
+    launches ahead, then its workflows and teams."""
     lines = [f"# {text(title)}", ""]
     by_status = {s: sum(q.status == s for q in org.queues.values()) for s in STATUSES}
     vendors = sorted({t.vendor for t in org.teams.values() if t.vendor})
@@ -145,10 +148,13 @@ def _overview(
                 "over its cap.",
                 "",
             ]
-    from qplan.site.guardrails import guardrails_line
+    from qplan.site.guardrails import exposure_line, guardrails_line
+    from qplan.site.status import launches_line
 
     guardrails = guardrails_line(org)
-    lines += [guardrails, ""] if guardrails else []
+    exposure = exposure_line(capacity) if capacity is not None else None
+    launches = launches_line(list(projects), today) if today is not None else None
+    lines += [line_ for found in (guardrails, exposure, launches) if found for line_ in (found, "")]
     lines += ["## Workflows", ""]
     rows = []
     for wid, workflow in sorted(org.workflows.items()):
@@ -604,7 +610,9 @@ def site_files(
         from qplan.site.health import overview_section
 
         now = overview_section(org, health, today, links)
-    files: dict[str, str] = {"docs/index.md": _overview(org, capacity, links, title, now)}
+    files: dict[str, str] = {
+        "docs/index.md": _overview(org, capacity, links, title, now, projects, today)
+    }
     if chart is not None:
         files["docs/capacity.svg"] = chart
     nav: list[Any] = [{"Overview": "index.md"}]

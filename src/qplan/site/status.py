@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from qplan.core.units import plural
 from qplan.plan.status import ProjectStatus
 from qplan.views.markdown import text as md
 from qplan.views.markdown import theme_text
@@ -69,3 +71,47 @@ def calendar(statuses: list[ProjectStatus]) -> str:
             f"| {due.isoformat()} | {name} | [{md(project.title)}]({project.id}.md) | {late} |"
         )
     return "\n".join(lines) + "\n"
+
+
+#: the home page lists the launches due this many days ahead or fewer
+LAUNCH_HORIZON_DAYS = 30
+
+
+def launches_line(statuses: list[ProjectStatus], today: date) -> str | None:
+    """The home page's line on launches: each launch milestone not yet done and due in the
+    next :data:`LAUNCH_HORIZON_DAYS` days (or overdue), with how many of its queues pass
+    readiness; else the next launch further ahead (None when no project has one)."""
+
+    def launch(status: ProjectStatus) -> str:
+        p = status.project
+        milestone = next(m for m in p.milestones if m.launch and m.done is None)
+        ready = sum(r.ready for r in status.readiness)
+        days = (milestone.due - today).days
+        when = f"in {plural(days, 'day')}" if days >= 0 else f"{plural(-days, 'day')} late"
+        return (
+            f"[{md(p.title)}](projects/{p.id}.md) on {milestone.due.isoformat()} ({when}), "
+            f"{ready} of {plural(len(status.readiness), 'queue')} ready"
+        )
+
+    ahead = sorted(
+        (
+            (min(m.due for m in s.project.milestones if m.launch and m.done is None), s)
+            for s in statuses
+            if s.project.status != "closed"
+            and any(m.launch and m.done is None for m in s.project.milestones)
+        ),
+        key=lambda item: (item[0], item[1].project.id),
+    )
+    if not ahead:
+        return None
+    soon = [s for due, s in ahead if (due - today).days <= LAUNCH_HORIZON_DAYS]
+    if soon:
+        return (
+            f"**Launches in the next {LAUNCH_HORIZON_DAYS} days:** "
+            + "; ".join(launch(s) for s in soon)
+            + ". [Calendar](projects/calendar.md)"
+        )
+    return (
+        f"**Launches:** none in the next {LAUNCH_HORIZON_DAYS} days; next: "
+        f"{launch(ahead[0][1])}. [Calendar](projects/calendar.md)"
+    )
