@@ -560,3 +560,41 @@ def test_the_home_page_lists_the_launches_of_the_next_30_days(example_repo: Path
     assert run_qplan("docs", "build", "--project-dir", "p", repo=example_repo).exit_code == 0
     home = (example_repo / "p" / "docs" / "index.md").read_text(encoding="utf-8")
     assert "**Launches:** none in the next 30 days; next: " in home
+
+
+def test_no_page_holds_more_queue_sections_than_the_setting(example_repo: Path) -> None:
+    """With max_queue_sections = 3, a workflow of more queues lists them in parts of three,
+    a page each, linked from its page and to each other; every link to a queue points at
+    its part (the strict build checks each anchor)."""
+    (example_repo / "pyproject.toml").write_text(
+        "[tool.qplan]\nmax_queue_pages = 10\nmax_queue_sections = 3\n"
+    )
+    result = run_qplan(
+        "docs", "build", "--project-dir", "project", "--out", "site", repo=example_repo
+    )
+    assert result.output == "Built 70 pages into site.\n"
+    workflows = example_repo / "project" / "docs" / "workflows"
+    sections = {
+        page.name: len(re.findall(r"^## .* \{#[a-z0-9-]+\}$", page.read_text(), re.M))
+        for page in workflows.iterdir()
+    }
+    assert max(sections.values()) == 3
+    assert sum(sections.values()) == 43  # every queue, once
+    livestream = (workflows / "livestream.md").read_text(encoding="utf-8")
+    assert (
+        "## Queues in parts\n\n7 queues, 3 to a page, in id order.\n\n"
+        "| Part | Queues | Ids |\n|---|---|---|\n"
+        "| [Part 1](livestream.1.md) | 3 | `ls-escalation` to `ls-safety-en-training` |\n"
+        "| [Part 2](livestream.2.md) | 3 | `ls-safety-hi` to `ls-safety-pt` |\n"
+        "| [Part 3](livestream.3.md) | 1 | `ls-safety-pt-training` |\n"
+    ) in livestream
+    second = (workflows / "livestream.2.md").read_text(encoding="utf-8")
+    assert second.startswith(
+        "# Livestream: queues, part 2 of 3\n\n`ls-safety-hi` to `ls-safety-pt` · "
+        "[Livestream](livestream.md) · [part 1](livestream.1.md) · [part 3](livestream.3.md)"
+        "\n\n## "
+    )
+    team = (example_repo / "project" / "docs" / "teams" / "pt-lisbon.md").read_text()
+    assert "(../workflows/livestream.2.md#ls-safety-pt)" in team
+    html = (example_repo / "site" / "workflows" / "livestream.2.html").read_text(encoding="utf-8")
+    assert 'id="ls-safety-pt"' in html

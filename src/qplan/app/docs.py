@@ -65,6 +65,7 @@ def docs_project(
         health_trend=trend,
         scenarios=scenario_results(validation),
         max_queue_pages=settings.max_queue_pages,
+        max_queue_sections=settings.max_queue_sections,
         memo=memo,
         projects=project_status(
             validation, (), settings.today - timedelta(days=SINCE_DAYS), state_url

@@ -24,6 +24,7 @@ CEILINGS = {
     "max_depth": 100,
     "max_files": 100_000,
     "launch_notice_days": 3_650,
+    "max_queue_sections": 1_000,
     "max_scenarios": 500,
     "max_projects": 2_000,
 }
@@ -70,6 +71,9 @@ class Settings:
     #: the docs site gives each queue a page up to this many queues; above, each workflow's
     #: page holds its queues as sections
     max_queue_pages: int = 500
+    #: ...and a workflow page holds up to this many queue sections; a workflow of more
+    #: queues lists them in parts of this many, a page each
+    max_queue_sections: int = 50
     #: most scenario files (each is a whole capacity model run) and project files
     max_scenarios: int = 50
     max_projects: int = 500
@@ -89,6 +93,7 @@ _INT_KEYS = {
     "max_files",
     "launch_notice_days",
     "max_queue_pages",
+    "max_queue_sections",
     "max_scenarios",
     "max_projects",
 }

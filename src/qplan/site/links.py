@@ -17,12 +17,19 @@ class Links:
     """Relative links between pages; every page sits one folder below ``docs/``."""
 
     def __init__(
-        self, org: Organisation, sop_pages: Mapping[str, str], *, grouped: bool = False
+        self,
+        org: Organisation,
+        sop_pages: Mapping[str, str],
+        *,
+        grouped: bool = False,
+        sections: int = 50,
     ) -> None:
         self.org = org
         self.sop_pages = sop_pages
         #: queues are sections of their workflow's page, not pages of their own
         self.grouped = grouped
+        #: the most queue sections a page holds: a workflow of more has them in parts
+        self.sections = sections
         # what pages list of other pages' items, found once (not once a page), in id order
         #: the queues each training queue trains reviewers for
         self.trained_by: dict[str, list[str]] = defaultdict(list)
@@ -36,6 +43,8 @@ class Links:
             self.bound_to[queue.policy].append(qid)
             if queue.training_queue:
                 self.trained_by[queue.training_queue].append(qid)
+        #: each queue's place among its workflow's queues
+        self._place = {q: i for qids in self.queues_of.values() for i, q in enumerate(qids)}
         for qid, allocation in sorted(org.allocations.items()):
             if qid in org.queues:
                 for tid in allocation.shares:
@@ -62,8 +71,22 @@ class Links:
             return code(qid)
         label = queue.name if name else qid
         if self.grouped:
-            return self.page("workflows", queue.workflow, label, up=up, anchor=qid)
+            return self.page("workflows", self.section_page(qid), label, up=up, anchor=qid)
         return self.page("queues", qid, label, up=up)
+
+    def parts(self, wid: str) -> list[list[str]]:
+        """A workflow's queues in the parts its pages hold (one part: its own page)."""
+        qids = self.queues_of.get(wid, [])
+        return [qids[i : i + self.sections] for i in range(0, len(qids), self.sections)]
+
+    def section_page(self, qid: str) -> str:
+        """The name of the page under ``workflows/`` that holds a queue's section: its
+        workflow's page, or the part of it (``short-video.2``; no id holds a dot)."""
+        wid = self.org.queues[qid].workflow
+        qids = self.queues_of.get(wid, [])
+        if len(qids) <= self.sections:
+            return wid
+        return f"{wid}.{self._place[qid] // self.sections + 1}"
 
     def team(self, tid: str, *, up: bool = True) -> str:
         return self.page("teams", tid, up=up) if tid in self.org.teams else code(tid)

@@ -509,18 +509,20 @@ def site_files(
     scenarios: Sequence[ScenarioResult] = (),
     projects: Sequence[ProjectStatus] = (),
     max_queue_pages: int = Settings.max_queue_pages,
+    max_queue_sections: int = Settings.max_queue_sections,
     memo: FileMemo | None = None,
 ) -> dict[str, str]:
     """Every file of the MkDocs project, by path relative to the project folder. ``memo``
     keeps the queues' heat maps between builds (an unchanged one is not drawn again).
 
     An organisation of more than ``max_queue_pages`` queues gets no page per queue: each
-    workflow's page holds its queues as sections (with the queue's id as anchor), which
-    keeps the site's size, and the build's time, in proportion to the organisation."""
+    workflow's page holds its queues as sections (with the queue's id as anchor), in parts
+    of ``max_queue_sections`` a page, which keeps the site's size, and the build's time, in
+    proportion to the organisation."""
     today = today or date.today()
     sop_pages = {path: sop_page_name(path, sops_dir) for path in sorted(rendered)}
     grouped = len(org.queues) > max_queue_pages
-    links = Links(org, sop_pages, grouped=grouped)
+    links = Links(org, sop_pages, grouped=grouped, sections=max_queue_sections)
     now = None
     if health is not None:
         from qplan.site.health import overview_section
@@ -538,10 +540,11 @@ def site_files(
     made = _queue_files(org, capacity, links, rendered, today, health, memo)
     for wid, workflow in sorted(org.workflows.items()):
         page = _workflow_page(org, wid, links)
-        if grouped:  # the workflow's queues, each a section of its page
-            for qid in queues_by_workflow.get(wid, []):
-                heading, _, body = demote(made[qid][0], 1).partition("\n")
-                page += f"\n\n{heading} {{#{qid}}}\n{body}"
+        if grouped:  # the workflow's queues, each a section of its page or of a part
+            from qplan.site.sections import queue_sections
+
+            page, parts = queue_sections(org, wid, page, made, links)
+            files.update(parts)
         files[f"docs/workflows/{wid}.md"] = page
         workflow_nav.append({theme_text(workflow.name): f"workflows/{wid}.md"})
         queue_nav.append(
