@@ -28,7 +28,8 @@ def _planned(tmp_path: Path, env: dict[str, str] | None = None) -> Path:
     """A copy of the minimal repository with ``qplan plan --out pr.plan`` made in it (the
     plan is made once per environment and copied: it holds no path of its repository)."""
     key = tuple(sorted((env or {}).items()))
-    if key not in _PLANNED:
+    # (a later pytest session in the same process, as mutmut runs, has removed it)
+    if key not in _PLANNED or not _PLANNED[key].exists():
         made = minimal_repo(tmp_path / "planned")
         done = qplan("plan", "--out", "pr.plan", repo=made, env=env)
         assert done.returncode == 0, done.stdout + done.stderr
