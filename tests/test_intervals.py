@@ -483,3 +483,31 @@ def test_the_docs_show_the_week_and_the_exposure(tmp_path: Path) -> None:
     assert "| egregious-exposure | egregious | 470.6 | 0.92 | 4 | 2.2 | within the cap |" in team
     reno = (project / "docs" / "teams" / "us-reno.md").read_text(encoding="utf-8")
     assert "| Shifts | Mon–Fri 06:00–14:00: 45 FTE; Mon–Fri 14:00–22:00: 45 FTE;" in reno
+
+
+@pytest.mark.parametrize("patience", [None, 180.0])
+def test_the_week_at_once_needs_what_each_half_hour_asked_alone_needs(
+    patience: float | None,
+) -> None:
+    """required_agents sizes a week by its distinct traffic levels; the reference is the
+    scalar search (fewest_agents) asked for each half-hour on its own, including repeated
+    levels, two handle times, idle half-hours and a level far above the rest."""
+    import numpy as np
+
+    from qplan.capacity.erlang import fewest_agents
+    from qplan.capacity.intervals import ErlangInputs, required_agents
+
+    rng = np.random.default_rng(7)
+    traffic = np.round(rng.gamma(2.0, 3.0, 336), 3)
+    traffic[::7] = 0.0
+    traffic[5] = traffic[9] = traffic[11]
+    traffic[100] = 180.0
+    aht = np.where(np.arange(336) % 3 == 0, 240.0, 420.0)
+    inputs = ErlangInputs(within=60.0, target=0.8, patience=patience, max_occupancy=0.85)
+    week = required_agents(traffic, aht, inputs).tolist()
+    alone = [
+        fewest_agents(load, seconds, 60.0, 0.8, patience, 0.85) if load > 0 else 0
+        for load, seconds in zip(traffic.tolist(), aht.tolist(), strict=True)
+    ]
+    assert week == alone
+    assert week[100] > max(week[:100]) and week[0] == 0

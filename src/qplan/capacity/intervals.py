@@ -224,21 +224,27 @@ def _meets(traffic: float, agents: int, aht: float, inputs: ErlangInputs) -> boo
     )
 
 
-def required_agents(traffic: list[float], aht: list[float], inputs: ErlangInputs) -> list[int]:
-    """The fewest agents that reach the target in each interval (0 without traffic).
+def required_agents(traffic: Any, aht: Any, inputs: ErlangInputs) -> Any:
+    """The fewest agents that reach the target in each interval (0 without traffic), as an
+    array of the intervals' counts.
 
-    Required agents never fall as traffic rises (at one handle time), so the intervals are
-    taken in order of traffic and each agent count is tried once, with a bisection for the
-    busiest interval it still serves: a few dozen Erlang evaluations for a week.
+    Required agents never fall as traffic rises (at one handle time), so the distinct
+    traffic levels are taken in order and each agent count is tried once, with a bisection
+    for the busiest level it still serves: a few dozen Erlang evaluations for a week. The
+    week's intervals are grouped by level with NumPy, so a queue's week costs those
+    evaluations, not a Python step per interval.
     """
-    out = [0] * len(traffic)
-    groups: dict[float, list[int]] = {}
-    for index, (load, seconds) in enumerate(zip(traffic, aht, strict=True)):
-        if load > 0:
-            groups.setdefault(seconds, []).append(index)
-    for seconds, indexes in groups.items():
-        levels = sorted({traffic[i] for i in indexes})
-        needed: dict[float, int] = {}
+    import numpy as np
+
+    loads = np.asarray(traffic, dtype=float)
+    seconds_of = np.asarray(aht, dtype=float)
+    out = np.zeros(len(loads), dtype=int)
+    busy = loads > 0
+    for seconds in np.unique(seconds_of[busy]).tolist():
+        here = busy & (seconds_of == seconds)
+        found, at_level = np.unique(loads[here], return_inverse=True)
+        levels: list[float] = found.tolist()
+        needed = [0] * len(levels)
         agents = 1
         start = 0
         while start < len(levels):
@@ -261,11 +267,9 @@ def required_agents(traffic: list[float], aht: list[float], inputs: ErlangInputs
                     low = middle
                 else:
                     high = middle - 1
-            for level in levels[start : low + 1]:
-                needed[level] = agents
+            needed[start : low + 1] = [agents] * (low + 1 - start)
             start = low + 1
-        for i in indexes:
-            out[i] = needed[traffic[i]]
+        out[here] = np.asarray(needed, dtype=int)[at_level]
     return out
 
 

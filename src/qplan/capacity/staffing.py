@@ -377,14 +377,11 @@ class _ProfiledQueue:
             )
             self.routes[id(p)] = route
             self.traffics[id(p)] = traffic = self.traffic * route
-            needed[id(p)] = np.asarray(
-                iv.required_agents(
-                    np.round(traffic, 9).tolist(),
-                    handle,
-                    iv.ErlangInputs(longest, goal, waits, occupancy_cap(p)),
-                ),
-                dtype=float,
-            )
+            needed[id(p)] = iv.required_agents(
+                np.round(traffic, 9),
+                handle,
+                iv.ErlangInputs(longest, goal, waits, occupancy_cap(p)),
+            ).astype(float)
         self.sla_agents = required = sum(needed.values(), np.zeros(iv.WEEK_INTERVALS))
         extra = np.zeros(iv.WEEK_INTERVALS)
         if self.min_agents is not None:
