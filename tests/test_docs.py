@@ -340,7 +340,10 @@ def test_a_large_organisation_keeps_its_queues_on_workflow_pages(example_repo: P
     ]  # the heat maps stay; the queue pages are gone
     page = (docs / "workflows" / "livestream.md").read_text(encoding="utf-8")
     assert "\n## Livestream · safety · English {#ls-safety-en}\n" in page
-    assert "![Agents required and on duty by half-hour](../queues/ls-safety-en.svg)" in page
+    assert (
+        "![Agents required and on duty by half-hour, and each team's headroom]"
+        "(../queues/ls-safety-en.svg)"
+    ) in page
     # a section's parts are bold, not headings: one heading (and search section) a queue
     assert page.count("\n## ") == 1 + 7
     assert "\n**Allocation**\n\n| Team | Share | Type |" in page

@@ -340,3 +340,28 @@ def test_a_hostile_organisation_runs_no_script(tmp_path: Path, browser: Any) -> 
         page.close()
     assert unsafe == []
     assert dialogs == []
+
+
+def test_the_heat_map_gives_each_half_hours_figures_to_the_keyboard(
+    site: str, browser: Any
+) -> None:
+    """The second question, what the evening peak needs: the queue page's map fits a
+    phone's width, and opened on its own each half-hour takes focus from the keyboard and
+    carries its figures, each team's headroom among them."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(site + "queues/ls-safety-en.html")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.click("article a:text-is('Open the map on its own')")
+    page.wait_for_url("**/queues/ls-safety-en.svg")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        "[document.activeElement.getAttribute('class'), "
+        "document.activeElement.querySelector('title').textContent]"
+    )
+    assert focused == [
+        "cell",
+        "mon 00:30: 5 required, 5.0 on duty, 133.6 items, service level 95.3%; "
+        "ph-manila headroom +12.6; us-reno headroom +3.8",
+    ]
+    page.close()

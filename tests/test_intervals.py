@@ -421,8 +421,11 @@ def test_capacity_intervals_text_and_heat_map(tmp_path: Path) -> None:
     assert lines[-1] == "1 queue planned by the half-hour."
     svg = chart.read_text(encoding="utf-8")
     assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"')
-    assert svg.count("<title>") == 336
+    assert svg.count("<title>") == 3 * 336  # the queue's, then each team's headroom
     assert "<script" not in svg
+    # the night team is short of what its queues ask in the evening peak: hatched, not
+    # told by colour alone
+    assert '<pattern id="short"' in svg and 'fill="url(#short)"' in svg
 
 
 def test_a_changed_forecast_plans_as_its_shape_and_moves_its_queue(tmp_path: Path) -> None:
@@ -474,9 +477,19 @@ def test_the_docs_show_the_week_and_the_exposure(tmp_path: Path) -> None:
     queue = (project / "docs" / "queues" / "ls-safety-en.md").read_text(encoding="utf-8")
     assert "| Arrival profile | `english-evenings` |" in queue
     assert "| Minimum agents on duty | 2 while open |" in queue
-    assert "![Agents required and on duty by half-hour](ls-safety-en.svg)" in queue
+    assert (
+        "![Agents required and on duty by half-hour, and each team's headroom](ls-safety-en.svg)"
+    ) in queue
+    assert "[Open the map on its own](ls-safety-en.svg) to read each half-hour's" in queue
     svg = (project / "docs" / "queues" / "ls-safety-en.svg").read_text(encoding="utf-8")
-    assert svg.count("<title>") == 336 and "<script" not in svg
+    # the queue's grid and one grid a team (ph-manila, us-reno), every cell focusable
+    assert svg.count("<title>") == 3 * 336 == svg.count('tabindex="0"')
+    assert "<script" not in svg
+    assert "Headroom of ph-manila: agents on duty beyond what all its queues ask" in svg
+    assert (
+        "<title>mon 00:00: 5 required, 5.0 on duty, 133.6 items, service level 95.3%; "
+        "ph-manila headroom +12.6; us-reno headroom +3.8</title>"
+    ) in svg
     assert (tmp_path / "site" / "queues" / "ls-safety-en.svg").is_file()
     team = (project / "docs" / "teams" / "us-austin.md").read_text(encoding="utf-8")
     assert "## Exposure to sensitive content" in team
@@ -511,3 +524,20 @@ def test_the_week_at_once_needs_what_each_half_hour_asked_alone_needs(
     ]
     assert week == alone
     assert week[100] > max(week[:100]) and week[0] == 0
+
+
+def test_the_heat_maps_legend_never_runs_into_itself() -> None:
+    """Each legend item starts after the end of the one before it on its row (its label's
+    width estimated generously), and no row passes the map's width."""
+    import itertools
+
+    from qplan.views.heat_map import _CHAR_W, _legend_rows
+
+    items = [("#000", "a label of some length " * n) for n in (1, 3, 1, 2, 1, 1)]
+    rows = _legend_rows(items, 726)
+    assert [len(row) for row in rows] == [2, 3, 1]
+    for row in rows:
+        for (x, _, words), (after, _, _) in itertools.pairwise(row):
+            assert after >= x + 16 + len(words) * _CHAR_W
+        x, _, words = row[-1]
+        assert len(row) == 1 or x + 16 + len(words) * _CHAR_W <= 726

@@ -57,6 +57,9 @@ class IntervalFigures:
     min_agents: int | None
     #: the agents the SLA alone needs (Erlang on the interval's traffic)
     sla_agents: tuple[int, ...] = ()
+    #: by team working the queue: the agents it has on duty beyond what all its queues ask
+    #: (its headroom; below 0, what it is short), by half-hour
+    headroom: tuple[tuple[str, tuple[float, ...]], ...] = ()
 
     @property
     def required_agent_hours(self) -> float:

@@ -245,16 +245,17 @@ def _derive(
         for share in parts:
             by_team[share.team.id].append(share)
     filled = {tid: _fill(teams[tid], mine, on) for tid, mine in by_team.items()}
-    fills = {tid: fill for tid, (fill, _) in filled.items()}
+    fills = {tid: fill for tid, (fill, _, _) in filled.items()}
+    spares = {tid: spare for tid, (_, _, spare) in filled.items() if spare is not None}
     for item in profiled.values():
-        item.give(fills, on)
+        item.give(fills, on, spares)
     exposures = _exposure(teams, by_team, planning.exposure_caps)
     share_results: dict[int, ShareCapacity] = {}
     team_results: dict[str, TeamCapacity] = {}
     for tid, team in sorted(teams.items()):
         mine = by_team.get(tid, [])
         team_results[tid] = _team(team, mine, exposures.get(tid, ()))
-        load = _TeamLoad.of(team, mine, filled.get(tid, (None, None))[1])
+        load = _TeamLoad.of(team, mine, filled.get(tid, (None, None, None))[1])
         for share in mine:
             if share.queue.id in profiled:
                 share_results[id(share)] = profiled[share.queue.id].project(share, load)
@@ -402,9 +403,15 @@ class _ProfiledQueue:
             p.agents = math.ceil(float(p.requests.max()) - 1e-9)
         self.on_duty = np.zeros(iv.WEEK_INTERVALS)
         self.levels: Any = None
+        #: each team's agents on duty beyond what all its queues ask, by half-hour
+        self.headroom: dict[str, Any] = {}
 
-    def give(self, fills: Mapping[str, Any], on: date | None) -> None:
-        """What the teams give (their fill of the requests) and the service level it buys."""
+    def give(
+        self, fills: Mapping[str, Any], on: date | None, spares: Mapping[str, Any] | None = None
+    ) -> None:
+        """What the teams give (their fill of the requests) and the service level it buys;
+        and each team's headroom (``spares``, per quarter-hour of the UTC week) in the
+        queue's half-hours."""
         import numpy as np
 
         from qplan.capacity import intervals as iv
@@ -417,6 +424,9 @@ class _ProfiledQueue:
                 else iv.to_intervals(iv.shift_frame(fill, 0, self.offset))
             )
             p.given = p.requests * local
+            spare = (spares or {}).get(p.team.id)
+            if spare is not None:
+                self.headroom[p.team.id] = iv.to_intervals(iv.shift_frame(spare, 0, self.offset))
             p.staffed_hours = float(p.given.sum()) * iv.INTERVAL_MINUTES / 60
             self.on_duty = self.on_duty + p.given
         handle = self.handle
@@ -475,6 +485,10 @@ class _ProfiledQueue:
                 open=tuple(self.open.tolist()),
                 min_agents=self.min_agents,
                 sla_agents=tuple(self.sla_agents.astype(int).tolist()),
+                headroom=tuple(
+                    (tid, tuple(round(agents, 6) for agents in spare.tolist()))
+                    for tid, spare in sorted(self.headroom.items())
+                ),
             ),
         )
 
@@ -496,20 +510,21 @@ def _on_duty_here(
     return found
 
 
-def _fill(team: Team, shares: list[Share], on: date | None) -> tuple[Any, Fills | None]:
+def _fill(team: Team, shares: list[Share], on: date | None) -> tuple[Any, Fills | None, Any]:
     """Per quarter-hour of the UTC week, the part of the agents its real-time queues ask
     for that the team has on duty (1: all), and the parts its flat real-time queues get in
-    the hours they are covered, with the share of those hours each holds; (None, None) when
-    no profiled queue asks. A flat queue asks for its agents in every hour the team covers,
-    so a profiled queue never keeps agents a flat queue of the same team needs: short hours
-    are shared in proportion to what each asks."""
+    the hours they are covered, with the share of those hours each holds; and the agents
+    it has on duty beyond what all its queues ask (its headroom: below 0, short). (None,
+    None, None) when no profiled queue asks. A flat queue asks for its agents in every hour
+    the team covers, so a profiled queue never keeps agents a flat queue of the same team
+    needs: short hours are shared in proportion to what each asks."""
     import numpy as np
 
     from qplan.capacity import intervals as iv
 
     asked = [s for s in shares if s.requests is not None]
     if not asked:
-        return None, None
+        return None, None, None
     wanted = np.zeros(WEEK_STEPS)
     for share in asked:
         assert share.pattern is not None
@@ -524,11 +539,12 @@ def _fill(team: Team, shares: list[Share], on: date | None) -> tuple[Any, Fills 
     fill = np.where(
         wanted > 1e-12, np.minimum(1.0, duty / np.where(wanted > 1e-12, wanted, 1)), 1.0
     )
+    spare = duty - wanted
     if not flat_agents or covering.sum() <= 0:
-        return fill, None
+        return fill, None, spare
     parts, counts = np.unique(np.round(fill[covering > 0], 9), return_counts=True)
     weights = counts / counts.sum()
-    return fill, tuple(zip(parts.tolist(), weights.tolist(), strict=True))
+    return fill, tuple(zip(parts.tolist(), weights.tolist(), strict=True)), spare
 
 
 def _exposure(

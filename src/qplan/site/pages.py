@@ -294,18 +294,21 @@ def _queue_page(
         ]
         week = figures.intervals
         if week is not None:
+            chart = f"{'../queues/' if links.grouped else ''}{qid}.svg"
             title = "The week by half-hour"
             lines += [
                 f"**{title}**" if links.grouped else f"### {title}",
                 "",
                 f"Arrivals follow profile {code(week.profile)} ({text(week.timezone)}): "
                 f"{week.required_agent_hours:,.1f} agent-hours a week required. Each cell is "
-                "a half-hour, a darker blue the more agents it needs; red where fewer are on "
-                "duty than the SLA needs (yellow within 10 % of it, or below min_agents), "
-                "grey without items. Hover over a cell for its figures.",
+                "a half-hour, a darker blue the more agents it needs; hatched red where fewer "
+                "are on duty than the SLA needs (orange within 10 % of it, or below "
+                "min_agents), grey without items. Below, each team's headroom: the agents it "
+                "has on duty beyond what all its queues ask, a darker green the more. "
+                f"[Open the map on its own]({chart}) to read each half-hour's figures (hover, "
+                "or tab from cell to cell).",
                 "",
-                f"![Agents required and on duty by half-hour]"
-                f"({'../queues/' if links.grouped else ''}{qid}.svg)",
+                f"![Agents required and on duty by half-hour, and each team's headroom]({chart})",
                 "",
             ]
     lines += [*subhead("Escalation path"), _escalation_path(org, queue, links), ""]
