@@ -415,7 +415,13 @@ def test_capacity_intervals_text_and_heat_map(tmp_path: Path) -> None:
     # for it; at night only the night team's 3.5 agents are on duty, below min_agents 5;
     # on Sunday the day team does not work
     # the peak named first: on Sunday evening, with nobody on duty
-    assert lines[1] == "  peak: sun 18:00, 9 agents required, 0.0 on duty (-9.0), 0.0% in time"
+    assert lines[1] == (
+        "  peak: sun 18:00, 9 agents required, 0.0 on duty (-9.0), 0.0% in time; teams' "
+        "headroom: day-team +0.0, night-team +0.0"
+    )
+    assert lines[2] == (
+        "  agents required by half-hour (1-9; peak 9); '!' short for the SLA, '-' below min_agents:"
+    )
     assert lines[4] == "  mon ------------5555555555555555--------!!!!!!------"
     assert lines[10] == "  sun ------------!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!----"
     assert lines[-1] == "1 queue planned by the half-hour."

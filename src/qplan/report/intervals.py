@@ -102,9 +102,11 @@ def _peak_line(week: IntervalFigures) -> str:
     then: the figure a strategist asks for first."""
     peak = max(range(WEEK_INTERVALS), key=lambda i: (week.required_agents[i], -i))
     required, on_duty = week.required_agents[peak], week.on_duty_agents[peak]
+    headroom = "".join(f", {tid} {spare[peak]:+.1f}" for tid, spare in week.headroom)
     return (
         f"  peak: {interval_start(peak)}, {required} agents required, {on_duty:.1f} on duty "
         f"({on_duty - required:+.1f}), {service_level_text(week.service_level[peak])} in time"
+        + (f"; teams' headroom:{headroom[1:]}" if headroom else "")
     )
 
 
@@ -125,11 +127,28 @@ def _rows(week: IntervalFigures) -> list[list[str]]:
     ]
 
 
+#: a character an agent count: 1–9, then a (10) to z (35)
+GLYPHS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def grid_legend(peak: int) -> str:
+    """What the grid's characters mean for a week of this peak."""
+    if peak < len(GLYPHS):
+        scale = "1-9, then a=10 to z=35" if peak > 9 else "1-9"
+        return f"agents required by half-hour ({scale}; peak {peak})"
+    return (
+        f"agents required by half-hour, on a scale of 1 to z (35) of the peak of {peak} "
+        f"(one step about {peak / (len(GLYPHS) - 1):.1f} agents)"
+    )
+
+
 def grid(week: IntervalFigures) -> list[str]:
     """The week as characters, a row a day and a column a half-hour: the agents required
-    on a scale of 1 to 9 of the week's peak, ``!`` where fewer are on duty than the SLA
-    needs, ``-`` where fewer than ``min_agents``, ``.`` where none are needed."""
+    (exactly, up to 35; above, on a scale of 35 steps of the week's peak), ``!`` where
+    fewer are on duty than the SLA needs, ``-`` where fewer than ``min_agents``, ``.``
+    where none are needed."""
     peak = max(week.required_agents, default=0)
+    top = len(GLYPHS) - 1
     rows = ["      " + "".join(f"{h:02d}    " for h in range(0, 24, 3)).rstrip()]
     for day, name in enumerate(WEEKDAYS):
         cells = []
@@ -143,7 +162,8 @@ def grid(week: IntervalFigures) -> list[str]:
             elif required <= 0:
                 cells.append(".")
             else:
-                cells.append(str(max(1, round(9 * required / peak))))
+                step = required if peak <= top else max(1, round(top * required / peak))
+                cells.append(GLYPHS[step])
         rows.append(f"  {name} " + "".join(cells))
     return rows
 
@@ -156,8 +176,7 @@ def text(queues: list[QueueCapacity], flat: int) -> str:
         lines.append(_peak_line(q.intervals))
         peak = max(q.intervals.required_agents, default=0)
         lines += [
-            f"  agents required by half-hour, 1-9 of the peak of {peak} ('!' short for the "
-            "SLA, '-' below min_agents):",
+            f"  {grid_legend(peak)}; '!' short for the SLA, '-' below min_agents:",
             *grid(q.intervals),
         ]
         rows = [_HEAD, *_rows(q.intervals)]
