@@ -501,7 +501,8 @@ def test_the_docs_show_the_week_and_the_exposure(tmp_path: Path) -> None:
     assert "## Exposure to sensitive content" in team
     assert "| egregious-exposure | egregious | 470.6 | 0.92 | 4 | 2.2 | within the cap |" in team
     reno = (project / "docs" / "teams" / "us-reno.md").read_text(encoding="utf-8")
-    assert "| Shifts | Mon–Fri 06:00–14:00: 45 FTE; Mon–Fri 14:00–22:00: 45 FTE;" in reno
+    assert "| Shifts | 6, listed below |" in reno
+    assert "\n## Shifts\n\n- Mon–Fri 06:00–14:00: 45 FTE\n- Mon–Fri 14:00–22:00: 45 FTE\n" in reno
 
 
 @pytest.mark.parametrize("patience", [None, 180.0])

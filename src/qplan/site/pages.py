@@ -354,11 +354,7 @@ def _team_page(org: Organisation, tid: str, capacity: Capacity | None, links: Li
         ("Languages", ", ".join(team.languages)),
         ("Data clearances", ", ".join(team.clearances) or "none"),
         ("Coverage hours", text(coverage_text(team))),
-        *(
-            [("Shifts", "; ".join(text(shift_text(shift)) for shift in team.shifts))]
-            if team.shifts
-            else []
-        ),
+        *([("Shifts", f"{len(team.shifts)}, listed below")] if team.shifts else []),
         ("Headcount", f"{team.headcount_fte:g} FTE"),
         ("Shrinkage", f"{team.shrinkage:.0%}"),
         ("Paid hours per FTE", f"{team.paid_hours_per_week:g} a week"),
@@ -368,6 +364,8 @@ def _team_page(org: Organisation, tid: str, capacity: Capacity | None, links: Li
         ("Owner", text(team.owner) if team.owner else "—"),
     ]
     lines += table(["Field", "Value"], ([k, v] for k, v in fields))
+    if team.shifts:  # a list, not a table cell: a site may have a dozen
+        lines += ["## Shifts", "", *(f"- {text(shift_text(shift))}" for shift in team.shifts), ""]
     lines += ["## Queues", ""]
     rows = []
     for qid in links.allocated_to.get(tid, []):
