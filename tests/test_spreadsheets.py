@@ -540,3 +540,19 @@ def test_a_refused_phase_is_told_at_its_row_of_the_phases_sheet(
         "\nNothing was imported: the result would not validate (1 error(s)).\n"
     )
     assert snapshot(example_repo) == before
+
+
+def test_an_export_is_dated_by_the_planning_day_not_the_clock(
+    example_repo: Path, tmp_path: Path
+) -> None:
+    """The same organisation on the same day exports the same bytes: every entry of the
+    workbook's zip, and its properties, carry the day (QPLAN_TODAY), not the time of the
+    export."""
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    assert run_qplan("export", "--out", str(first), repo=example_repo).exit_code == 0
+    assert run_qplan("export", "--out", str(second), repo=example_repo).exit_code == 0
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as archive:
+        assert {entry.date_time for entry in archive.infolist()} == {(2026, 12, 7, 0, 0, 0)}
+        core = archive.read("docProps/core.xml").decode()
+    assert '<dcterms:modified xsi:type="dcterms:W3CDTF">2026-12-07T00:00:00Z' in core

@@ -162,9 +162,30 @@ def export_workbook(org: Organisation, today: date) -> bytes:
                 if isinstance(value, str):
                     cell.data_type = "s"  # text stays text: "=…" is not made a formula
         sheet.freeze_panes = "B2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return _dated(workbook, stamp)
+
+
+def _dated(workbook: Any, stamp: datetime) -> bytes:
+    """The workbook's bytes, the same for the same organisation and day: its properties
+    and every entry of its zip dated ``stamp`` (openpyxl's ``save`` dates them now)."""
+    import zipfile
+
+    from openpyxl.writer.excel import ExcelWriter
+
+    written = io.BytesIO()
+    with zipfile.ZipFile(written, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(workbook, archive).save()
+    dated = io.BytesIO()
+    with (
+        zipfile.ZipFile(written) as source,
+        zipfile.ZipFile(dated, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for entry in source.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=stamp.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = entry.external_attr
+            target.writestr(info, source.read(entry))
+    return dated.getvalue()
 
 
 #: the first characters that make a spreadsheet read a CSV cell as a formula
