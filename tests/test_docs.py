@@ -145,6 +145,7 @@ def test_build_is_deterministic_and_incremental(
         assert set(json.loads(rewritten.read_text(encoding="utf-8"))) >= {"format", "toc"}
     project = example_repo / "project"
     assert sorted(p.name for p in (project / "docs").iterdir()) == [
+        "assets",  # the site's style sheet
         "capacity.svg",
         "glossary.md",
         "guardrails.md",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import json
 import os
 import re
 import shutil
@@ -365,3 +366,25 @@ def test_the_heat_map_gives_each_half_hours_figures_to_the_keyboard(
         "ph-manila headroom +12.6; us-reno headroom +3.8",
     ]
     page.close()
+
+
+_WIDE_TABLES = """() => [...document.querySelectorAll('article table')]
+    .map(t => [t, t.closest('.md-typeset__scrollwrap') || t.parentElement])
+    .filter(([t, box]) => box.scrollWidth > box.clientWidth + 1)
+    .map(([t, box]) => t)
+    .map(t => `${location.pathname}: ${t.rows[0].innerText.replace(/\\s+/g, ' ')}`)"""
+
+
+def test_no_table_scrolls_sideways_on_a_desk(site: str, browser: Any) -> None:
+    """At 1366 px, every table of every page fits its column: nothing a strategist reads
+    hides off to the right."""
+    index = json.loads(urlopen(site + "search/search_index.json").read())
+    pages = sorted({doc["location"].split("#")[0] for doc in index["docs"]})
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    wide = []
+    for location in pages:
+        page.goto(site + location)
+        wide += page.evaluate(_WIDE_TABLES)
+    page.close()
+    assert len(pages) > 80
+    assert wide == [], "\n".join(wide)

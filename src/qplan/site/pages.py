@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from qplan.core.calendar import WEEKDAYS
 from qplan.core.units import items_a_day
 from qplan.load.settings import Settings
-from qplan.site.build import mkdocs_yml
+from qplan.site.build import SITE_CSS, SITE_CSS_PATH, mkdocs_yml
 from qplan.site.home import home_page
 from qplan.site.links import Links
 from qplan.sops.rendering import drop_comments
@@ -631,6 +631,7 @@ def site_files(
     nav.append({"Glossary": "glossary.md"})
     nav = [item for item in nav if not (isinstance(item, dict) and list(item.values()) == [[]])]
     files["mkdocs.yml"] = mkdocs_yml(title, nav, indexed)
+    files[f"docs/{SITE_CSS_PATH}"] = SITE_CSS
     return files
 
 
