@@ -495,3 +495,31 @@ def test_a_figure_exactly_on_its_target_meets_it(
     )
     assert (queue["sla_met"], queue["accuracy_met"]) == met
     assert found["missed"] is not all(met)
+
+
+def test_the_charts_of_one_workflow_share_their_y_axis(tmp_path: Path) -> None:
+    """On a workflow's health page each queue's chart starts its y-axis at the same value
+    (below the lowest figure of any of them), so a dip reads the same in each; the two
+    lines differ in dash and marker as well as colour, each target is labelled, and each
+    point takes keyboard focus."""
+    import re
+
+    project = tmp_path / "project"
+    assert (
+        run_qplan(
+            "docs", "build", "--out", str(tmp_path / "s"), "--project-dir", str(project)
+        ).exit_code
+        == 0
+    )
+    health = project / "docs" / "health"
+
+    def axis(qid: str) -> list[str]:
+        svg = (health / f"{qid}.svg").read_text(encoding="utf-8")
+        return re.findall(r'text-anchor="end">([^<]+)</text>', svg)
+
+    comments = ["cm-harassment-de", "cm-harassment-en", "cm-spam-multi", "cm-qa"]
+    assert {tuple(axis(qid)) for qid in comments} == {("70%", "85%", "100%")}
+    svg = (health / "cm-harassment-de.svg").read_text(encoding="utf-8")
+    assert 'stroke-dasharray="7 3"' in svg  # accuracy dashed, SLA attainment solid
+    assert "<circle" in svg and 'class="point" tabindex="0"' in svg
+    assert re.search(r'fill="#0072b2">90%</text>', svg)  # the SLA target, labelled

@@ -9,7 +9,7 @@ from qplan.core.money import amount, money
 from qplan.core.units import plural
 from qplan.report.registry import Reporters
 from qplan.views.tables import md_table, table
-from qplan.views.trend_chart import line_chart
+from qplan.views.trend_chart import BLUE, line_chart
 
 _LEVER_HEAD = ["lever", "team", "items/day", "of at most", "cost/item", "cost/day"]
 _DAY_HEAD = ["day", "backlog"]
@@ -118,7 +118,7 @@ def burn_down_chart(plan: RecoveryPlan) -> str:
         f"{plan.queue}: backlog burn-down to {plan.by.isoformat()}",
         f"Backlog left at the end of each day ({'feasible' if plan.feasible else 'short'})",
         [d.strftime("%d %b") for d, _ in days],
-        [("backlog", "#1f77b4", [left for _, left in days], None)],
+        [("backlog", BLUE, [left for _, left in days], None)],
         0.0,
         max(plan.backlog, 1.0),
     )

@@ -12,7 +12,7 @@ from qplan.capacity.health import Health, QueueHealth, Scorecard
 from qplan.model.organisation import Organisation
 from qplan.site.links import Links
 from qplan.views.markdown import code, pct, table, text, theme_text
-from qplan.views.trend_chart import attainment_chart
+from qplan.views.trend_chart import attainment_chart, attainment_floor
 from qplan.views.verdicts import health_summary
 
 #: the charts show this many days up to the end of the period
@@ -175,10 +175,14 @@ def health_pages(
     files: dict[str, str] = {}
     nav: list[Any] = [{"Overview": "health/index.md"}]
     by_workflow: dict[str, list[QueueHealth]] = {}
-    for qid, q in sorted(health.queues.items()):
+    for _, q in sorted(health.queues.items()):
         by_workflow.setdefault(q.workflow, []).append(q)
-        charted = trend.queues.get(qid, q) if trend is not None else q
-        files[f"docs/health/{qid}.svg"] = attainment_chart(charted)
+    for queues in by_workflow.values():
+        # the charts of one workflow's page share their y-axis, so that they compare
+        charted = [trend.queues.get(q.queue, q) if trend is not None else q for q in queues]
+        low = attainment_floor(charted)
+        for q in charted:
+            files[f"docs/health/{q.queue}.svg"] = attainment_chart(q, low)
     rows = []
     for wid, queues in sorted(by_workflow.items()):
         missed = sum(q.missed for q in queues)
