@@ -43,15 +43,29 @@ def _ENTRY(ctx: click.Context) -> None:
     main(list(ctx.args))
 
 
-@pytest.fixture
-def example_repo(tmp_path: Path) -> Iterator[Path]:
-    """A copy of the repository's example organisation, free to modify."""
-    target = tmp_path / "repo"
+def _copy_example(target: Path) -> Path:
     target.mkdir()
     for name in ("workflows", "sops", "schemas", "training", "actuals", "scenarios", "projects"):
         shutil.copytree(ROOT / name, target / name)
     (target / "pyproject.toml").write_text(example_settings(), encoding="utf-8")
-    yield target
+    return target
+
+
+@pytest.fixture
+def example_repo(tmp_path: Path) -> Iterator[Path]:
+    """A copy of the repository's example organisation, free to modify."""
+    yield _copy_example(tmp_path / "repo")
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example organisation's docs, built once a test process for the tests that only
+    read them: the MkDocs project under ``project/`` and the site under ``site/``. Not to
+    be modified."""
+    repo = _copy_example(tmp_path_factory.mktemp("example-site") / "repo")
+    built = run_qplan("docs", "build", "--project-dir", "project", "--out", "site", repo=repo)
+    assert built.exit_code == 0, built.output
+    return repo
 
 
 def example_settings() -> str:

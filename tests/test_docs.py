@@ -166,9 +166,8 @@ def test_build_is_deterministic_and_incremental(
     assert "http" not in config
 
 
-def test_pages_say_what_a_reader_needs(example_repo: Path) -> None:
-    assert run_qplan("docs", "build", "--project-dir", "project", repo=example_repo).exit_code == 0
-    docs = example_repo / "project" / "docs"
+def test_pages_say_what_a_reader_needs(example_site: Path) -> None:
+    docs = example_site / "project" / "docs"
     # the home page leads with what holds now: who missed a target, why in words, and whom
     # it points at; the age of the actuals; then the plan's verdict
     home = (docs / "index.md").read_text(encoding="utf-8")

@@ -497,21 +497,14 @@ def test_a_figure_exactly_on_its_target_meets_it(
     assert found["missed"] is not all(met)
 
 
-def test_the_charts_of_one_workflow_share_their_y_axis(tmp_path: Path) -> None:
+def test_the_charts_of_one_workflow_share_their_y_axis(example_site: Path) -> None:
     """On a workflow's health page each queue's chart starts its y-axis at the same value
     (below the lowest figure of any of them), so a dip reads the same in each; the two
     lines differ in dash and marker as well as colour, each target is labelled, and each
     point takes keyboard focus."""
     import re
 
-    project = tmp_path / "project"
-    assert (
-        run_qplan(
-            "docs", "build", "--out", str(tmp_path / "s"), "--project-dir", str(project)
-        ).exit_code
-        == 0
-    )
-    health = project / "docs" / "health"
+    health = example_site / "project" / "docs" / "health"
 
     def axis(qid: str) -> list[str]:
         svg = (health / f"{qid}.svg").read_text(encoding="utf-8")

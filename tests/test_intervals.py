@@ -472,14 +472,10 @@ def test_a_changed_forecast_plans_as_its_shape_and_moves_its_queue(tmp_path: Pat
     assert result.output.endswith("Plan: 0 to create, 1 to update, 0 to delete.\n")
 
 
-def test_the_docs_show_the_week_and_the_exposure(tmp_path: Path) -> None:
+def test_the_docs_show_the_week_and_the_exposure(example_site: Path) -> None:
     """A profiled queue's page embeds its heat map; a team page shows its shifts and its
     exposure against the cap."""
-    project = tmp_path / "project"
-    result = run_qplan(
-        "docs", "build", "--out", str(tmp_path / "site"), "--project-dir", str(project)
-    )
-    assert result.exit_code == 0, result.output
+    project = example_site / "project"
     queue = (project / "docs" / "queues" / "ls-safety-en.md").read_text(encoding="utf-8")
     assert "| Arrival profile | `english-evenings` |" in queue
     assert "| Minimum agents on duty | 2 while open |" in queue
@@ -496,7 +492,7 @@ def test_the_docs_show_the_week_and_the_exposure(tmp_path: Path) -> None:
         "<title>mon 00:00: 5 required, 5.0 on duty, 133.6 items, service level 95.3%; "
         "ph-manila headroom +12.6; us-reno headroom +3.8</title>"
     ) in svg
-    assert (tmp_path / "site" / "queues" / "ls-safety-en.svg").is_file()
+    assert (example_site / "site" / "queues" / "ls-safety-en.svg").is_file()
     team = (project / "docs" / "teams" / "us-austin.md").read_text(encoding="utf-8")
     assert "## Exposure to sensitive content" in team
     assert "| egregious-exposure | egregious | 470.6 | 0.92 | 4 | 2.2 | within the cap |" in team
