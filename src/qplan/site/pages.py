@@ -335,7 +335,7 @@ def _queue_page(
     else:
         shown = failing if links.grouped else found
         rows = [["✅" if g.passed else "❌", g.title, text(g.reason)] for g in shown]
-        lines += table(["", "Gate", "Detail"], rows)
+        lines += table(["Passed", "Gate", "Detail"], rows)
     if queue.sop and queue.sop in rendered:
         sop = rendered[queue.sop]
         if links.grouped:  # the SOP has its own page: not repeated in every queue's section
@@ -411,7 +411,7 @@ def _team_page(org: Organisation, tid: str, capacity: Capacity | None, links: Li
                 "Hours per agent-day",
                 "Cap",
                 "FTE it adds",
-                "",
+                "Verdict",
             ]
             lines += ["## Exposure to sensitive content", "", *table(head, rows)]
     return "\n".join(lines)

@@ -84,7 +84,7 @@ def impact_rows(impact: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
     return rows
 
 
-_IMPACT_HEAD = ("", "required FTE", "projected SLA", "utilisation", "weekly cost")
+_IMPACT_HEAD = ("resource", "required FTE", "projected SLA", "utilisation", "weekly cost")
 
 
 def _row_text(row: tuple[str, str, str, str, str]) -> str:

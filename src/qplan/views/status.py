@@ -22,9 +22,14 @@ def markdown(statuses: list[ProjectStatus], *, heading: str = "##") -> str:
         out += [meta, "", f"**{md(sentence(status.headline()))}.**", ""]
         if p.description:
             out += [md(p.description.strip()), ""]
-        out += [f"{heading}# Milestones", "", "| | milestone | due | done |", "|---|---|---|---|"]
+        out += [
+            f"{heading}# Milestones",
+            "",
+            "| state | milestone | due | done |",
+            "|---|---|---|---|",
+        ]
         for m in p.milestones:
-            mark = "✅" if m.done else ("⏰" if status.overdue(m) else "⬜")
+            mark = "✅ done" if m.done else ("⏰ overdue" if status.overdue(m) else "⬜ ahead")
             name = md(m.name) + (" (launch)" if m.launch else "")
             done = m.done.isoformat() if m.done else ""
             out.append(f"| {mark} | {name} | {m.due.isoformat()} | {done} |")
