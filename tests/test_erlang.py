@@ -205,3 +205,32 @@ def test_erlang_a_occupancy_is_the_served_load_per_agent() -> None:
     assert found.abandonment == pytest.approx(abandon, rel=1e-9)
     assert found.occupancy == pytest.approx(traffic * (1 - abandon) / agents, rel=1e-9)
     assert found.occupancy < traffic / agents  # not the offered load: some leave unserved
+
+
+def test_erlang_a_at_its_edges_against_its_birth_death_chain() -> None:
+    """The same chain as above: nobody waits for a reply within 0 s unless a reviewer is
+    free, so the service level within 0 s is P(no wait); given a day, everyone who does not
+    abandon is served, so it is 1 − P(abandon). No traffic: nobody waits; a patience of 0
+    or past the bound is refused."""
+    from qplan.capacity.erlang import MAX_SECONDS, QueueFigures
+
+    traffic, agents, aht, patience = 8.0, 9, 120.0, 60.0
+    mu, theta = 1 / aht, 1 / patience
+    arrival = traffic * mu
+    weights = [1.0]
+    for k in range(1, 400):
+        rate = mu * min(k, agents) + theta * max(k - agents, 0)
+        weights.append(weights[-1] * arrival / rate)
+    p = [w / sum(weights) for w in weights]
+    waits = sum(p[agents:])
+    abandon = theta * sum((k - agents) * p[k] for k in range(agents, len(p))) / arrival
+    at_once = erlang_a(traffic, agents, aht, 0.0, patience)
+    assert at_once.probability_of_wait == pytest.approx(waits, rel=1e-9)
+    assert at_once.service_level == pytest.approx(1 - waits, rel=1e-9)
+    a_day = erlang_a(traffic, agents, aht, 86_400.0, patience)
+    assert a_day.service_level == pytest.approx(1 - abandon, rel=1e-9)
+    assert 0 < at_once.asa_seconds == a_day.asa_seconds < patience
+    assert erlang_a(0, 3, 180, 20, 60) == QueueFigures(3, 0.0, 1.0, 0.0, 0.0, 0.0)
+    for bad in (0.0, -1.0, MAX_SECONDS * 2, math.inf):
+        with pytest.raises(ValueError, match="patience must be over 0"):
+            erlang_a(5, 6, 180, 20, bad)
