@@ -131,6 +131,10 @@ def test_every_command_has_a_working_example(
         "capacity": (0, "  it clears within 7 days with no extra FTE"),
         "health": outcomes["health"],  # its verdict leads: checked above
         "recover": (0, "2026-12-20 Sun        0"),
+        "forecast": (
+            0,
+            "ls-safety-en: does not beat seasonal naive; does not beat the files' forecast.",
+        ),
         "allocate": (
             0,
             "  vendor Helix Trust Partners is at the 60% of guardrail vendor-concentration on "

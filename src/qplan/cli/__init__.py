@@ -12,7 +12,18 @@ from typing import NoReturn
 import click
 
 from qplan import __version__
-from qplan.cli import capacity, check, docs, health, plan, projects, state, strategy, tidy
+from qplan.cli import (
+    capacity,
+    check,
+    docs,
+    forecast,
+    health,
+    plan,
+    projects,
+    state,
+    strategy,
+    tidy,
+)
 from qplan.cli.common import EXIT_USAGE, Context
 
 
@@ -57,6 +68,7 @@ for _command in (
     capacity.erlang,
     capacity.capacity,
     health.health,
+    forecast.forecast,
     health.recover,
     strategy.allocate,
     strategy.scenario,

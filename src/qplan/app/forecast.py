@@ -1,0 +1,74 @@
+"""``qplan forecast``: each queue's weekly volume and handle time for the weeks ahead, from
+its daily actuals, with the backtest that chose its method."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from qplan.capacity.forecasting import MAX_HORIZON_WEEKS, Forecasts
+
+__all__ = ["MAX_HORIZON_WEEKS", "Forecasts", "forecast"]
+from qplan.check.semantics import ValidationResult
+
+
+def forecast(
+    validation: ValidationResult,
+    queues: list[str],
+    *,
+    workflow: str | None = None,
+    horizon_weeks: int = 12,
+    method: str = "auto",
+    quantile: float = 0.8,
+    as_of: date | None = None,
+) -> Forecasts:
+    """Forecast ``queues`` (all with actuals, or a workflow's, when none is named) from the
+    actuals up to ``as_of`` (default: their last day). Raises :class:`ConfigError` without
+    actuals or for a queue the repository does not have."""
+    from qplan.capacity.forecasting import forecast_queue, history_of
+    from qplan.core.errors import ConfigError
+    from qplan.load.actuals import ARRIVED, HANDLE_SECONDS, HANDLED
+
+    org = validation.organisation
+    actuals = org.actuals
+    if actuals is None or actuals.empty:
+        raise ConfigError("there are no actuals to forecast from: put CSV files under actuals/")
+    unknown = [q for q in queues if q not in org.queues]
+    if unknown:
+        raise ConfigError(f"no such queue: {', '.join(unknown)}")
+    days: dict[str, dict[int, tuple[float, float, float]]] = defaultdict(dict)
+    for (qid, _), series in actuals.series.items():
+        mine = days[qid]
+        for ordinal, day in series.items():
+            arrived, handled, seconds = mine.get(ordinal, (0.0, 0.0, 0.0))
+            mine[ordinal] = (
+                arrived + day[ARRIVED],
+                handled + day[HANDLED],
+                seconds + day[HANDLE_SECONDS],
+            )
+    wanted = queues or sorted(
+        q
+        for q in days
+        if q in org.queues and (workflow is None or org.queues[q].workflow == workflow)
+    )
+    span = actuals.span()
+    assert span is not None
+    last = as_of or span[1]
+    found = Forecasts(last, horizon_weeks, quantile)
+    for qid in wanted:
+        history = history_of(days.get(qid, {}), until=last)
+        if history is None:
+            found.without_history.append(qid)
+            continue
+        queue_forecast = org.queues[qid].forecast
+        found.queues.append(
+            forecast_queue(
+                qid,
+                history,
+                horizon_weeks=horizon_weeks,
+                method=method,
+                quantile=quantile,
+                current_weekly_volume=queue_forecast.weekly_volume if queue_forecast else None,
+            )
+        )
+    return found

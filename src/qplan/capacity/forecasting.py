@@ -1,0 +1,315 @@
+"""Forecasts of a queue's weekly volume from its daily actuals, each method judged by a
+rolling-origin backtest against seasonal naive and against the forecast in the files.
+
+The history is a queue's arrivals a day (summed over its teams), cut to whole weeks from
+Monday to Sunday. Each method forecasts days and is judged on weeks:
+
+* ``seasonal-naive`` repeats the last week: the baseline every other method must beat;
+* ``ets``: Holt-Winters exponential smoothing, additive damped trend and a weekly season
+  (statsmodels' ``ExponentialSmoothing``);
+* ``theta``: the Theta method on the deseasonalised days (statsmodels' ``ThetaModel``).
+
+The backtest cuts the history at :data:`BACKTEST_ORIGINS` origins four weeks apart, fits the
+method on the days before each and forecasts the weeks after it; WAPE, MASE (scaled by the
+mean change from one week to the next in the history before the first origin) and bias are
+taken over every forecast week. The quantile of a forecast week comes from the backtest's
+relative errors of the chosen method, each over the square root of how many weeks ahead it
+was (empirical in shape; the spread grows with the square root of the lead).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+#: the length of the season, in days
+SEASON = 7
+BASELINE = "seasonal-naive"
+#: every method a forecast can use; ``auto`` picks the one that backtests best
+METHODS = ("auto", "ets", "theta", BASELINE)
+#: the fewest days of history each method is fitted on
+MIN_DAYS = {BASELINE: SEASON, "theta": 3 * SEASON, "ets": 4 * SEASON}
+#: the backtest's origins, this many weeks apart (origins a week apart share nearly all
+#: their history, and their errors with it), and the most weeks it forecasts from each
+BACKTEST_ORIGINS = 6
+ORIGIN_STEP_WEEKS = 4
+BACKTEST_WEEKS = 12
+#: the fewest backtest weeks a quantile is taken from
+MIN_ERRORS_FOR_QUANTILE = 4
+#: exponential smoothing is fitted on this many days at most (the last year): its fit
+#: takes time in proportion, and older days weigh next to nothing in it
+ETS_FIT_DAYS = 52 * SEASON
+#: the longest horizon and the most days of history read, in weeks
+MAX_HORIZON_WEEKS = 104
+MAX_HISTORY_WEEKS = 520
+
+
+@dataclass(frozen=True)
+class Accuracy:
+    """How close a method's weekly forecasts came in the backtest."""
+
+    wape: float | None  # Σ|actual − forecast| / Σ actual, in percent
+    mase: float | None  # mean |actual − forecast| / mean |week − the week before|
+    bias_percent: float | None  # Σ(forecast − actual) / Σ actual, in percent
+
+    def contract(self) -> dict[str, float | None]:
+        return {"wape": _r(self.wape), "mase": _r(self.mase), "bias_percent": _r(self.bias_percent)}
+
+
+@dataclass(frozen=True)
+class ForecastWeek:
+    starts: date
+    volume_p50: float
+    volume_pq: float | None
+    aht_seconds: float | None
+
+
+@dataclass
+class QueueForecast:
+    queue: str
+    method: str
+    history_weeks: int
+    backtest: Accuracy
+    baseline: Accuracy
+    current: Accuracy | None
+    weeks: list[ForecastWeek]
+    #: what the forecast had to do about its data (gaps filled, a method without enough
+    #: history for it), in words
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class History:
+    """A queue's whole weeks of daily arrivals, from a Monday."""
+
+    starts: date
+    volume: Any  # numpy array of days
+    aht_seconds: float | None
+    gaps: int  # days without a row, filled from the same weekday a week before
+
+    @property
+    def weeks(self) -> int:
+        return len(self.volume) // SEASON
+
+
+def history_of(
+    days: Mapping[int, tuple[float, float, float]], until: date | None = None
+) -> History | None:
+    """The whole weeks of ``days`` (date ordinal → arrived, handled, handle seconds × handled)
+    up to ``until``, from the first Monday; None without one whole week."""
+    import numpy as np
+
+    if not days:
+        return None
+    last = date.fromordinal(max(days)) if until is None else until
+    first = date.fromordinal(min(days))
+    start = first + timedelta(days=(7 - first.weekday()) % 7)
+    end = last - timedelta(days=(last.weekday() + 1) % 7)  # the last Sunday
+    start = max(start, end - timedelta(weeks=MAX_HISTORY_WEEKS) + timedelta(days=1))
+    count = (end - start).days + 1
+    if count < SEASON:
+        return None
+    volume = np.zeros(count)
+    gaps = 0
+    handled = seconds = 0.0
+    for i in range(count):
+        day = days.get(start.toordinal() + i)
+        if day is None:
+            gaps += 1
+            volume[i] = volume[i - SEASON] if i >= SEASON else 0.0
+            continue
+        volume[i] = day[0]
+        if i >= count - 4 * SEASON:
+            handled += day[1]
+            seconds += day[2]
+    aht = seconds / handled if handled > 0 else None
+    return History(start, volume, aht, gaps)
+
+
+def _forecast_days(method: str, history: Any, days: int) -> Any:
+    """``days`` days after ``history`` by ``method``, never below 0."""
+    import numpy as np
+
+    if method == BASELINE:
+        last = history[-SEASON:]
+        return np.array([last[i % SEASON] for i in range(days)], dtype=float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # convergence notes of the optimiser
+        if method == "ets":
+            from statsmodels.tsa.holtwinters import ExponentialSmoothing
+
+            fitted = ExponentialSmoothing(
+                history[-ETS_FIT_DAYS:],
+                trend="add",
+                damped_trend=False,
+                seasonal="add",
+                seasonal_periods=SEASON,
+                initialization_method="estimated",
+            ).fit(use_brute=False)
+            found = fitted.forecast(days)
+        elif method == "theta":
+            from statsmodels.tsa.forecasting.theta import ThetaModel
+
+            positive = bool((history > 0).all())
+            fitted = ThetaModel(
+                history,
+                period=SEASON,
+                deseasonalize=True,
+                method="multiplicative" if positive else "additive",
+            ).fit()
+            found = fitted.forecast(days)
+        else:
+            raise ValueError(f"unknown forecast method {method!r}")
+    values = np.nan_to_num(np.asarray(found, dtype=float), nan=0.0, posinf=0.0, neginf=0.0)
+    return np.maximum(values, 0.0)
+
+
+def _weeks(days: Any) -> Any:
+    return days[: len(days) // SEASON * SEASON].reshape(-1, SEASON).sum(axis=1)
+
+
+@dataclass(frozen=True)
+class _Backtest:
+    pairs: list[tuple[float, float]]  # (actual, forecast) of every forecast week
+    leads: list[int]  # how many weeks ahead of its origin each was (1: the first)
+    scale: float | None  # mean |week − the week before| before the first origin
+
+
+def _backtest(method: str, volume: Any, horizon_weeks: int) -> _Backtest | None:
+    """Rolling-origin backtest: None when no origin leaves the method its history."""
+    import numpy as np
+
+    ahead = min(horizon_weeks, BACKTEST_WEEKS)
+    total = len(volume) // SEASON
+    pairs: list[tuple[float, float]] = []
+    leads: list[int] = []
+    first_cut: int | None = None
+    for origin in range(BACKTEST_ORIGINS):
+        cut_week = total - ahead - origin * ORIGIN_STEP_WEEKS
+        if cut_week * SEASON < MIN_DAYS[method] or cut_week < 2:
+            break
+        cut = cut_week * SEASON
+        first_cut = cut
+        forecast = _weeks(_forecast_days(method, volume[:cut], ahead * SEASON))
+        actual = _weeks(volume[cut : cut + ahead * SEASON])
+        pairs += list(zip(actual.tolist(), forecast.tolist(), strict=True))
+        leads += list(range(1, len(actual) + 1))
+    if not pairs or first_cut is None:
+        return None
+    before = _weeks(volume[:first_cut])
+    scale = float(np.abs(np.diff(before)).mean()) if len(before) > 1 else None
+    return _Backtest(pairs, leads, scale if scale else None)
+
+
+def _accuracy(pairs: Sequence[tuple[float, float]], scale: float | None) -> Accuracy:
+    actual = sum(a for a, _ in pairs)
+    errors = [abs(a - f) for a, f in pairs]
+    wape = 100 * sum(errors) / actual if actual > 0 else None
+    mase = (sum(errors) / len(errors)) / scale if scale and errors else None
+    bias = 100 * sum(f - a for a, f in pairs) / actual if actual > 0 else None
+    return Accuracy(wape, mase, bias)
+
+
+def _quantile(run: _Backtest, q: float) -> float | None:
+    """The ``q`` quantile of the backtest's relative errors (actual / forecast − 1), each
+    over the square root of its lead: errors grow with how far ahead a week is, and a week
+    ``k`` weeks ahead is given this times the square root of ``k``."""
+    import numpy as np
+
+    ratios = [
+        (a / f - 1) / math.sqrt(lead)
+        for (a, f), lead in zip(run.pairs, run.leads, strict=True)
+        if f > 0
+    ]
+    if len(ratios) < MIN_ERRORS_FOR_QUANTILE:
+        return None
+    return float(np.quantile(ratios, q))
+
+
+def forecast_queue(
+    queue: str,
+    history: History,
+    *,
+    horizon_weeks: int,
+    method: str = "auto",
+    quantile: float = 0.8,
+    current_weekly_volume: float | None = None,
+) -> QueueForecast:
+    """The queue's next ``horizon_weeks`` weeks, by ``method`` (``auto``: the one with the
+    lowest backtest MASE of those the history is long enough for)."""
+    notes = []
+    if history.gaps:
+        notes.append(
+            f"{history.gaps} day(s) without actuals, filled from the same weekday a week before"
+        )
+    volume = history.volume
+    baseline_run = _backtest(BASELINE, volume, horizon_weeks)
+    candidates = ["ets", "theta"] if method == "auto" else [method]
+    runs: dict[str, _Backtest] = {}
+    for candidate in candidates:
+        if len(volume) < MIN_DAYS[candidate] + SEASON:
+            notes.append(
+                f"{candidate}: {history.weeks} week(s) of history, fewer than it needs "
+                f"({MIN_DAYS[candidate] // SEASON + 1}); seasonal naive instead"
+            )
+            continue
+        run = _backtest(candidate, volume, horizon_weeks)
+        if run is not None:
+            runs[candidate] = run
+    scale = baseline_run.scale if baseline_run else None
+    if runs:
+        chosen = min(
+            runs,
+            key=lambda m: (
+                _accuracy(runs[m].pairs, scale).mase or math.inf,
+                _accuracy(runs[m].pairs, scale).wape or math.inf,
+            ),
+        )
+    else:
+        chosen = BASELINE
+        if baseline_run is not None:
+            runs[BASELINE] = baseline_run
+    pairs = runs[chosen].pairs if chosen in runs else []
+    backtest = _accuracy(pairs, scale) if pairs else Accuracy(None, None, None)
+    baseline = _accuracy(baseline_run.pairs, scale) if baseline_run else Accuracy(None, None, None)
+    current = None
+    if current_weekly_volume is not None and baseline_run is not None:
+        current = _accuracy([(a, current_weekly_volume) for a, _ in baseline_run.pairs], scale)
+    spread = _quantile(runs[chosen], quantile) if chosen in runs else None
+    days = _weeks(_forecast_days(chosen, volume, horizon_weeks * SEASON))
+    after = history.starts + timedelta(days=len(volume))
+    weeks = [
+        ForecastWeek(
+            after + timedelta(weeks=i),
+            float(p50),
+            None if spread is None else float(p50) * (1 + spread * math.sqrt(i + 1)),
+            history.aht_seconds,
+        )
+        for i, p50 in enumerate(days.tolist())
+    ]
+    return QueueForecast(queue, chosen, history.weeks, backtest, baseline, current, weeks, notes)
+
+
+@dataclass
+class Forecasts:
+    """The forecasts of the queues asked for, from the actuals up to ``as_of``."""
+
+    as_of: date
+    horizon_weeks: int
+    quantile: float
+    queues: list[QueueForecast] = field(default_factory=list)
+    #: queues asked for that have no whole week of actuals
+    without_history: list[str] = field(default_factory=list)
+
+
+def figure(value: float | None, digits: int = 3) -> float | None:
+    """A figure for the JSON contract: rounded, None where it is not finite."""
+    return _r(value, digits)
+
+
+def _r(value: float | None, digits: int = 3) -> float | None:
+    return None if value is None or not math.isfinite(value) else round(value, digits) + 0.0
