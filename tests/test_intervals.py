@@ -544,3 +544,26 @@ def test_the_heat_maps_legend_never_runs_into_itself() -> None:
             assert after >= x + 16 + len(words) * _CHAR_W
         x, _, words = row[-1]
         assert len(row) == 1 or x + 16 + len(words) * _CHAR_W <= 726
+
+
+def test_the_fluid_week_hands_out_its_capacity_first_in_first_out() -> None:
+    """One quarter-hour of capacity a day (1.5 days of arrivals in it), arrivals even over
+    the day: what arrives in that quarter-hour is handled at once; what arrives later waits
+    for the next day's, so within w quarter-hours only the last w before it make it (the
+    backlog of a day clears in two thirds of a step). Capacity everywhere as the arrivals,
+    at the same volume: all in time; at 90 % of it the backlog never empties: none."""
+    import numpy as np
+
+    from qplan.capacity.intervals import WEEK_STEPS, fluid_within
+
+    per_day = WEEK_STEPS // 7
+    arrivals = np.ones(WEEK_STEPS)
+    capacity = np.zeros(WEEK_STEPS)
+    capacity[::per_day] = 1.0
+    for within, in_time in ((0.5, [0]), (10, [0, *range(87, 96)]), (48, [0, *range(48, 96)])):
+        found = fluid_within(capacity, arrivals, 1.5, within)
+        for day in range(7):
+            steps = np.flatnonzero(found[day * per_day : (day + 1) * per_day]).tolist()
+            assert steps == in_time, (within, day)
+    assert fluid_within(arrivals, arrivals, 1.0, 1).all()
+    assert not fluid_within(arrivals, arrivals, 0.9, 1).any()
