@@ -554,7 +554,8 @@ def test_the_fluid_week_hands_out_its_capacity_first_in_first_out() -> None:
     at the same volume: all in time; at 90 % of it the backlog never empties: none."""
     import numpy as np
 
-    from qplan.capacity.intervals import WEEK_STEPS, fluid_within
+    from qplan.capacity.intervals import fluid_within
+    from qplan.core.calendar import WEEK_STEPS
 
     per_day = WEEK_STEPS // 7
     arrivals = np.ones(WEEK_STEPS)
