@@ -184,6 +184,20 @@ def test_the_file_format_and_the_erlang_routines_share_one_traffic_limit() -> No
     assert m.MAX_REALTIME_ERLANGS == erlang.MAX_TRAFFIC_ERLANGS
 
 
+def _chain(traffic: float, agents: int, aht: float, patience: float) -> tuple[list[float], float]:
+    """M/M/n+M by its birth-death chain, written here: the probability of each number of
+    items in the system, and the share that abandons (θ × E[waiting] / λ)."""
+    mu, theta = 1 / aht, 1 / patience
+    arrival = traffic * mu
+    weights = [1.0]
+    for k in range(1, 400):
+        rate = mu * min(k, agents) + theta * max(k - agents, 0)
+        weights.append(weights[-1] * arrival / rate)
+    p = [w / sum(weights) for w in weights]
+    waiting = sum((k - agents) * p[k] for k in range(agents, len(p)))
+    return p, theta * waiting / arrival
+
+
 def test_erlang_a_occupancy_is_the_served_load_per_agent() -> None:
     """M/M/n+M by its birth-death chain, written here: 8 Erlangs on 9 agents, 120 s handle
     time, a mean patience of 60 s. Abandonment is θ × E[waiting] / λ; the agents are busy
@@ -191,16 +205,7 @@ def test_erlang_a_occupancy_is_the_served_load_per_agent() -> None:
     from qplan.capacity.erlang import erlang_a
 
     traffic, agents, aht, patience = 8.0, 9, 120.0, 60.0
-    mu, theta = 1 / aht, 1 / patience
-    arrival = traffic * mu
-    weights = [1.0]
-    for k in range(1, 400):
-        rate = mu * min(k, agents) + theta * max(k - agents, 0)
-        weights.append(weights[-1] * arrival / rate)
-    total = sum(weights)
-    p = [w / total for w in weights]
-    waiting = sum((k - agents) * p[k] for k in range(agents, len(p)))
-    abandon = theta * waiting / arrival
+    _, abandon = _chain(traffic, agents, aht, patience)
     found = erlang_a(traffic, agents, aht, 20.0, patience)
     assert found.abandonment == pytest.approx(abandon, rel=1e-9)
     assert found.occupancy == pytest.approx(traffic * (1 - abandon) / agents, rel=1e-9)
@@ -215,15 +220,8 @@ def test_erlang_a_at_its_edges_against_its_birth_death_chain() -> None:
     from qplan.capacity.erlang import MAX_SECONDS, QueueFigures
 
     traffic, agents, aht, patience = 8.0, 9, 120.0, 60.0
-    mu, theta = 1 / aht, 1 / patience
-    arrival = traffic * mu
-    weights = [1.0]
-    for k in range(1, 400):
-        rate = mu * min(k, agents) + theta * max(k - agents, 0)
-        weights.append(weights[-1] * arrival / rate)
-    p = [w / sum(weights) for w in weights]
+    p, abandon = _chain(traffic, agents, aht, patience)
     waits = sum(p[agents:])
-    abandon = theta * sum((k - agents) * p[k] for k in range(agents, len(p))) / arrival
     at_once = erlang_a(traffic, agents, aht, 0.0, patience)
     assert at_once.probability_of_wait == pytest.approx(waits, rel=1e-9)
     assert at_once.service_level == pytest.approx(1 - waits, rel=1e-9)

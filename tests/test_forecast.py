@@ -128,7 +128,7 @@ def test_too_little_history_falls_back_and_says_so(example_repo: Path) -> None:
         (["--horizon", "0w"], "--horizon '0w': write a number of weeks from 1 to 104, like 12w"),
         (["--quantile", "80"], "--quantile 80: the quantile is a fraction from 0 to 1"),
         (["--quantile", "0.4"], "--quantile 0.4: the upper quantile is above 0.5 (the median)"),
-        (["--as-of", "next week"], "--as-of 'next week': write a date like 2026-11-22"),
+        (["--as-of", "next week"], "--as-of 'next week': write a date like 2026-11-02"),
         (["no-such-queue"], "no such queue: no-such-queue"),
     ],
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import sys
 from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
@@ -91,6 +92,18 @@ def color(stream: Any) -> bool:
         return False
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
+
+
+def day_value(value: str | None, name: str) -> date | None:
+    """An option's day (``2026-11-02``), None when it was not given."""
+    from qplan.core.errors import UsageError
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{name} {value!r}: write a date like 2026-11-02") from None
 
 
 def duration_seconds(value: str, name: str) -> float:

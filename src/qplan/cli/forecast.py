@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import click
 
-from qplan.cli.common import Context, echo_report, format_option, pass_context, write_refusal
+from qplan.cli.common import (
+    Context,
+    day_value,
+    echo_report,
+    format_option,
+    pass_context,
+    write_refusal,
+)
 
 
 def _weeks(value: str) -> int:
@@ -61,8 +68,6 @@ def forecast(
 
     Example: qplan forecast ls-safety-en --horizon 8w
     """
-    from datetime import date
-
     from qplan.app.forecast import forecast as forecast_of
     from qplan.core.errors import UsageError
     from qplan.core.units import check_fraction
@@ -72,12 +77,7 @@ def forecast(
     check_fraction(quantile, "--quantile", "the quantile", below_one=True)
     if quantile <= 0.5:
         raise UsageError(f"--quantile {quantile:g}: the upper quantile is above 0.5 (the median)")
-    day = None
-    if as_of is not None:
-        try:
-            day = date.fromisoformat(as_of)
-        except ValueError:
-            raise UsageError(f"--as-of {as_of!r}: write a date like 2026-11-22") from None
+    day = day_value(as_of, "--as-of")
     validation = obj.workspace().validation
     if validation.report.has_errors:
         write_refusal(validation.report, "text", "No forecast was made")

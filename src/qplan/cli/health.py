@@ -7,18 +7,14 @@ from datetime import date
 
 import click
 
-from qplan.cli.common import Context, echo_report, format_option, pass_context, write_refusal
-
-
-def _day(value: str | None, name: str) -> date | None:
-    from qplan.core.errors import UsageError
-
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{name} {value!r}: write a date like 2026-11-02") from None
+from qplan.cli.common import (
+    Context,
+    day_value,
+    echo_report,
+    format_option,
+    pass_context,
+    write_refusal,
+)
 
 
 @click.command()
@@ -54,7 +50,7 @@ def health(
     from qplan.app.health import health_of
     from qplan.report.health import REPORTERS
 
-    starts, ends = _day(from_day, "--from"), _day(to_day, "--to")
+    starts, ends = day_value(from_day, "--from"), day_value(to_day, "--to")
     validation = obj.workspace().validation
     if validation.report.has_errors:
         write_refusal(validation.report, "text", "No health figures were made")
@@ -76,7 +72,7 @@ def _due(value: str, today: date) -> date:
         if days < 1:
             raise UsageError(f"--by {value!r}: a recovery takes at least 1 day")
         return today + timedelta(days=days - 1)
-    found = _day(text, "--by")
+    found = day_value(text, "--by")
     assert found is not None
     return found
 
