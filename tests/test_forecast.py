@@ -19,6 +19,8 @@ QUEUES = [
     ("cm-harassment-de", "de-berlin", 6_500.0, 0.0003, (1.1, 1.1, 1.0, 1.0, 0.95, 0.75, 0.7)),
     ("ls-safety-en", "us-reno", 8_000.0, -0.0002, (0.9, 0.9, 0.95, 1.0, 1.2, 1.4, 1.3)),
 ]
+#: each queue's handle time in the actuals: the plan's
+AHT = {"sv-hate-speech-en": 42.0, "cm-harassment-de": 16.0, "ls-safety-en": 35.0}
 FIRST = date(2024, 11, 25)  # a Monday
 DAYS = 728  # 104 weeks
 HELD_OUT_WEEKS = 12
@@ -50,7 +52,7 @@ def synthetic(example_repo: Path) -> tuple[Path, dict[str, list[float]]]:
             n = round(volume)
             lines.append(
                 f"{FIRST + timedelta(days=i)},{queue},{team},{n},{n},{round(n * 0.95)},0,"
-                f"200.0,20,19,{n * 200 / 3600:.1f}"
+                f"{AHT[queue]},20,19,{n * AHT[queue] / 3600:.1f}"
             )
     (example_repo / "actuals" / "synthetic.csv").write_text("\n".join(lines) + "\n")
     return example_repo, volumes
@@ -91,7 +93,7 @@ def test_the_chosen_models_beat_seasonal_naive_and_p80_covers_about_80_percent(
             actual = sum(volumes[queue["queue"]][start : start + 7])
             weeks += 1
             covered += actual <= week["volume_pq"]
-            assert week["aht_seconds"] == 200.0
+            assert week["aht_seconds"] == AHT[queue["queue"]]
     assert weeks == 36
     # about 80 % is the aim: 24 of 36 on these days (the README says so)
     assert covered == 24
@@ -136,3 +138,54 @@ def test_bad_arguments_are_one_line(example_repo: Path, args: list[str], message
     found = run_qplan("forecast", *args, repo=example_repo)
     assert found.exit_code != 0
     assert message in found.output and "Traceback" not in found.output
+
+
+def test_write_puts_only_a_better_forecast_in_the_files_and_the_plan_shows_it(
+    synthetic: tuple[Path, dict[str, list[float]]],
+) -> None:
+    """--write changes a queue's weekly_volume and aht_seconds where the forecast beats
+    seasonal naive and the files' by the margin, keeping the file's comments; a queue whose
+    forecast does not beat them is left as it was; the plan then shows the change."""
+    from tests.plan_scenario import apply_all
+
+    repo, _ = synthetic
+    state = str(repo / ".qplan" / "state.db")
+    apply_all(repo, state)
+    short_video = repo / "workflows" / "short-video.yaml"
+    livestream = (repo / "workflows" / "livestream.yaml").read_text(encoding="utf-8")
+    found = run_qplan(
+        "forecast",
+        "sv-hate-speech-en",
+        "ls-safety-en",
+        "--write",
+        "--format",
+        "json",
+        "--as-of",
+        "2026-11-22",
+        repo=repo,
+    )
+    assert found.exit_code == 0, found.output
+    document = {q["queue"]: q for q in json.loads(found.output)["queues"]}
+    written = document["sv-hate-speech-en"]
+    assert written["written"] is True
+    volume = round(sum(w["volume_p50"] for w in written["weeks"][:4]) / 4)
+    text = short_video.read_text(encoding="utf-8")
+    assert f"forecast: {{arrival: backlog, weekly_volume: {volume}, aht_seconds: 42}}" in text
+    assert text.startswith("# yaml-language-server: $schema=../schemas/workflows.schema.json\n")
+    # the files' forecast of ls-safety-en is far off too, but its own backtest must beat it
+    # and seasonal naive by 5 %: whatever it is, the file changed only if it says so
+    changed = (repo / "workflows" / "livestream.yaml").read_text(encoding="utf-8") != livestream
+    assert changed is document["ls-safety-en"]["written"]
+    plan = run_qplan("--wide", "--state", state, "plan", repo=repo)
+    assert plan.exit_code == 0, plan.output
+    assert f"forecast.weekly_volume: 84000 → {volume}" in plan.output
+
+
+def test_a_bad_margin_setting_is_one_line(example_repo: Path) -> None:
+    (example_repo / "pyproject.toml").write_text("[tool.qplan]\nforecast_margin_percent = 100\n")
+    found = run_qplan("forecast", repo=example_repo)
+    assert (found.exit_code, found.output) == (
+        1,
+        "error: pyproject.toml: [tool.qplan] forecast_margin_percent must be a number from 0 "
+        "to below 100\n",
+    )

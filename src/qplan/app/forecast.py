@@ -72,3 +72,31 @@ def forecast(
             )
         )
     return found
+
+
+def write_forecasts(
+    validation: ValidationResult, found: Forecasts, margin_percent: float
+) -> list[str]:
+    """Write into the queues' files the forecasts that beat seasonal naive and the files'
+    forecast by ``margin_percent`` (so that writing never makes a forecast worse): the
+    weekly volume of the planning month and the handle time. Marks them written; returns
+    the files written."""
+    from qplan.edit.documents import set_queue_forecasts
+
+    org = validation.organisation
+    by_file: dict[str, dict[int, tuple[str, float, float | None]]] = {}
+    chosen = []
+    for q in found.queues:
+        if not q.weeks or org.queues[q.queue].forecast is None or not q.beats(margin_percent):
+            continue
+        origin = org.origin("queue", q.queue)
+        index = origin.path[1]
+        assert isinstance(index, int)
+        change = (q.queue, q.planning_volume(), q.weeks[0].aht_seconds)
+        by_file.setdefault(origin.document.path, {})[index] = change
+        chosen.append(q)
+    for file, changes in sorted(by_file.items()):
+        set_queue_forecasts(validation.settings, file, changes)
+    for q in chosen:
+        q.written = True
+    return sorted(by_file)

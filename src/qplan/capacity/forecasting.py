@@ -80,6 +80,26 @@ class QueueForecast:
     #: what the forecast had to do about its data (gaps filled, a method without enough
     #: history for it), in words
     notes: list[str] = field(default_factory=list)
+    #: whether ``--write`` put it in the queue's file
+    written: bool = False
+
+    def beats(self, margin_percent: float) -> bool:
+        """Whether its backtest MASE is below seasonal naive's and the files' forecast's,
+        each by ``margin_percent`` of theirs: only then is it worth writing."""
+        best = self.backtest.mase
+        if best is None or self.method == BASELINE:
+            return False
+        keep = 1 - margin_percent / 100
+        return all(
+            other is None or (other.mase is not None and best < other.mase * keep)
+            for other in (self.baseline, self.current)
+        )
+
+    def planning_volume(self) -> float:
+        """The weekly volume to write: the mean P50 of the first four weeks ahead (the
+        files hold one weekly volume; the planning month's)."""
+        first = self.weeks[:4]
+        return sum(w.volume_p50 for w in first) / len(first)
 
 
 @dataclass(frozen=True)

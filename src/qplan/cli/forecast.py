@@ -50,6 +50,12 @@ def _weeks(value: str) -> int:
     metavar="YYYY-MM-DD",
     help="Forecast from the actuals up to this day (default: their last day).",
 )
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Write each forecast that beats seasonal naive and the files' forecast by "
+    "forecast_margin_percent into its queue's file (weekly_volume, aht_seconds).",
+)
 @format_option("text", "json", "markdown")
 @pass_context
 def forecast(
@@ -60,15 +66,18 @@ def forecast(
     method: str,
     quantile: float,
     as_of: str | None,
+    write: bool,
     fmt: str,
 ) -> None:
     """Each queue's weekly volume (P50 and a quantile) and handle time for the weeks ahead,
     from its daily actuals; the method chosen by a rolling-origin backtest against seasonal
-    naive and against the forecast in the files. Nothing is written.
+    naive and against the forecast in the files. With --write, each that beats both by the
+    margin goes into its queue's file, for a pull request whose plan shows what it does.
 
     Example: qplan forecast ls-safety-en --horizon 8w
     """
     from qplan.app.forecast import forecast as forecast_of
+    from qplan.app.forecast import write_forecasts
     from qplan.core.errors import UsageError
     from qplan.core.units import check_fraction
     from qplan.report.forecast import REPORTERS
@@ -90,4 +99,6 @@ def forecast(
         quantile=quantile,
         as_of=day,
     )
+    if write:
+        write_forecasts(validation, found, validation.settings.forecast_margin_percent)
     echo_report(REPORTERS.render(found, fmt), fmt)

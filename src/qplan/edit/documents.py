@@ -187,6 +187,29 @@ def set_allocation_shares(
     return edit.save()
 
 
+def set_queue_forecasts(
+    settings: Settings, file: str, changes: Mapping[int, tuple[str, float, float | None]]
+) -> Path:
+    """Set the forecast of queues in ``file``: item index → (queue, weekly volume, handle
+    seconds or None to leave it), keeping every comment and the layout. Returns the file."""
+    edit = _Edit(settings, file)
+    for index, (queue, volume, aht) in sorted(changes.items()):
+        try:
+            item = edit.document["queues"][index]
+            found = item["id"]
+        except (KeyError, IndexError, TypeError):
+            found = None
+        if found != queue:
+            raise QplanError(f"{file} changed while qplan read it: no queue {queue} there")
+        edit.own(item, f"the queue {queue}", "forecast")
+        forecast = item["forecast"]
+        edit.own(forecast, f"the forecast of {queue}")
+        forecast["weekly_volume"] = round(volume)
+        if aht is not None:
+            forecast["aht_seconds"] = number(round(aht, 1))
+    return edit.save()
+
+
 def _day(value: Any) -> date:
     if isinstance(value, date):
         return value

@@ -66,6 +66,9 @@ class Settings:
     min_existing: int = 10
     #: an allocation whose share for one team moves by more than this many points is risky
     max_share_move: float = 20.0
+    #: ``qplan forecast --write`` writes a forecast only where its backtest MASE is this
+    #: many percent below both seasonal naive's and the files' forecast's
+    forecast_margin_percent: float = 5.0
     #: a project's launch milestone this many days ahead or fewer checks its queues' readiness
     launch_notice_days: int = 14
     #: the docs site gives each queue a page up to this many queues; above, each workflow's
@@ -98,6 +101,8 @@ _INT_KEYS = {
     "max_projects",
 }
 _STR_KEYS = {"state", "workflows_dir", "sops_dir", "site_name", "line_endings", "currency"}
+#: settings in percent: a number from 0 to below 100
+_PERCENT_KEYS = {"forecast_margin_percent"}
 
 
 #: the classes of risky change a plan names (``[tool.qplan.approvers]`` keys)
@@ -182,6 +187,14 @@ def load_settings(root: str | os.PathLike[str] = ".") -> Settings:
                 raise ConfigError(
                     f"pyproject.toml: [tool.qplan] {key} = {value:,} is over qplan's ceiling "
                     f"of {CEILINGS[key]:,}"
+                )
+            if key in _PERCENT_KEYS and (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not 0 <= value < 100
+            ):
+                raise ConfigError(
+                    f"pyproject.toml: [tool.qplan] {key} must be a number from 0 to below 100"
                 )
             if key in _STR_KEYS and not isinstance(value, str):
                 raise ConfigError(f"pyproject.toml: [tool.qplan] {key} must be a string")

@@ -72,7 +72,8 @@ def text(found: Forecasts) -> str:
         frozenset({"weeks", "P50", quantile}),
     )
     for q in found.queues:
-        out.append(f"{q.queue}: {_verdict(q)}." + "".join(f" {n}." for n in q.notes))
+        written = " Written to its file." if q.written else ""
+        out.append(f"{q.queue}: {_verdict(q)}." + "".join(f" {n}." for n in q.notes) + written)
     for qid in found.without_history:
         out.append(f"{qid}: no whole week of actuals; not forecast.")
     return "\n".join(out) + "\n"
@@ -124,7 +125,7 @@ def contract(found: Forecasts) -> dict[str, Any]:
                 "backtest": q.backtest.contract(),
                 "baseline": {"method": "seasonal-naive", **(one(q.baseline) or {})},
                 "current": one(q.current),
-                "written": False,
+                "written": q.written,
                 "weeks": [
                     {
                         "week_start": w.starts.isoformat(),
