@@ -189,3 +189,24 @@ def test_a_bad_margin_setting_is_one_line(example_repo: Path) -> None:
         "error: pyproject.toml: [tool.qplan] forecast_margin_percent must be a number from 0 "
         "to below 100\n",
     )
+
+
+def test_an_outlier_is_named_with_its_date(
+    synthetic: tuple[Path, dict[str, list[float]]],
+) -> None:
+    """A day at three times its weekday's volume (an incident, a bot wave) is named, with
+    the date, and kept in the history; ordinary noise names nothing."""
+    repo, volumes = synthetic
+    csv = repo / "actuals" / "synthetic.csv"
+    day = FIRST + timedelta(days=400)
+    normal = round(volumes["cm-harassment-de"][400])
+    text = csv.read_text()
+    old = f"{day},cm-harassment-de,de-berlin,{normal},{normal},"
+    assert old in text
+    spike = normal * 3
+    csv.write_text(text.replace(old, f"{day},cm-harassment-de,de-berlin,{spike},{spike},"))
+    found = run_qplan("--wide", "forecast", "cm-harassment-de", "sv-hate-speech-en", repo=repo)
+    assert found.exit_code == 0, found.output
+    # three times its own day, 2.7 times the median of its weekday around it (noise)
+    assert f"outliers kept in the history: {day} (2.7× its weekday's)." in found.output
+    assert found.output.count("outliers") == 1

@@ -150,6 +150,37 @@ def history_of(
     return History(start, volume, aht, gaps)
 
 
+#: a day is an outlier when it is this many robust deviations (MAD) from the same weekday
+#: of the four weeks around it, and this far from their median (a share of it); at most
+#: this many are named
+OUTLIER_DEVIATIONS = 6.0
+OUTLIER_SHARE = 0.25
+MAX_OUTLIERS_NAMED = 5
+
+
+def outliers(history: History) -> list[tuple[date, float]]:
+    """Days far from the same weekday of the four weeks before and after (a robust score:
+    the distance from their median over 1.4826 × their median absolute deviation), with
+    their volume over that median, the farthest first."""
+    import numpy as np
+
+    volume = history.volume
+    found = []
+    for i in range(len(volume)):
+        around = [
+            volume[j] for j in range(i - 28, i + 29, SEASON) if j != i and 0 <= j < len(volume)
+        ]
+        if len(around) < 4:
+            continue
+        middle = float(np.median(around))
+        spread = 1.4826 * float(np.median(np.abs(np.asarray(around) - middle)))
+        off = abs(volume[i] - middle)
+        if middle > 0 and off > OUTLIER_DEVIATIONS * spread and off > OUTLIER_SHARE * middle:
+            found.append((off / max(spread, 1e-9), i, float(volume[i]) / middle))
+    found.sort(reverse=True)
+    return [(history.starts + timedelta(days=i), ratio) for _, i, ratio in found]
+
+
 def _forecast_days(method: str, history: Any, days: int) -> Any:
     """``days`` days after ``history`` by ``method``, never below 0."""
     import numpy as np
@@ -266,6 +297,14 @@ def forecast_queue(
         notes.append(
             f"{history.gaps} day(s) without actuals, filled from the same weekday a week before"
         )
+    far = outliers(history)
+    if far:
+        named = ", ".join(
+            f"{day.isoformat()} ({ratio:.1f}× its weekday's)"
+            for day, ratio in far[:MAX_OUTLIERS_NAMED]
+        )
+        more = f" and {len(far) - MAX_OUTLIERS_NAMED} more" if len(far) > MAX_OUTLIERS_NAMED else ""
+        notes.append(f"outliers kept in the history: {named}{more}")
     volume = history.volume
     baseline_run = _backtest(BASELINE, volume, horizon_weeks)
     candidates = ["ets", "theta"] if method == "auto" else [method]
@@ -300,6 +339,8 @@ def forecast_queue(
     if current_weekly_volume is not None and baseline_run is not None:
         current = _accuracy([(a, current_weekly_volume) for a, _ in baseline_run.pairs], scale)
     spread = _quantile(runs[chosen], quantile) if chosen in runs else None
+    if spread is not None:
+        spread = max(spread, 0.0)  # an upper quantile is never below the median
     days = _weeks(_forecast_days(chosen, volume, horizon_weeks * SEASON))
     after = history.starts + timedelta(days=len(volume))
     weeks = [
