@@ -248,9 +248,12 @@ def test_capacity_totals_state_their_scope_and_add_up(example_repo: Path) -> Non
         team_cost = sum(t["weekly_cost"] for t in document["teams"])
         assert abs(totals["weekly_cost"] - team_cost) < 0.05
     text = run_qplan("--wide", "capacity", "--workflow", "short-video", repo=example_repo).output
-    assert text.splitlines()[:4] == [
+    assert text.splitlines()[:6] == [
         "The plan holds every target: projected SLA, utilisation and exposure caps.",
         "Actuals from 2026-10-26 to 2026-11-22 (28 days): Every target was met (5 queues).",
+        "Guardrails: 2 vendor share(s) at a vendor cap, 0 over one.",
+        "Exposure: 2 teams under an exposure cap, none over one; closest: us-austin at 0.92 h "
+        "per agent-day on egregious queues against 4 h.",
         "8 queues: 101.7 FTE required, queue cost 192,309 USD a week.",
         "5 teams working them, all their queues: 362.9 FTE required of 455 headcount, "
         "team cost 794,777 USD a week (656,000 USD fixed, 138,777 USD billed by use).",

@@ -75,4 +75,7 @@ def capacity_view(
         from qplan.app.health import assess_health
 
         actuals = assess_health(validation, workflow=workflow)
-    return CapacityView(shown, recoveries, actuals)
+    from qplan.model.shares import vendor_caps_summary
+
+    guardrails = vendor_caps_summary(validation.organisation, set(shown.queues))
+    return CapacityView(shown, recoveries, actuals, guardrails)

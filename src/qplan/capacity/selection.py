@@ -20,6 +20,8 @@ class CapacityView:
     recoveries: list[Recovery] = field(default_factory=list)
     #: what the actuals of the last four weeks say of the same organisation (None: none)
     actuals: Health | None = None
+    #: the vendor shares against their caps, in a line (None: none at or over one)
+    guardrails: str | None = None
 
 
 @dataclass(frozen=True)

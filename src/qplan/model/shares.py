@@ -6,7 +6,7 @@ disagree."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from qplan.model.format import Team
 from qplan.model.organisation import Organisation
@@ -35,3 +35,29 @@ def vendor_shares(teams: Mapping[str, Team], shares: Mapping[str, float]) -> dic
 def bpo_share(teams: Mapping[str, Team], shares: Mapping[str, float]) -> float:
     """The share of a queue that BPO teams take."""
     return float(sum(s for t, s in shares.items() if teams[t].type == "bpo"))
+
+
+def vendor_caps(org: Organisation, queues: Collection[str] | None = None) -> tuple[int, int]:
+    """How many vendor shares of staffed queues (of ``queues``, else all) sit at a
+    ``max_vendor_share`` cap, and how many over one, in the shares in force."""
+    at = over = 0
+    for guardrail in org.guardrails.values():
+        if guardrail.type != "max_vendor_share":
+            continue
+        for qid, allocation in sorted(org.allocations.items()):
+            if (queues is not None and qid not in queues) or not staffed(
+                org, qid, allocation.shares
+            ):
+                continue
+            for share in vendor_shares(org.teams, allocation.shares).values():
+                at += abs(share - guardrail.max_percent) <= 1e-9
+                over += share > guardrail.max_percent + 1e-9
+    return at, over
+
+
+def vendor_caps_summary(org: Organisation, queues: Collection[str] | None = None) -> str | None:
+    """The vendor caps in a line (None when no share sits at or over one)."""
+    at, over = vendor_caps(org, queues)
+    if not at and not over:
+        return None
+    return f"{at} vendor share(s) at a vendor cap, {over} over one."

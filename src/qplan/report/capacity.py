@@ -15,7 +15,12 @@ from qplan.views.capacity_chart import svg_chart
 from qplan.views.tables import md_table, table
 
 __all__ = ["as_json", "markdown", "summary_lines", "svg_chart", "text"]
-from qplan.views.verdicts import actuals_verdict, capacity_flags, exposure_lines
+from qplan.views.verdicts import (
+    actuals_verdict,
+    capacity_flags,
+    exposure_lines,
+    exposure_summary,
+)
 
 
 def _pct(value: float | None) -> str:
@@ -149,15 +154,27 @@ def _recovery_lines(recoveries: list[Recovery]) -> list[str]:
     return lines
 
 
+def _guardrail_lines(capacity: Capacity, guardrails: str | None) -> list[str]:
+    exposure = exposure_summary(capacity)
+    return [
+        *([f"Guardrails: {guardrails}"] if guardrails else []),
+        *([f"Exposure: {exposure}"] if exposure else []),
+    ]
+
+
 def text(
-    capacity: Capacity, recoveries: list[Recovery] | None = None, actuals: Health | None = None
+    capacity: Capacity,
+    recoveries: list[Recovery] | None = None,
+    actuals: Health | None = None,
+    guardrails: str | None = None,
 ) -> str:
     """The verdict first (the plan's problems, or that every target holds; what the
-    actuals say; the totals), then the tables that show it."""
+    actuals say; the guardrails and exposure caps; the totals), then the tables."""
     problems = capacity_flags(capacity)
     out = [plan_verdict(problems), *(f"! {p}" for p in problems)]
     if actuals is not None:
         out.append(actuals_verdict(actuals))
+    out += _guardrail_lines(capacity, guardrails)
     out += summary_lines(capacity)
     out += ["", "Queues"]
     queues = (_queue_cells(q) for _, q in sorted(capacity.queues.items()))
@@ -203,14 +220,18 @@ def summary_lines(capacity: Capacity) -> list[str]:
 
 
 def markdown(
-    capacity: Capacity, recoveries: list[Recovery] | None = None, actuals: Health | None = None
+    capacity: Capacity,
+    recoveries: list[Recovery] | None = None,
+    actuals: Health | None = None,
+    guardrails: str | None = None,
 ) -> str:
-    """The verdict first, as in text (the plan's, then what the actuals say), then the
-    tables."""
+    """The verdict first, as in text (the plan's, what the actuals say, the guardrails and
+    exposure caps), then the tables."""
     problems = capacity_flags(capacity)
     out = ["## Capacity", "", f"**{plan_verdict(problems)}**", ""]
     if actuals is not None:
         out += [actuals_verdict(actuals), ""]  # our words and figures only: no escaping
+    out += [f"{line}  " for line in _guardrail_lines(capacity, guardrails)]
     out += [*(f"**{line}**  " for line in summary_lines(capacity)), ""]
     if problems:
         out += [f"- :warning: {p}" for p in problems] + [""]
@@ -241,7 +262,7 @@ def as_json(capacity: Capacity, recoveries: list[Recovery] | None = None) -> str
 
 REPORTERS: Reporters[CapacityView] = Reporters(
     "capacity",
-    text=lambda view: text(view.capacity, view.recoveries, view.actuals),
-    markdown=lambda view: markdown(view.capacity, view.recoveries, view.actuals),
+    text=lambda view: text(view.capacity, view.recoveries, view.actuals, view.guardrails),
+    markdown=lambda view: markdown(view.capacity, view.recoveries, view.actuals, view.guardrails),
     json=lambda view: as_json(view.capacity, view.recoveries),
 )

@@ -6,15 +6,13 @@ is answered by a table, not by reading every queue page. The shares come from
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from typing import Any
 
 from qplan.capacity.figures import Capacity
-from qplan.core.units import plural
 from qplan.model.format import GUARDRAIL_CODES
 from qplan.model.organisation import Organisation
-from qplan.model.shares import bpo_share, staffed, vendor_shares
+from qplan.model.shares import bpo_share, staffed, vendor_caps_summary, vendor_shares
 from qplan.site.links import Links
 from qplan.views.markdown import code, pct, table, text
 
@@ -167,40 +165,15 @@ def _section(
 
 
 def guardrails_line(org: Organisation) -> str | None:
-    """The home page's line on the guardrails: how many queues have a vendor at or over a
-    vendor-share cap (None when no such guardrail holds a queue at its cap)."""
-    at, over = 0, 0
-    for guardrail in org.guardrails.values():
-        if guardrail.type != "max_vendor_share":
-            continue
-        for _, shares in _staffed_shares(org):
-            for share in vendor_shares(org.teams, shares).values():
-                at += abs(share - guardrail.max_percent) <= 1e-9
-                over += share > guardrail.max_percent + 1e-9
-    if not at and not over:
-        return None
-    return (
-        f"**Guardrails:** {at} vendor share(s) at a vendor cap, {over} over one. "
-        "[Guardrails](guardrails.md)"
-    )
+    """The home page's line on the guardrails: how many vendor shares sit at or over a
+    vendor-share cap (None when none does)."""
+    found = vendor_caps_summary(org)
+    return None if found is None else f"**Guardrails:** {found} [Guardrails](guardrails.md)"
 
 
 def exposure_line(capacity: Capacity) -> str | None:
-    """The home page's line on exposure caps: the team closest to one (hours per agent-day
-    against the cap), and how many are over (None when no team works under a cap)."""
-    found = [
-        (e.hours_per_agent_day / e.cap_hours if e.cap_hours else math.inf, tid, e)
-        for tid, t in sorted(capacity.teams.items())
-        for e in t.exposure
-    ]
-    if not found:
-        return None
-    _, tid, top = max(found, key=lambda item: item[0])
-    teams = len({t for _, t, _ in found})
-    over = len({t for _, t, e in found if e.over})
-    state = f"{over} over one" if over else "none over one"
-    return (
-        f"**Exposure:** {plural(teams, 'team')} under an exposure cap, {state}; closest: {tid} at "
-        f"{top.hours_per_agent_day:.2f} h per agent-day on {top.sensitivity} queues against "
-        f"{top.cap_hours:g} h. [Guardrails](guardrails.md)"
-    )
+    """The home page's line on exposure caps (None when no team works under a cap)."""
+    from qplan.views.verdicts import exposure_summary
+
+    found = exposure_summary(capacity)
+    return None if found is None else f"**Exposure:** {found} [Guardrails](guardrails.md)"

@@ -114,3 +114,24 @@ CAUSE_WORDS = {
 def cause_in_words(cause: str) -> str:
     """A cause's code as a strategist says it (the code itself when it has no words)."""
     return CAUSE_WORDS.get(cause, cause.replace("_", " "))
+
+
+def exposure_summary(capacity: Capacity) -> str | None:
+    """Exposure against its caps in a line: how many teams work under one, how many are
+    over, and the closest to its cap (None when no team works under a cap)."""
+    found = [
+        (e.hours_per_agent_day / e.cap_hours if e.cap_hours else float("inf"), tid, e)
+        for tid, t in sorted(capacity.teams.items())
+        for e in t.exposure
+    ]
+    if not found:
+        return None
+    _, tid, top = max(found, key=lambda item: item[0])
+    teams = len({t for _, t, _ in found})
+    over = len({t for _, t, e in found if e.over})
+    state = f"{over} over one" if over else "none over one"
+    return (
+        f"{plural(teams, 'team')} under an exposure cap, {state}; closest: {tid} at "
+        f"{top.hours_per_agent_day:.2f} h per agent-day on {top.sensitivity} queues against "
+        f"{top.cap_hours:g} h."
+    )
