@@ -6,7 +6,7 @@ disagree."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 
 from qplan.model.format import Team
 from qplan.model.organisation import Organisation
@@ -20,6 +20,14 @@ def staffed(org: Organisation, qid: str, shares: Mapping[str, float]) -> bool:
     staffed (ready, live or paused) and every team they name exists."""
     queue = org.queues.get(qid)
     return queue is not None and queue.status in STAFFED and all(t in org.teams for t in shares)
+
+
+def staffed_shares(org: Organisation) -> Iterator[tuple[str, dict[str, float]]]:
+    """Each allocation the guardrails weigh (:func:`staffed`), in queue order: (queue, its
+    shares in force)."""
+    for qid, allocation in sorted(org.allocations.items()):
+        if staffed(org, qid, allocation.shares):
+            yield qid, dict(allocation.shares)
 
 
 def vendor_shares(teams: Mapping[str, Team], shares: Mapping[str, float]) -> dict[str, float]:
@@ -44,12 +52,10 @@ def vendor_caps(org: Organisation, queues: Collection[str] | None = None) -> tup
     for guardrail in org.guardrails.values():
         if guardrail.type != "max_vendor_share":
             continue
-        for qid, allocation in sorted(org.allocations.items()):
-            if (queues is not None and qid not in queues) or not staffed(
-                org, qid, allocation.shares
-            ):
+        for qid, shares in staffed_shares(org):
+            if queues is not None and qid not in queues:
                 continue
-            for share in vendor_shares(org.teams, allocation.shares).values():
+            for share in vendor_shares(org.teams, shares).values():
                 at += abs(share - guardrail.max_percent) <= 1e-9
                 over += share > guardrail.max_percent + 1e-9
     return at, over

@@ -6,13 +6,12 @@ is answered by a table, not by reading every queue page. The shares come from
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from qplan.capacity.figures import Capacity
 from qplan.model.format import GUARDRAIL_CODES
 from qplan.model.organisation import Organisation
-from qplan.model.shares import bpo_share, staffed, vendor_caps_summary, vendor_shares
+from qplan.model.shares import bpo_share, staffed_shares, vendor_caps_summary, vendor_shares
 from qplan.site.links import Links
 from qplan.views.markdown import code, pct, table, text
 
@@ -26,12 +25,6 @@ def _standing(share: float, cap: float, unit: str = "points", accepted: bool = F
     if share > cap - 1e-9:
         return "⚠️ at the cap"
     return f"✅ {cap - share:.1f} {unit} below"
-
-
-def _staffed_shares(org: Organisation) -> Iterator[tuple[str, dict[str, float]]]:
-    for qid, allocation in sorted(org.allocations.items()):
-        if staffed(org, qid, allocation.shares):
-            yield qid, dict(allocation.shares)
 
 
 def guardrails_page(org: Organisation, capacity: Capacity | None, links: Links) -> str:
@@ -61,7 +54,7 @@ def _section(
         code_of = GUARDRAIL_CODES["max_vendor_share"]
         pairs = sorted(
             (-share, qid, vendor)
-            for qid, shares in _staffed_shares(org)
+            for qid, shares in staffed_shares(org)
             for vendor, share in vendor_shares(org.teams, shares).items()
         )
         rows = [
@@ -83,7 +76,7 @@ def _section(
         cap = guardrail.max_percent
         found = [
             (qid, bpo_share(org.teams, shares))
-            for qid, shares in _staffed_shares(org)
+            for qid, shares in staffed_shares(org)
             if org.queues[qid].data_classification == guardrail.classification
         ]
         return [
@@ -101,7 +94,7 @@ def _section(
         least = guardrail.min_teams
         live = [
             (qid, len(shares))
-            for qid, shares in _staffed_shares(org)
+            for qid, shares in staffed_shares(org)
             if org.queues[qid].status == "live" and org.queues[qid].kind == "production"
         ]
         # a line a queue: a paragraph of hundreds of links converts in time in their square

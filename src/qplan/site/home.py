@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, get_args
 
+from qplan.model.format import QueueStatus
 from qplan.site.links import Links
 from qplan.views.markdown import money, pct, table, text
 
 #: a queue's statuses, in the order of its life
-STATUSES = ("draft", "ready", "live", "paused", "retired")
+STATUSES: tuple[str, ...] = get_args(QueueStatus)
 
 if TYPE_CHECKING:
     from qplan.capacity.figures import Capacity

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from qplan.core.units import plural
+from qplan.model.planning_files import Milestone
 from qplan.plan.status import ProjectStatus
 from qplan.views.markdown import text as md
 from qplan.views.markdown import theme_text
@@ -82,9 +83,8 @@ def launches_line(statuses: list[ProjectStatus], today: date) -> str | None:
     next :data:`LAUNCH_HORIZON_DAYS` days (or overdue), with how many of its queues pass
     readiness; else the next launch further ahead (None when no project has one)."""
 
-    def launch(status: ProjectStatus) -> str:
+    def launch(status: ProjectStatus, milestone: Milestone) -> str:
         p = status.project
-        milestone = next(m for m in p.milestones if m.launch and m.done is None)
         ready = sum(r.ready for r in status.readiness)
         days = (milestone.due - today).days
         when = f"in {plural(days, 'day')}" if days >= 0 else f"{plural(-days, 'day')} late"
@@ -93,25 +93,23 @@ def launches_line(statuses: list[ProjectStatus], today: date) -> str | None:
             f"{ready} of {plural(len(status.readiness), 'queue')} ready"
         )
 
-    ahead = sorted(
-        (
-            (min(m.due for m in s.project.milestones if m.launch and m.done is None), s)
-            for s in statuses
-            if s.project.status != "closed"
-            and any(m.launch and m.done is None for m in s.project.milestones)
-        ),
-        key=lambda item: (item[0], item[1].project.id),
-    )
+    # each open project's first launch milestone not yet done, the soonest first
+    ahead: list[tuple[Milestone, ProjectStatus]] = []
+    for status in statuses:
+        launches = [m for m in status.project.milestones if m.launch and m.done is None]
+        if launches and status.project.status != "closed":
+            ahead.append((min(launches, key=lambda m: m.due), status))
+    ahead.sort(key=lambda item: (item[0].due, item[1].project.id))
     if not ahead:
         return None
-    soon = [s for due, s in ahead if (due - today).days <= LAUNCH_HORIZON_DAYS]
+    soon = [(m, s) for m, s in ahead if (m.due - today).days <= LAUNCH_HORIZON_DAYS]
     if soon:
         return (
             f"**Launches in the next {LAUNCH_HORIZON_DAYS} days:** "
-            + "; ".join(launch(s) for s in soon)
+            + "; ".join(launch(s, m) for m, s in soon)
             + ". [Calendar](projects/calendar.md)"
         )
     return (
         f"**Launches:** none in the next {LAUNCH_HORIZON_DAYS} days; next: "
-        f"{launch(ahead[0][1])}. [Calendar](projects/calendar.md)"
+        f"{launch(ahead[0][1], ahead[0][0])}. [Calendar](projects/calendar.md)"
     )
