@@ -92,16 +92,23 @@ class _Edit:
 
     def allocation(self, index: int, queue: str) -> Any:
         """Item ``index`` of ``allocations``, which must be ``queue``'s."""
+        return self._item("allocations", "queue", index, queue, f"allocation of {queue}")
+
+    def queue(self, index: int, queue: str) -> Any:
+        """Item ``index`` of ``queues``, which must be ``queue``."""
+        return self._item("queues", "id", index, queue, f"queue {queue}")
+
+    def _item(self, section: str, key: str, index: int, name: str, what: str) -> Any:
+        """Item ``index`` of ``section``, whose ``key`` must be ``name`` (the file may have
+        changed since it was validated), owned by no anchor; ``what`` names it."""
         try:
-            item = self.document["allocations"][index]
-            found = item["queue"]
+            item = self.document[section][index]
+            found = item[key]
         except (KeyError, IndexError, TypeError):
             found = None
-        if found != queue:
-            raise QplanError(
-                f"{self.file} changed while qplan read it: no allocation of {queue} there"
-            )
-        self.own(item, f"the allocation of {queue}")
+        if found != name:
+            raise QplanError(f"{self.file} changed while qplan read it: no {what} there")
+        self.own(item, f"the {what}")
         return item
 
     def own(self, node: Any, what: str, key: str | None = None) -> None:
@@ -194,13 +201,7 @@ def set_queue_forecasts(
     seconds or None to leave it), keeping every comment and the layout. Returns the file."""
     edit = _Edit(settings, file)
     for index, (queue, volume, aht) in sorted(changes.items()):
-        try:
-            item = edit.document["queues"][index]
-            found = item["id"]
-        except (KeyError, IndexError, TypeError):
-            found = None
-        if found != queue:
-            raise QplanError(f"{file} changed while qplan read it: no queue {queue} there")
+        item = edit.queue(index, queue)
         edit.own(item, f"the queue {queue}", "forecast")
         forecast = item["forecast"]
         edit.own(forecast, f"the forecast of {queue}")
