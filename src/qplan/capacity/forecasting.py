@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from qplan.capacity.figures import rounded
+
 #: the length of the season, in days
 SEASON = 7
 BASELINE = "seasonal-naive"
@@ -57,7 +59,11 @@ class Accuracy:
     bias_percent: float | None  # Σ(forecast − actual) / Σ actual, in percent
 
     def contract(self) -> dict[str, float | None]:
-        return {"wape": _r(self.wape), "mase": _r(self.mase), "bias_percent": _r(self.bias_percent)}
+        return {
+            "wape": rounded(self.wape, 3),
+            "mase": rounded(self.mase, 3),
+            "bias_percent": rounded(self.bias_percent, 3),
+        }
 
 
 @dataclass(frozen=True)
@@ -316,29 +322,25 @@ def forecast_queue(
                 f"({MIN_DAYS[candidate] // SEASON + 1}); seasonal naive instead"
             )
             continue
-        run = _backtest(candidate, volume, horizon_weeks)
+        run = baseline_run if candidate == BASELINE else _backtest(candidate, volume, horizon_weeks)
         if run is not None:
             runs[candidate] = run
     scale = baseline_run.scale if baseline_run else None
-    if runs:
+    nothing = Accuracy(None, None, None)
+    baseline = _accuracy(baseline_run.pairs, scale) if baseline_run else nothing
+    accuracy = {m: _accuracy(run.pairs, scale) for m, run in runs.items()}
+    chosen_run: _Backtest | None
+    if accuracy:
         chosen = min(
-            runs,
-            key=lambda m: (
-                _accuracy(runs[m].pairs, scale).mase or math.inf,
-                _accuracy(runs[m].pairs, scale).wape or math.inf,
-            ),
+            accuracy, key=lambda m: (accuracy[m].mase or math.inf, accuracy[m].wape or math.inf)
         )
+        backtest, chosen_run = accuracy[chosen], runs[chosen]
     else:
-        chosen = BASELINE
-        if baseline_run is not None:
-            runs[BASELINE] = baseline_run
-    pairs = runs[chosen].pairs if chosen in runs else []
-    backtest = _accuracy(pairs, scale) if pairs else Accuracy(None, None, None)
-    baseline = _accuracy(baseline_run.pairs, scale) if baseline_run else Accuracy(None, None, None)
+        chosen, backtest, chosen_run = BASELINE, baseline, baseline_run
     current = None
     if current_weekly_volume is not None and baseline_run is not None:
         current = _accuracy([(a, current_weekly_volume) for a, _ in baseline_run.pairs], scale)
-    spread = _quantile(runs[chosen], quantile) if chosen in runs else None
+    spread = _quantile(chosen_run, quantile) if chosen_run is not None else None
     if spread is not None:
         spread = max(spread, 0.0)  # an upper quantile is never below the median
     days = _weeks(_forecast_days(chosen, volume, horizon_weeks * SEASON))
@@ -365,12 +367,3 @@ class Forecasts:
     queues: list[QueueForecast] = field(default_factory=list)
     #: queues asked for that have no whole week of actuals
     without_history: list[str] = field(default_factory=list)
-
-
-def figure(value: float | None, digits: int = 3) -> float | None:
-    """A figure for the JSON contract: rounded, None where it is not finite."""
-    return _r(value, digits)
-
-
-def _r(value: float | None, digits: int = 3) -> float | None:
-    return None if value is None or not math.isfinite(value) else round(value, digits) + 0.0

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from qplan.capacity.figures import rounded
 from qplan.capacity.forecasting import Accuracy, Forecasts, QueueForecast
-from qplan.capacity.forecasting import figure as _r
 from qplan.report.registry import Reporters
 from qplan.views.tables import md_table, table
 
@@ -129,9 +129,9 @@ def contract(found: Forecasts) -> dict[str, Any]:
                 "weeks": [
                     {
                         "week_start": w.starts.isoformat(),
-                        "volume_p50": _r(w.volume_p50, 1),
-                        "volume_pq": _r(w.volume_pq, 1),
-                        "aht_seconds": _r(w.aht_seconds, 1),
+                        "volume_p50": rounded(w.volume_p50, 1),
+                        "volume_pq": rounded(w.volume_pq, 1),
+                        "aht_seconds": rounded(w.aht_seconds, 1),
                     }
                     for w in q.weeks
                 ],
