@@ -534,7 +534,8 @@ def test_the_heat_maps_legend_never_runs_into_itself() -> None:
     width estimated generously), and no row passes the map's width."""
     import itertools
 
-    from qplan.views.heat_map import _CHAR_W, _legend_rows
+    from qplan.views.chart_style import CHAR_W as _CHAR_W
+    from qplan.views.heat_map import _legend_rows
 
     items = [("#000", "a label of some length " * n) for n in (1, 3, 1, 2, 1, 1)]
     rows = _legend_rows(items, 726)

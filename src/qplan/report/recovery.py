@@ -8,8 +8,9 @@ from qplan.capacity.recovery import RecoveryPlan
 from qplan.core.money import amount, money
 from qplan.core.units import plural
 from qplan.report.registry import Reporters
+from qplan.views.chart_style import BLUE
 from qplan.views.tables import md_table, table
-from qplan.views.trend_chart import BLUE, line_chart
+from qplan.views.trend_chart import line_chart
 
 _LEVER_HEAD = ["lever", "team", "items/day", "of at most", "cost/item", "cost/day"]
 _DAY_HEAD = ["day", "backlog"]

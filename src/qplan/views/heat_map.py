@@ -10,6 +10,7 @@ from xml.etree import ElementTree
 from qplan.capacity.figures import IntervalFigures, QueueCapacity
 from qplan.capacity.intervals import WEEK_INTERVALS, interval_start
 from qplan.core.calendar import WEEKDAYS
+from qplan.views.chart_style import CHAR_W, GREY, ORANGE, VERMILLION, focus_style
 
 #: half-hours in a day
 PER_DAY = WEEK_INTERVALS // 7
@@ -52,12 +53,10 @@ def heat_map_key(q: QueueCapacity) -> str:
 
 #: colours that stay apart for readers with a colour-vision deficiency (Okabe and Ito),
 #: and a hatching where a half-hour is short, so that it never rests on colour alone
-_NEARLY = "#e69f00"
-_SHORT = "#d55e00"
-_IDLE = "#e0e0e0"
-_STYLE = (
-    ".cell:hover, .cell:focus { stroke: #000; stroke-width: 2; outline: none }\ntext { fill: #222 }"
-)
+_NEARLY = ORANGE
+_SHORT = VERMILLION
+_IDLE = GREY
+_STYLE = focus_style("cell") + "\ntext { fill: #222 }"
 
 
 def heat_map(q: QueueCapacity) -> str:
@@ -172,17 +171,13 @@ def _lightness(value: float, most: float) -> float:
     return 88 - 55 * (value / most if most else 0)
 
 
-#: the width a legend's character takes, at the map's font size, with room to spare
-_CHAR_W = 6.2
-
-
 def _legend_rows(items: list[tuple[str, str]], width: int) -> list[list[tuple[int, str, str]]]:
     """The legend's items laid out left to right, starting a new row where the next one
     would pass the map's width: no label runs into the next."""
     rows: list[list[tuple[int, str, str]]] = [[]]
     x = _LEFT
     for colour, words in items:
-        wide = 16 + round(len(words) * _CHAR_W) + 18
+        wide = 16 + round(len(words) * CHAR_W) + 18
         if rows[-1] and x + wide > width:
             rows.append([])
             x = _LEFT

@@ -7,6 +7,7 @@ import math
 import xml.etree.ElementTree as ET
 
 from qplan.capacity.health import QueueHealth
+from qplan.views.chart_style import BLUE, CHAR_W, ORANGE, focus_style
 
 _W, _H = 560, 214
 
@@ -22,10 +23,7 @@ Series = tuple[str, str, list[float | None], float | None]
 #: dashed with square ones
 _STYLES = (("", "circle"), ("7 3", "square"))
 
-#: colours that stay apart under the common colour-vision deficiencies (Okabe and Ito)
-BLUE, ORANGE = "#0072b2", "#e69f00"
-
-_STYLE = ".point:hover, .point:focus { stroke: #000; stroke-width: 2; outline: none }"
+_STYLE = focus_style("point")
 
 
 def line_chart(
@@ -86,7 +84,7 @@ def line_chart(
             svg, "line", {"x1": str(key_x), "x2": str(key_x + 22), "y1": "28", "y2": "28", **stroke}
         )
         ET.SubElement(svg, "text", {"x": str(key_x + 26), "y": "32"}).text = name
-        key_x += 26 + round(len(name) * 6.2) + 18
+        key_x += 26 + round(len(name) * CHAR_W) + 18
         if target is not None:
             line = {"x1": str(_LEFT), "x2": str(_LEFT + _PLOT_W), "y1": y(target), "y2": y(target)}
             ET.SubElement(svg, "line", {**line, "stroke": colour, "stroke-dasharray": "2 3"})
