@@ -90,10 +90,8 @@ def write_forecasts(
         if not q.weeks or org.queues[q.queue].forecast is None or not q.beats(margin_percent):
             continue
         origin = org.origin("queue", q.queue)
-        index = origin.path[1]
-        assert isinstance(index, int)
         change = (q.queue, q.planning_volume(), q.weeks[0].aht_seconds)
-        by_file.setdefault(origin.document.path, {})[index] = change
+        by_file.setdefault(origin.document.path, {})[origin.index] = change
         chosen.append(q)
     for file, changes in sorted(by_file.items()):
         set_queue_forecasts(validation.settings, file, changes)

@@ -117,9 +117,7 @@ def write_allocation(validation: ValidationResult, result: AllocationResult) -> 
     by_file: dict[str, dict[int, tuple[str, dict[str, float]]]] = {}
     for qid, shares in sorted(result.changed.items()):
         origin = org.origin("allocation", qid)
-        index = origin.path[1]
-        assert isinstance(index, int)
-        by_file.setdefault(origin.document.path, {})[index] = (qid, shares)
+        by_file.setdefault(origin.document.path, {})[origin.index] = (qid, shares)
     for file, changes in sorted(by_file.items()):
         set_allocation_shares(validation.settings, file, changes)
     return sorted(by_file)

@@ -324,9 +324,7 @@ def _drop_the_starter_workflow(org: Organisation, files: Any, total: ImportResul
         return
     origin = org.origin("workflow", wid)
     document = files.document(str(origin.document.path))
-    position = origin.path[1]
-    assert isinstance(position, int)
-    del document["workflows"][position]
+    del document["workflows"][origin.index]
     total.removed.append(wid)
 
 
@@ -526,9 +524,7 @@ def import_table(
         if (singular, key) in org.origins:
             origin = org.origin(singular, key)
             document = files.document(str(origin.document.path))
-            position = origin.path[1]
-            assert isinstance(position, int)
-            _update(document[kind][position], data)
+            _update(document[kind][origin.index], data)
             result.updated.append(key)
             result.places[(singular, key)] = (row_where, dict(places))
         else:

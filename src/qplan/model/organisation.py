@@ -58,6 +58,13 @@ class Origin:
     def at(self, *subpath: str | int, key: bool = False) -> Position:
         return self.document.position(self.path + subpath, key=key)
 
+    @property
+    def index(self) -> int:
+        """The item's place in its file's list (3 for ``queues[3]``)."""
+        place = self.path[1]
+        assert isinstance(place, int)
+        return place
+
 
 @dataclass
 class Sop:
