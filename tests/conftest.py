@@ -4,6 +4,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -15,15 +16,29 @@ CASES = Path(__file__).resolve().parent / "cases"
 TODAY = "2026-12-07"
 
 
+def _pin(patch: pytest.MonkeyPatch, cache: Path) -> None:
+    patch.setenv("QPLAN_TODAY", TODAY)
+    patch.setenv("QPLAN_CACHE_DIR", str(cache))
+    patch.delenv("QPLAN_STATE", raising=False)
+    patch.setenv("QPLAN_ACTOR", "tester@lakeside.example")
+    patch.setenv("NO_COLOR", "1")
+
+
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Review dates are checked against a fixed day, so expected output never ages; each
     test has its own, empty, cache of rendered site pages."""
-    monkeypatch.setenv("QPLAN_TODAY", TODAY)
-    monkeypatch.setenv("QPLAN_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
-    monkeypatch.delenv("QPLAN_STATE", raising=False)
-    monkeypatch.setenv("QPLAN_ACTOR", "tester@lakeside.example")
-    monkeypatch.setenv("NO_COLOR", "1")
+    _pin(monkeypatch, tmp_path_factory.mktemp("cache"))
+
+
+@contextmanager
+def pinned_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The environment of :func:`fixed_today`, for a fixture shared by several tests: pytest
+    sets such fixtures up before any test's own, so without this they would see the real
+    day (and a site built on the 8th would not say what tests of the 7th expect)."""
+    with pytest.MonkeyPatch.context() as patch:
+        _pin(patch, tmp_path_factory.mktemp("cache"))
+        yield
 
 
 def run_qplan(*args: str, repo: Path | str | None = None, input: str | None = None) -> Result:
@@ -63,7 +78,8 @@ def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     read them: the MkDocs project under ``project/`` and the site under ``site/``. Not to
     be modified."""
     repo = _copy_example(tmp_path_factory.mktemp("example-site") / "repo")
-    built = run_qplan("docs", "build", "--project-dir", "project", "--out", "site", repo=repo)
+    with pinned_environment(tmp_path_factory):
+        built = run_qplan("docs", "build", "--project-dir", "project", "--out", "site", repo=repo)
     assert built.exit_code == 0, built.output
     return repo
 

@@ -27,7 +27,7 @@ from urllib.request import urlopen
 
 import pytest
 
-from tests.conftest import ROOT, run_qplan
+from tests.conftest import ROOT, pinned_environment, run_qplan
 
 # one worker runs them all (``--dist loadgroup``): the site is built, and Chromium
 # started, once per run instead of once per worker
@@ -76,7 +76,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     for name in ("workflows", "sops", "training", "actuals", "projects", "scenarios"):
         shutil.copytree(ROOT / name, repo / name)
     shutil.copy(ROOT / "pyproject.toml", repo / "pyproject.toml")
-    with _served(repo) as url:
+    with pinned_environment(tmp_path_factory), _served(repo) as url:
         yield url
 
 
