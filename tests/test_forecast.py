@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -13,26 +14,58 @@ import pytest
 
 from tests.conftest import run_qplan
 
-#: (queue, the team that works it, daily level on the first day, growth a day, weekday shape)
-QUEUES = [
-    ("sv-hate-speech-en", "us-austin", 11_000.0, 0.0006, (1.0, 1.05, 1.1, 1.05, 1.0, 0.8, 0.7)),
-    ("cm-harassment-de", "de-berlin", 6_500.0, 0.0003, (1.1, 1.1, 1.0, 1.0, 0.95, 0.75, 0.7)),
-    ("ls-safety-en", "us-reno", 8_000.0, -0.0002, (0.9, 0.9, 0.95, 1.0, 1.2, 1.4, 1.3)),
+#: (queue, the team that works it, daily level on the first day, growth a day, weekday shape,
+#: the sd of a day's volume, relative)
+QUEUES: list[tuple[str, str, float, float, tuple[float, ...], float]] = [
+    (
+        "sv-hate-speech-en",
+        "us-austin",
+        11_000.0,
+        0.0006,
+        (1.0, 1.05, 1.1, 1.05, 1.0, 0.8, 0.7),
+        0.04,
+    ),
+    ("cm-harassment-de", "de-berlin", 6_500.0, 0.0003, (1.1, 1.1, 1.0, 1.0, 0.95, 0.75, 0.7), 0.04),
+    ("ls-safety-en", "us-reno", 8_000.0, -0.0002, (0.9, 0.9, 0.95, 1.0, 1.2, 1.4, 1.3), 0.04),
 ]
-#: each queue's handle time in the actuals: the plan's
+#: more queues, of levels, trends, shapes and noise drawn at random: a quantile's coverage
+#: is only worth counting over many weeks of many queues
+_DRAW = random.Random(7)
+QUEUES += [
+    (
+        queue,
+        team,
+        _DRAW.uniform(1_000, 20_000),
+        _DRAW.uniform(-0.0005, 0.0008),
+        tuple(_DRAW.uniform(0.7, 1.3) for _ in range(7)),
+        _DRAW.choice((0.03, 0.06, 0.1)),
+    )
+    for queue, team in [
+        ("ap-account-en", "us-austin"),
+        ("ap-content-en", "us-raleigh"),
+        ("ap-escalation", "us-raleigh"),
+        ("cm-escalation", "us-raleigh"),
+        ("cm-harassment-en", "in-hyderabad"),
+        ("cm-qa", "de-berlin"),
+        ("co-counterfeit-en", "in-hyderabad"),
+        ("co-qa", "ph-cebu"),
+        ("ls-escalation", "us-austin"),
+    ]
+]
+#: each queue's handle time in the actuals: the plan's for the first three
 AHT = {"sv-hate-speech-en": 42.0, "cm-harassment-de": 16.0, "ls-safety-en": 35.0}
+AHT.update((queue, 30.0) for queue, *_ in QUEUES[3:])
 FIRST = date(2024, 11, 25)  # a Monday
 DAYS = 728  # 104 weeks
 HELD_OUT_WEEKS = 12
-NOISE = 0.04  # the sd of a day's volume, relative
 
 
 def _volumes() -> dict[str, list[float]]:
     rng = random.Random(20261207)
     found = {}
-    for queue, _, level, growth, shape in QUEUES:
+    for queue, _, level, growth, shape, noise in QUEUES:
         found[queue] = [
-            level * math.exp(growth * i) * shape[i % 7] * (1 + rng.gauss(0, NOISE))
+            level * math.exp(growth * i) * shape[i % 7] * (1 + rng.gauss(0, noise))
             for i in range(DAYS)
         ]
     return found
@@ -94,9 +127,10 @@ def test_the_chosen_models_beat_seasonal_naive_and_p80_covers_about_80_percent(
             weeks += 1
             covered += actual <= week["volume_pq"]
             assert week["aht_seconds"] == AHT[queue["queue"]]
-    assert weeks == 36
-    # about 80 % is the aim: 24 of 36 on these days (the README says so)
-    assert covered == 24
+    assert weeks == 12 * HELD_OUT_WEEKS
+    # about 80 % is the aim; 86 of 144 (60 %) on these days, short of it (the README says
+    # why: theta's trend falls behind queues that grow by a steady rate)
+    assert covered == 86
 
 
 def test_too_little_history_falls_back_and_says_so(example_repo: Path) -> None:
@@ -210,3 +244,94 @@ def test_an_outlier_is_named_with_its_date(
     # three times its own day, 2.7 times the median of its weekday around it (noise)
     assert f"outliers kept in the history: {day} (2.7× its weekday's)." in found.output
     assert found.output.count("outliers") == 1
+
+
+def test_capacity_at_a_quantile_prices_the_risk_with_the_forecasts_own_quantiles(
+    example_repo: Path,
+) -> None:
+    """``capacity --quantile 0.8`` raises each queue's volume by its forecast's P80 over
+    its P50 for the planning month (what ``forecast`` says of the same weeks) and prices
+    it as a scenario: the staffing and cost of planning at P80."""
+    forecast = run_qplan(
+        "forecast",
+        "--workflow",
+        "livestream",
+        "--horizon",
+        "4w",
+        "--format",
+        "json",
+        repo=example_repo,
+    )
+    assert forecast.exit_code == 0, forecast.output
+    factors = {}
+    for queue in json.loads(forecast.output)["queues"]:
+        median = sum(week["volume_p50"] for week in queue["weeks"])
+        factors[queue["queue"]] = sum(week["volume_pq"] for week in queue["weeks"]) / median
+    found = run_qplan(
+        "capacity",
+        "--quantile",
+        "0.8",
+        "--workflow",
+        "livestream",
+        "--format",
+        "json",
+        repo=example_repo,
+    )
+    assert found.exit_code == 0, found.output
+    document = json.loads(found.output)
+    assert (document["scenario"], document["file"], document["as_of"]) == (
+        "p80",
+        "--quantile 0.8",
+        "2026-12-07",
+    )
+    changes = [
+        re.fullmatch(r"volume × ([0-9.]+) for queue (\S+) \(1 queue\)", c)
+        for c in document["changes"]
+    ]
+    assert [m.group(2) for m in changes if m] == ["ls-escalation", "ls-safety-en", "ls-safety-pt"]
+    for m in changes:
+        assert m and abs(float(m.group(1)) - factors[m.group(2)]) < 1e-4, m
+    assert document["impact"]["totals"]["required_fte"] == {"before": 595.09, "after": 595.87}
+    assert document["impact"]["totals"]["weekly_cost"] == {
+        "before": 1126418.34,
+        "after": 1126564.34,
+    }
+    text = run_qplan("capacity", "--quantile", "0.8", "--workflow", "livestream", repo=example_repo)
+    assert text.output.splitlines()[:2] == [
+        "Scenario p80: Each queue planned at the P80 of its forecast, not at the files' volume "
+        "(figures for 2026-12-07)",
+        "It holds: no problem the organisation does not have today (but 1 warning); "
+        "+0.8 FTE, +146.00 USD a week.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--quantile", "0.5"],
+            "Error: Invalid value for '--quantile': 0.5 is not in the range 0.5<x<=0.99.\n",
+        ),
+        (
+            ["--quantile", "0.8", "--team", "us-austin"],
+            "error: --quantile goes with --workflow and --on only\n",
+        ),
+        (["--quantile", "0.8", "--workflow", "nope"], "error: --workflow: no workflow 'nope'\n"),
+    ],
+)
+def test_capacity_at_a_quantile_refuses_in_one_line(
+    example_repo: Path, args: list[str], message: str
+) -> None:
+    found = run_qplan("capacity", *args, repo=example_repo)
+    assert found.exit_code in (2, 64), found.output
+    assert found.output.endswith(message), found.output
+
+
+def test_capacity_at_a_quantile_without_actuals_says_so(example_repo: Path) -> None:
+    for old in (example_repo / "actuals").iterdir():
+        old.unlink()
+    found = run_qplan("capacity", "--quantile", "0.8", repo=example_repo)
+    assert (found.exit_code, found.output) == (
+        1,
+        "error: there are no actuals to forecast from: put CSV files under actuals/\n",
+    )

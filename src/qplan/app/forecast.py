@@ -5,11 +5,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from typing import TYPE_CHECKING
 
 from qplan.capacity.forecasting import MAX_HORIZON_WEEKS, Forecasts
-
-__all__ = ["MAX_HORIZON_WEEKS", "Forecasts", "forecast"]
 from qplan.check.semantics import ValidationResult
+
+if TYPE_CHECKING:
+    from qplan.core.diagnostics import Report
+    from qplan.plan.scenario import ScenarioResult
+
+__all__ = ["MAX_HORIZON_WEEKS", "Forecasts", "forecast", "planning_at_quantile"]
 
 
 def forecast(
@@ -98,3 +103,53 @@ def write_forecasts(
     for q in chosen:
         q.written = True
     return sorted(by_file)
+
+
+def planning_at_quantile(
+    validation: ValidationResult,
+    quantile: float,
+    *,
+    workflow: str | None = None,
+    day: date | None = None,
+) -> ScenarioResult | Report:
+    """What planning each queue at the ``quantile`` of its forecast costs, against planning
+    at the files' weekly volume: a scenario, worked out like any other, that raises each
+    queue's volume by its forecast's quantile over its median for the planning month (the
+    queues without actuals enough for a quantile keep theirs). Raises :class:`ConfigError`
+    when no queue has one."""
+    from qplan.app.strategy import evaluate_scenario
+    from qplan.capacity.forecasting import PLANNING_WEEKS
+    from qplan.core.errors import ConfigError, UsageError
+    from qplan.load.reader import Document
+    from qplan.model import planning_files as pf
+    from qplan.model.organisation import Origin
+
+    org = validation.organisation
+    if workflow is not None and workflow not in org.workflows:
+        raise UsageError(f"--workflow: no workflow {workflow!r}")
+    found = forecast(
+        validation, [], workflow=workflow, horizon_weeks=PLANNING_WEEKS, quantile=quantile
+    )
+    changes: list[pf.ScenarioChange] = []
+    for q in found.queues:
+        factor = q.quantile_factor()
+        if factor is not None and factor > 1 and org.queues[q.queue].forecast is not None:
+            changes.append(pf.VolumeChange(type="volume", queue=q.queue, multiply=round(factor, 4)))
+    percent = f"{quantile * 100:g}"
+    if not changes:
+        raise ConfigError(
+            f"no queue has actuals enough for a P{percent} of its volume "
+            "(a backtest needs some 14 weeks of daily actuals)"
+        )
+    # built, not read: the one change a queue is no file's, and may be more than a file holds
+    scenario = pf.Scenario.model_construct(
+        id=f"p{percent.replace('.', '-')}",
+        title=f"Each queue planned at the P{percent} of its forecast, not at the files' volume",
+        as_of=day,
+        changes=changes,
+        suppress=[],
+        owner=None,
+        description=None,
+    )
+    origin = Origin(Document(f"--quantile {quantile:g}", "", None), ())
+    return evaluate_scenario(validation, scenario, origin)

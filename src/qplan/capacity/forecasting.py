@@ -48,6 +48,10 @@ ETS_FIT_DAYS = 52 * SEASON
 #: the longest horizon and the most days of history read, in weeks
 MAX_HORIZON_WEEKS = 104
 MAX_HISTORY_WEEKS = 520
+#: the weeks ahead whose mean is the weekly volume planned with (the files hold one)
+PLANNING_WEEKS = 4
+#: a week k weeks ahead is k to this power as far off as the first week
+ERROR_GROWTH = 0.5
 
 
 @dataclass(frozen=True)
@@ -104,8 +108,17 @@ class QueueForecast:
     def planning_volume(self) -> float:
         """The weekly volume to write: the mean P50 of the first four weeks ahead (the
         files hold one weekly volume; the planning month's)."""
-        first = self.weeks[:4]
+        first = self.weeks[:PLANNING_WEEKS]
         return sum(w.volume_p50 for w in first) / len(first)
+
+    def quantile_factor(self) -> float | None:
+        """How much more the quantile is than the median over the planning month (1.2: 20 %
+        more); None when the backtest gave no quantile or the median is nothing."""
+        first = self.weeks[:PLANNING_WEEKS]
+        median = sum(w.volume_p50 for w in first)
+        if not first or median <= 0 or any(w.volume_pq is None for w in first):
+            return None
+        return sum(w.volume_pq or 0.0 for w in first) / median
 
 
 @dataclass(frozen=True)
@@ -205,7 +218,7 @@ def _forecast_days(method: str, history: Any, days: int) -> Any:
                 damped_trend=False,
                 seasonal="add",
                 seasonal_periods=SEASON,
-                initialization_method="estimated",
+                initialization_method="heuristic",
             ).fit(use_brute=False)
             found = fitted.forecast(days)
         elif method == "theta":
@@ -278,7 +291,7 @@ def _quantile(run: _Backtest, q: float) -> float | None:
     import numpy as np
 
     ratios = [
-        (a / f - 1) / math.sqrt(lead)
+        (a / f - 1) / lead**ERROR_GROWTH
         for (a, f), lead in zip(run.pairs, run.leads, strict=True)
         if f > 0
     ]
@@ -349,7 +362,7 @@ def forecast_queue(
         ForecastWeek(
             after + timedelta(weeks=i),
             float(p50),
-            None if spread is None else float(p50) * (1 + spread * math.sqrt(i + 1)),
+            None if spread is None else float(p50) * (1 + spread * (i + 1) ** ERROR_GROWTH),
             history.aht_seconds,
         )
         for i, p50 in enumerate(days.tolist())

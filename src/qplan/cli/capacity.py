@@ -119,6 +119,12 @@ def erlang(
     "required agents, agents on duty, service level.",
 )
 @click.option("--queue", "queue_id", metavar="QUEUE", help="With --intervals: only this queue.")
+@click.option(
+    "--quantile",
+    type=click.FloatRange(min=0.5, max=0.99, min_open=True),
+    help="The staffing and cost of planning each queue at this quantile of its forecast "
+    "from the actuals (0.8: P80) instead of the files' volume.",
+)
 @pass_context
 def capacity(
     obj: Context,
@@ -131,6 +137,7 @@ def capacity(
     on_day: str | None,
     intervals: bool,
     queue_id: str | None,
+    quantile: float | None,
 ) -> None:
     """Staffing, utilisation, cost and projected SLA per queue and team.
 
@@ -150,6 +157,18 @@ def capacity(
         day = date.fromisoformat(on_day) if on_day else None
     except ValueError:
         raise UsageError(f"--on {on_day!r}: write a date like 2026-12-01") from None
+    if quantile is not None:
+        from qplan.app.forecast import planning_at_quantile
+        from qplan.core.diagnostics import Report
+        from qplan.report.strategy import scenario_reporters
+
+        if team or backlogs or chart or intervals:
+            raise UsageError("--quantile goes with --workflow and --on only")
+        result = planning_at_quantile(validation, quantile, workflow=workflow, day=day)
+        if isinstance(result, Report):
+            write_refusal(result, fmt, "No capacity figures were made")
+        echo_report(scenario_reporters(explain=False).render(result, fmt), fmt)
+        return
     if intervals:
         figures = capacity_figures(validation, day=day, workflow=workflow, team=team)
         if queue_id is None and chart:
