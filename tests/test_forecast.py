@@ -9,6 +9,7 @@ import random
 import re
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -334,4 +335,99 @@ def test_capacity_at_a_quantile_without_actuals_says_so(example_repo: Path) -> N
     assert (found.exit_code, found.output) == (
         1,
         "error: there are no actuals to forecast from: put CSV files under actuals/\n",
+    )
+
+
+def _as_event(repo: Path, launch: str) -> None:
+    """``livestream-q1`` (volume × 1.3 from 2027-01-11) kept as an event, and the Hindi
+    launch moved to ``launch``."""
+    scenario = repo / "scenarios" / "livestream-q1.yaml"
+    text = scenario.read_text(encoding="utf-8")
+    scenario.write_text(text.replace("as_of: 2027-01-11\n", "as_of: 2027-01-11\nevent: true\n"))
+    project = repo / "projects" / "hindi-livestream-launch.yaml"
+    text = project.read_text(encoding="utf-8")
+    old = "{name: Launch, due: 2028-01-10, launch: true}"
+    assert old in text
+    project.write_text(text.replace(old, f"{{name: Launch, due: {launch}, launch: true}}"))
+
+
+def _weeks(repo: Path) -> dict[str, Any]:
+    found = run_qplan(
+        "forecast", "--workflow", "livestream", "--horizon", "10w", "--format", "json", repo=repo
+    )
+    assert found.exit_code == 0, found.output
+    return {q["queue"]: q for q in json.loads(found.output)["queues"]}
+
+
+def test_known_events_change_the_weeks_they_start_in_and_show(
+    example_repo: Path, tmp_path: Path
+) -> None:
+    """A scenario kept as an event multiplies its queues' weeks from its day; a launch
+    milestone adds a queue without actuals at its files' volume from the launch day; the
+    week each starts in pro rata by days; both named beside the queue."""
+    before = _weeks(example_repo)
+    _as_event(example_repo, "2027-01-13")  # a Wednesday: 5 of its week's 7 days
+    after = _weeks(example_repo)
+    assert sorted(set(after) - set(before)) == ["ls-safety-hi", "ls-safety-hi-training"]
+    scenario = {
+        "starts": "2027-01-11",
+        "source": "scenario livestream-q1",
+        "multiply": 1.3,
+        "weekly_volume": None,
+    }
+    for qid, old in before.items():
+        new = after[qid]
+        assert new["events"] == [scenario]
+        for was, now in zip(old["weeks"], new["weeks"], strict=True):
+            factor = 1.3 if now["week_start"] >= "2027-01-11" else 1.0
+            assert now["volume_p50"] == pytest.approx(was["volume_p50"] * factor, abs=0.1)
+    hindi = after["ls-safety-hi"]
+    assert (hindi["method"], hindi["history_weeks"], hindi["backtest"]["mase"]) == (
+        "launch",
+        0,
+        None,
+    )
+    assert hindi["events"] == [
+        {
+            "starts": "2027-01-13",
+            "source": "project hindi-livestream-launch",
+            "multiply": None,
+            "weekly_volume": 25000.0,
+        },
+        scenario,
+    ]
+    assert [(w["week_start"], w["volume_p50"], w["volume_pq"]) for w in hindi["weeks"]][6:] == [
+        ("2027-01-04", 0.0, None),
+        ("2027-01-11", 23214.3, None),  # 25,000 × 5/7, × 1.3
+        ("2027-01-18", 32500.0, None),
+        ("2027-01-25", 32500.0, None),
+    ]
+    text = run_qplan("--wide", "forecast", "ls-safety-hi", "--horizon", "10w", repo=example_repo)
+    assert text.output.splitlines()[-1] == (
+        "ls-safety-hi: no actuals: the files' volume from its launch. Event from 2027-01-13: "
+        "launches at 25,000 a week (project hindi-livestream-launch). Event from 2027-01-11: "
+        "volume × 1.3 (scenario livestream-q1)."
+    )
+
+
+def test_events_outside_the_weeks_ahead_change_nothing(example_repo: Path) -> None:
+    """A launch already past (it is in the actuals, or it has none to add) or beyond the
+    horizon adds nothing."""
+    before = _weeks(example_repo)
+    _as_event(example_repo, "2026-11-20")  # before the actuals' last day
+    scenario = example_repo / "scenarios" / "livestream-q1.yaml"
+    scenario.write_text(scenario.read_text().replace("as_of: 2027-01-11", "as_of: 2027-06-07"))
+    assert _weeks(example_repo) == before
+
+
+def test_an_event_scenario_without_a_day_is_one_diagnostic(example_repo: Path) -> None:
+    scenario = example_repo / "scenarios" / "livestream-q1.yaml"
+    text = scenario.read_text(encoding="utf-8").replace("as_of: 2027-01-11\n", "event: true\n")
+    scenario.write_text(text)
+    found = run_qplan("validate", repo=example_repo)
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if row == "event: true")
+    assert (found.exit_code, found.output.splitlines()[0]) == (
+        1,
+        f"scenarios/livestream-q1.yaml:{line}:8: QP023 scenario livestream-q1: event: an event "
+        "scenario gives `as_of`: the day its changes start",
     )

@@ -4,14 +4,16 @@ its daily actuals, with the backtest that chose its method."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from qplan.capacity.forecasting import MAX_HORIZON_WEEKS, Forecasts
 from qplan.check.semantics import ValidationResult
 
 if TYPE_CHECKING:
+    from qplan.capacity.forecasting import Event
     from qplan.core.diagnostics import Report
+    from qplan.model.organisation import Organisation
     from qplan.plan.scenario import ScenarioResult
 
 __all__ = ["MAX_HORIZON_WEEKS", "Forecasts", "forecast", "planning_at_quantile"]
@@ -30,7 +32,7 @@ def forecast(
     """Forecast ``queues`` (all with actuals, or a workflow's, when none is named) from the
     actuals up to ``as_of`` (default: their last day). Raises :class:`ConfigError` without
     actuals or for a queue the repository does not have."""
-    from qplan.capacity.forecasting import forecast_queue, history_of
+    from qplan.capacity.forecasting import SEASON, forecast_queue, history_of, launch_forecast
     from qplan.core.errors import ConfigError
     from qplan.load.actuals import ARRIVED, HANDLE_SECONDS, HANDLED
 
@@ -51,23 +53,28 @@ def forecast(
                 handled + day[HANDLED],
                 seconds + day[HANDLE_SECONDS],
             )
-    wanted = queues or sorted(
-        q
-        for q in days
-        if q in org.queues and (workflow is None or org.queues[q].workflow == workflow)
-    )
     span = actuals.span()
     assert span is not None
     last = as_of or span[1]
+    first_week = last + timedelta(days=SEASON - last.weekday() if last.weekday() != 6 else 1)
+    changes, launches = known_events(org, last, first_week + timedelta(weeks=horizon_weeks))
+    wanted = queues or sorted(
+        q
+        for q in set(days) | set(launches)
+        if q in org.queues and (workflow is None or org.queues[q].workflow == workflow)
+    )
     found = Forecasts(last, horizon_weeks, quantile)
     for qid in wanted:
         history = history_of(days.get(qid, {}), until=last)
-        if history is None:
+        queue_forecast = org.queues[qid].forecast
+        if history is None and qid in launches:
+            aht = queue_forecast.aht_seconds if queue_forecast else None
+            one = launch_forecast(qid, first_week, horizon_weeks, aht, launches[qid])
+        elif history is None:
             found.without_history.append(qid)
             continue
-        queue_forecast = org.queues[qid].forecast
-        found.queues.append(
-            forecast_queue(
+        else:
+            one = forecast_queue(
                 qid,
                 history,
                 horizon_weeks=horizon_weeks,
@@ -75,8 +82,53 @@ def forecast(
                 quantile=quantile,
                 current_weekly_volume=queue_forecast.weekly_volume if queue_forecast else None,
             )
-        )
+        one.with_events(changes.get(qid, ()))
+        found.queues.append(one)
     return found
+
+
+def known_events(
+    org: Organisation, after: date, before: date
+) -> tuple[dict[str, list[Event]], dict[str, Event]]:
+    """What is known to change volumes from a day after ``after`` (the actuals' last day:
+    what started before it is in them) and before ``before``: each queue's scenario events
+    (scenarios with ``event: true``, their volume changes, by day), and the launches of
+    queues that have no actuals (a project's launch milestone not yet reached, the
+    queue's files' weekly volume from then)."""
+    from qplan.capacity.forecasting import Event
+    from qplan.model.planning_files import VolumeChange
+
+    changes: dict[str, list[Event]] = defaultdict(list)
+    for sid, scenario in sorted(org.scenarios.items()):
+        starts = scenario.as_of
+        if not scenario.event or starts is None or not after < starts < before:
+            continue
+        for change in scenario.changes:
+            if not isinstance(change, VolumeChange):
+                continue
+            chosen = (
+                [change.queue]
+                if change.queue
+                else sorted(q for q, v in org.queues.items() if v.workflow == change.workflow)
+            )
+            for qid in chosen:
+                changes[qid].append(Event(starts, f"scenario {sid}", multiply=change.multiply))
+    for events in changes.values():
+        events.sort(key=lambda e: e.starts)
+    launches: dict[str, Event] = {}
+    for pid, project in sorted(org.projects.items()):
+        for milestone in project.milestones:
+            if not milestone.launch or milestone.done or not after < milestone.due < before:
+                continue
+            for qid in project.queues:
+                queue = org.queues.get(qid)
+                if queue is not None and queue.forecast is not None and qid not in launches:
+                    launches[qid] = Event(
+                        milestone.due,
+                        f"project {pid}",
+                        weekly_volume=queue.forecast.weekly_volume,
+                    )
+    return changes, launches
 
 
 def write_forecasts(

@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -78,6 +78,42 @@ class ForecastWeek:
     aht_seconds: float | None
 
 
+@dataclass(frozen=True)
+class Event:
+    """Something known to change a queue's volume from a day on: a scenario kept as an
+    event (its volume × ``multiply``), or a launch (the queue, without actuals, takes
+    ``weekly_volume`` from its launch day)."""
+
+    starts: date
+    source: str  # "scenario livestream-q1", "project hindi-livestream-launch"
+    multiply: float | None = None
+    weekly_volume: float | None = None
+
+    def words(self) -> str:
+        change = (
+            f"volume × {self.multiply:g}"
+            if self.multiply is not None
+            else f"launches at {self.weekly_volume or 0:,.0f} a week"
+        )
+        return f"from {self.starts.isoformat()}: {change} ({self.source})"
+
+    def share_of(self, week: date) -> float:
+        """The share of the week from Monday ``week`` on or after the event's day."""
+        return min(max((week + timedelta(days=SEASON) - self.starts).days, 0), SEASON) / SEASON
+
+    def applied(self, week: ForecastWeek) -> ForecastWeek:
+        share = self.share_of(week.starts)
+        if self.multiply is not None:
+            factor = 1 + (self.multiply - 1) * share
+            return replace(
+                week,
+                volume_p50=week.volume_p50 * factor,
+                volume_pq=None if week.volume_pq is None else week.volume_pq * factor,
+            )
+        added = (self.weekly_volume or 0.0) * share
+        return replace(week, volume_p50=week.volume_p50 + added, volume_pq=None)
+
+
 @dataclass
 class QueueForecast:
     queue: str
@@ -92,6 +128,14 @@ class QueueForecast:
     notes: list[str] = field(default_factory=list)
     #: whether ``--write`` put it in the queue's file
     written: bool = False
+    #: what is known to change its volume in the weeks ahead, applied to them
+    events: list[Event] = field(default_factory=list)
+
+    def with_events(self, events: Sequence[Event]) -> None:
+        """Apply ``events`` to the weeks ahead, in the order given."""
+        for event in events:
+            self.weeks = [event.applied(week) for week in self.weeks]
+            self.events.append(event)
 
     def beats(self, margin_percent: float) -> bool:
         """Whether its backtest MASE is below seasonal naive's and the files' forecast's,
@@ -380,3 +424,18 @@ class Forecasts:
     queues: list[QueueForecast] = field(default_factory=list)
     #: queues asked for that have no whole week of actuals
     without_history: list[str] = field(default_factory=list)
+
+
+def launch_forecast(
+    queue: str, starts: date, horizon_weeks: int, aht_seconds: float | None, launch: Event
+) -> QueueForecast:
+    """A queue without actuals that launches within the horizon: nothing before its
+    launch day, the files' weekly volume from then."""
+    nothing = Accuracy(None, None, None)
+    weeks = [
+        ForecastWeek(starts + timedelta(weeks=i), 0.0, None, aht_seconds)
+        for i in range(horizon_weeks)
+    ]
+    found = QueueForecast(queue, "launch", 0, nothing, nothing, None, weeks)
+    found.with_events([launch])
+    return found

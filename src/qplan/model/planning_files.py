@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from qplan.model.format import (
@@ -146,6 +146,20 @@ class Scenario(Suppressible):
         description="the day the figures are for (phases in force then); default today",
     )
     changes: list[ScenarioChange] = Field(min_length=1, max_length=MAX_SCENARIO_CHANGES)
+    event: bool = Field(
+        default=False,
+        description="its volume changes are expected from `as_of` on: `qplan forecast` "
+        "applies them to the weeks from that day",
+    )
+
+    @field_validator("event")
+    @classmethod
+    def _event_has_a_day(cls, event: bool, info: ValidationInfo) -> bool:
+        if event and "as_of" in info.data and info.data["as_of"] is None:
+            raise PydanticCustomError(
+                "scenario_event", "an event scenario gives `as_of`: the day its changes start"
+            )
+        return event
 
 
 ProjectKind = Literal["launch", "policy_rollout", "intake", "recovery", "normalisation"]

@@ -26,6 +26,8 @@ def _accuracy(a: Accuracy | None) -> str:
 def _verdict(q: QueueForecast) -> str:
     """Whether the chosen method beats seasonal naive and the forecast in the files."""
     best = q.backtest.mase
+    if q.method == "launch":
+        return "no actuals: the files' volume from its launch"
     if best is None:
         return "no backtest (too little history)"
     beats = []
@@ -73,7 +75,8 @@ def text(found: Forecasts) -> str:
     )
     for q in found.queues:
         written = " Written to its file." if q.written else ""
-        out.append(f"{q.queue}: {_verdict(q)}." + "".join(f" {n}." for n in q.notes) + written)
+        said = [*q.notes, *(f"Event {e.words()}" for e in q.events)]
+        out.append(f"{q.queue}: {_verdict(q)}." + "".join(f" {n}." for n in said) + written)
     for qid in found.without_history:
         out.append(f"{qid}: no whole week of actuals; not forecast.")
     return "\n".join(out) + "\n"
@@ -102,6 +105,9 @@ def markdown(found: Forecasts) -> str:
     out += md_table(
         ["Queue", "Method", "Backtest", "Seasonal naive", "Files' forecast", "Verdict"], rows, set()
     )
+    events = [f"- `{q.queue}` {e.words()}" for q in found.queues for e in q.events]
+    if events:
+        out += ["", "Known events in the weeks ahead:", "", *events]
     return "\n".join(out) + "\n"
 
 
@@ -126,6 +132,15 @@ def contract(found: Forecasts) -> dict[str, Any]:
                 "baseline": {"method": "seasonal-naive", **(one(q.baseline) or {})},
                 "current": one(q.current),
                 "written": q.written,
+                "events": [
+                    {
+                        "starts": e.starts.isoformat(),
+                        "source": e.source,
+                        "multiply": e.multiply,
+                        "weekly_volume": rounded(e.weekly_volume, 1),
+                    }
+                    for e in q.events
+                ],
                 "weeks": [
                     {
                         "week_start": w.starts.isoformat(),
