@@ -76,32 +76,33 @@ def test_build_is_deterministic_and_incremental(
 ) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     plain = run_qplan("docs", "build", "--out", "n", "--no-cache", repo=example_repo)
-    assert plain.output == "Built 93 pages into n.\n"
+    assert plain.output == "Built 100 pages into n.\n"
     # the build dates the site 1970 (reproducible), and leaves the process's environment be
     assert "SOURCE_DATE_EPOCH" not in os.environ
     # a cold build renders on two processes (more than PARALLEL_FROM pages): the same site
     first = run_qplan("docs", "build", "--out", "a", "--project-dir", "project", repo=example_repo)
-    assert first.output == "Built 93 pages into a.\n"
+    assert first.output == "Built 100 pages into a.\n"
     assert _files(example_repo / "a") == _files(example_repo / "n")
     queues = example_repo / "project" / "docs" / "queues"
     training = (queues / "ms-grooming-signals-training.md").read_text(encoding="utf-8")
     assert "\n## Capacity\n\nNo SLA target; 0.4 FTE required; weekly cost 809.85 USD;" in training
     again = run_qplan("docs", "build", "--out", "b", repo=example_repo)
-    assert again.output == ("Built 93 pages into b (93 page(s) from the cache).\n")
+    assert again.output == ("Built 100 pages into b (100 page(s) from the cache).\n")
     assert _files(example_repo / "a") == _files(example_repo / "b")
     edit(example_repo, SV, "weekly_volume: 84000", "weekly_volume: 90000")
     third = run_qplan("docs", "build", "--out", "a", repo=example_repo)
     # the queue, and the overview, team pages and chart whose figures move with it, and the
     # health pages that weigh the actuals against its forecast (workflow) and staffing (teams),
-    # the guardrails page (the teams' utilisation against their cap),
-    # and the scenario pages, whose whole-organisation totals move with it: rendered again,
-    # the other 82 pages taken from the cache and left in the site as the last build wrote
+    # the guardrails page (the teams' utilisation against their cap), the scenario pages,
+    # whose whole-organisation totals move with it, and the forecast-accuracy overview and
+    # workflow page (its forecast against the actuals): rendered again,
+    # the other 87 pages taken from the cache and left in the site as the last build wrote
     # them (the navigation is the same), and the site the same as one built without it
     assert third.output == (
-        "Built 93 pages into a (82 page(s) from the cache, 82 left as they were).\n"
+        "Built 100 pages into a (87 page(s) from the cache, 87 left as they were).\n"
     )
     fresh = run_qplan("docs", "build", "--out", "c", "--no-cache", repo=example_repo)
-    assert fresh.output == "Built 93 pages into c.\n"
+    assert fresh.output == "Built 100 pages into c.\n"
     assert _files(example_repo / "a") == _files(example_repo / "c")
     # built into the same folder again: every page the last build wrote is left as it is,
     # except one edited by hand since, and what no build writes is removed
@@ -114,7 +115,7 @@ def test_build_is_deterministic_and_incremental(
     (site / "queues" / "linked").symlink_to(example_repo / "workflows", target_is_directory=True)
     same = run_qplan("docs", "build", "--out", "a", repo=example_repo)
     assert same.output == (
-        "Built 93 pages into a (93 page(s) from the cache, 92 left as they were).\n"
+        "Built 100 pages into a (100 page(s) from the cache, 99 left as they were).\n"
     )
     assert _files(site) == _files(example_repo / "c")
     assert (site / ".qplan-generated").exists()  # the marker stays
@@ -134,12 +135,12 @@ def test_build_is_deterministic_and_incremental(
     drawn = sorted(p.read_text(encoding="utf-8") for p in queues.glob("*.svg"))
     assert len(heat_maps) == 2 and heat_maps == drawn
     entries = sorted(cache.glob("*.json"))
-    assert len(entries) == 93
+    assert len(entries) == 100
     # an entry that cannot be read, or lacks a part, is rendered again, and written again
     entries[0].write_text("{not json", encoding="utf-8")
     entries[1].write_text('{"format": "1", "content": "<p>x</p>"}', encoding="utf-8")
     fourth = run_qplan("docs", "build", "--out", "d", repo=example_repo)
-    assert fourth.output == ("Built 93 pages into d (91 page(s) from the cache).\n")
+    assert fourth.output == ("Built 100 pages into d (98 page(s) from the cache).\n")
     assert _files(example_repo / "d") == _files(example_repo / "c")
     for rewritten in entries[:2]:
         assert set(json.loads(rewritten.read_text(encoding="utf-8"))) >= {"format", "toc"}
@@ -147,6 +148,7 @@ def test_build_is_deterministic_and_incremental(
     assert sorted(p.name for p in (project / "docs").iterdir()) == [
         "assets",  # the site's style sheet
         "capacity.svg",
+        "forecasts",
         "glossary.md",
         "guardrails.md",
         "health",
@@ -332,7 +334,7 @@ def test_a_large_organisation_keeps_its_queues_on_workflow_pages(example_repo: P
     result = run_qplan(
         "docs", "build", "--project-dir", "project", "--out", "site", repo=example_repo
     )
-    assert result.output == "Built 53 pages into site.\n"
+    assert result.output == "Built 60 pages into site.\n"
     docs = example_repo / "project" / "docs"
     assert sorted(p.name for p in (docs / "queues").iterdir()) == [
         "ls-safety-en.svg",
@@ -376,7 +378,7 @@ def test_a_new_title_in_the_navigation_puts_every_page_through_the_template(
     assert first.exit_code == 0, first.output
     edit(example_repo, "workflows/appeals.yaml", "    name: Appeals\n", "    name: Appeal review\n")
     renamed = run_qplan("docs", "build", repo=example_repo)
-    assert renamed.output == "Built 93 pages into site.\n"
+    assert renamed.output == "Built 100 pages into site.\n"
     assert "left as they were" not in renamed.output
     clean = run_qplan("docs", "build", "--out", "clean", "--no-cache", repo=example_repo)
     assert clean.exit_code == 0, clean.output
@@ -413,10 +415,10 @@ def test_a_cold_build_renders_on_two_processes(example_repo: Path, tmp_path: Pat
     assert made.pop(".qplan-generated")  # the marker of a folder that docs build claimed
     assert _files(tmp_path / "site") == made
     # one entry a page, and what the build wrote into the site; no staging folder is left
-    assert len(list((tmp_path / "cache").glob("*.json"))) == 93
+    assert len(list((tmp_path / "cache").glob("*.json"))) == 100
     assert sorted(p.name for p in (tmp_path / "cache").iterdir() if p.is_dir()) == ["written"]
     again = build_site(project, tmp_path / "again", cache=tmp_path / "cache")
-    assert again is not None and (again.hits, again.helped) == (93, 0)
+    assert again is not None and (again.hits, again.helped) == (100, 0)
 
     config = load_config(str(project / "mkdocs.yml"))
     last = get_files(config).documentation_pages()[-1]
@@ -480,7 +482,7 @@ def test_a_project_with_other_plugins_has_every_page_templated(
     first = build_site(project, site, cache=cache)
     again = build_site(project, site, cache=cache)
     assert first is not None and again is not None
-    assert (first.kept, again.hits, again.kept) == (0, 93, 0)
+    assert (first.kept, again.hits, again.kept) == (0, 100, 0)
     plain = tmp_path / "plain"
     build_site(project, plain)
     assert _files(site) == _files(plain)
@@ -575,7 +577,7 @@ def test_no_page_holds_more_queue_sections_than_the_setting(example_repo: Path) 
     result = run_qplan(
         "docs", "build", "--project-dir", "project", "--out", "site", repo=example_repo
     )
-    assert result.output == "Built 70 pages into site.\n"
+    assert result.output == "Built 77 pages into site.\n"
     workflows = example_repo / "project" / "docs" / "workflows"
     sections = {
         page.name: len(re.findall(r"^## .* \{#[a-z0-9-]+\}$", page.read_text(), re.M))

@@ -431,3 +431,43 @@ def test_an_event_scenario_without_a_day_is_one_diagnostic(example_repo: Path) -
         f"scenarios/livestream-q1.yaml:{line}:8: QP023 scenario livestream-q1: event: an event "
         "scenario gives `as_of`: the day its changes start",
     )
+
+
+def test_the_site_weighs_each_forecast_in_the_files_against_what_arrived(
+    example_site: Path,
+) -> None:
+    """The forecast-accuracy pages lead with the verdict (the queues off by more than 10 %)
+    and give each queue's WAPE, bias and trend; the figures, recomputed here from the
+    actuals' rows, agree."""
+    import csv
+    from collections import defaultdict
+
+    arrived: dict[str, dict[date, float]] = defaultdict(lambda: defaultdict(float))
+    with (example_site / "actuals" / "livestream.csv").open(encoding="utf-8") as rows:
+        for row in csv.DictReader(rows):
+            day = date.fromisoformat(row["date"])
+            monday = day - timedelta(days=day.weekday())
+            arrived[row["queue"]][monday] += float(row["arrived"])
+    weeks = sorted(arrived["ls-safety-pt"].items())[-4:]
+    wape = 100 * sum(abs(a - 18_000) for _, a in weeks) / sum(a for _, a in weeks)
+    docs = example_site / "project" / "docs"
+    index = (docs / "forecasts" / "index.md").read_text(encoding="utf-8")
+    assert index.splitlines()[2] == (
+        "Over the last 4 weeks, the files' forecasts were 0.9% off what arrived (WAPE, "
+        "weighted by volume); off by more than 10%: [ls-safety-pt](../queues/ls-safety-pt.md) "
+        f"{wape:.1f}%."
+    )
+    assert f"{wape:.1f}%" == "27.7%"
+    page = (docs / "forecasts" / "livestream.md").read_text(encoding="utf-8")
+    assert (
+        "| [ls-safety-pt](../queues/ls-safety-pt.md) | 27.7% | 18,000 | 24,893 | -13.6% | "
+        "0.6% → 8.8% → 27.7% |"
+    ) in page
+    assert "![Items arrived by week against the forecast of ls-safety-pt](ls-safety-pt.svg)" in page
+    chart = (docs / "forecasts" / "ls-safety-pt.svg").read_text(encoding="utf-8")
+    assert chart.count('class="point"') == 12 and "18000" in chart
+    queue = (docs / "queues" / "ls-safety-pt.md").read_text(encoding="utf-8")
+    assert (
+        "Forecast: 18,000 items a week in the files; "
+    ) in queue and "[Forecast accuracy of the workflow](../forecasts/livestream.md)" in queue
+    assert (example_site / "site" / "forecasts" / "livestream.html").is_file()

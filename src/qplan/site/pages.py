@@ -322,9 +322,11 @@ def _queue_page(
         lines.append("No training pair.")
     lines.append("")
     if health is not None and qid in health.queues:
+        from qplan.site.forecasts import queue_forecast_line
         from qplan.site.health import queue_section
 
         lines += queue_section(health.queues[qid], health, heading=subhead("Health")[0])
+        lines += queue_forecast_line(health, qid)
     lines += subhead("Readiness checklist")
     from qplan.check.readiness import gates
 
@@ -608,6 +610,11 @@ def site_files(
         pages, health_nav = health_pages(org, health, today, health_trend, links)
         files.update(pages)
         nav.append({"Health": health_nav})
+        from qplan.site.forecasts import forecast_pages
+
+        pages, forecast_nav = forecast_pages(org, health, health_trend, links)
+        files.update(pages)
+        nav.append({"Forecast accuracy": forecast_nav})
     if projects:
         from qplan.site.status import site_pages
 
