@@ -471,3 +471,91 @@ def test_the_site_weighs_each_forecast_in_the_files_against_what_arrived(
         "Forecast: 18,000 items a week in the files; "
     ) in queue and "[Forecast accuracy of the workflow](../forecasts/livestream.md)" in queue
     assert (example_site / "site" / "forecasts" / "livestream.html").is_file()
+
+
+def _interval_actuals(repo: Path) -> dict[tuple[int, int], int]:
+    """ls-safety-pt at co-bogota (America/Bogota, UTC−5 all year) by half-hour for the
+    eight weeks to 2026-11-22, in place of its daily rows; returns the items of each
+    half-hour of the week in its profile's zone (America/Sao_Paulo, UTC−3 all year)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    def items(weekday: int, minute: int) -> int:
+        return 5 + weekday * 3 + minute // 30
+
+    path = repo / "actuals" / "livestream.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    kept = [
+        line
+        for line in lines
+        if not (",ls-safety-pt,co-bogota," in line and line[:10] >= "2026-09-27")
+    ]
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    sao_paulo, bogota = ZoneInfo("America/Sao_Paulo"), ZoneInfo("America/Bogota")
+    moment = datetime(2026, 9, 28, tzinfo=sao_paulo)
+    rows = [
+        "interval_start,queue,team,arrived,handled,handled_within_sla,backlog_end,"
+        "aht_seconds,qa_sampled,qa_correct,productive_hours"
+    ]
+    while moment < datetime(2026, 11, 23, tzinfo=sao_paulo):
+        n = items(moment.weekday(), moment.hour * 60 + moment.minute)
+        local = moment.astimezone(bogota).strftime("%Y-%m-%dT%H:%M")
+        rows.append(f"{local},ls-safety-pt,co-bogota,{n},{n},{n},0,40,0,0,0.5")
+        moment += timedelta(minutes=30)
+    (repo / "actuals" / "intervals.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return {(d, m): items(d, m) for d in range(7) for m in range(0, 1440, 30)}
+
+
+def test_write_keeps_a_week_from_interval_actuals_as_the_queues_profile(
+    example_repo: Path,
+) -> None:
+    """Interval actuals (in the team's time) make the queue's typical week in its profile's
+    zone, written to forecasts/<queue>.csv and named as its profile; the plan shows it; a
+    second run writes nothing."""
+    from tests.plan_scenario import apply_all
+
+    week = _interval_actuals(example_repo)
+    state = str(example_repo / ".qplan" / "state.db")
+    apply_all(example_repo, state)
+    first = run_qplan("--wide", "forecast", "ls-safety-pt", "--write", repo=example_repo)
+    assert first.exit_code == 0, first.output
+    assert first.output.splitlines()[-1].endswith(
+        " Its week from 8 week(s) of interval actuals, in America/Sao_Paulo: written to "
+        "forecasts/ls-safety-pt.csv."
+    )
+    days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    expected = ["interval_start,volume"] + [
+        f"{days[d]} {m // 60:02d}:{m % 60:02d},{week[d, m]:.1f}" for d, m in sorted(week)
+    ]
+    written = example_repo / "forecasts" / "ls-safety-pt.csv"
+    assert written.read_text(encoding="utf-8") == "\n".join(expected) + "\n"
+    workflow = (example_repo / "workflows" / "livestream.yaml").read_text(encoding="utf-8")
+    assert (
+        "  - id: ls-safety-pt-actuals\n"
+        "    name: 'ls-safety-pt: its week from the interval actuals'\n"
+        "    timezone: America/Sao_Paulo\n"
+        "    csv: forecasts/ls-safety-pt.csv\n"
+    ) in workflow
+    assert "profile: ls-safety-pt-actuals}" in workflow
+    assert run_qplan("validate", repo=example_repo).exit_code == 0
+    plan = run_qplan("--wide", "--state", state, "plan", repo=example_repo)
+    assert (
+        '      forecast.profile: "lusophone-evenings" → "ls-safety-pt-actuals"\n\nApprovals needed:'
+    ) in plan.output
+    assert (
+        "forecast from forecasts/ls-safety-pt.csv: busiest half-hour sun 23:30 with 0.6% of "
+        "the week; 12,600 items in the file"
+    ) in plan.output
+    files = {p: p.read_bytes() for p in example_repo.rglob("*") if p.is_file()}
+    again = run_qplan(
+        "--wide", "forecast", "ls-safety-pt", "--write", "--format", "json", repo=example_repo
+    )
+    profile = json.loads(again.output)["queues"][0]["profile"]
+    assert profile == {
+        "file": "forecasts/ls-safety-pt.csv",
+        "timezone": "America/Sao_Paulo",
+        "weeks": 8,
+        "step_minutes": 30,
+        "written": False,
+    }
+    assert {p: p.read_bytes() for p in example_repo.rglob("*") if p.is_file()} == files

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from qplan.capacity.forecasting import MAX_HORIZON_WEEKS, Forecasts
 from qplan.check.semantics import ValidationResult
+from qplan.load.actuals import ARRIVED
 
 if TYPE_CHECKING:
     from qplan.capacity.forecasting import Event
@@ -34,7 +35,7 @@ def forecast(
     actuals or for a queue the repository does not have."""
     from qplan.capacity.forecasting import SEASON, forecast_queue, history_of, launch_forecast
     from qplan.core.errors import ConfigError
-    from qplan.load.actuals import ARRIVED, HANDLE_SECONDS, HANDLED
+    from qplan.load.actuals import HANDLE_SECONDS, HANDLED
 
     org = validation.organisation
     actuals = org.actuals
@@ -84,7 +85,39 @@ def forecast(
             )
         one.with_events(changes.get(qid, ()))
         found.queues.append(one)
+    _with_profiles(org, found)
     return found
+
+
+def _with_profiles(org: Organisation, found: Forecasts) -> None:
+    """Each forecast queue's week re-estimated from its interval actuals, in its profile's
+    time zone (without a profile, that of the team that took most of its items)."""
+    from qplan.capacity.arrival_profile import arrival_profiles
+
+    actuals = org.actuals
+    if actuals is None or not actuals.interval_arrived:
+        return
+    zones = {}
+    for q in found.queues:
+        forecast = org.queues[q.queue].forecast
+        profile = org.profiles.get(forecast.profile or "") if forecast else None
+        if profile is not None:
+            zones[q.queue] = str(profile.timezone)
+            continue
+        load = {
+            team: sum(day[ARRIVED] for day in series.values())
+            for (qid, team), series in actuals.series.items()
+            if qid == q.queue and team in org.teams
+        }
+        if load:
+            busiest = max(sorted(load), key=lambda team: load[team])
+            zones[q.queue] = str(org.teams[busiest].timezone)
+    team_zones = {tid: str(team.timezone) for tid, team in org.teams.items()}
+    profiles = arrival_profiles(
+        actuals.interval_arrived, zones, team_zones, zones, until=found.as_of
+    )
+    for q in found.queues:
+        q.profile = profiles.get(q.queue)
 
 
 def known_events(
@@ -136,25 +169,75 @@ def write_forecasts(
 ) -> list[str]:
     """Write into the queues' files the forecasts that beat seasonal naive and the files'
     forecast by ``margin_percent`` (so that writing never makes a forecast worse): the
-    weekly volume of the planning month and the handle time. Marks them written; returns
-    the files written."""
+    weekly volume of the planning month and the handle time; and each week re-estimated
+    from interval actuals to ``forecasts/<queue>.csv``, naming it as the queue's profile
+    (a profile ``<queue>-actuals`` added to its file when it names another). Marks what
+    was written; returns the files written, nothing when they already say it."""
+    from qplan.core.errors import ConfigError
+    from qplan.core.output import write_file
     from qplan.edit.documents import set_queue_forecasts
+    from qplan.load.reader import read_text
 
+    settings = validation.settings
     org = validation.organisation
-    by_file: dict[str, dict[int, tuple[str, float, float | None]]] = {}
-    chosen = []
+    by_file: dict[str, dict[int, tuple[str, float | None, float | None, str | None]]] = {}
+    new_profiles: dict[str, list[dict[str, str]]] = {}
+    csv_files: dict[str, str] = {}
     for q in found.queues:
-        if not q.weeks or org.queues[q.queue].forecast is None or not q.beats(margin_percent):
+        forecast = org.queues[q.queue].forecast
+        if forecast is None:
+            continue
+        volume = aht = None
+        if q.weeks and q.beats(margin_percent):
+            volume, aht = q.planning_volume(), q.weeks[0].aht_seconds
+            q.written = True
+        profile_id = None
+        if q.profile is not None:
+            path = q.profile_file
+            text = q.profile.csv()
+            there = settings.root / path
+            old = (
+                read_text(there, settings.root, max_bytes=settings.max_file_bytes)
+                if there.exists()
+                else None
+            )
+            if old != text:
+                csv_files[path] = text
+                q.profile_written = True
+            named = org.profiles.get(forecast.profile or "")
+            if named is None or named.csv != path:
+                profile_id = f"{q.queue}-actuals"
+                existing = org.profiles.get(profile_id)
+                if existing is not None and existing.csv != path:
+                    raise ConfigError(
+                        f"profile {profile_id} exists and names {existing.csv or 'no CSV'}: "
+                        f"rename it, and qplan can keep {q.queue}'s week from its actuals in {path}"
+                    )
+                origin = org.origin("queue", q.queue)
+                if existing is None:
+                    new_profiles.setdefault(origin.document.path, []).append(
+                        {
+                            "id": profile_id,
+                            "name": f"{q.queue}: its week from the interval actuals",
+                            "timezone": q.profile.zone,
+                            "csv": path,
+                        }
+                    )
+                q.profile_written = True
+        if volume is None and profile_id is None:
             continue
         origin = org.origin("queue", q.queue)
-        change = (q.queue, q.planning_volume(), q.weeks[0].aht_seconds)
-        by_file.setdefault(origin.document.path, {})[origin.index] = change
-        chosen.append(q)
-    for file, changes in sorted(by_file.items()):
-        set_queue_forecasts(validation.settings, file, changes)
-    for q in chosen:
-        q.written = True
-    return sorted(by_file)
+        by_file.setdefault(origin.document.path, {})[origin.index] = (
+            q.queue,
+            volume,
+            aht,
+            profile_id,
+        )
+    for path, text in sorted(csv_files.items()):
+        write_file(settings.root / path, text)
+    for file in sorted({*by_file, *new_profiles}):
+        set_queue_forecasts(settings, file, by_file.get(file, {}), new_profiles.get(file, ()))
+    return sorted({*by_file, *new_profiles, *csv_files})
 
 
 def planning_at_quantile(

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
+from qplan.capacity.arrival_profile import ArrivalProfile
 from qplan.capacity.figures import rounded
 
 #: the length of the season, in days
@@ -130,6 +131,15 @@ class QueueForecast:
     written: bool = False
     #: what is known to change its volume in the weeks ahead, applied to them
     events: list[Event] = field(default_factory=list)
+    #: its typical week re-estimated from interval actuals (None without them)
+    profile: ArrivalProfile | None = None
+    #: whether ``--write`` wrote that week to ``forecasts/<queue>.csv``
+    profile_written: bool = False
+
+    @property
+    def profile_file(self) -> str:
+        """Where ``--write`` keeps its week from interval actuals."""
+        return f"forecasts/{self.queue}.csv"
 
     def with_events(self, events: Sequence[Event]) -> None:
         """Apply ``events`` to the weeks ahead, in the order given."""

@@ -4,7 +4,7 @@ and every other item are kept (ruamel.yaml round-trip), only the edited item cha
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -195,19 +195,37 @@ def set_allocation_shares(
 
 
 def set_queue_forecasts(
-    settings: Settings, file: str, changes: Mapping[int, tuple[str, float, float | None]]
+    settings: Settings,
+    file: str,
+    changes: Mapping[int, tuple[str, float | None, float | None, str | None]],
+    profiles: Sequence[Mapping[str, str]] = (),
 ) -> Path:
     """Set the forecast of queues in ``file``: item index → (queue, weekly volume, handle
-    seconds or None to leave it), keeping every comment and the layout. Returns the file."""
+    seconds, profile id; each None to leave it), and add ``profiles`` to its list of
+    profiles (made when it has none), keeping every comment and the layout. Returns the
+    file."""
+    from ruamel.yaml.comments import CommentedSeq
+
     edit = _Edit(settings, file)
-    for index, (queue, volume, aht) in sorted(changes.items()):
+    for index, (queue, volume, aht, profile) in sorted(changes.items()):
         item = edit.queue(index, queue)
         edit.own(item, f"the queue {queue}", "forecast")
         forecast = item["forecast"]
         edit.own(forecast, f"the forecast of {queue}")
-        forecast["weekly_volume"] = round(volume)
+        if volume is not None:
+            forecast["weekly_volume"] = round(volume)
         if aht is not None:
             forecast["aht_seconds"] = number(round(aht, 1))
+        if profile is not None:
+            forecast["profile"] = profile
+    if profiles:
+        document = edit.document
+        if not isinstance(document.get("profiles"), list):
+            place = list(document).index("queues") if "queues" in document else len(document)
+            document.insert(place, "profiles", CommentedSeq())
+        edit.own(document, "the list of profiles", "profiles")
+        for added in profiles:
+            document["profiles"].append(commented(dict(added)))
     return edit.save()
 
 

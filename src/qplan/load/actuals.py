@@ -68,8 +68,11 @@ class Actuals:
     team_names: dict[str, Position] = field(default_factory=dict)
     problems: list[Diagnostic] = field(default_factory=list)
     rows: int = 0
-    #: (queue, team, day, minute) of every interval row, to find one given twice
-    intervals_seen: set[tuple[str, str, int, int]] = field(default_factory=set, repr=False)
+    #: items arrived in each interval row, by (queue, team, day, minute from 00:00 in the
+    #: team's time), which also finds an interval given twice
+    interval_arrived: dict[tuple[str, str, int, int], float] = field(
+        default_factory=dict, repr=False
+    )
 
     @property
     def empty(self) -> bool:
@@ -328,7 +331,7 @@ def _row(
         return
     if minute >= 0:
         key = (queue, team, day, minute)
-        if key in found.intervals_seen:
+        if key in found.interval_arrived:
             problems.append(
                 _problem(
                     Position(path, line),
@@ -337,7 +340,7 @@ def _row(
                 )
             )
             return
-        found.intervals_seen.add(key)
+        found.interval_arrived[key] = counts["arrived"]
     found.queue_names.setdefault(queue, at("queue"))
     found.team_names.setdefault(team, at("team"))
     series = found.series.setdefault((queue, team), {})

@@ -76,6 +76,12 @@ def text(found: Forecasts) -> str:
     for q in found.queues:
         written = " Written to its file." if q.written else ""
         said = [*q.notes, *(f"Event {e.words()}" for e in q.events)]
+        if q.profile is not None:
+            said.append(
+                f"Its week from {q.profile.weeks} week(s) of interval actuals, in "
+                f"{q.profile.zone}"
+                + (f": written to {q.profile_file}" if q.profile_written else "")
+            )
         out.append(f"{q.queue}: {_verdict(q)}." + "".join(f" {n}." for n in said) + written)
     for qid in found.without_history:
         out.append(f"{qid}: no whole week of actuals; not forecast.")
@@ -132,6 +138,15 @@ def contract(found: Forecasts) -> dict[str, Any]:
                 "baseline": {"method": "seasonal-naive", **(one(q.baseline) or {})},
                 "current": one(q.current),
                 "written": q.written,
+                "profile": None
+                if q.profile is None
+                else {
+                    "file": q.profile_file,
+                    "timezone": q.profile.zone,
+                    "weeks": q.profile.weeks,
+                    "step_minutes": q.profile.step,
+                    "written": q.profile_written,
+                },
                 "events": [
                     {
                         "starts": e.starts.isoformat(),
