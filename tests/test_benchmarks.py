@@ -36,6 +36,7 @@ def test_the_synthetic_organisations_are_valid(tmp_path: Path, shape: str) -> No
         ),
         ("benchmarks.bench_capacity", {"queues", "capacity_s", "capacity_vs_validate"}),
         ("benchmarks.bench_health", {"queues", "rows", "validate_s", "health_s"}),
+        ("benchmarks.bench_forecast", {"queues", "rows", "forecast_s", "forecast_queues"}),
     ],
 )
 # one shape (the second, which exercises more of the model) in the suite: both are valid
@@ -44,8 +45,10 @@ def test_the_synthetic_organisations_are_valid(tmp_path: Path, shape: str) -> No
 def test_each_benchmark_runs_and_reports_its_figures(
     module: str, fields: set[str], shape: str
 ) -> None:
+    # six weeks of days: enough to forecast from, few enough for a smoke run
+    days = ["--days", "42"] if module == "benchmarks.bench_forecast" else []
     done = subprocess.run(
-        [sys.executable, "-m", module, "100", "--shape", shape, "--rounds", "1"],
+        [sys.executable, "-m", module, "100", "--shape", shape, "--rounds", "1", *days],
         cwd=ROOT,
         capture_output=True,
         text=True,

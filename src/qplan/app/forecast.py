@@ -4,6 +4,7 @@ its daily actuals, with the backtest that chose its method."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,9 @@ if TYPE_CHECKING:
     from qplan.core.diagnostics import Report
     from qplan.model.organisation import Organisation
     from qplan.plan.scenario import ScenarioResult
+
+#: from this many queues on, a helper process forecasts half of them
+PARALLEL_QUEUES = 4
 
 __all__ = ["MAX_HORIZON_WEEKS", "Forecasts", "forecast", "planning_at_quantile"]
 
@@ -33,8 +37,15 @@ def forecast(
     """Forecast ``queues`` (all with actuals, or a workflow's, when none is named) from the
     actuals up to ``as_of`` (default: their last day). Raises :class:`ConfigError` without
     actuals or for a queue the repository does not have."""
-    from qplan.capacity.forecasting import SEASON, forecast_queue, history_of, launch_forecast
+    from qplan.capacity.forecasting import (
+        SEASON,
+        QueueForecast,
+        forecast_queue,
+        history_of,
+        launch_forecast,
+    )
     from qplan.core.errors import ConfigError
+    from qplan.core.forked import in_two
     from qplan.load.actuals import HANDLE_SECONDS, HANDLED
 
     org = validation.organisation
@@ -65,26 +76,41 @@ def forecast(
         if q in org.queues and (workflow is None or org.queues[q].workflow == workflow)
     )
     found = Forecasts(last, horizon_weeks, quantile)
-    for qid in wanted:
-        history = history_of(days.get(qid, {}), until=last)
-        queue_forecast = org.queues[qid].forecast
-        if history is None and qid in launches:
-            aht = queue_forecast.aht_seconds if queue_forecast else None
-            one = launch_forecast(qid, first_week, horizon_weeks, aht, launches[qid])
-        elif history is None:
-            found.without_history.append(qid)
-            continue
-        else:
-            one = forecast_queue(
-                qid,
-                history,
-                horizon_weeks=horizon_weeks,
-                method=method,
-                quantile=quantile,
-                current_weekly_volume=queue_forecast.weekly_volume if queue_forecast else None,
-            )
-        one.with_events(changes.get(qid, ()))
-        found.queues.append(one)
+
+    def make(qids: Sequence[str]) -> list[QueueForecast | str]:
+        """The forecast of each of ``qids``, or its id when it has no whole week."""
+        made: list[QueueForecast | str] = []
+        for qid in qids:
+            history = history_of(days.get(qid, {}), until=last)
+            queue_forecast = org.queues[qid].forecast
+            if history is None and qid in launches:
+                aht = queue_forecast.aht_seconds if queue_forecast else None
+                one = launch_forecast(qid, first_week, horizon_weeks, aht, launches[qid])
+            elif history is None:
+                made.append(qid)
+                continue
+            else:
+                one = forecast_queue(
+                    qid,
+                    history,
+                    horizon_weeks=horizon_weeks,
+                    method=method,
+                    quantile=quantile,
+                    current_weekly_volume=queue_forecast.weekly_volume if queue_forecast else None,
+                )
+            one.with_events(changes.get(qid, ()))
+            made.append(one)
+        return made
+
+    # the fits of each queue stand alone: from a few queues on, a helper process fits
+    # the later half while this one fits the earlier (the same forecasts either way)
+    split = len(wanted) // 2 if len(wanted) >= PARALLEL_QUEUES else len(wanted)
+    for part in in_two(make, wanted, split):
+        for one in part:
+            if isinstance(one, str):
+                found.without_history.append(one)
+            else:
+                found.queues.append(one)
     _with_profiles(org, found)
     return found
 
