@@ -126,7 +126,7 @@ def test_every_command_has_a_working_example(
             "4. Anything involving a minor goes to the minor-safety path immediately, "
             "whatever the queue.",
         ),
-        "docs build": (0, "Built 94 pages into site."),
+        "docs build": (0, "Built 101 pages into site."),
         # the verdict leads; the backlog recovery asked for ends the report
         "capacity": (0, "  it clears within 7 days with no extra FTE"),
         "health": outcomes["health"],  # its verdict leads: checked above
