@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import difflib
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -98,7 +99,12 @@ def read_actuals(root: Path, files: list[Path], *, max_bytes: int) -> Actuals:
     found = Actuals()
     for file in files:
         try:
-            _read_file(found, root, relative_name(file, root), max_bytes)
+            if file.suffix == ".parquet":
+                from qplan.load.actuals_parquet import read_parquet
+
+                read_parquet(found, root, relative_name(file, root), max_bytes)
+            else:
+                _read_file(found, root, relative_name(file, root), max_bytes)
         except LoadError as exc:
             found.problems.append(exc.diagnostic)
     return found
@@ -111,27 +117,43 @@ def _read_file(found: Actuals, root: Path, path: str, max_bytes: int) -> None:
     if opened is None:
         return
     _, reader = opened
-    index = len(found.files)
-    found.files.append(path)
     try:
         header = csv_header(reader)
     except CsvHeaderProblem as problem:
+        found.files.append(path)
         found.problems.append(_problem(Position(path), problem.message, problem.hint))
         return
-    columns = _columns(path, [h.strip() for h in header or []], found.problems)
+    rows = ((reader.line_num, row) for row in reader)
+    try:
+        read_rows(found, path, [h.strip() for h in header or []], rows)
+    except csv.Error as exc:
+        found.problems.append(_problem(Position(path, reader.line_num), f"is not CSV: {exc}", HINT))
+
+
+def read_rows(
+    found: Actuals,
+    path: str,
+    header: list[str],
+    rows: Iterable[tuple[int, list[str]]],
+    *,
+    cells: bool = False,
+) -> None:
+    """Fold a source's rows into ``found``: ``header``, the column names, and ``rows``,
+    each with the line it is on (a row number where the source has no lines). With
+    ``cells``, a problem's column is the cell's (1 for the first), not the character's."""
+    index = len(found.files)
+    found.files.append(path)
+    columns = _columns(path, header, found.problems)
     if columns is None:
         return
     fast = _Fast.of(columns)
     days: dict[str, int] = {}
-    try:
-        for row in reader:
-            if fast is not None and fast.take(found, index, reader.line_num, row, days):
-                continue
-            if not row or all(not cell.strip() for cell in row):
-                continue
-            _row(found, path, index, reader.line_num, row, columns)
-    except csv.Error as exc:
-        found.problems.append(_problem(Position(path, reader.line_num), f"is not CSV: {exc}", HINT))
+    for line, row in rows:
+        if fast is not None and fast.take(found, index, line, row, days):
+            continue
+        if not row or all(not cell.strip() for cell in row):
+            continue
+        _row(found, path, index, line, row, columns, cells)
 
 
 class _Fast:
@@ -248,9 +270,12 @@ def _row(
     line: int,
     row: list[str],
     columns: dict[str, int],
+    cells_placed: bool = False,
 ) -> None:
     def at(name: str) -> Position:
         i = columns[name]
+        if cells_placed:
+            return Position(path, line, i + 1)
         return Position(path, line, 1 + sum(len(c) + 1 for c in row[:i]))
 
     if len(row) != len(columns):

@@ -688,7 +688,8 @@ ACTUALS_DIR = "actuals"
 
 
 def _load_actuals(org: Organisation, settings: Settings, report: Report) -> None:
-    """Read every CSV under actuals/, when there is such a folder (row problems: QP107)."""
+    """Read every CSV and Parquet file under actuals/, when there is such a folder (row
+    problems: QP107)."""
     from qplan.load.actuals import read_actuals
     from qplan.load.reader import input_files
 
@@ -696,7 +697,9 @@ def _load_actuals(org: Organisation, settings: Settings, report: Report) -> None
     if not folder.is_dir():
         return
     try:
-        files = list(input_files(folder, settings.root, (".csv",), max_files=settings.max_files))
+        files = list(
+            input_files(folder, settings.root, (".csv", ".parquet"), max_files=settings.max_files)
+        )
         found = read_actuals(settings.root, files, max_bytes=settings.max_file_bytes)
     except LoadError as exc:
         report.add(exc.diagnostic)
