@@ -61,6 +61,9 @@ def test_every_command_has_a_working_example(
     outputs: dict[str, str] = {}
     # `docs serve` runs until stopped: tests/test_docs.py runs its example in a subprocess.
     del examples["docs serve"]
+    # `actuals pull` reads a database: tests/test_actuals_postgres.py runs its example
+    # against the real server (the example organisation keeps its actuals as files)
+    assert examples.pop("actuals pull") == ["actuals", "pull"]
     first = ["plan", "show", "apply"]
     last = ["export", "import", "new queue", "new project"]  # these write files
     order = first + [c for c in examples if c not in first + last] + last

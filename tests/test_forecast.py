@@ -334,7 +334,9 @@ def test_capacity_at_a_quantile_without_actuals_says_so(example_repo: Path) -> N
     found = run_qplan("capacity", "--quantile", "0.8", repo=example_repo)
     assert (found.exit_code, found.output) == (
         1,
-        "error: there are no actuals to forecast from: put CSV files under actuals/\n",
+        "error: there are no actuals to forecast from: put CSV files of what happened under "
+        "actuals/ (date,queue,team,arrived,handled,handled_within_sla,backlog_end,aht_seconds,"
+        "qa_sampled,qa_correct[,productive_hours])\n",
     )
 
 

@@ -51,7 +51,9 @@ def forecast(
     org = validation.organisation
     actuals = org.actuals
     if actuals is None or actuals.empty:
-        raise ConfigError("there are no actuals to forecast from: put CSV files under actuals/")
+        from qplan.app.health import no_actuals_hint
+
+        raise ConfigError(f"there are no actuals to forecast from: {no_actuals_hint(validation)}")
     unknown = [q for q in queues if q not in org.queues]
     if unknown:
         raise ConfigError(f"no such queue: {', '.join(unknown)}")

@@ -31,11 +31,7 @@ def assess_health(
 
     org = validation.organisation
     if org.actuals is None or org.actuals.empty:
-        raise ConfigError(
-            "there are no actuals: put CSV files of what happened under actuals/ "
-            "(date,queue,team,arrived,handled,handled_within_sla,backlog_end,aht_seconds,"
-            "qa_sampled,qa_correct[,productive_hours])"
-        )
+        raise ConfigError(f"there are no actuals: {no_actuals_hint(validation)}")
     if starts is None or ends is None:
         wanted = None
         if workflow is not None:
@@ -180,3 +176,18 @@ def recovery_of(
     if queue not in derive_organisation(validation.organisation, today).queues:
         raise UsageError(f"{queue!r} is not a staffed queue with a forecast and an allocation")
     return plan_recovery(validation, queue, backlog, by, overtime_max)
+
+
+def no_actuals_hint(validation: ValidationResult) -> str:
+    """What to do about having no actuals, for the source the settings name."""
+    source = validation.settings.actuals
+    if source.source == "postgresql":
+        return (
+            f"run qplan actuals pull (with {source.url_env} set) to read them from "
+            f"PostgreSQL table {source.table}"
+        )
+    return (
+        "put CSV files of what happened under actuals/ "
+        "(date,queue,team,arrived,handled,handled_within_sla,backlog_end,aht_seconds,"
+        "qa_sampled,qa_correct[,productive_hours])"
+    )

@@ -80,6 +80,9 @@ def plan_repository(
         known_items=known_items(validation.organisation, desired),
     )
     plan.health = _health_notes(validation, plan)
+    extract = validation.organisation.actuals_extract
+    if extract is not None:
+        plan.actuals = extract.contract()
     return PlanResult(validation, plan)
 
 

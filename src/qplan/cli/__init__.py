@@ -13,6 +13,7 @@ import click
 
 from qplan import __version__
 from qplan.cli import (
+    actuals,
     capacity,
     check,
     docs,
@@ -68,6 +69,7 @@ for _command in (
     capacity.erlang,
     capacity.capacity,
     health.health,
+    actuals.actuals,
     forecast.forecast,
     health.recover,
     strategy.allocate,

@@ -90,6 +90,14 @@ _TABLE: tuple[Rule, ...] = (
     Rule("QP021", _E, "missing-field", "Every required field is present."),
     Rule("QP022", _E, "wrong-type", "Values have the field's type; nothing is coerced."),
     Rule("QP023", _E, "invalid-value", "Values are in range and well-formed (ids, durations …)."),
+    Rule(
+        "QP024",
+        _W,
+        "actuals-extract-missing",
+        'With actuals from a database ([tool.qplan.actuals] source = "postgresql"), an '
+        "extract has been pulled (qplan actuals pull): until then health and forecasts have "
+        "no actuals.",
+    ),
     # --- identity and references -------------------------------------------------
     Rule("QP101", _E, "duplicate-id", "Ids are unique per kind across all files."),
     Rule("QP102", _E, "unknown-reference", "References (workflow, team, queue …) resolve."),
@@ -432,6 +440,7 @@ WHERE: dict[str, str] = {
     "QP021": "qplan.model.organisation",
     "QP022": "qplan.model.organisation",
     "QP023": "qplan.model.organisation",
+    "QP024": "qplan.model.actuals_source:_load_extract",
     "QP101": "qplan.check.semantics:unique_ids",
     "QP102": "qplan.check.semantics:_ref",
     "QP103": "qplan.check.semantics:_policy_binding",

@@ -6,6 +6,7 @@ Every key is optional. Environment variables override the file where noted.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from datetime import date
@@ -80,6 +81,9 @@ class Settings:
     #: most scenario files (each is a whole capacity model run) and project files
     max_scenarios: int = 50
     max_projects: int = 500
+    #: ``[tool.qplan.actuals]``: where the actuals come from (files under actuals/ unless
+    #: it names a database)
+    actuals: ActualsSource = field(default_factory=lambda: ActualsSource())
 
     @property
     def workflows_path(self) -> Path:
@@ -88,6 +92,58 @@ class Settings:
     @property
     def sops_path(self) -> Path:
         return self.root / self.sops_dir
+
+
+#: a table or view's name, optionally with its schema: letters, digits and _
+_TABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}(\.[A-Za-z_][A-Za-z0-9_]{0,62})?$")
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
+#: the most days an extract reaches back
+MAX_ACTUALS_DAYS = 3_650
+
+
+@dataclass(frozen=True)
+class ActualsSource:
+    """``[tool.qplan.actuals]``: ``files`` (every CSV and Parquet file under actuals/) or
+    ``postgresql`` (a table or view, read by ``qplan actuals pull`` into an extract kept
+    outside the repository, which every other command reads)."""
+
+    source: str = "files"
+    #: the environment variable that holds the database's URL (never the repository)
+    url_env: str = "QPLAN_ACTUALS_URL"
+    #: the table or view with the documented columns (``schema.name`` or ``name``)
+    table: str = ""
+    #: how many days up to today an extract holds
+    days: int = 730
+
+
+def _actuals_source(table: Any) -> ActualsSource:
+    where = "pyproject.toml: [tool.qplan.actuals]"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} must be a table")
+    known = {f.name for f in fields(ActualsSource)}
+    for key in table:
+        if key not in known:
+            raise ConfigError(f"{where} has no key {key!r} ({', '.join(sorted(known))})")
+    source = ActualsSource(**table)
+    if source.source not in ("files", "postgresql"):
+        raise ConfigError(f"{where} source must be files or postgresql, not {source.source!r}")
+    if not isinstance(source.url_env, str) or not _ENV_NAME.match(source.url_env):
+        raise ConfigError(
+            f"{where} url_env must name an environment variable, like QPLAN_ACTUALS_URL"
+        )
+    if not isinstance(source.table, str) or (source.table and not _TABLE.match(source.table)):
+        raise ConfigError(
+            f"{where} table must be a name like ops.actuals_daily (letters, digits, _)"
+        )
+    if source.source == "postgresql" and not source.table:
+        raise ConfigError(f'{where} source = "postgresql" needs a table (like ops.actuals_daily)')
+    if (
+        isinstance(source.days, bool)
+        or not isinstance(source.days, int)
+        or not 1 <= source.days <= MAX_ACTUALS_DAYS
+    ):
+        raise ConfigError(f"{where} days must be a whole number from 1 to {MAX_ACTUALS_DAYS:,}")
+    return source
 
 
 _INT_KEYS = {
@@ -176,8 +232,9 @@ def load_settings(root: str | os.PathLike[str] = ".") -> Settings:
         known = {f.name for f in fields(Settings)} - {"root"}
         values.update(_safety(section.get("safety", {})))
         values["approvers"] = _approvers(section.get("approvers", {}))
+        values["actuals"] = _actuals_source(section.get("actuals", {}))
         for key, value in section.items():
-            if key not in known or key in _SAFETY_KEYS or key == "approvers":
+            if key not in known or key in _SAFETY_KEYS or key in ("approvers", "actuals"):
                 continue  # later stages own their keys (e.g. safety thresholds)
             if key in _INT_KEYS and (
                 isinstance(value, bool) or not isinstance(value, int) or value <= 0

@@ -124,8 +124,11 @@ class Organisation:
     case_sets: dict[str, Any] = field(default_factory=dict)
     #: forecast CSVs, by path (the files the profiles name)
     forecasts: dict[str, Any] = field(default_factory=dict)
-    #: what happened, from the CSV files under actuals/ (None when there are none)
+    #: what happened, from the CSV and Parquet files under actuals/, or the newest
+    #: extract of a database (None when there are none)
     actuals: Any | None = None
+    #: that extract (a :class:`qplan.load.actuals_extract.Extract`), when it is one
+    actuals_extract: Any | None = None
     #: what-if overlays, from the files under scenarios/, by id
     scenarios: dict[str, pf.Scenario] = field(default_factory=dict)
     #: launches, rollouts, intakes and recoveries, from the files under projects/, by id
@@ -568,7 +571,9 @@ def load_organisation(settings: Settings, report: Report) -> Organisation:
     org.invalid["sop"] = failed_sops
     _load_case_sets(org, settings, report)
     _load_forecasts(org, settings, report)
-    _load_actuals(org, settings, report)
+    from qplan.model.actuals_source import load_actuals
+
+    load_actuals(org, settings, report)
     tables: tuple[tuple[str, dict[str, Any], list[tuple[Any, Origin]]], ...] = (
         ("scenario", org.scenarios, load_scenarios(settings, report)),
         ("project", org.projects, load_projects(settings, report)),
@@ -681,31 +686,6 @@ def _load_one_per_file(
             continue
         found.append((item, Origin(document, ())))
     return found
-
-
-#: the folder of actuals CSVs, under the repository's root
-ACTUALS_DIR = "actuals"
-
-
-def _load_actuals(org: Organisation, settings: Settings, report: Report) -> None:
-    """Read every CSV and Parquet file under actuals/, when there is such a folder (row
-    problems: QP107)."""
-    from qplan.load.actuals import read_actuals
-    from qplan.load.reader import input_files
-
-    folder = settings.root / ACTUALS_DIR
-    if not folder.is_dir():
-        return
-    try:
-        files = list(
-            input_files(folder, settings.root, (".csv", ".parquet"), max_files=settings.max_files)
-        )
-        found = read_actuals(settings.root, files, max_bytes=settings.max_file_bytes)
-    except LoadError as exc:
-        report.add(exc.diagnostic)
-        return
-    report.extend(found.problems)
-    org.actuals = found  # the rows without problems, for the check stage's rules
 
 
 def _load_forecasts(org: Organisation, settings: Settings, report: Report) -> None:

@@ -119,6 +119,9 @@ class Plan:
     #: how the queues it changes did against their targets, from the actuals (when there
     #: are any): {"queue": …, "missed": bool, "summary": …}
     health: list[dict[str, Any]] = field(default_factory=list)
+    #: the extract of a database's actuals the figures were made from (its contract:
+    #: source, table, from, to, rows, digest), when the actuals come from one
+    actuals: dict[str, Any] | None = None
     #: True when the plan was loaded from a file whose signature verified
     signed: bool = False
     _checksum: str | None = None
@@ -196,6 +199,8 @@ class Plan:
         }
         if self.health:  # only then, so plans made before it keep their checksum
             found["health"] = self.health
+        if self.actuals is not None:  # the same
+            found["actuals"] = self.actuals
         return found
 
     @property
@@ -357,8 +362,24 @@ def _from_document(document: dict[str, Any]) -> Plan:
         sources_digest=_digest(document.get("sources_digest")),
         approvals=_lines_only(list(document.get("approvals", [])), "approvals"),
         health=[_health_note(h) for h in document.get("health", [])],
+        actuals=_actuals_note(document.get("actuals")),
     )
     return plan
+
+
+def _actuals_note(value: Any) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise ValueError("actuals")
+    return {
+        "source": _line(value["source"], "actuals"),
+        "table": _line(value["table"], "actuals"),
+        "from": _line(value["from"], "actuals"),
+        "to": _line(value["to"], "actuals"),
+        "rows": _count(value["rows"]),
+        "digest": _digest(value["digest"]),
+    }
 
 
 def _health_note(value: Any) -> dict[str, Any]:

@@ -236,6 +236,8 @@ def text(plan: Plan, *, text_diffs: bool = True) -> str:
         out.extend(f"  ! queue.{h['queue']} {h['summary']}" for h in plan.health if h["missed"])
         out.append(f"  {_health_tail(plan.health)}")
         out.append("")
+    if plan.actuals is not None:
+        out += [f"Actuals: {_actuals_line(plan.actuals)}", ""]
     warnings = plan.diagnostics
     if warnings:
         out.append("Warnings:")
@@ -317,6 +319,8 @@ def _markdown_summary(plan: Plan) -> str:
         if len(missed) > MAX_LISTED:
             lines.append(f"- and {len(missed) - MAX_LISTED} more (see the JSON plan)")
         lines += [_health_tail(plan.health), ""]
+    if plan.actuals is not None:
+        lines += [f"Actuals: {markdown_text(_actuals_line(plan.actuals))}", ""]
     if plan.diagnostics:
         lines += ["#### Warnings", ""]
         for d in plan.diagnostics[:MAX_LISTED]:
@@ -369,4 +373,12 @@ def _details(title: str, label: str, chunk: list[str], continued: bool) -> str:
     return (
         f"<details><summary><b>{markdown_text(title)}</b>{suffix}: {label}</summary>\n\n"
         f"```diff\n{body}```\n\n</details>\n\n"
+    )
+
+
+def _actuals_line(actuals: dict[str, Any]) -> str:
+    """Which extract of a database's actuals the figures came from."""
+    return (
+        f"the extract of {actuals['source']} table {actuals['table']} from {actuals['from']} "
+        f"to {actuals['to']}, {actuals['rows']:,} rows (digest {str(actuals['digest'])[:12]})."
     )

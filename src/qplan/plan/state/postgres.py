@@ -8,16 +8,13 @@ from contextlib import contextmanager, suppress
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from qplan.core.credentials import first_line, redact, redact_url, url_secrets
 from qplan.core.errors import LockHeld, StateError
 from qplan.plan.state import (
     _SCHEMA,
     SCHEMA_VERSION,
     StateStore,
     check_schema_version,
-    first_line,
-    redact,
-    redact_url,
-    url_secrets,
 )
 
 _ADVISORY_KEY = 0x71706C616E  # "qplan"
