@@ -3,6 +3,7 @@ the same rows, rules and diagnostics as CSV)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,99 @@ def test_a_parquet_file_of_more_rows_than_its_size_allows_is_refused_unread(
         "actuals/many.parquet:1:1: QP107 actuals has 100,000 rows, more than a CSV of the "
         "size limit could hold (20,000): split it into smaller files"
     )
+
+
+def _export(repo: Path, name: str = "export.csv") -> tuple[Path, list[str]]:
+    """The example's livestream rows of 2026-11-22 dated a day later, their columns in
+    another order (as a review tool's export may give them), outside the repository."""
+    lines = (repo / "actuals" / "livestream.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    order = [header.index(c) for c in reversed(header)]
+    rows = [line.split(",") for line in lines[1:] if line.startswith("2026-11-22,")]
+    for row in rows:
+        row[0] = "2026-11-23"
+    text = [",".join(header[i] for i in order)] + [",".join(r[i] for i in order) for r in rows]
+    export = repo.parent / name
+    export.write_text("\n".join(text) + "\n", encoding="utf-8")
+    return export, [",".join(r) for r in rows]
+
+
+def test_an_export_in_any_column_order_becomes_typed_parquet_with_the_same_figures(
+    example_repo: Path,
+) -> None:
+    import duckdb
+
+    export, rows = _export(example_repo)
+    found = run_qplan("--wide", "actuals", "import", str(export), repo=example_repo)
+    assert (found.exit_code, found.output) == (
+        0,
+        f"{export.as_posix()}: {len(rows)} row(s) kept (actuals/export-2026-11.parquet), "
+        "0 rejected.\n",
+    )
+    written = example_repo / "actuals" / "export-2026-11.parquet"
+    with duckdb.connect() as connection:
+        kinds = connection.sql("SELECT * FROM read_parquet(?)", params=[str(written)]).types
+    assert [str(k) for k in kinds] == [
+        "DATE", "VARCHAR", "VARCHAR", "BIGINT", "BIGINT", "BIGINT", "BIGINT", "BIGINT",
+        "BIGINT", "DOUBLE", "DOUBLE",
+    ]  # fmt: skip
+    health = run_qplan("health", "--format", "json", repo=example_repo).output
+    again = written.read_bytes()
+    assert run_qplan("actuals", "import", str(export), repo=example_repo).exit_code == 0
+    assert written.read_bytes() == again  # the same export writes the same file
+    written.unlink()  # the same rows as CSV: the same figures
+    header = (example_repo / "actuals" / "livestream.csv").read_text().splitlines()[0]
+    (example_repo / "actuals" / "export.csv").write_text("\n".join([header, *rows]) + "\n")
+    assert run_qplan("health", "--format", "json", repo=example_repo).output == health
+
+
+def test_an_export_with_bad_rows_writes_nothing_unless_told(example_repo: Path) -> None:
+    export, rows = _export(example_repo, "bad.csv")
+    lines = export.read_text(encoding="utf-8").splitlines()
+    cells = lines[2].split(",")
+    cells[-4] = "lots"  # arrived, fourth from the end in the reversed order
+    lines[2] = ",".join(cells)
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    column = 1 + sum(len(c) + 1 for c in cells[:-4])
+    refused = run_qplan("--wide", "actuals", "import", str(export), repo=example_repo)
+    assert (refused.exit_code, refused.output.splitlines()) == (
+        1,
+        [
+            f"{export.as_posix()}: 0 row(s) kept (nothing written), 1 rejected.",
+            f"  {export.as_posix()}:3:{column}: QP107 actuals arrived 'lots' is not a whole "
+            "number from 0 to 1,000,000,000",
+            "Nothing was imported: fix the problems above, or pass --skip-bad-rows to import the "
+            "others.",
+        ],
+    )
+    assert not list((example_repo / "actuals").glob("*.parquet"))
+    told = run_qplan(
+        "actuals", "import", "--skip-bad-rows", str(export), "--format", "json", repo=example_repo
+    )
+    assert told.exit_code == 0, told.output
+    document = json.loads(told.output)
+    assert document["imported"] is True
+    assert [(e["kept"], e["rejected"], e["written"]) for e in document["exports"]] == [
+        (len(rows) - 1, 1, ["actuals/bad-2026-11.parquet"])
+    ]
+    assert run_qplan("validate", repo=example_repo).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (None, "1:1: QP013 cannot read file: No such file or directory"),
+        (b"a;b\n1;2\n", "1:1: QP107 actuals separates its columns with ';'; qplan reads "
+         "comma-separated CSV"),
+        (b"date,queue\n\xff\xfe", "2:1: QP007 not valid UTF-8 (byte 0xff)"),
+    ],
+)  # fmt: skip
+def test_an_export_that_cannot_be_read_is_one_line_and_nothing_written(
+    example_repo: Path, tmp_path: Path, content: bytes | None, problem: str
+) -> None:
+    export = tmp_path / "odd.csv"
+    if content is not None:
+        export.write_bytes(content)
+    found = run_qplan("--wide", "actuals", "import", str(export), repo=example_repo)
+    assert (found.exit_code, found.output.splitlines()[1]) == (1, f"  {export}:{problem}")
+    assert not list((example_repo / "actuals").glob("*.parquet"))

@@ -65,13 +65,21 @@ def test_every_command_has_a_working_example(
     # against the real server (the example organisation keeps its actuals as files)
     assert examples.pop("actuals pull") == ["actuals", "pull"]
     first = ["plan", "show", "apply"]
-    last = ["export", "import", "new queue", "new project"]  # these write files
+    last = ["export", "import", "new queue", "new project", "actuals import"]  # these write
+    # an export of the example's livestream rows of 22 November, dated the 23rd
+    rows = (example_repo / "actuals" / "livestream.csv").read_text(encoding="utf-8")
+    day = [line for line in rows.splitlines() if line.startswith(("date,", "2026-11-22,"))]
+    export = "\n".join(line.replace("2026-11-22,", "2026-11-23,") for line in day) + "\n"
+    (example_repo / "export.csv").write_text(export, encoding="utf-8")
     order = first + [c for c in examples if c not in first + last] + last
     for command in order:
         args = [a.replace("pr.plan", str(example_repo / "pr.plan")) for a in examples[command]]
         args = [a.replace("rollback.plan", str(example_repo / "rollback.plan")) for a in args]
-        result = run_qplan(*args, repo=example_repo)
-        lines = [line for line in result.output.splitlines() if line.strip()]
+        args = [a.replace("export.csv", str(example_repo / "export.csv")) for a in args]
+        wide = ["--wide"] if command == "actuals import" else []  # its line names a path
+        result = run_qplan(*wide, *args, repo=example_repo)
+        output = result.output.replace(f"{example_repo}/", "")
+        lines = [line for line in output.splitlines() if line.strip()]
         outcomes[command] = (result.exit_code, lines[-1] if lines else "")
         outputs[command] = result.output
     assert outcomes["health"][0] == 0
@@ -149,6 +157,10 @@ def test_every_command_has_a_working_example(
         "new queue": (
             0,
             "Queue ls-safety-es is a draft; qplan readiness ls-safety-es lists what is left to do.",
+        ),
+        "actuals import": (
+            0,
+            "export.csv: 6 row(s) kept (actuals/export-2026-11.parquet), 0 rejected.",
         ),
         "new project": (
             0,

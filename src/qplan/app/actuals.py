@@ -1,4 +1,5 @@
-"""``qplan actuals pull``: the newest extract of the actuals from the team's database."""
+"""``qplan actuals pull`` and ``import``: the newest extract of the actuals from the team's
+database, and exports turned into Parquet files under actuals/."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from qplan.core.diagnostics import Report
 from qplan.load.settings import Settings
 
 if TYPE_CHECKING:
+    from qplan.edit.actuals_import import Imported
     from qplan.load.actuals_extract import Extract
 
 
@@ -28,3 +30,12 @@ def pull_actuals(settings: Settings) -> tuple[Extract | None, Report]:
     report = Report()
     report.extend(found.problems)
     return extract, report
+
+
+def import_actuals(
+    settings: Settings, exports: list[str], *, skip_bad_rows: bool = False
+) -> list[Imported]:
+    """``qplan actuals import``: see :func:`qplan.edit.actuals_import.import_exports`."""
+    from qplan.edit.actuals_import import import_exports
+
+    return import_exports(settings, exports, skip_bad_rows=skip_bad_rows)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 
@@ -39,3 +40,48 @@ def actuals_pull(obj: Context, fmt: str) -> None:
         f"(digest {extract.digest[:12]}).\n",
         fmt,
     )
+
+
+@actuals.command("import")
+@click.argument("exports", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--skip-bad-rows",
+    is_flag=True,
+    help="Import the rows that pass, leaving out (and naming) those that break a rule.",
+)
+@format_option("text", "json")
+@pass_context
+def actuals_import(obj: Context, exports: tuple[str, ...], skip_bad_rows: bool, fmt: str) -> None:
+    """Turn exports of what happened (CSV with the actuals columns in any order, a row a
+    day or an interval) into typed Parquet files under actuals/, one a month per export,
+    checked by the rules of actuals. Nothing is written when a row breaks a rule (exit 1)
+    unless --skip-bad-rows; importing an export again writes the same files.
+
+    Example: qplan actuals import export.csv
+    """
+    from qplan.app.actuals import import_actuals
+    from qplan.core.text import log_safe
+
+    found = import_actuals(obj.settings(), list(exports), skip_bad_rows=skip_bad_rows)
+    refused = not skip_bad_rows and any(one.problems for one in found)
+    if fmt == "json":
+        document = {"format_version": "1", "imported": not refused}
+        document["exports"] = [one.contract() for one in found]
+        echo_report(json.dumps(document, indent=2, ensure_ascii=False) + "\n", fmt)
+    else:
+        lines = []
+        for one in found:
+            into = ", ".join(one.written) if one.written else "nothing written"
+            lines.append(
+                f"{log_safe(one.export)}: {one.kept:,} row(s) kept ({into}), "
+                f"{one.rejected:,} rejected."
+            )
+            lines += [f"  {d.render()}" for d in one.problems]
+        if refused:
+            lines.append(
+                "Nothing was imported: fix the problems above, or pass --skip-bad-rows to import "
+                "the others."
+            )
+        echo_report("\n".join(lines) + "\n", fmt)
+    if refused:
+        sys.exit(1)
