@@ -561,3 +561,21 @@ def test_write_keeps_a_week_from_interval_actuals_as_the_queues_profile(
         "written": False,
     }
     assert {p: p.read_bytes() for p in example_repo.rglob("*") if p.is_file()} == files
+
+
+def test_a_launch_and_a_change_in_one_week_combine_day_by_day() -> None:
+    """Launched on a Wednesday (5 of the week's days), volume × 1.3 from the Thursday (4 of
+    them, all launched): 25,000 / 7 × (1 + 4 × 1.3), not the two shares multiplied."""
+    from qplan.capacity.forecasting import Event, ForecastWeek, with_events
+
+    week = ForecastWeek(date(2027, 1, 11), 0.0, None, 40.0)
+    launch = Event(date(2027, 1, 13), "project p", weekly_volume=25_000)
+    change = Event(date(2027, 1, 14), "scenario s", multiply=1.3)
+    both = with_events(week, [launch, change])
+    assert both.volume_p50 == pytest.approx(25_000 / 7 * (1 + 4 * 1.3))
+    assert both.volume_pq is None
+    ahead = ForecastWeek(date(2027, 1, 11), 7_000.0, 8_400.0, 40.0)
+    changed = with_events(ahead, [change])
+    assert (changed.volume_p50, changed.volume_pq) == pytest.approx(
+        (7_000 / 7 * (3 + 4 * 1.3), 8_400 / 7 * (3 + 4 * 1.3))
+    )

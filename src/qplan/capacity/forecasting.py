@@ -98,21 +98,30 @@ class Event:
         )
         return f"from {self.starts.isoformat()}: {change} ({self.source})"
 
-    def share_of(self, week: date) -> float:
-        """The share of the week from Monday ``week`` on or after the event's day."""
-        return min(max((week + timedelta(days=SEASON) - self.starts).days, 0), SEASON) / SEASON
+    def on(self, day: date) -> bool:
+        """Whether it has started by ``day``."""
+        return self.starts <= day
 
-    def applied(self, week: ForecastWeek) -> ForecastWeek:
-        share = self.share_of(week.starts)
-        if self.multiply is not None:
-            factor = 1 + (self.multiply - 1) * share
-            return replace(
-                week,
-                volume_p50=week.volume_p50 * factor,
-                volume_pq=None if week.volume_pq is None else week.volume_pq * factor,
-            )
-        added = (self.weekly_volume or 0.0) * share
-        return replace(week, volume_p50=week.volume_p50 + added, volume_pq=None)
+
+def with_events(week: ForecastWeek, events: Sequence[Event]) -> ForecastWeek:
+    """A week with ``events`` applied day by day: each day a seventh of the week (a launch
+    adds a seventh of its weekly volume from its day on), times every change started by
+    that day, so a launch and a change starting in one week combine as their days do."""
+    p50 = pq = 0.0
+    launched = False
+    for offset in range(SEASON):
+        day = week.starts + timedelta(days=offset)
+        factor = math.prod(e.multiply for e in events if e.multiply is not None and e.on(day))
+        added = sum(e.weekly_volume or 0.0 for e in events if e.multiply is None and e.on(day))
+        launched = launched or any(e.multiply is None for e in events)
+        p50 += (week.volume_p50 + added) / SEASON * factor
+        if week.volume_pq is not None:
+            pq += (week.volume_pq + added) / SEASON * factor
+    return replace(
+        week,
+        volume_p50=p50,
+        volume_pq=None if week.volume_pq is None or launched else pq,
+    )
 
 
 @dataclass
@@ -135,6 +144,8 @@ class QueueForecast:
     profile: ArrivalProfile | None = None
     #: whether ``--write`` wrote that week to ``forecasts/<queue>.csv``
     profile_written: bool = False
+    #: the weeks as forecast, before any event
+    _unchanged: list[ForecastWeek] | None = field(default=None, repr=False)
 
     @property
     def profile_file(self) -> str:
@@ -142,10 +153,14 @@ class QueueForecast:
         return f"forecasts/{self.queue}.csv"
 
     def with_events(self, events: Sequence[Event]) -> None:
-        """Apply ``events`` to the weeks ahead, in the order given."""
-        for event in events:
-            self.weeks = [event.applied(week) for week in self.weeks]
-            self.events.append(event)
+        """Add ``events`` to those applied to the weeks ahead (all of them worked out again
+        from the weeks before any, day by day)."""
+        if not events:
+            return
+        if self._unchanged is None:
+            self._unchanged = list(self.weeks)
+        self.events.extend(events)
+        self.weeks = [with_events(week, self.events) for week in self._unchanged]
 
     def beats(self, margin_percent: float) -> bool:
         """Whether its backtest MASE is below seasonal naive's and the files' forecast's,
