@@ -200,6 +200,23 @@ def test_a_malformed_url_does_not_show_its_password(
     assert code == 1 and output.startswith("error: cannot read the actuals from PostgreSQL")
 
 
+@pytest.mark.parametrize(
+    ("password", "pieces"),
+    [("Q@1@2@3@4@5@6", ["1@2@3", "5@6@"]), ("p@ss", ["ss@"]), ("ab@cd", ["cd@"])],
+)
+def test_a_password_holding_at_signs_is_hidden_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, password: str, pieces: list[str]
+) -> None:
+    """A parser cuts the user part at the first "@" and quotes the rest of the password
+    as the host's name: no piece of it may show."""
+    repo = _repo(tmp_path, "ops.actuals_daily")
+    monkeypatch.setenv("QPLAN_ACTUALS_URL", f"postgresql://root:{password}@127.0.0.1:5432/test")
+    found = run_qplan("actuals", "pull", repo=repo)
+    assert found.exit_code == 1 and found.output.startswith("error: cannot read the actuals")
+    for piece in pieces:
+        assert piece not in found.output, found.output
+
+
 def test_pull_without_a_url_or_a_database_source_says_what_to_do(
     tmp_path: Path, example_repo: Path
 ) -> None:
@@ -230,6 +247,10 @@ def test_pull_without_a_url_or_a_database_source_says_what_to_do(
         ('source = "postgresql"', '[tool.qplan.actuals] source = "postgresql" needs a table'),
         ("days = 0", "[tool.qplan.actuals] days must be a whole number from 1 to 3,650"),
         ("password = 'x'", "[tool.qplan.actuals] has no key 'password'"),
+        (
+            'source = "postgresql"\ntable = "ops.good\\n"',
+            "[tool.qplan.actuals] table must be a name like ops.actuals_daily (letters, digits, _)",
+        ),
     ],
 )
 def test_bad_source_settings_are_one_line(tmp_path: Path, table: str, message: str) -> None:

@@ -196,3 +196,84 @@ def test_an_export_that_cannot_be_read_is_one_line_and_nothing_written(
     found = run_qplan("--wide", "actuals", "import", str(export), repo=example_repo)
     assert (found.exit_code, found.output.splitlines()[1]) == (1, f"  {export}:{problem}")
     assert not list((example_repo / "actuals").glob("*.parquet"))
+
+
+def _parquet(repo: Path, name: str, select: str) -> None:
+    import duckdb
+
+    target = repo / "actuals" / name
+    with duckdb.connect() as connection:
+        connection.execute(f"COPY ({select}) TO '{target}' (FORMAT parquet, COMPRESSION zstd)")
+
+
+_ROW = (
+    "'us-reno' AS team, 0 AS arrived, 0 AS handled, 0 AS handled_within_sla, 0 AS backlog_end, "
+    "0 AS aht_seconds, 0 AS qa_sampled, 0 AS qa_correct"
+)
+
+
+def test_a_parquet_bomb_of_long_cells_is_read_cut_short(example_repo: Path) -> None:
+    """30,000 rows of a 100,000-character queue name take 3 kB: each cell is read cut to
+    256 characters, and every message shortens the name."""
+    _parquet(
+        example_repo,
+        "long.parquet",
+        f"SELECT DATE '2026-11-02' AS date, repeat('q', 100000) AS queue, {_ROW} FROM range(30000)",
+    )
+    found = run_qplan("validate", repo=example_repo)
+    assert found.exit_code == 1
+    assert max(len(line) for line in found.output.splitlines()) < 300
+    assert found.output.splitlines()[0] == (
+        f"actuals/long.parquet:1:2: QP109 actuals name an unknown queue '{'q' * 80}'"
+    )
+
+
+@pytest.mark.parametrize(
+    ("select", "message"),
+    [
+        (
+            "SELECT TIMESTAMPTZ '2026-11-02 18:00:00+00' AS interval_start, "
+            f"'ls-safety-en' AS queue, {_ROW}",
+            "column 'interval_start' holds times with a time zone: keep each team's local "
+            "time without one, as an actuals CSV does",
+        ),
+        (
+            "SELECT " + ", ".join(f"{i} AS c{i}" for i in range(65)),
+            "has 65 columns; actuals have at most 64",
+        ),
+    ],
+)
+def test_parquet_that_cannot_be_actuals_is_refused_unread(
+    example_repo: Path, select: str, message: str
+) -> None:
+    _parquet(example_repo, "odd.parquet", select)
+    found = run_qplan("validate", repo=example_repo)
+    assert found.output.splitlines()[0] == f"actuals/odd.parquet:1:1: QP107 actuals {message}"
+
+
+def test_exports_that_would_write_the_same_file_are_refused(
+    example_repo: Path, tmp_path: Path
+) -> None:
+    first, _ = _export(example_repo)
+    (tmp_path / "other").mkdir()
+    second = tmp_path / "other" / "export.csv"
+    second.write_text(first.read_text(encoding="utf-8").replace(",2026-11-23", ",2026-11-24"))
+    found = run_qplan("--wide", "actuals", "import", str(first), str(second), repo=example_repo)
+    assert (found.exit_code, found.output) == (
+        1,
+        f"error: {second.as_posix()} and {first.as_posix()} would both be written to "
+        "actuals/export-2026-11.parquet: rename one of them\n",
+    )
+    assert not list((example_repo / "actuals").glob("*.parquet"))
+
+
+def test_rows_dated_after_today_are_rejected_on_import(example_repo: Path) -> None:
+    export, _ = _export(example_repo)
+    text = export.read_text(encoding="utf-8")
+    export.write_text(text.replace(",2026-11-23", ",2026-12-23", 1), encoding="utf-8")
+    found = run_qplan("--wide", "actuals", "import", str(export), repo=example_repo)
+    assert found.exit_code == 1
+    assert found.output.splitlines()[0] == (
+        f"{export.as_posix()}: 0 row(s) kept (nothing written), 1 rejected."
+    )
+    assert "are dated 2026-12-23, after today (2026-12-07)" in found.output.splitlines()[1]

@@ -579,3 +579,18 @@ def test_a_launch_and_a_change_in_one_week_combine_day_by_day() -> None:
     assert (changed.volume_p50, changed.volume_pq) == pytest.approx(
         (7_000 / 7 * (3 + 4 * 1.3), 8_400 / 7 * (3 + 4 * 1.3))
     )
+
+
+def test_write_refuses_a_profile_file_it_cannot_replace_and_writes_nothing(
+    example_repo: Path,
+) -> None:
+    _interval_actuals(example_repo)
+    (example_repo / "forecasts" / "ls-safety-pt.csv").mkdir(parents=True)
+    before = (example_repo / "workflows" / "livestream.yaml").read_bytes()
+    found = run_qplan("--wide", "forecast", "ls-safety-pt", "--write", repo=example_repo)
+    assert (found.exit_code, found.output) == (
+        1,
+        "error: nothing was written: forecasts/ls-safety-pt.csv:1:1: QP013 not a regular "
+        "file: it is a directory\n",
+    )
+    assert (example_repo / "workflows" / "livestream.yaml").read_bytes() == before

@@ -13,8 +13,11 @@ from qplan.check.semantics import ValidationResult
 from qplan.load.actuals import ARRIVED
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from qplan.capacity.forecasting import Event
     from qplan.core.diagnostics import Report
+    from qplan.load.settings import Settings
     from qplan.model.organisation import Organisation
     from qplan.plan.scenario import ScenarioResult
 
@@ -204,7 +207,6 @@ def write_forecasts(
     from qplan.core.errors import ConfigError
     from qplan.core.output import write_file
     from qplan.edit.documents import set_queue_forecasts
-    from qplan.load.reader import read_text
 
     settings = validation.settings
     org = validation.organisation
@@ -224,11 +226,7 @@ def write_forecasts(
             path = q.profile_file
             text = q.profile.csv()
             there = settings.root / path
-            old = (
-                read_text(there, settings.root, max_bytes=settings.max_file_bytes)
-                if there.exists()
-                else None
-            )
+            old = _written(settings, there)
             if old != text:
                 csv_files[path] = text
                 q.profile_written = True
@@ -261,10 +259,11 @@ def write_forecasts(
             aht,
             profile_id,
         )
-    for path, text in sorted(csv_files.items()):
-        write_file(settings.root / path, text)
+    # the YAML first: an edit qplan refuses (an anchor, a symlink) leaves no CSV behind
     for file in sorted({*by_file, *new_profiles}):
         set_queue_forecasts(settings, file, by_file.get(file, {}), new_profiles.get(file, ()))
+    for path, text in sorted(csv_files.items()):
+        write_file(settings.root / path, text)
     return sorted({*by_file, *new_profiles, *csv_files})
 
 
@@ -316,3 +315,19 @@ def planning_at_quantile(
     )
     origin = Origin(Document(f"--quantile {quantile:g}", "", None), ())
     return evaluate_scenario(validation, scenario, origin)
+
+
+def _written(settings: Settings, file: Path) -> str | None:
+    """What a file ``--write`` would write holds now (None: there is none); one that
+    cannot be read (a symlink, a folder, not UTF-8) is refused in one line."""
+    from qplan.core.errors import ConfigError
+    from qplan.core.output import refuse_links
+    from qplan.load.reader import LoadError, read_text
+
+    try:
+        refuse_links(file)
+        if not (file.exists() or file.is_symlink()):
+            return None
+        return read_text(file, settings.root, max_bytes=settings.max_file_bytes)
+    except LoadError as exc:
+        raise ConfigError(f"nothing was written: {exc.diagnostic.render()}") from None

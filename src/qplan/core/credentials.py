@@ -59,7 +59,14 @@ def url_secrets(url: str) -> list[str]:
     found = []
     cut = _user_password(url)
     if cut is not None:
-        found += [cut[1], *re.split(r"[@:/?#=&]", cut[1])]
+        password = cut[1]
+        found += [password, *re.split(r"[@:/?#=&]", password)]
+        # a parser that cuts the user part at its first "@" quotes the rest of the password
+        # as the host's name: each tail of the password, alone and with the host after it
+        host = re.split(r"[/?#]", cut[2][1:])[0]
+        for at in (m.start() for m in re.finditer("@", password)):
+            tail = password[at + 1 :]
+            found += [tail, f"{tail}@{host}", f"{tail}@{host.rpartition(':')[0] or host}"]
     for parameter in url.partition("://")[2].partition("?")[2].split("&"):
         name, _, value = parameter.partition("=")
         if _CREDENTIAL_PARAMETER.match(f"{name}="):

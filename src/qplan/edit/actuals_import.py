@@ -17,14 +17,18 @@ import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 from qplan.core.diagnostics import Diagnostic
 from qplan.load.actuals import COUNTS, OPTIONAL, REQUIRED, WHEN, Actuals, read_rows
+from qplan.load.actuals_parquet import MIN_ROW_BYTES
 from qplan.load.settings import CEILINGS, Settings
 
-#: the most rows of one export: what a CSV of the largest file qplan reads could hold
+#: the largest export read: the largest file qplan reads
 MAX_IMPORT_BYTES = CEILINGS["max_file_bytes"]
+#: the most files (months) one export is written to
+MAX_MONTHS = 120
 
 
 @dataclass
@@ -57,11 +61,36 @@ def import_exports(
     """Import each export into ``actuals/``: none at all when a row of any breaks a rule
     or one cannot be read (not there, not a regular file, too large, not UTF-8), unless
     ``skip_bad_rows`` (then the others)."""
-    found = [_read(Path(export)) for export in exports]
+    from qplan.core.errors import ConfigError
+    from qplan.core.output import refuse_links
+
+    found = [_read(Path(export), settings) for export in exports]
     if not skip_bad_rows and any(one.problems for one in found):
         for one in found:
             one.kept = 0
         return found
+    targets: dict[str, str] = {}
+    max_rows = settings.max_file_bytes // MIN_ROW_BYTES
+    for one in found:
+        if len(one.months) > MAX_MONTHS:
+            raise ConfigError(
+                f"{one.export} spans {len(one.months):,} months; an import writes at most "
+                f"{MAX_MONTHS} files an export (a month each): split it"
+            )
+        for month, rows in sorted(one.months.items()):
+            target = f"actuals/{one.stem}-{month}.parquet"
+            if target in targets:
+                raise ConfigError(
+                    f"{one.export} and {targets[target]} would both be written to {target}: "
+                    "rename one of them"
+                )
+            if len(rows) > max_rows:
+                raise ConfigError(
+                    f"{target} would hold {len(rows):,} rows, more than an actuals file may "
+                    f"({max_rows:,}, from max_file_bytes): raise [tool.qplan] max_file_bytes"
+                )
+            targets[target] = one.export
+            refuse_links(settings.root / target)  # before anything is written
     for one in found:
         for month, rows in sorted(one.months.items()):
             target = f"actuals/{one.stem}-{month}.parquet"
@@ -70,10 +99,16 @@ def import_exports(
     return found
 
 
-def _read(export: Path) -> Imported:
-    from qplan.load.reader import CsvHeaderProblem, LoadError, csv_header, read_text
+def _read(export: Path, settings: Settings) -> Imported:
+    from qplan.load.reader import (
+        CsvHeaderProblem,
+        LoadError,
+        csv_header,
+        printable_name,
+        read_text,
+    )
 
-    name = export.as_posix()
+    name = printable_name(export.as_posix())
     found = Imported(name)
     whole = export.resolve()
     try:
@@ -95,12 +130,19 @@ def _read(export: Path) -> Imported:
         found.problems.append(Diagnostic.at(Position(name), CODE, f"actuals {message}"))
         return found
     read_rows(actuals, name, header, iter(rows))
-    found.problems = actuals.problems
+    found.problems = actuals.problems + _after(actuals, settings.today)
     if any(d.line <= 1 for d in actuals.problems):  # the header: no row can be read
         found.rejected = len(rows)
         return found
     bad = {d.line for d in actuals.problems}
-    kept = [row for line, row in rows if line not in bad and any(cell.strip() for cell in row)]
+    when = header.index(WHEN[0] if WHEN[0] in header else WHEN[1])
+    today = settings.today.isoformat()
+
+    def keeps(line: int, row: list[str]) -> bool:
+        late = len(row) > when and row[when].strip()[:10] > today  # dated after today
+        return line not in bad and not late and any(cell.strip() for cell in row)
+
+    kept = [row for line, row in rows if keeps(line, row)]
     found.rejected = len(rows) - len(kept) - sum(not any(c.strip() for c in r) for _, r in rows)
     found.kept = len(kept)
     found.columns = [c for c in (*WHEN, *REQUIRED, *OPTIONAL) if c in header]
@@ -145,3 +187,24 @@ def _write_parquet(target: Path, columns: list[str], rows: list[list[str]]) -> N
             )
             source.select(", ".join(_typed(c) for c in columns)).write_parquet(str(made))
         write_file(target, made.read_bytes())
+
+
+def _after(actuals: Actuals, today: date) -> list[Diagnostic]:
+    """A row dated after ``today`` (validate refuses it): each series' first such row."""
+    from qplan.load.actuals import CODE
+
+    found = []
+    for (queue, team), series in sorted(actuals.series.items()):
+        late = sorted(day for day in series if day > today.toordinal())
+        if late:
+            record = series[late[0]]
+            found.append(
+                Diagnostic.at(
+                    actuals.position(record),
+                    CODE,
+                    f"actuals for {queue[:80]} at {team[:80]} are dated "
+                    f"{date.fromordinal(late[0]).isoformat()}, after today ({today})",
+                    "actuals record what happened: check the date column",
+                )
+            )
+    return found

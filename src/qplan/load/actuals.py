@@ -360,7 +360,7 @@ def _row(
             problems.append(
                 _problem(
                     Position(path, line),
-                    f"repeats {queue} at {team} at {cells['interval_start']}",
+                    f"repeats {queue[:80]} at {team[:80]} at {cells['interval_start'][:40]}",
                     "give each queue, team and interval one row",
                 )
             )
@@ -378,7 +378,7 @@ def _row(
         problems.append(
             _problem(
                 Position(path, line),
-                f"repeats {queue} at {team} on {date.fromordinal(day).isoformat()} "
+                f"repeats {queue[:80]} at {team[:80]} on {date.fromordinal(day).isoformat()} "
                 f"(first on {found.files[int(record[FILE])]}:{int(record[LINE])})",
                 "give a day either one daily row or its interval rows, once",
             )

@@ -28,6 +28,9 @@ from qplan.load.settings import Settings
 COLUMNS = ("date", *REQUIRED)
 #: the most rows one pull reads; the query is cut there and the pull refused
 MAX_ROWS = 20_000_000
+#: the longest cell read (no actuals cell is longer; a longer one is refused for what it
+#: starts with)
+MAX_CELL = 256
 #: seconds the database may take over the query, and to answer at all
 STATEMENT_TIMEOUT_SECONDS = 300
 CONNECT_TIMEOUT_SECONDS = 10
@@ -141,7 +144,10 @@ def pull(settings: Settings, today: date) -> tuple[Extract | None, Actuals]:
     first = today - timedelta(days=settings.actuals.days - 1)
     table = settings.actuals.table
     folder = cache_root() / "actuals"
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"cannot keep the extract in {folder}: {exc.strerror}") from None
     found = Actuals()
     try:
         with (
@@ -155,7 +161,12 @@ def pull(settings: Settings, today: date) -> tuple[Extract | None, Actuals]:
 
                 reader = csv.reader(stream)
                 next(reader, None)
-                read_rows(found, f"postgresql:{table}", header, _numbered(reader), cells=True)
+                try:
+                    read_rows(found, f"postgresql:{table}", header, _numbered(reader), cells=True)
+                except csv.Error as exc:  # cells are cut to MAX_CELL: not expected
+                    raise ConfigError(
+                        f"PostgreSQL table {table} gave rows qplan cannot read: {exc}"
+                    ) from None
             if found.problems:
                 return None, found
             extract = _keep(settings, url, csv_file, header, first, today, found.rows)
@@ -193,7 +204,7 @@ def _copy_rows(connection: Any, table: str, first: date, last: date, target: Pat
             )
         header = [*COLUMNS, *(c for c in OPTIONAL if c in have)]
         columns = sql.SQL(", ").join(
-            sql.SQL("{}::text").format(sql.Identifier(c))
+            sql.SQL("left({}::text, {})").format(sql.Identifier(c), sql.Literal(MAX_CELL))
             if c != "date"
             else sql.SQL("to_char({}, 'YYYY-MM-DD')").format(sql.Identifier(c))
             for c in header

@@ -23,7 +23,12 @@ from qplan.load.actuals import CODE, HINT, Actuals, read_rows
 #: Parquet file may hold at most ``max_bytes`` over this many rows
 MIN_ROW_BYTES = 30
 #: rows fetched from DuckDB at a time
-BATCH_ROWS = 50_000
+BATCH_ROWS = 10_000
+#: the most columns a Parquet file of actuals may have, and the longest cell read
+MAX_COLUMNS = 64
+MAX_CELL = 256
+#: what DuckDB may take to read one file
+MEMORY_LIMIT = "512MB"
 
 
 def read_parquet(found: Actuals, root: Path, path: str, max_bytes: int) -> None:
@@ -48,28 +53,48 @@ def read_parquet_file(found: Actuals, name: str, file: Path, *, max_rows: int) -
         found.files.append(name)
         found.problems.append(Diagnostic.at(Position(name), CODE, f"actuals {message}", HINT))
 
-    connection = duckdb.connect(":memory:", config={"threads": 1, "enable_external_access": True})
+    connection = duckdb.connect(":memory:", config={"threads": 1, "memory_limit": MEMORY_LIMIT})
     try:
-        source = connection.sql("SELECT * FROM read_parquet(?)", params=[str(file)])
-        names, types = list(source.columns), [str(t) for t in source.types]
-        count = connection.execute("SELECT count(*) FROM read_parquet(?)", [str(file)]).fetchone()
-        rows = int(count[0]) if count else 0
+        # what the file says of itself, before a row is read: a small file may claim
+        # (and hold) many rows, or many columns
+        counted = connection.execute(
+            "SELECT sum(num_rows) FROM parquet_file_metadata(?)", [str(file)]
+        ).fetchone()
+        rows = int(counted[0] or 0) if counted else 0
         if rows > max_rows:
             problem(
                 f"has {rows:,} rows, more than a CSV of the size limit could hold "
                 f"({max_rows:,}): split it into smaller files"
             )
             return
-        cursor = connection.execute(_as_text(names, types), [str(file)])
+        described = connection.execute(
+            "DESCRIBE SELECT * FROM read_parquet(?)", [str(file)]
+        ).fetchall()
+        if len(described) > MAX_COLUMNS:
+            problem(f"has {len(described):,} columns; actuals have at most {MAX_COLUMNS}")
+            return
+        names = [str(row[0]) for row in described]
+        types = [str(row[1]) for row in described]
+        zoned = [n for n, t in zip(names, types, strict=True) if "WITH TIME ZONE" in t]
+        if zoned:
+            problem(
+                f"column {zoned[0][:40]!r} holds times with a time zone: keep each team's "
+                "local time without one, as an actuals CSV does"
+            )
+            return
+        cursor = connection.execute(_as_text(types), [str(file)])
         read_rows(found, name, [n.strip() for n in names], _batches(cursor), cells=True)
     except duckdb.Error as exc:
-        problem(f"is not a Parquet file qplan can read: {str(exc).splitlines()[0][:200]}")
+        told = str(exc).splitlines()[0].replace(str(file), name)[:200]
+        problem(f"is not a Parquet file qplan can read: {told}")
     finally:
         connection.close()
 
 
-def _as_text(names: list[str], types: list[str]) -> str:
-    """A query giving every column as the text a CSV export would hold."""
+def _as_text(types: list[str]) -> str:
+    """A query giving every column as the text a CSV export would hold, no cell longer
+    than :data:`MAX_CELL` characters (no actuals cell is longer, and a longer one is
+    wrong anyway: its row is refused for what it starts with)."""
     parts = []
     for position, kind in enumerate(types, 1):
         column = f"#{position}"
@@ -86,7 +111,7 @@ def _as_text(names: list[str], types: list[str]) -> str:
             )
         else:
             text = f"CAST({column} AS VARCHAR)"
-        parts.append(f"coalesce({text}, '')")
+        parts.append(f"coalesce(left({text}, {MAX_CELL}), '')")
     return f"SELECT {', '.join(parts)} FROM read_parquet(?)"
 
 

@@ -127,11 +127,11 @@ def _actuals_source(table: Any) -> ActualsSource:
     source = ActualsSource(**table)
     if source.source not in ("files", "postgresql"):
         raise ConfigError(f"{where} source must be files or postgresql, not {source.source!r}")
-    if not isinstance(source.url_env, str) or not _ENV_NAME.match(source.url_env):
+    if not isinstance(source.url_env, str) or not _ENV_NAME.fullmatch(source.url_env):
         raise ConfigError(
             f"{where} url_env must name an environment variable, like QPLAN_ACTUALS_URL"
         )
-    if not isinstance(source.table, str) or (source.table and not _TABLE.match(source.table)):
+    if not isinstance(source.table, str) or (source.table and not _TABLE.fullmatch(source.table)):
         raise ConfigError(
             f"{where} table must be a name like ops.actuals_daily (letters, digits, _)"
         )
@@ -259,7 +259,7 @@ def load_settings(root: str | os.PathLike[str] = ".") -> Settings:
                 continue
             if key == "line_endings" and value not in ("keep", "lf"):
                 raise ConfigError("pyproject.toml: [tool.qplan] line_endings must be keep or lf")
-            if key == "currency" and not CURRENCY_CODE.match(value):
+            if key == "currency" and not CURRENCY_CODE.fullmatch(value):
                 raise ConfigError(
                     f"pyproject.toml: [tool.qplan] currency {value[:20]!r} is not a "
                     "three-letter ISO 4217 code (hint: EUR, USD, INR)"
