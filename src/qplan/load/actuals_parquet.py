@@ -31,20 +31,31 @@ MAX_CELL = 256
 MEMORY_LIMIT = "512MB"
 
 
-def read_parquet(found: Actuals, root: Path, path: str, max_bytes: int) -> None:
-    """Fold the Parquet file ``path`` (under ``root``) into ``found``."""
+def open_engine() -> Any:
+    """A DuckDB connection for reading Parquet actuals: one thread, :data:`MEMORY_LIMIT`."""
+    import duckdb
+
+    return duckdb.connect(":memory:", config={"threads": 1, "memory_limit": MEMORY_LIMIT})
+
+
+def read_parquet(found: Actuals, root: Path, path: str, max_bytes: int, engine: Any) -> None:
+    """Fold the Parquet file ``path`` (under ``root``) into ``found``, with ``engine``
+    (:func:`open_engine`)."""
     from qplan.load.reader import read_bytes
 
     raw = read_bytes(root / path, root, max_bytes=max_bytes)
     with tempfile.TemporaryDirectory(prefix="qplan-parquet-") as folder:
         copy = Path(folder) / "actuals.parquet"
         copy.write_bytes(raw)
-        read_parquet_file(found, path, copy, max_rows=max_bytes // MIN_ROW_BYTES)
+        read_parquet_file(found, path, copy, max_rows=max_bytes // MIN_ROW_BYTES, engine=engine)
 
 
-def read_parquet_file(found: Actuals, name: str, file: Path, *, max_rows: int) -> None:
+def read_parquet_file(
+    found: Actuals, name: str, file: Path, *, max_rows: int, engine: Any = None
+) -> None:
     """Fold the Parquet file at ``file`` (a private copy, or an extract in qplan's cache)
-    into ``found``, its diagnostics at ``name``."""
+    into ``found``, its diagnostics at ``name``; with ``engine``, else a connection of its
+    own."""
     import duckdb
 
     from qplan.core.diagnostics import Diagnostic
@@ -53,7 +64,7 @@ def read_parquet_file(found: Actuals, name: str, file: Path, *, max_rows: int) -
         found.files.append(name)
         found.problems.append(Diagnostic.at(Position(name), CODE, f"actuals {message}", HINT))
 
-    connection = duckdb.connect(":memory:", config={"threads": 1, "memory_limit": MEMORY_LIMIT})
+    connection = engine or open_engine()
     try:
         # what the file says of itself, before a row is read: a small file may claim
         # (and hold) many rows, or many columns
@@ -88,7 +99,8 @@ def read_parquet_file(found: Actuals, name: str, file: Path, *, max_rows: int) -
         told = str(exc).splitlines()[0].replace(str(file), name)[:200]
         problem(f"is not a Parquet file qplan can read: {told}")
     finally:
-        connection.close()
+        if engine is None:
+            connection.close()
 
 
 def _as_text(types: list[str]) -> str:
