@@ -366,7 +366,12 @@ def test_a_large_organisation_keeps_its_queues_on_workflow_pages(example_repo: P
         "| [co-bogota](../teams/co-bogota.md) | bpo | Helix Trust Partners | CO | 80 | 58.1% |"
     )
     html = (example_repo / "site" / "workflows" / "livestream.html").read_text(encoding="utf-8")
-    assert 'id="ls-safety-en"' in html and 'src="../queues/ls-safety-en.svg"' in html
+    # its section, and its heat map drawn inline (ids of each chart kept apart)
+    assert 'id="ls-safety-en"' in html
+    assert 'aria-label="Agents required and on duty by half-hour: ls-safety-en"' in html
+    assert 'src="../queues/ls-safety-en.svg"' not in html
+    ids = re.findall(r'id="(chart\d+-[\w-]+)"', html)
+    assert ids and len(ids) == len(set(ids))
 
 
 def test_a_new_title_in_the_navigation_puts_every_page_through_the_template(
@@ -603,3 +608,31 @@ def test_no_page_holds_more_queue_sections_than_the_setting(example_repo: Path) 
     assert "(../workflows/livestream.2.md#ls-safety-pt)" in team
     html = (example_repo / "site" / "workflows" / "livestream.2.html").read_text(encoding="utf-8")
     assert 'id="ls-safety-pt"' in html
+
+
+def test_charts_are_drawn_inline_with_their_ids_kept_apart(tmp_path: Path) -> None:
+    """Each chart image of the project's own becomes its SVG in the page, its ids prefixed
+    by its place; an image outside the docs folder, or a symlink, stays an image; a page's
+    chart digest changes with its chart."""
+    from qplan.site.inline_charts import chart_digests, inline_charts
+
+    docs = tmp_path / "docs"
+    (docs / "queues").mkdir(parents=True)
+    svg = '<svg role="img"><pattern id="short"/><rect fill="url(#short)"/></svg>'
+    (docs / "queues" / "a.svg").write_text(svg, encoding="utf-8")
+    (tmp_path / "outside.svg").write_text(svg, encoding="utf-8")
+    (docs / "queues" / "link.svg").symlink_to(tmp_path / "outside.svg")
+    html = (
+        '<p><img alt="A" src="a.svg" /></p><p><img alt="A again" src="a.svg" /></p>'
+        '<p><img alt="B" src="../../outside.svg" /></p><p><img alt="C" src="link.svg" /></p>'
+    )
+    assert inline_charts(html, docs, "queues/a.md") == (
+        '<p><figure class="qplan-chart"><svg role="img"><pattern id="chart1-short"/>'
+        '<rect fill="url(#chart1-short)"/></svg></figure></p>'
+        '<p><figure class="qplan-chart"><svg role="img"><pattern id="chart2-short"/>'
+        '<rect fill="url(#chart2-short)"/></svg></figure></p>'
+        '<p><img alt="B" src="../../outside.svg" /></p><p><img alt="C" src="link.svg" /></p>'
+    )
+    before = chart_digests(docs, "queues/a.md", "# A\n\n![A](a.svg)\n")
+    (docs / "queues" / "a.svg").write_text(svg.replace("rect", "circle"), encoding="utf-8")
+    assert chart_digests(docs, "queues/a.md", "# A\n\n![A](a.svg)\n") != before

@@ -351,6 +351,17 @@ def test_the_heat_map_gives_each_half_hours_figures_to_the_keyboard(
     page = browser.new_page(viewport={"width": 390, "height": 844})
     page.goto(site + "queues/ls-safety-en.html")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # drawn in the page itself, scaled to the column: its half-hours take focus there
+    page.focus("article figure.qplan-chart svg .cell")
+    inline = page.evaluate(
+        "[document.activeElement.closest('figure').getBoundingClientRect().width <= 390, "
+        "document.activeElement.querySelector('title').textContent]"
+    )
+    assert inline == [
+        True,
+        "mon 00:00: 5 required, 5.0 on duty, 133.6 items, service level 95.3%; "
+        "ph-manila headroom +12.6; us-reno headroom +3.8",
+    ]
     page.click("article a:text-is('Open the map on its own')")
     page.wait_for_url("**/queues/ls-safety-en.svg")
     page.keyboard.press("Tab")

@@ -40,6 +40,14 @@ SITE_CSS = """\
 .md-typeset li a {
   text-decoration: underline;
 }
+/* a chart drawn inline (its figures show on hover and focus) fits the column */
+.md-typeset .qplan-chart {
+  margin: 1em 0;
+}
+.md-typeset .qplan-chart svg {
+  max-width: 100%;
+  height: auto;
+}
 """
 
 
@@ -169,6 +177,9 @@ def _build(project: Path, site: Path, *, strict: bool, cache: Path | None) -> Pa
         config = load_config(
             str(project / "mkdocs.yml"), site_dir=str(site.resolve()), strict=strict
         )
+        from qplan.site.inline_charts import InlineCharts
+
+        config.plugins["qplan/inline-charts"] = InlineCharts()
         pages = None
         if cache is not None and strict:  # a lenient build may hide warnings in entries
             from qplan.site.cache import PageCache

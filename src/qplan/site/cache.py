@@ -74,7 +74,7 @@ _ENTRY_KEYS = frozenset({"format", "content", "toc", "title", "anchors", "links"
 #: from this many pages on, a helper process renders pages beside the build
 PARALLEL_FROM = 64
 #: the plugins whose page output the cache knows how to keep (any other: built whole)
-_KNOWN_PLUGINS = frozenset({"material/search", "qplan/page-cache"})
+_KNOWN_PLUGINS = frozenset({"material/search", "qplan/page-cache", "qplan/inline-charts"})
 
 
 def cache_folder(project: Path) -> Path:
@@ -345,6 +345,11 @@ class PageCache(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         # its front matter, which the Markdown no longer holds: the search entries carry
         # its tags and boost
         digest.update(b"\0" + json.dumps(page.meta, sort_keys=True, default=str).encode())
+        # the charts it draws inline (qplan.site.inline_charts): one that changes changes it
+        if self._docs_dir is not None:
+            from qplan.site.inline_charts import chart_digests
+
+            digest.update(chart_digests(self._docs_dir, page.file.src_uri, page.markdown or ""))
         key = self._keys[page.file.src_uri] = digest.hexdigest()
         return key
 
