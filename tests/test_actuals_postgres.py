@@ -260,3 +260,35 @@ def test_bad_source_settings_are_one_line(tmp_path: Path, table: str, message: s
     found = run_qplan("validate", repo=repo)
     assert found.exit_code == 1
     assert found.output.startswith(f"error: pyproject.toml: {message}"), found.output
+
+
+def test_whole_numerics_count_an_extract_is_checked_and_older_pulls_removed(
+    database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counts kept as numeric(30,5) whole numbers are counts; an extract changed after
+    its pull is not read (QP024 says so); a new pull removes the older extract."""
+    import psycopg
+
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
+        connection.execute(
+            f'CREATE VIEW "{database}".numerics AS SELECT date, queue, team, '
+            "arrived::numeric(30,5) AS arrived, handled::numeric(30,5) AS handled, "
+            "handled_within_sla, backlog_end, aht_seconds, qa_sampled, qa_correct "
+            f'FROM "{database}".rows'
+        )
+    repo = _repo(tmp_path, f"{database}.numerics")
+    monkeypatch.setenv("QPLAN_ACTUALS_URL", _url())
+    assert run_qplan("actuals", "pull", repo=repo).exit_code == 0
+    monkeypatch.setenv("QPLAN_TODAY", "2026-12-08")
+    assert run_qplan("actuals", "pull", repo=repo).exit_code == 0
+    import os
+
+    extracts = sorted((Path(os.environ["QPLAN_CACHE_DIR"]) / "actuals").glob("*.parquet"))
+    assert [p.name.rpartition("-2025")[2] for p in extracts] == ["-11-04-2026-12-08.parquet"]
+    assert run_qplan("validate", repo=repo).output == "Valid: no problems found.\n"
+    extracts[0].write_bytes(extracts[0].read_bytes() + b"\0")
+    assert run_qplan("validate", repo=repo).output.splitlines()[0] == (
+        f"pyproject.toml:7:1: QP024 the extract of the actuals in PostgreSQL table "
+        f"{database}.numerics is not what was pulled (its digest differs): health and "
+        "forecasts have none"
+    )

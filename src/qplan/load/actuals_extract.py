@@ -47,6 +47,17 @@ class Extract:
     last: date
     rows: int
 
+    def intact(self) -> bool:
+        """Whether the file is still what was pulled (its SHA-256 is the one recorded)."""
+        digest = hashlib.sha256()
+        try:
+            with self.file.open("rb") as stream:
+                for block in iter(lambda: stream.read(1 << 20), b""):
+                    digest.update(block)
+        except OSError:
+            return False
+        return digest.hexdigest() == self.digest
+
     @property
     def name(self) -> str:
         """How diagnostics name it (it has no place in the repository)."""
@@ -203,12 +214,7 @@ def _copy_rows(connection: Any, table: str, first: date, last: date, target: Pat
                 f"(it needs {', '.join(COLUMNS)}[, {', '.join(OPTIONAL)}])"
             )
         header = [*COLUMNS, *(c for c in OPTIONAL if c in have)]
-        columns = sql.SQL(", ").join(
-            sql.SQL("left({}::text, {})").format(sql.Identifier(c), sql.Literal(MAX_CELL))
-            if c != "date"
-            else sql.SQL("to_char({}, 'YYYY-MM-DD')").format(sql.Identifier(c))
-            for c in header
-        )
+        columns = sql.SQL(", ").join(_as_text(c) for c in header)
         query = sql.SQL(
             "COPY (SELECT {} FROM {} WHERE {} BETWEEN {} AND {} ORDER BY 1, 2, 3 LIMIT {}) "
             "TO STDOUT (FORMAT csv, HEADER)"
@@ -231,6 +237,20 @@ def _copy_rows(connection: Any, table: str, first: date, last: date, target: Pat
                 f"{last}: set [tool.qplan.actuals] days lower"
             )
     return header
+
+
+def _as_text(column: str) -> Any:
+    """A column as the text an actuals CSV holds, cut to :data:`MAX_CELL` characters; a
+    count kept as a whole ``numeric`` (``4521.00``) as a whole number."""
+    from psycopg import sql
+
+    name = sql.Identifier(column)
+    if column == "date":
+        return sql.SQL("to_char({}, 'YYYY-MM-DD')").format(name)
+    text = sql.SQL("left({}::text, {})").format(name, sql.Literal(MAX_CELL))
+    if column in COUNTS:
+        return sql.SQL("regexp_replace({}, '^([0-9]+)\\.0*$', '\\1')").format(text)
+    return text
 
 
 def _keep(
@@ -261,6 +281,9 @@ def _keep(
     temporary = pointer.with_suffix(".tmp")
     temporary.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     os.replace(temporary, pointer)
+    for older in folder.glob(f"{key}-*.parquet"):  # the same source's earlier pulls
+        if older.name != name:
+            older.unlink(missing_ok=True)
     return Extract(folder / name, digest, settings.actuals.table, first, last, count)
 
 

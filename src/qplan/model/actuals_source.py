@@ -50,16 +50,24 @@ def _load_extract(org: Organisation, settings: Settings, report: Report) -> None
 
     extract = latest_extract(settings)
     if extract is None:
-        lines = _pyproject_lines(settings)
-        line = next(
-            (n for n, text in enumerate(lines, 1) if text.strip() == "[tool.qplan.actuals]"), 1
-        )
+        line = _section_line(settings)
         report.add(
             Diagnostic.at(
                 Position("pyproject.toml", line, 1),
                 "QP024",
                 f"no extract of the actuals in PostgreSQL table {settings.actuals.table} yet: "
                 "health and forecasts have none",
+                f"run qplan actuals pull (with {settings.actuals.url_env} set)",
+            )
+        )
+        return
+    if not extract.intact():
+        report.add(
+            Diagnostic.at(
+                Position("pyproject.toml", _section_line(settings), 1),
+                "QP024",
+                f"the extract of the actuals in PostgreSQL table {extract.table} is not what "
+                "was pulled (its digest differs): health and forecasts have none",
                 f"run qplan actuals pull (with {settings.actuals.url_env} set)",
             )
         )
@@ -71,8 +79,11 @@ def _load_extract(org: Organisation, settings: Settings, report: Report) -> None
     org.actuals_extract = extract
 
 
-def _pyproject_lines(settings: Settings) -> list[str]:
+def _section_line(settings: Settings) -> int:
+    """The line of ``[tool.qplan.actuals]`` in pyproject.toml (1 when it cannot be read)."""
     try:
-        return (settings.root / "pyproject.toml").read_text(encoding="utf-8").splitlines()
+        text = (settings.root / "pyproject.toml").read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
-        return []
+        return 1
+    lines = text.splitlines()
+    return next((n for n, t in enumerate(lines, 1) if t.strip() == "[tool.qplan.actuals]"), 1)
