@@ -610,7 +610,9 @@ def test_no_page_holds_more_queue_sections_than_the_setting(example_repo: Path) 
     assert 'id="ls-safety-pt"' in html
 
 
-def test_charts_are_drawn_inline_with_their_ids_kept_apart(tmp_path: Path) -> None:
+def test_charts_are_drawn_inline_with_their_ids_kept_apart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Each chart image of the project's own becomes its SVG in the page, its ids prefixed
     by its place; an image outside the docs folder, or a symlink, stays an image; a page's
     chart digest changes with its chart."""
@@ -633,6 +635,9 @@ def test_charts_are_drawn_inline_with_their_ids_kept_apart(tmp_path: Path) -> No
         '<rect fill="url(#chart2-short)"/></svg></figure></p>'
         '<p><img alt="B" src="../../outside.svg" /></p><p><img alt="C" src="link.svg" /></p>'
     )
+    # a page draws so much chart text inline, the rest stay images
+    monkeypatch.setattr("qplan.site.inline_charts.MAX_INLINE_BYTES", len(svg) + 10)
+    assert inline_charts(html, docs, "queues/a.md").count("<figure") == 1
     before = chart_digests(docs, "queues/a.md", "# A\n\n![A](a.svg)\n")
     (docs / "queues" / "a.svg").write_text(svg.replace("rect", "circle"), encoding="utf-8")
     assert chart_digests(docs, "queues/a.md", "# A\n\n![A](a.svg)\n") != before

@@ -23,8 +23,10 @@ from mkdocs.plugins import BasePlugin
 _MARKDOWN_CHART = re.compile(r"!\[[^\]\n]*\]\(([^)\s]+\.svg)\)")
 _IMG_CHART = re.compile(r'<img alt="([^"]*)" src="([^"]+\.svg)"\s*/?>')
 _ID = re.compile(r'\bid="([A-Za-z][\w-]*)"')
-#: the largest chart inlined (a heat map is some 100 kB); a larger one stays an image
+#: the largest chart file looked at, and the most chart text one page draws inline (a
+#: heat map is some 100 kB; a line chart 10 kB)
 MAX_CHART_BYTES = 2 * 1024 * 1024
+MAX_INLINE_BYTES = 1024 * 1024
 
 
 def _source(docs: Path, page_uri: str, src: str) -> Path | None:
@@ -53,18 +55,22 @@ def chart_digests(docs: Path, page_uri: str, markdown: str) -> bytes:
 
 
 def inline_charts(html: str, docs: Path, page_uri: str) -> str:
-    """``html`` with each chart image of the project's own drawn inline."""
+    """``html`` with each chart image of the project's own drawn inline, up to
+    :data:`MAX_INLINE_BYTES` of them a page (a workflow page of fifty queue sections would
+    otherwise carry fifty heat maps); the charts past that stay images."""
     count = 0
+    inlined = 0
 
     def chart(match: re.Match[str]) -> str:
-        nonlocal count
+        nonlocal count, inlined
         file = _source(docs, page_uri, match.group(2))
         if file is None:
             return match.group(0)
-        count += 1
         svg = file.read_text(encoding="utf-8").strip()
-        if not svg.startswith("<svg"):
+        if not svg.startswith("<svg") or inlined + len(svg) > MAX_INLINE_BYTES:
             return match.group(0)
+        count += 1
+        inlined += len(svg)
         prefix = f"chart{count}-"
         for name in set(_ID.findall(svg)):
             svg = svg.replace(f'id="{name}"', f'id="{prefix}{name}"')
