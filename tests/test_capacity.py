@@ -365,3 +365,20 @@ def test_impact_of_the_reachable_part_equals_the_whole(
     whole = impact(capacity_of(current), capacity_of(desired))
     part = plan_impact(desired, current, [(c.kind, c.id) for c in changes])
     assert part == whole and whole["warnings"] is not None
+
+
+def test_the_overview_names_the_launches_ahead_of_the_queues_shown(example_repo: Path) -> None:
+    """A launch due within 30 days leads with its readiness; a view of another workflow's
+    queues leaves it out."""
+    project = example_repo / "projects" / "hindi-livestream-launch.yaml"
+    text = project.read_text(encoding="utf-8")
+    project.write_text(
+        text.replace("due: 2028-01-10, launch: true", "due: 2026-12-20, launch: true")
+    )
+    shown = run_qplan("--wide", "capacity", repo=example_repo).output.splitlines()
+    assert (
+        "Launches in the next 30 days: Hindi livestream review for India on 2026-12-20 "
+        "(in 13 days), 0 of 2 queues ready."
+    ) in shown
+    other = run_qplan("--wide", "capacity", "--workflow", "comments", repo=example_repo)
+    assert "Launches" not in other.output

@@ -136,7 +136,8 @@ def test_verdicts_are_in_colour_in_a_terminal_unless_no_color(example_repo: Path
     )
     assert shown[1].startswith("\x1b[31m\x1b[1mActuals from 2026-10-26 to 2026-11-22")
     assert shown[2] == "Guardrails: 6 vendor share(s) at a vendor cap, 1 over one."
-    assert shown[5] == "41 queues: 595.1 FTE required, queue cost 921,237 USD a week."
+    assert shown[5].startswith("Launches: none in the next 30 days; next: Hindi livestream")
+    assert shown[7] == "41 queues: 595.1 FTE required, queue cost 921,237 USD a week."
     scenario = _in_a_terminal(example_repo, "scenario", "hindi-launch").splitlines()
     assert scenario[1].startswith("\x1b[31m\x1b[1mIt does not hold: 3 problems")
     plain = _in_a_terminal(example_repo, "capacity", no_color=True)

@@ -53,6 +53,7 @@ def capacity_view(
     backlogs: Sequence[tuple[str, float]] = (),
     recover_days: float = 7.0,
     with_actuals: bool = True,
+    state_url: str | None = None,
 ) -> CapacityView:
     """The figures, and for each queue with a backlog (queue → items) the days to clear it
     at the day's staffing and the extra FTE that clears it in ``recover_days``; with
@@ -78,4 +79,44 @@ def capacity_view(
     from qplan.model.shares import vendor_caps_summary
 
     guardrails = vendor_caps_summary(validation.organisation, set(shown.queues))
-    return CapacityView(shown, recoveries, actuals, guardrails)
+    shown_queues = None if workflow is None and team is None else set(shown.queues)
+    launches = launches_summary(validation, state_url, shown_queues) if with_actuals else None
+    return CapacityView(shown, recoveries, actuals, guardrails, launches)
+
+
+def launches_summary(
+    validation: ValidationResult,
+    state_url: str | None = None,
+    queues: set[str] | None = None,
+) -> str | None:
+    """The overview's line on the launches ahead with their readiness (which reads the
+    state: what was enqueued), of the projects that touch ``queues`` (or their workflows)
+    when given; None without a launch, or when the state cannot be read (the line is left
+    out, not the figures)."""
+    from datetime import timedelta
+
+    from qplan.app.projects import project_status
+    from qplan.core.errors import QplanError
+    from qplan.views.status import launches_text
+
+    org = validation.organisation
+    workflows = {org.queues[q].workflow for q in queues or () if q in org.queues}
+    chosen = [
+        pid
+        for pid, p in sorted(org.projects.items())
+        if any(m.launch for m in p.milestones)
+        and (
+            queues is None
+            or set(p.queues) & queues
+            or set(p.workflows) & workflows
+            or any(org.queues[q].workflow in workflows for q in p.queues if q in org.queues)
+        )
+    ]
+    if not chosen:
+        return None
+    today = validation.settings.today
+    try:
+        statuses = project_status(validation, chosen, today - timedelta(days=7), state_url)
+    except QplanError:
+        return None
+    return launches_text(statuses, today)

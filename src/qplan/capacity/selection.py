@@ -22,6 +22,8 @@ class CapacityView:
     actuals: Health | None = None
     #: the vendor shares against their caps, in a line (None: none at or over one)
     guardrails: str | None = None
+    #: the launches ahead with their readiness, in a line (None: no project launches)
+    launches: str | None = None
 
 
 @dataclass(frozen=True)

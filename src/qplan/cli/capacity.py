@@ -194,6 +194,7 @@ def capacity(
         backlogs=backlog_items,
         recover_days=recover_days,
         with_actuals=fmt in ("text", "markdown"),  # the verdict lines; JSON has no such line
+        state_url=obj.state,
     )
     from qplan.report import capacity as report
 

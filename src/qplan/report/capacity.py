@@ -154,11 +154,14 @@ def _recovery_lines(recoveries: list[Recovery]) -> list[str]:
     return lines
 
 
-def _guardrail_lines(capacity: Capacity, guardrails: str | None) -> list[str]:
+def _guardrail_lines(
+    capacity: Capacity, guardrails: str | None, launches: str | None = None
+) -> list[str]:
     exposure = exposure_summary(capacity)
     return [
         *([f"Guardrails: {guardrails}"] if guardrails else []),
         *([f"Exposure: {exposure}"] if exposure else []),
+        *([launches] if launches else []),
     ]
 
 
@@ -167,14 +170,16 @@ def text(
     recoveries: list[Recovery] | None = None,
     actuals: Health | None = None,
     guardrails: str | None = None,
+    launches: str | None = None,
 ) -> str:
     """The verdict first (the plan's problems, or that every target holds; what the
-    actuals say; the guardrails and exposure caps; the totals), then the tables."""
+    actuals say; the guardrails and exposure caps; the launches ahead; the totals), then
+    the tables."""
     problems = capacity_flags(capacity)
     out = [plan_verdict(problems), *(f"! {p}" for p in problems)]
     if actuals is not None:
         out.append(actuals_verdict(actuals))
-    out += _guardrail_lines(capacity, guardrails)
+    out += _guardrail_lines(capacity, guardrails, launches)
     out += summary_lines(capacity)
     out += ["", "Queues"]
     queues = (_queue_cells(q) for _, q in sorted(capacity.queues.items()))
@@ -224,14 +229,15 @@ def markdown(
     recoveries: list[Recovery] | None = None,
     actuals: Health | None = None,
     guardrails: str | None = None,
+    launches: str | None = None,
 ) -> str:
     """The verdict first, as in text (the plan's, what the actuals say, the guardrails and
-    exposure caps), then the tables."""
+    exposure caps, the launches ahead), then the tables."""
     problems = capacity_flags(capacity)
     out = ["## Capacity", "", f"**{plan_verdict(problems)}**", ""]
     if actuals is not None:
         out += [actuals_verdict(actuals), ""]  # our words and figures only: no escaping
-    out += [f"{line}  " for line in _guardrail_lines(capacity, guardrails)]
+    out += [f"{line}  " for line in _guardrail_lines(capacity, guardrails, launches)]
     out += [*(f"**{line}**  " for line in summary_lines(capacity)), ""]
     if problems:
         out += [f"- :warning: {p}" for p in problems] + [""]
@@ -262,7 +268,11 @@ def as_json(capacity: Capacity, recoveries: list[Recovery] | None = None) -> str
 
 REPORTERS: Reporters[CapacityView] = Reporters(
     "capacity",
-    text=lambda view: text(view.capacity, view.recoveries, view.actuals, view.guardrails),
-    markdown=lambda view: markdown(view.capacity, view.recoveries, view.actuals, view.guardrails),
+    text=lambda view: text(
+        view.capacity, view.recoveries, view.actuals, view.guardrails, view.launches
+    ),
+    markdown=lambda view: markdown(
+        view.capacity, view.recoveries, view.actuals, view.guardrails, view.launches
+    ),
     json=lambda view: as_json(view.capacity, view.recoveries),
 )

@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from qplan.core.units import plural
-from qplan.model.planning_files import Milestone
 from qplan.plan.status import ProjectStatus
 from qplan.views.markdown import text as md
 from qplan.views.markdown import theme_text
@@ -74,42 +72,22 @@ def calendar(statuses: list[ProjectStatus]) -> str:
     return "\n".join(lines) + "\n"
 
 
-#: the home page lists the launches due this many days ahead or fewer
-LAUNCH_HORIZON_DAYS = 30
-
-
 def launches_line(statuses: list[ProjectStatus], today: date) -> str | None:
-    """The home page's line on launches: each launch milestone not yet done and due in the
-    next :data:`LAUNCH_HORIZON_DAYS` days (or overdue), with how many of its queues pass
-    readiness; else the next launch further ahead (None when no project has one)."""
+    """The home page's line on launches (:func:`qplan.views.status.launches_line`), each
+    project's title a link to its page."""
+    from qplan.views.status import LAUNCH_HORIZON_DAYS
+    from qplan.views.status import launches_line as line
 
-    def launch(status: ProjectStatus, milestone: Milestone) -> str:
-        p = status.project
-        ready = sum(r.ready for r in status.readiness)
-        days = (milestone.due - today).days
-        when = f"in {plural(days, 'day')}" if days >= 0 else f"{plural(-days, 'day')} late"
-        return (
-            f"[{md(p.title)}](projects/{p.id}.md) on {milestone.due.isoformat()} ({when}), "
-            f"{ready} of {plural(len(status.readiness), 'queue')} ready"
-        )
-
-    # each open project's first launch milestone not yet done, the soonest first
-    ahead: list[tuple[Milestone, ProjectStatus]] = []
-    for status in statuses:
-        launches = [m for m in status.project.milestones if m.launch and m.done is None]
-        if launches and status.project.status != "closed":
-            ahead.append((min(launches, key=lambda m: m.due), status))
-    ahead.sort(key=lambda item: (item[0].due, item[1].project.id))
-    if not ahead:
+    found = line(statuses, today, lambda s: f"[{md(s.project.title)}](projects/{s.project.id}.md)")
+    if found is None:
         return None
-    soon = [(m, s) for m, s in ahead if (m.due - today).days <= LAUNCH_HORIZON_DAYS]
+    soon, said = found
     if soon:
         return (
-            f"**Launches in the next {LAUNCH_HORIZON_DAYS} days:** "
-            + "; ".join(launch(s, m) for m, s in soon)
-            + ". [Calendar](projects/calendar.md)"
+            f"**Launches in the next {LAUNCH_HORIZON_DAYS} days:** {said}. "
+            "[Calendar](projects/calendar.md)"
         )
     return (
-        f"**Launches:** none in the next {LAUNCH_HORIZON_DAYS} days; next: "
-        f"{launch(ahead[0][1], ahead[0][0])}. [Calendar](projects/calendar.md)"
+        f"**Launches:** none in the next {LAUNCH_HORIZON_DAYS} days; next: {said}. "
+        "[Calendar](projects/calendar.md)"
     )
