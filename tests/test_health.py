@@ -516,3 +516,24 @@ def test_the_charts_of_one_workflow_share_their_y_axis(example_site: Path) -> No
     assert 'stroke-dasharray="7 3"' in svg  # accuracy dashed, SLA attainment solid
     assert "<circle" in svg and 'class="point" tabindex="0"' in svg
     assert re.search(r'fill="#0072b2">90%</text>', svg)  # the SLA target, labelled
+
+
+def test_the_first_screen_names_the_launches_ahead_of_the_queues_shown(
+    example_repo: Path,
+) -> None:
+    """As `qplan capacity`'s overview: the launches of the workflow shown, with their
+    readiness, under the verdict and the actuals' age; none for another workflow's."""
+    shown = run_qplan("--wide", "health", "--workflow", "livestream", repo=example_repo)
+    assert shown.output.splitlines()[:3] == [
+        "Health from 2026-10-26 to 2026-11-22 (28 days): 1 queue, 3 teams, 2 vendors missed "
+        "a target.",
+        "The actuals end on 2026-11-22, 15 days ago.",
+        "Launches: none in the next 30 days; next: Hindi livestream review for India on "
+        "2028-01-10 (in 399 days), 0 of 2 queues ready.",
+    ]
+    other = run_qplan("--wide", "health", "--workflow", "comments", repo=example_repo)
+    assert "Launches" not in other.output
+    document = run_qplan(
+        "health", "--workflow", "livestream", "--format", "json", repo=example_repo
+    )
+    assert "launches" not in json.loads(document.output)

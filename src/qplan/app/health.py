@@ -143,9 +143,12 @@ def health_of(
     *,
     workflow: str | None = None,
     vendor: str | None = None,
+    with_launches: bool = False,
+    state_url: str | None = None,
 ) -> Health:
     """``qplan health``: :func:`assess_health` of the workflow or vendor asked for (a name
-    the organisation does not have is a usage error)."""
+    the organisation does not have is a usage error); ``with_launches``, the launches
+    ahead of its queues for the first screen (the capacity overview's line)."""
     from qplan.core.errors import UsageError
 
     org = validation.organisation
@@ -156,7 +159,13 @@ def health_of(
     vendors = sorted({t.vendor for t in org.teams.values() if t.vendor})
     if vendor is not None and vendor not in vendors:
         raise UsageError(f"--vendor: no vendor {vendor!r} (vendors: {', '.join(vendors)})")
-    return assess_health(validation, starts, ends, workflow=workflow, vendor=vendor)
+    found = assess_health(validation, starts, ends, workflow=workflow, vendor=vendor)
+    if with_launches:
+        from qplan.app.capacity import launches_summary
+
+        shown = None if workflow is None and vendor is None else set(found.queues)
+        found.launches = launches_summary(validation, state_url, shown)
+    return found
 
 
 def recovery_of(

@@ -306,6 +306,9 @@ class Health:
     #: newest figures are
     actuals_end: date | None = None
     today: date | None = None
+    #: the launches ahead of its queues with their readiness, in a line, for the first
+    #: screen of ``qplan health`` (None: none, or not asked)
+    launches: str | None = None
 
     @property
     def measured(self) -> bool:

@@ -54,7 +54,15 @@ def health(
     validation = obj.workspace().validation
     if validation.report.has_errors:
         write_refusal(validation.report, "text", "No health figures were made")
-    found = health_of(validation, starts, ends, workflow=workflow, vendor=vendor)
+    found = health_of(
+        validation,
+        starts,
+        ends,
+        workflow=workflow,
+        vendor=vendor,
+        with_launches=fmt in ("text", "markdown"),  # the first screen; JSON has no such line
+        state_url=obj.state,
+    )
     echo_report(REPORTERS.render(found, fmt), fmt)
     # nothing handled is no proof that every target was met
     sys.exit(1 if fail_on_miss and (found.missed or not found.measured) else 0)

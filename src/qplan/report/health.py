@@ -117,6 +117,7 @@ def text(health: Health) -> str:
     out = [
         f"Health from {health_period(health)}: {health_summary(health)}",
         *([_age(health)] if _age(health) else []),
+        *([health.launches] if health.launches else []),
         "",
     ]
     out.append("Queues")
@@ -144,6 +145,7 @@ def markdown(health: Health) -> str:
         "",
         f"**{health_period(health)}.** {verdict} {_age(health)}".rstrip(),
         "",
+        *([markdown_text(health.launches), ""] if health.launches else []),
         "### Queues",
         "",
     ]
