@@ -278,8 +278,11 @@ def test_capacity_flags_and_chart(tmp_path: Path) -> None:
     ]
     svg = chart.read_text(encoding="utf-8")
     assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"')
-    assert svg.count("<g><title>team-") == 3 and svg.count("<g><title>q-") == 2
-    assert "<g><title>q-live: 23.1% (line at 90%)</title>" in svg
+    focusable = '<g class="bar" tabindex="0"><title>'
+    assert svg.count(f"{focusable}team-") == 3 and svg.count(f"{focusable}q-") == 2
+    # a miss is told by its colour and a "!" after its figure
+    assert f"{focusable}q-live: projected SLA 23.1% (line at 90%), missed</title>" in svg
+    assert '<text x="616" y="' in svg and ">23.1% !</text>" in svg
     assert "http" not in svg.replace("http://www.w3.org/2000/svg", "")
 
 
