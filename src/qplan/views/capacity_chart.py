@@ -6,7 +6,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from qplan.capacity.figures import Capacity
-from qplan.views.chart_style import BLUE, GREY, VERMILLION, focus_style
+from qplan.views.chart_style import BLUE, GREY, VERMILLION, focus_style, svg_root
 
 _BAR = 16
 
@@ -45,20 +45,8 @@ def svg_chart(capacity: Capacity) -> str:
         bars.append((q.queue, "projected SLA", value, target, bad))
     width = _LABEL + _PLOT + 70
     height = 30 + sum(14 + 24 if isinstance(b, str) else _BAR + _GAP for b in bars) - 24 + 10
-    svg = ET.Element(
-        "svg",
-        {
-            "xmlns": "http://www.w3.org/2000/svg",
-            "width": str(width),
-            "height": str(height),
-            "viewBox": f"0 0 {width} {height}",
-            "font-family": "sans-serif",
-            "font-size": "12",
-            "role": "img",
-            "aria-label": "Capacity: team utilisation and queue SLA",
-        },
-    )
-    ET.SubElement(svg, "style").text = _STYLE
+    label = "Capacity: team utilisation and queue SLA"
+    svg = svg_root(width, height, label, _STYLE, font_size=12)
     ET.SubElement(svg, "rect", {"width": str(width), "height": str(height), "fill": "#ffffff"})
     y = 30
     for number, bar in enumerate(bars):

@@ -10,7 +10,7 @@ from xml.etree import ElementTree
 from qplan.capacity.figures import IntervalFigures, QueueCapacity
 from qplan.capacity.intervals import WEEK_INTERVALS, interval_start
 from qplan.core.calendar import WEEKDAYS
-from qplan.views.chart_style import CHAR_W, GREY, ORANGE, VERMILLION, focus_style
+from qplan.views.chart_style import CHAR_W, GREY, ORANGE, VERMILLION, focus_style, svg_root
 
 #: half-hours in a day
 PER_DAY = WEEK_INTERVALS // 7
@@ -93,20 +93,7 @@ def heat_map(q: QueueCapacity) -> str:
         width,
     )
     height = legend_top + 18 * len(legend) + 8
-    svg = ElementTree.Element(
-        "svg",
-        {
-            "xmlns": "http://www.w3.org/2000/svg",
-            "width": str(width),
-            "height": str(height),
-            "viewBox": f"0 0 {width} {height}",
-            "font-family": "sans-serif",
-            "font-size": "11",
-            "role": "img",
-            "aria-label": f"Agents required and on duty by half-hour: {q.queue}",
-        },
-    )
-    ElementTree.SubElement(svg, "style").text = _STYLE
+    svg = svg_root(width, height, f"Agents required and on duty by half-hour: {q.queue}", _STYLE)
     defs = ElementTree.SubElement(svg, "defs")
     hatch = ElementTree.SubElement(
         defs,

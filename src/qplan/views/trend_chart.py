@@ -7,7 +7,7 @@ import math
 import xml.etree.ElementTree as ET
 
 from qplan.capacity.health import QueueHealth
-from qplan.views.chart_style import BLUE, CHAR_W, ORANGE, focus_style
+from qplan.views.chart_style import BLUE, CHAR_W, ORANGE, focus_style, svg_root
 
 _W, _H = 560, 214
 
@@ -39,20 +39,7 @@ def line_chart(
     resource): one line per series over ``labels``, each with its own dash and marker, its
     target dotted and labelled at the right; a legend of swatches above the plot, which
     never overlaps it; each point titled with its value and taking keyboard focus."""
-    svg = ET.Element(
-        "svg",
-        {
-            "xmlns": "http://www.w3.org/2000/svg",
-            "width": str(_W),
-            "height": str(_H),
-            "viewBox": f"0 0 {_W} {_H}",
-            "role": "img",
-            "aria-label": title,
-            "font-family": "sans-serif",
-            "font-size": "11",
-        },
-    )
-    ET.SubElement(svg, "style").text = _STYLE
+    svg = svg_root(_W, _H, title, _STYLE)
     ET.SubElement(svg, "rect", {"width": str(_W), "height": str(_H), "fill": "#fff"})
     ET.SubElement(svg, "title").text = title
     span = high - low or 1.0
