@@ -14,6 +14,16 @@ from qplan.core.errors import OutputError
 _repository: Path | None = None
 
 
+def cache_root() -> Path:
+    """qplan's cache folder, outside every repository: ``QPLAN_CACHE_DIR``, else the user's
+    cache folder (``XDG_CACHE_HOME``, else ``~/.cache``) under ``qplan``."""
+    base = os.environ.get("QPLAN_CACHE_DIR")
+    if base:
+        return Path(base)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return Path(xdg) / "qplan" if xdg else Path.home() / ".cache" / "qplan"
+
+
 def guard_repository(root: Path | None) -> None:
     """Make every later write check ``root``'s symlinks (see :func:`refuse_links`)."""
     global _repository

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from qplan.core.errors import ConfigError
+from qplan.core.output import cache_root
 from qplan.load.actuals import COUNTS, OPTIONAL, REQUIRED, Actuals, read_rows
 from qplan.load.settings import Settings
 
@@ -72,15 +73,6 @@ class Extract:
             "rows": self.rows,
             "digest": self.digest,
         }
-
-
-def cache_root() -> Path:
-    """qplan's cache folder: ``QPLAN_CACHE_DIR``, else the user's cache folder."""
-    base = os.environ.get("QPLAN_CACHE_DIR")
-    if base:
-        return Path(base)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return Path(xdg) / "qplan" if xdg else Path.home() / ".cache" / "qplan"
 
 
 def _source_key(settings: Settings, url: str | None) -> str:

@@ -79,14 +79,10 @@ _KNOWN_PLUGINS = frozenset({"material/search", "qplan/page-cache", "qplan/inline
 
 def cache_folder(project: Path) -> Path:
     """The folder of the cached pages of one repository (``project``, its root)."""
-    base = os.environ.get("QPLAN_CACHE_DIR")
-    if base:
-        root = Path(base)
-    else:
-        xdg = os.environ.get("XDG_CACHE_HOME")
-        root = Path(xdg) / "qplan" if xdg else Path.home() / ".cache" / "qplan"
+    from qplan.core.output import cache_root
+
     digest = hashlib.sha256(str(project.resolve()).encode("utf-8")).hexdigest()[:16]
-    return root / "pages" / digest
+    return cache_root() / "pages" / digest
 
 
 def _builder_digest() -> str:
