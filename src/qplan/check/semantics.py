@@ -25,7 +25,7 @@ from qplan.check.findings import Check, Finding
 from qplan.core.diagnostics import MAX_PER_CODE, Diagnostic, Position, Report
 from qplan.core.rules import RULES
 from qplan.core.units import plural
-from qplan.load.actuals import CODE as ACTUALS_PROBLEM
+from qplan.load.actuals import dated_after
 from qplan.load.case_sets import CODE as CASE_SET_UNREADABLE
 from qplan.load.settings import Settings
 from qplan.model.format import speaks
@@ -516,23 +516,13 @@ def actuals(org: Organisation, today: date) -> Iterator[Finding]:
                 message = f"actuals name an unknown {what} {name[:80]!r}"
                 yield Diagnostic.at(position, "QP109", message, hint), ()
 
-    last = today.toordinal()
     for (qid, tid), series in sorted(found.series.items()):
         if qid not in org.queues or tid not in org.teams:
             continue  # reported above, once per name
         days = sorted(series)
-        if days[-1] > last:
-            record = series[days[-1]]
-            yield (
-                Diagnostic.at(
-                    found.position(record),
-                    ACTUALS_PROBLEM,
-                    f"actuals for {qid} at {tid} are dated "
-                    f"{date.fromordinal(days[-1]).isoformat()}, after today ({today})",
-                    "actuals record what happened: check the date column",
-                ),
-                (),
-            )
+        late = dated_after(found, qid, tid, today)
+        if late is not None:
+            yield late, ()
         for before, after in itertools.pairwise(days):
             if after - before > 1:
                 record = series[after]

@@ -17,11 +17,18 @@ import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
 from pathlib import Path
 
 from qplan.core.diagnostics import Diagnostic
-from qplan.load.actuals import COUNTS, OPTIONAL, REQUIRED, WHEN, Actuals, read_rows
+from qplan.load.actuals import (
+    COUNTS,
+    OPTIONAL,
+    REQUIRED,
+    WHEN,
+    Actuals,
+    dated_after,
+    read_rows,
+)
 from qplan.load.actuals_parquet import MIN_ROW_BYTES
 from qplan.load.settings import CEILINGS, Settings
 
@@ -130,7 +137,8 @@ def _read(export: Path, settings: Settings) -> Imported:
         found.problems.append(Diagnostic.at(Position(name), CODE, f"actuals {message}"))
         return found
     read_rows(actuals, name, header, iter(rows))
-    found.problems = actuals.problems + _after(actuals, settings.today)
+    late = (dated_after(actuals, *key, settings.today) for key in sorted(actuals.series))
+    found.problems = actuals.problems + [d for d in late if d is not None]
     if any(d.line <= 1 for d in actuals.problems):  # the header: no row can be read
         found.rejected = len(rows)
         return found
@@ -187,24 +195,3 @@ def _write_parquet(target: Path, columns: list[str], rows: list[list[str]]) -> N
             )
             source.select(", ".join(_typed(c) for c in columns)).write_parquet(str(made))
         write_file(target, made.read_bytes())
-
-
-def _after(actuals: Actuals, today: date) -> list[Diagnostic]:
-    """A row dated after ``today`` (validate refuses it): each series' first such row."""
-    from qplan.load.actuals import CODE
-
-    found = []
-    for (queue, team), series in sorted(actuals.series.items()):
-        late = sorted(day for day in series if day > today.toordinal())
-        if late:
-            record = series[late[0]]
-            found.append(
-                Diagnostic.at(
-                    actuals.position(record),
-                    CODE,
-                    f"actuals for {queue[:80]} at {team[:80]} are dated "
-                    f"{date.fromordinal(late[0]).isoformat()}, after today ({today})",
-                    "actuals record what happened: check the date column",
-                )
-            )
-    return found

@@ -90,6 +90,21 @@ class Actuals:
         return Position(self.files[int(day[FILE])], int(day[LINE]), 1)
 
 
+def dated_after(found: Actuals, queue: str, team: str, today: date) -> Diagnostic | None:
+    """QP107 when the series of ``queue`` at ``team`` has a day after ``today`` (actuals
+    record what happened), at the row of its last day; None when it has none."""
+    series = found.series[(queue, team)]
+    last = max(series)
+    if last <= today.toordinal():
+        return None
+    return _problem(
+        found.position(series[last]),
+        f"for {queue[:80]} at {team[:80]} are dated {date.fromordinal(last).isoformat()}, "
+        f"after today ({today})",
+        "actuals record what happened: check the date column",
+    )
+
+
 def read_actuals(root: Path, files: list[Path], *, max_bytes: int) -> Actuals:
     """Read every actuals file (paths under ``root``), in order; a file that must not or
     cannot be read (too large, not UTF-8, outside the repository) is one problem, and the
