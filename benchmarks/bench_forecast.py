@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.bench_health import HEAD, LAST_DAY
-from benchmarks.bench_validate import _run, run_benchmark
+from benchmarks.bench_validate import _option, _run, run_benchmark
 from benchmarks.generate import generate_shape
 
 #: days of actuals per queue (``--days``): two years
@@ -104,10 +104,7 @@ def _describe(row: dict[str, Any]) -> str:
 
 def main() -> None:
     global DAYS
-    if "--days" in sys.argv:
-        at = sys.argv.index("--days")
-        DAYS = int(sys.argv[at + 1])
-        del sys.argv[at : at + 2]
+    DAYS = int(_option(sys.argv, "--days", str(DAYS)))
     run_benchmark(measure, _describe, "forecast_s")
 
 

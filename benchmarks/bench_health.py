@@ -27,7 +27,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from benchmarks.bench_validate import _run, run_benchmark
+from benchmarks.bench_validate import _option, _run, run_benchmark
 from benchmarks.generate import generate_shape
 
 HEAD = (
@@ -174,16 +174,10 @@ def _describe(row: dict[str, Any]) -> str:
 
 def main() -> None:
     global DAYS, SOURCE
-    if "--days" in sys.argv:
-        at = sys.argv.index("--days")
-        DAYS = int(sys.argv[at + 1])
-        del sys.argv[at : at + 2]
-    if "--source" in sys.argv:
-        at = sys.argv.index("--source")
-        SOURCE = sys.argv[at + 1]
-        del sys.argv[at : at + 2]
-        if SOURCE not in ("csv", "parquet", "postgresql"):
-            raise SystemExit("--source is csv, parquet or postgresql")
+    DAYS = int(_option(sys.argv, "--days", str(DAYS)))
+    SOURCE = _option(sys.argv, "--source", SOURCE)
+    if SOURCE not in ("csv", "parquet", "postgresql"):
+        raise SystemExit("--source is csv, parquet or postgresql")
     try:
         run_benchmark(measure, _describe, "validate_s")
     finally:

@@ -128,25 +128,23 @@ def _with_profiles(org: Organisation, found: Forecasts) -> None:
     actuals = org.actuals
     if actuals is None or not actuals.interval_arrived:
         return
+    # items each team took of each queue, in one pass over the series
+    load: dict[str, dict[str, float]] = defaultdict(dict)
+    for (qid, team), series in actuals.series.items():
+        if team in org.teams:
+            load[qid][team] = sum(day[ARRIVED] for day in series.values())
     zones = {}
     for q in found.queues:
         forecast = org.queues[q.queue].forecast
         profile = org.profiles.get(forecast.profile or "") if forecast else None
         if profile is not None:
             zones[q.queue] = str(profile.timezone)
-            continue
-        load = {
-            team: sum(day[ARRIVED] for day in series.values())
-            for (qid, team), series in actuals.series.items()
-            if qid == q.queue and team in org.teams
-        }
-        if load:
-            busiest = max(sorted(load), key=lambda team: load[team])
+        elif load.get(q.queue):
+            mine = load[q.queue]
+            busiest = max(sorted(mine), key=lambda team: mine[team])
             zones[q.queue] = str(org.teams[busiest].timezone)
     team_zones = {tid: str(team.timezone) for tid, team in org.teams.items()}
-    profiles = arrival_profiles(
-        actuals.interval_arrived, zones, team_zones, zones, until=found.as_of
-    )
+    profiles = arrival_profiles(actuals.interval_arrived, team_zones, zones, until=found.as_of)
     for q in found.queues:
         q.profile = profiles.get(q.queue)
 
@@ -221,6 +219,7 @@ def write_forecasts(
         if q.weeks and q.beats(margin_percent):
             volume, aht = q.planning_volume(), q.weeks[0].aht_seconds
             q.written = True
+        origin = org.origin("queue", q.queue)
         profile_id = None
         if q.profile is not None:
             path = q.profile_file
@@ -239,7 +238,6 @@ def write_forecasts(
                         f"profile {profile_id} exists and names {existing.csv or 'no CSV'}: "
                         f"rename it, and qplan can keep {q.queue}'s week from its actuals in {path}"
                     )
-                origin = org.origin("queue", q.queue)
                 if existing is None:
                     new_profiles.setdefault(origin.document.path, []).append(
                         {
@@ -252,7 +250,6 @@ def write_forecasts(
                 q.profile_written = True
         if volume is None and profile_id is None:
             continue
-        origin = org.origin("queue", q.queue)
         by_file.setdefault(origin.document.path, {})[origin.index] = (
             q.queue,
             volume,

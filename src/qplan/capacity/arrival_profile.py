@@ -9,7 +9,7 @@ week is a typical one (a profile's weights are relative: only its shape counts).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -41,22 +41,20 @@ class ArrivalProfile:
 
 def arrival_profiles(
     arrived: Mapping[tuple[str, str, int, int], float],
-    queues: Iterable[str],
     team_zones: Mapping[str, str],
     zones: Mapping[str, str],
     until: date,
     weeks: int = PROFILE_WEEKS,
 ) -> dict[str, ArrivalProfile]:
-    """The typical week of each of ``queues`` with interval actuals (``arrived``: items by
-    queue, team, day ordinal and minute in the team's time) in the ``weeks`` whole weeks
-    up to ``until``, in its zone (``zones``, by queue)."""
-    wanted = set(queues)
+    """The typical week of each queue of ``zones`` (queue → the time zone of its week)
+    with interval actuals (``arrived``: items by queue, team, day ordinal and minute in
+    the team's time) in the ``weeks`` whole weeks up to ``until``."""
     sums: dict[str, dict[tuple[int, int], float]] = defaultdict(lambda: defaultdict(float))
     seen: dict[str, set[int]] = defaultdict(set)
     minutes: dict[str, set[int]] = defaultdict(set)
     zone_of = {name: ZoneInfo(name) for name in {*team_zones.values(), *zones.values()}}
     windows: dict[str, tuple[datetime, datetime]] = {}
-    for qid in wanted & set(zones):
+    for qid in zones:
         here = zone_of[zones[qid]]
         last_sunday = until - timedelta(days=(until.weekday() + 1) % 7)
         end = datetime.combine(last_sunday + timedelta(days=1), datetime.min.time(), here)
